@@ -1,0 +1,42 @@
+-- Universities and the mail domains that prove membership. Subdomains match their parent
+-- domain in code (siswa.um.edu.my -> um.edu.my); domains that are not subdomains are listed.
+INSERT OR IGNORE INTO campuses (id, name, country, time_zone) VALUES
+  ('um', 'Universiti Malaya', 'MY', 'Asia/Kuala_Lumpur'),
+  ('ukm', 'Universiti Kebangsaan Malaysia', 'MY', 'Asia/Kuala_Lumpur'),
+  ('upm', 'Universiti Putra Malaysia', 'MY', 'Asia/Kuala_Lumpur'),
+  ('usm', 'Universiti Sains Malaysia', 'MY', 'Asia/Kuala_Lumpur'),
+  ('utm', 'Universiti Teknologi Malaysia', 'MY', 'Asia/Kuala_Lumpur'),
+  ('uitm', 'Universiti Teknologi MARA', 'MY', 'Asia/Kuala_Lumpur'),
+  ('taylors', 'Taylor''s University', 'MY', 'Asia/Kuala_Lumpur'),
+  ('sunway', 'Sunway University', 'MY', 'Asia/Kuala_Lumpur'),
+  ('apu', 'Asia Pacific University', 'MY', 'Asia/Kuala_Lumpur'),
+  ('mmu', 'Multimedia University', 'MY', 'Asia/Kuala_Lumpur'),
+  ('nottingham-my', 'University of Nottingham Malaysia', 'MY', 'Asia/Kuala_Lumpur'),
+  ('nus', 'National University of Singapore', 'SG', 'Asia/Singapore'),
+  ('ntu', 'Nanyang Technological University', 'SG', 'Asia/Singapore'),
+  ('smu', 'Singapore Management University', 'SG', 'Asia/Singapore'),
+  ('sutd', 'Singapore University of Technology and Design', 'SG', 'Asia/Singapore'),
+  ('hku', 'The University of Hong Kong', 'HK', 'Asia/Hong_Kong'),
+  ('tsinghua', 'Tsinghua University', 'CN', 'Asia/Shanghai'),
+  ('unimelb', 'The University of Melbourne', 'AU', 'Australia/Melbourne');
+--> statement-breakpoint
+INSERT OR IGNORE INTO campus_domains (domain, campus_id) VALUES
+  ('um.edu.my', 'um'),
+  ('ukm.edu.my', 'ukm'),
+  ('upm.edu.my', 'upm'),
+  ('usm.my', 'usm'),
+  ('utm.my', 'utm'),
+  ('uitm.edu.my', 'uitm'),
+  ('taylors.edu.my', 'taylors'),
+  ('sunway.edu.my', 'sunway'),
+  ('apu.edu.my', 'apu'),
+  ('mmu.edu.my', 'mmu'),
+  ('nottingham.edu.my', 'nottingham-my'),
+  ('nus.edu.sg', 'nus'),
+  ('u.nus.edu', 'nus'),
+  ('ntu.edu.sg', 'ntu'),
+  ('smu.edu.sg', 'smu'),
+  ('sutd.edu.sg', 'sutd'),
+  ('hku.hk', 'hku'),
+  ('tsinghua.edu.cn', 'tsinghua'),
+  ('unimelb.edu.au', 'unimelb');

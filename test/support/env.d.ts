@@ -1,0 +1,19 @@
+import type { D1Migration } from "cloudflare:test";
+import type { Env as AppBindings } from "../../worker/src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends AppBindings {
+      TEST_MIGRATIONS: D1Migration[];
+      FAKE_RESEND_URL: string;
+    }
+  }
+}
+
+declare module "vitest" {
+  interface ProvidedContext {
+    upstashUrl: string;
+    upstashToken: string;
+    resendUrl: string;
+  }
+}

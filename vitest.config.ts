@@ -1,0 +1,31 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** Integration tests: they run inside workerd with real D1 (migrations applied), DOs, queues and R2. */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("migrations");
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        main: "./test/support/entry.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            APP_ENV: "test",
+            TEST_MIGRATIONS: migrations,
+            UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
+            UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
+            FAKE_RESEND_URL: inject<string>("resendUrl"),
+          },
+        },
+      })),
+    ],
+    resolve: { alias: { "atas-web-build": "./test/support/no-web-build.ts" } },
+    test: {
+      globalSetup: ["./test/support/global-setup.ts"],
+      setupFiles: ["./test/support/apply-migrations.ts"],
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**", "test/scripts/**"],
+    },
+  };
+});

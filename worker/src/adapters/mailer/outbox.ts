@@ -1,0 +1,16 @@
+import type { Db } from "../../db/client";
+import { outboxMails } from "../../jobs/schema";
+import type { Mail, Mailer } from "./interface";
+
+/** The local twin of Resend: mail lands in D1 and is read at /dev/mail. */
+export function outboxMailer(db: Db): Mailer {
+  return {
+    async send(mail: Mail, idempotencyKey: string) {
+      // The idempotency key is the row id, so a retried job cannot deliver twice.
+      await db
+        .insert(outboxMails)
+        .values({ id: idempotencyKey, ...mail })
+        .onConflictDoNothing({ target: outboxMails.id });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { bodyLimit } from "hono/body-limit";
+import { mountDev } from "./dev/routes";
+import { mountCampuses } from "./identity/routes/campuses";
+import { mountPassword } from "./identity/routes/password";
+import { mountRegister } from "./identity/routes/register";
+import { mountSession } from "./identity/routes/session";
+import { mountVerify } from "./identity/routes/verify";
+import { mountMe } from "./profiles/routes/me";
+import { mountProfiles } from "./profiles/routes/profiles";
+import { mountInbox } from "./realtime/routes";
+import { loadSession } from "./shared/auth";
+import { csrfGuard } from "./shared/csrf";
+import { NotFound, PayloadTooLarge } from "./shared/errors";
+import { createRouter } from "./shared/openapi";
+import { renderError } from "./shared/render-error";
+import { requestId } from "./shared/request-id";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The API: every route under /api, the OpenAPI document, and the dev-only pages. */
+export function createApp() {
+  const app = createRouter();
+  app.use("*", requestId);
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLarge(MAX_BODY_BYTES);
+      },
+    }),
+  );
+  app.use("/api/*", csrfGuard);
+  app.use("/api/*", loadSession);
+
+  mountRegister(app);
+  mountVerify(app);
+  mountSession(app);
+  mountPassword(app);
+  mountCampuses(app);
+  mountMe(app);
+  mountProfiles(app);
+  mountInbox(app);
+  mountDev(app);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "ATAS API",
+      version: "0.1.0",
+      description: "atas-pro and atas-link share one account. Errors are application/problem+json.",
+    },
+  });
+  app.notFound(() => {
+    throw new NotFound("No such endpoint.");
+  });
+  app.onError(renderError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

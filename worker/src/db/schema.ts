@@ -1,0 +1,3 @@
+export * from "../identity/schema";
+export * from "../jobs/schema";
+export * from "../profiles/schema";

@@ -1,0 +1,105 @@
+import { count, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { users } from "../identity/schema";
+import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
+import type { ActionContext } from "../shared/context";
+import { hashPassword } from "../shared/crypto";
+import { ADMIN, CLUBS, DEMO_PASSWORD, demoStudents, EXPERTS } from "./seed-data";
+
+/** A stable UUID (version 8) per address, so seeding twice writes the same rows. */
+async function stableId(email: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`atas-demo:${email}`)));
+  const hex = [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "");
+
+/** Demo data for local runs. Idempotent: existing rows are left as they are. */
+export async function seedDemo(ctx: ActionContext) {
+  const { db } = ctx;
+  // One hash for every demo account keeps seeding fast; real accounts each get their own salt.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const now = Date.now();
+  const verified = { emailVerifiedAt: now, passwordHash, createdAt: now, updatedAt: now };
+  const statements: BatchItem<"sqlite">[] = [];
+
+  const adminId = await stableId(ADMIN.email);
+  statements.push(
+    db.insert(users).values({ id: adminId, email: ADMIN.email, displayName: ADMIN.displayName, role: "admin", ...verified }).onConflictDoNothing(),
+  );
+
+  for (const [i, expert] of EXPERTS.entries()) {
+    const email = `${slug(expert.name)}@experts.atas.dev`;
+    const id = await stableId(email);
+    statements.push(
+      db
+        .insert(users)
+        .values({ id, email, displayName: expert.name, role: "expert", bio: `${expert.headline} at ${expert.company}.`, ...verified })
+        .onConflictDoNothing(),
+      db
+        .insert(expertProfiles)
+        .values({
+          userId: id,
+          headline: expert.headline,
+          company: expert.company,
+          industry: expert.industry,
+          skills: expert.skills,
+          topics: expert.topics,
+          yearsExperience: expert.years,
+          availability: [
+            { weekday: (i % 5) + 1, start: "19:00", end: "21:00", timeZone: expert.zone },
+            { weekday: 6, start: "10:00", end: "12:00", timeZone: expert.zone },
+          ],
+          acceptingInvitations: i % 6 !== 5,
+          updatedAt: now,
+        })
+        .onConflictDoNothing(),
+    );
+  }
+
+  const students = demoStudents();
+  const studentIds: string[] = [];
+  for (const student of students) {
+    const id = await stableId(student.email);
+    studentIds.push(id);
+    statements.push(
+      db
+        .insert(users)
+        .values({ id, email: student.email, displayName: student.displayName, role: "student", campusId: student.campusId, campusVerified: true, ...verified })
+        .onConflictDoNothing(),
+      db
+        .insert(studentProfiles)
+        .values({ userId: id, major: student.major, year: student.year, interests: student.interests, updatedAt: now })
+        .onConflictDoNothing(),
+    );
+  }
+
+  for (const club of CLUBS) {
+    const id = await stableId(club.email);
+    statements.push(
+      db
+        .insert(users)
+        .values({ id, email: club.email, displayName: club.name, role: "club", campusId: club.campusId, campusVerified: true, ...verified })
+        .onConflictDoNothing(),
+      db.insert(clubProfiles).values({ userId: id, name: club.name, description: club.description, updatedAt: now }).onConflictDoNothing(),
+      ...club.officerIndexes.map((index, n) =>
+        db
+          .insert(clubOfficers)
+          .values({ clubId: id, userId: studentIds[index] ?? "", title: n === 0 ? "President" : "Vice President" })
+          .onConflictDoNothing(),
+      ),
+    );
+  }
+
+  // D1 caps statements per batch; send in slices.
+  for (let i = 0; i < statements.length; i += 50) {
+    const slice = statements.slice(i, i + 50) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+    await db.batch(slice);
+  }
+  const tally = await db.select({ role: users.role, n: count() }).from(users).groupBy(users.role).all();
+  const byRole = Object.fromEntries(tally.map((r) => [r.role, r.n]));
+  const admin = await db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN.email)).get();
+  return { accounts: byRole, adminId: admin?.id ?? null };
+}

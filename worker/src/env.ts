@@ -1,0 +1,48 @@
+import type { Inbox } from "./realtime/inbox";
+import type { Session, User } from "./identity/schema";
+
+/** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
+export interface Env {
+  DB: D1Database;
+  UPLOADS: R2Bucket;
+  INBOX: DurableObjectNamespace<Inbox>;
+  EMAIL_QUEUE: Queue<EmailJob>;
+  AI_QUEUE: Queue<AiJob>;
+  ASSETS?: Fetcher;
+
+  APP_ENV: "development" | "test" | "production";
+  /** Public origin of the app, used in mail links and the CSRF origin check. */
+  APP_ORIGIN?: string;
+  UPSTASH_REDIS_REST_URL: string;
+  UPSTASH_REDIS_REST_TOKEN: string;
+  /** `resend` sends through Resend; anything else (default) keeps mail in the dev outbox. */
+  MAILER?: string;
+  RESEND_API_KEY?: string;
+  RESEND_BASE_URL?: string;
+  MAIL_FROM?: string;
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_MODEL?: string;
+  NEO4J_QUERY_URL?: string;
+  NEO4J_USER?: string;
+  NEO4J_PASSWORD?: string;
+}
+
+/** Mail jobs carry ids; the consumer reads the rest from D1 and mints any token itself. */
+export type EmailJob = {
+  kind: "verify-email" | "account-exists" | "password-reset" | "password-changed";
+  key: string;
+  userId: string;
+  /** Where links in the mail point. */
+  origin: string;
+};
+
+export type AiJob = { kind: "draft"; key: string; draftId: string };
+
+export interface Variables {
+  requestId: string;
+  user: User | null;
+  session: Session | null;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Variables };

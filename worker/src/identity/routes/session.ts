@@ -1,0 +1,50 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { AccountSchema, toAccount } from "../../profiles/routes/schemas";
+import { requireUser } from "../../shared/auth";
+import { actionContext } from "../../shared/context";
+import { Email, jsonBody, jsonResponse, Password, problems, type Router } from "../../shared/openapi";
+import { clearSessionCookie, writeSessionCookie } from "../cookie";
+import { logIn } from "../services/log-in";
+import { endSession } from "../services/sessions";
+
+const login = createRoute({
+  method: "post",
+  path: "/api/auth/login",
+  tags: ["auth"],
+  summary: "Sign in; sets the session cookie",
+  request: { body: jsonBody(z.object({ email: Email, password: Password }).strict()) },
+  responses: {
+    200: jsonResponse(z.object({ account: AccountSchema }), "Signed in"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    429: problems[429],
+    503: problems[503],
+  },
+});
+
+const logout = createRoute({
+  method: "post",
+  path: "/api/auth/logout",
+  tags: ["auth"],
+  summary: "Sign out of this session",
+  middleware: [requireUser] as const,
+  responses: { 204: { description: "Signed out" }, 401: problems[401], 403: problems[403] },
+});
+
+export function mountSession(app: Router) {
+  app.openapi(login, async (c) => {
+    const { user, token, maxAgeSeconds } = await logIn({
+      ctx: actionContext(c),
+      input: { ...c.req.valid("json"), userAgent: c.req.header("user-agent") ?? "" },
+    });
+    writeSessionCookie(c, token, maxAgeSeconds);
+    return c.json({ account: toAccount(user) }, 200);
+  });
+  app.openapi(logout, async (c) => {
+    const session = c.get("session");
+    if (session) await endSession(actionContext(c).db, session.id);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+}

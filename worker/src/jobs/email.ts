@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { mailerFor } from "../adapters/mailer";
+import { type Mail, MailRejected, type Mailer } from "../adapters/mailer/interface";
+import type { EmailJob, Env } from "../env";
+import { users } from "../identity/schema";
+import { mintEmailToken } from "../identity/services/email-tokens";
+import { type ActionContext, systemContext } from "../shared/context";
+import { eq } from "drizzle-orm";
+import { mails } from "./mail-templates";
+import { deadLetters, jobEffects } from "./schema";
+
+const EmailJobSchema = z.object({
+  kind: z.enum(["verify-email", "account-exists", "password-reset", "password-changed"]),
+  key: z.string().min(1).max(200),
+  userId: z.string().min(1),
+  origin: z.string().url(),
+});
+
+/** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  const base = Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+async function composeMail(ctx: ActionContext, job: EmailJob): Promise<Mail | null> {
+  const user = await ctx.db.select().from(users).where(eq(users.id, job.userId)).get();
+  if (!user) return null;
+  switch (job.kind) {
+    case "verify-email": {
+      if (user.emailVerifiedAt !== null) return null;
+      const token = await mintEmailToken(ctx.db, user.id, "verify");
+      return mails.verify(user.email, user.displayName, `${job.origin}/verify?token=${token}`);
+    }
+    case "account-exists":
+      return mails.accountExists(user.email, user.displayName, `${job.origin}/login`);
+    case "password-reset": {
+      const token = await mintEmailToken(ctx.db, user.id, "reset");
+      return mails.reset(user.email, user.displayName, `${job.origin}/reset-password?token=${token}`);
+    }
+    case "password-changed":
+      return mails.passwordChanged(user.email, user.displayName, `${job.origin}/forgot-password`);
+    default: {
+      const never: never = job.kind;
+      throw new Error(`unknown mail kind ${never}`);
+    }
+  }
+}
+
+/** Sends one mail job at most once: a recorded effect short-circuits a redelivery. */
+export async function runEmailJob(ctx: ActionContext, mailer: Mailer, job: EmailJob): Promise<"sent" | "skipped"> {
+  const done = await ctx.db.select().from(jobEffects).where(eq(jobEffects.key, job.key)).get();
+  if (done) return "skipped";
+  const mail = await composeMail(ctx, job);
+  // The provider also receives the key, so a crash between send and record cannot send twice.
+  if (mail) await mailer.send(mail, job.key);
+  await ctx.db.insert(jobEffects).values({ key: job.key, kind: job.kind, doneAt: Date.now() }).onConflictDoNothing();
+  return mail ? "sent" : "skipped";
+}
+
+export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env) {
+  const ctx = systemContext(env);
+  const mailer = mailerFor(env, ctx.db);
+  for (const message of batch.messages) {
+    const parsed = EmailJobSchema.safeParse(message.body);
+    if (!parsed.success) {
+      await recordDeadLetter(env, batch.queue, "invalid", message.body);
+      message.ack();
+      continue;
+    }
+    try {
+      await runEmailJob(ctx, mailer, parsed.data);
+      message.ack();
+    } catch (error) {
+      if (error instanceof MailRejected) {
+        // Retrying cannot help: park it where an operator sees it.
+        await recordDeadLetter(env, batch.queue, parsed.data.key, message.body);
+        message.ack();
+      } else {
+        console.warn(`mail job ${parsed.data.key} failed (attempt ${message.attempts}): ${String(error)}`);
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      }
+    }
+  }
+}
+
+/** Consumer of every dead-letter queue: the message is kept in D1 for the admin to see and retry. */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env) {
+  for (const message of batch.messages) {
+    const body = message.body as { key?: unknown } | null;
+    const key = typeof body?.key === "string" ? body.key : message.id;
+    await recordDeadLetter(env, batch.queue, key, message.body);
+    message.ack();
+  }
+}
+
+async function recordDeadLetter(env: Env, queue: string, key: string, body: unknown) {
+  const { db } = systemContext(env);
+  await db.insert(deadLetters).values({ queue, key, body: JSON.stringify(body) });
+}

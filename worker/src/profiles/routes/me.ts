@@ -1,0 +1,51 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireUser } from "../../shared/auth";
+import { actionContext } from "../../shared/context";
+import { Unauthorized } from "../../shared/errors";
+import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { getProfile } from "../services/get-profile";
+import { updateProfile } from "../services/update-profile";
+import { AccountSchema, ProfilePatchSchema, ProfileSchema, toAccount } from "./schemas";
+
+const Me = z.object({ account: AccountSchema, profile: ProfileSchema }).openapi("Me");
+
+const getMe = createRoute({
+  method: "get",
+  path: "/api/me",
+  tags: ["profiles"],
+  summary: "The signed-in account and its profile",
+  middleware: [requireUser] as const,
+  responses: { 200: jsonResponse(Me, "Me (x-cache says hit or miss)"), 401: problems[401] },
+});
+
+const patchMe = createRoute({
+  method: "patch",
+  path: "/api/me/profile",
+  tags: ["profiles"],
+  summary: "Edit your own profile; fields depend on your role",
+  middleware: [requireUser] as const,
+  request: { body: jsonBody(ProfilePatchSchema) },
+  responses: {
+    200: jsonResponse(Me, "The updated profile"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+  },
+});
+
+export function mountMe(app: Router) {
+  app.openapi(getMe, async (c) => {
+    const ctx = actionContext(c);
+    if (!ctx.actor) throw new Unauthorized();
+    const { profile, cache } = await getProfile({ ctx, input: { userId: ctx.actor.id } });
+    c.header("x-cache", cache);
+    c.header("cache-control", "private, no-store");
+    return c.json({ account: toAccount(ctx.actor), profile }, 200);
+  });
+  app.openapi(patchMe, async (c) => {
+    const ctx = actionContext(c);
+    const profile = await updateProfile({ ctx, input: c.req.valid("json") });
+    if (!ctx.actor || !profile) throw new Unauthorized();
+    return c.json({ account: toAccount({ ...ctx.actor, displayName: profile.displayName }), profile }, 200);
+  });
+}

@@ -1,0 +1,64 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { flag, instant, json } from "../db/columns";
+import { users } from "../identity/schema";
+
+/** A weekly window in the expert's own zone, e.g. Tuesdays 19:00–21:00 Asia/Singapore. */
+export interface AvailabilityWindow {
+  weekday: number;
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export const expertProfiles = sqliteTable(
+  "expert_profiles",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    headline: text("headline").notNull().default(""),
+    company: text("company").notNull().default(""),
+    industry: text("industry").notNull().default(""),
+    skills: json<string[]>("skills").notNull().default([]),
+    topics: json<string[]>("topics").notNull().default([]),
+    yearsExperience: integer("years_experience").notNull().default(0),
+    availability: json<AvailabilityWindow[]>("availability").notNull().default([]),
+    acceptingInvitations: flag("accepting_invitations").notNull().default(true),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (t) => [index("expert_profiles_industry_idx").on(t.industry)],
+);
+
+export const studentProfiles = sqliteTable("student_profiles", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  major: text("major").notNull().default(""),
+  year: integer("year"),
+  interests: json<string[]>("interests").notNull().default([]),
+  updatedAt: instant("updated_at").notNull(),
+});
+
+export const clubProfiles = sqliteTable("club_profiles", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull().default(""),
+  description: text("description").notNull().default(""),
+  updatedAt: instant("updated_at").notNull(),
+});
+
+/** Students who run a club account; they co-own its invitations. */
+export const clubOfficers = sqliteTable(
+  "club_officers",
+  {
+    clubId: text("club_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull().default("Officer"),
+  },
+  (t) => [primaryKey({ columns: [t.clubId, t.userId] }), index("club_officers_user_idx").on(t.userId)],
+);

@@ -1,0 +1,9 @@
+import type { ActionContext } from "../../shared/context";
+import { invalidate } from "../../shared/cache-aside";
+
+export const PROFILE_TTL_SECONDS = 300;
+export const profileKey = (userId: string) => `profile:${userId}`;
+
+export function invalidateProfile(ctx: ActionContext, userId: string) {
+  return invalidate(ctx, profileKey(userId));
+}

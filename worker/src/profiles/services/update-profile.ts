@@ -1,0 +1,90 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { campuses, users } from "../../identity/schema";
+import type { ActionContext } from "../../shared/context";
+import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
+import { type AvailabilityWindow, clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../schema";
+import { loadProfile } from "./load-profile";
+import { invalidateProfile } from "./profile-cache";
+
+export interface ProfilePatch {
+  displayName?: string;
+  bio?: string;
+  campusId?: string | null;
+  expert?: Partial<{
+    headline: string;
+    company: string;
+    industry: string;
+    skills: string[];
+    topics: string[];
+    yearsExperience: number;
+    availability: AvailabilityWindow[];
+    acceptingInvitations: boolean;
+  }>;
+  student?: Partial<{ major: string; year: number | null; interests: string[] }>;
+  club?: Partial<{ name: string; description: string; officers: { userId: string; title: string }[] }>;
+}
+
+/** Updates the signed-in user's own profile in one batch, then invalidates its cache entry. */
+export async function updateProfile({ ctx, input }: { ctx: ActionContext; input: ProfilePatch }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const { db } = ctx;
+  const sections = { expert: input.expert, student: input.student, club: input.club };
+  for (const [role, section] of Object.entries(sections)) {
+    if (section && role !== actor.role) throw new Forbidden(`Only ${role} accounts have ${role} fields.`);
+  }
+  if (input.campusId !== undefined && input.campusId !== actor.campusId) {
+    if (actor.campusVerified) throw new Forbidden("Your campus comes from your verified campus e-mail.");
+    if (input.campusId !== null) {
+      const campus = await db.select({ id: campuses.id }).from(campuses).where(eq(campuses.id, input.campusId)).get();
+      if (!campus) throw new BadRequest("Unknown campus.", { field: "campusId" });
+    }
+  }
+  const officers = input.club?.officers;
+  if (officers) {
+    const ids = [...new Set(officers.map((o) => o.userId))];
+    const students = ids.length
+      ? await db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(inArray(users.id, ids), eq(users.role, "student")))
+          .all()
+      : [];
+    if (students.length !== ids.length) throw new BadRequest("Officers must be student accounts.", { field: "officers" });
+  }
+
+  const now = Date.now();
+  const statements: BatchItem<"sqlite">[] = [
+    db
+      .update(users)
+      .set({
+        ...(input.displayName !== undefined ? { displayName: input.displayName.trim() } : {}),
+        ...(input.bio !== undefined ? { bio: input.bio } : {}),
+        ...(input.campusId !== undefined && !actor.campusVerified ? { campusId: input.campusId } : {}),
+        updatedAt: now,
+      })
+      .where(eq(users.id, actor.id)),
+  ];
+  if (input.expert) {
+    statements.push(db.update(expertProfiles).set({ ...input.expert, updatedAt: now }).where(eq(expertProfiles.userId, actor.id)));
+  }
+  if (input.student) {
+    statements.push(db.update(studentProfiles).set({ ...input.student, updatedAt: now }).where(eq(studentProfiles.userId, actor.id)));
+  }
+  if (input.club) {
+    const { officers: _o, ...fields } = input.club;
+    statements.push(db.update(clubProfiles).set({ ...fields, updatedAt: now }).where(eq(clubProfiles.userId, actor.id)));
+    if (officers) {
+      statements.push(db.delete(clubOfficers).where(eq(clubOfficers.clubId, actor.id)));
+      if (officers.length) {
+        statements.push(
+          db.insert(clubOfficers).values(officers.map((o) => ({ clubId: actor.id, userId: o.userId, title: o.title }))),
+        );
+      }
+    }
+  }
+  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  await invalidateProfile(ctx, actor.id);
+  return loadProfile(db, actor.id);
+}

@@ -1,0 +1,20 @@
+import type { Env } from "../env";
+import { requireUser } from "../shared/auth";
+import { isSameOrigin } from "../shared/csrf";
+import { Forbidden } from "../shared/errors";
+import type { Router } from "../shared/openapi";
+
+/** Opens the signed-in user's live inbox. The Origin is checked here because browsers send no preflight for WebSockets. */
+export function mountInbox(app: Router) {
+  app.get("/api/inbox", requireUser, async (c) => {
+    if (c.req.header("upgrade") !== "websocket") return c.text("expected a websocket upgrade", 426);
+    if (!c.req.header("origin") || !isSameOrigin(c.env, c.req.raw)) throw new Forbidden("Foreign origin.");
+    const user = c.get("user");
+    if (!user) throw new Forbidden();
+    return inboxOf(c.env, user.id).fetch(c.req.raw);
+  });
+}
+
+export function inboxOf(env: Env, userId: string) {
+  return env.INBOX.get(env.INBOX.idFromName(userId));
+}

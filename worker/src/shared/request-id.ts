@@ -1,0 +1,10 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+
+/** Every response names its request, so a user's report can be matched to the logs. */
+export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+  const id = c.req.header("cf-ray") ?? crypto.randomUUID();
+  c.set("requestId", id);
+  await next();
+  c.res.headers.set("x-request-id", id);
+});

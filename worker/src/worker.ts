@@ -1,0 +1,34 @@
+import { createApp } from "./app";
+import type { Env } from "./env";
+import { runDailyCron } from "./jobs/cron";
+import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
+
+/** Paths the API answers; everything else is the web app. */
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith("/api/") || pathname === "/openapi.json" || (pathname.startsWith("/dev/") && pathname !== "/dev/mail");
+}
+
+export type WebHandler = (request: Request, env: Env, ctx: ExecutionContext, api: ApiFetch) => Promise<Response>;
+/** In-process call into the API: no network hop between the web app and the API. */
+export type ApiFetch = (request: Request) => Promise<Response>;
+
+/** Builds the worker's handlers; the web handler is optional so tests can run the API alone. */
+export function createWorker(web?: WebHandler): ExportedHandler<Env> {
+  const app = createApp();
+  return {
+    async fetch(request, env, ctx) {
+      const url = new URL(request.url);
+      if (!web || isApiPath(url.pathname)) return app.fetch(request, env, ctx);
+      return web(request, env, ctx, (inner) => Promise.resolve(app.fetch(inner, env, ctx)));
+    },
+    async queue(batch, env) {
+      if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
+      if (batch.queue.startsWith("atas-email")) return consumeEmailBatch(batch, env);
+      // The ai queue gets its consumer with the AI drafts; until then its messages wait as dead letters.
+      return consumeDeadLetters(batch, env);
+    },
+    async scheduled(controller, env, ctx) {
+      ctx.waitUntil(runDailyCron(controller, env));
+    },
+  };
+}
