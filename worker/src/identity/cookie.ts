@@ -2,8 +2,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
 
-const SECURE_NAME = "__Host-atas_session";
-const DEV_NAME = "atas_session";
+const NAME = "atas_session";
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
@@ -16,12 +15,12 @@ function secureTransport(request: Request): boolean {
 }
 
 export function readSessionToken(c: Context<AppEnv>): string | undefined {
-  return secureTransport(c.req.raw) ? getCookie(c, SECURE_NAME) : (getCookie(c, SECURE_NAME) ?? getCookie(c, DEV_NAME));
+  return secureTransport(c.req.raw) ? getCookie(c, NAME, "host") : getCookie(c, NAME);
 }
 
 export function writeSessionCookie(c: Context<AppEnv>, token: string, maxAgeSeconds: number): void {
   const secure = secureTransport(c.req.raw);
-  setCookie(c, secure ? SECURE_NAME : DEV_NAME, token, {
+  setCookie(c, NAME, token, {
     path: "/",
     httpOnly: true,
     secure,
@@ -33,6 +32,6 @@ export function writeSessionCookie(c: Context<AppEnv>, token: string, maxAgeSeco
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
   const secure = secureTransport(c.req.raw);
-  if (secure) deleteCookie(c, "atas_session", { path: "/", secure: true, prefix: "host" });
-  else deleteCookie(c, DEV_NAME, { path: "/" });
+  if (secure) deleteCookie(c, NAME, { path: "/", secure: true, prefix: "host" });
+  else deleteCookie(c, NAME, { path: "/" });
 }
