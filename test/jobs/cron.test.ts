@@ -1,0 +1,25 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../support/entry";
+import { call, expectProblem, signUp } from "../support/http";
+
+describe("the daily cron", () => {
+  it("is scheduled for 22:00 UTC (06:00 in Kuala Lumpur) and purges expired sessions and tokens", async () => {
+    const user = await signUp();
+    await env.DB.prepare("update sessions set expires_at = 1 where user_id = ?").bind(user.id).run();
+    await env.DB.prepare("update email_tokens set expires_at = 1 where user_id = ?").bind(user.id).run();
+    const controller = createScheduledController({ scheduledTime: new Date(), cron: "0 22 * * *" });
+    const ctx = createExecutionContext();
+    await worker.scheduled!(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    const left = await env.DB.prepare(
+      "select (select count(*) from sessions where user_id = ?1) as s, (select count(*) from email_tokens where user_id = ?1) as t",
+    )
+      .bind(user.id)
+      .first();
+    expect(left).toEqual({ s: 0, t: 0 });
+    await expectProblem(await call("/api/me", { cookie: user.cookie }), 401);
+    const kl = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Kuala_Lumpur", hour: "2-digit", hourCycle: "h23" });
+    expect(kl.format(new Date("2026-11-28T22:00:00Z"))).toBe("06");
+  });
+});
