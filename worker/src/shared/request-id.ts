@@ -6,5 +6,6 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const id = c.req.header("cf-ray") ?? crypto.randomUUID();
   c.set("requestId", id);
   await next();
-  c.res.headers.set("x-request-id", id);
+  // A 101 upgrade response carries immutable headers.
+  if (c.res.status !== 101) c.res.headers.set("x-request-id", id);
 });
