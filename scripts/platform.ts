@@ -1,0 +1,120 @@
+/**
+ * Starts the whole platform locally: the Upstash twin, D1 migrations, and `wrangler dev` (real
+ * workerd with local D1, Durable Objects, Queues, R2 and the cron trigger), then seeds demo data.
+ * Used by `npm run dev`, the browser tests and the benchmarks.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
+
+export const ROOT = new URL("..", import.meta.url).pathname;
+const BIN = join(ROOT, "node_modules", ".bin");
+
+export const QUIET_WRANGLER_ENV = {
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_LOG_SANITIZE: "true",
+  NO_UPDATE_NOTIFIER: "1",
+};
+
+export interface PlatformOptions {
+  port?: number;
+  /** Where local D1/DO/R2/queue state lives; a fresh directory gives a clean platform. */
+  persistTo?: string;
+  fresh?: boolean;
+  seed?: boolean;
+  /** Extra `--var NAME:VALUE` overrides for the worker. */
+  vars?: Record<string, string>;
+  log?: (line: string) => void;
+  inheritOutput?: boolean;
+}
+
+export interface Platform {
+  url: string;
+  upstash: UpstashTwin;
+  stop(): Promise<void>;
+}
+
+export function run(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(BIN, command), args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...QUIET_WRANGLER_ENV, ...env } });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/openapi.json`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the platform did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+export async function buildWeb() {
+  await run("react-router", ["build"]);
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const port = options.port ?? 8787;
+  const persistTo = options.persistTo ?? join(ROOT, ".wrangler", "state");
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (options.fresh && existsSync(persistTo)) rmSync(persistTo, { recursive: true, force: true });
+  if (!existsSync(join(ROOT, "web", "build", "server", "index.js"))) await buildWeb();
+
+  const upstash = await startUpstashTwin({ port: 0 });
+  log(`upstash twin at ${upstash.url} (${upstash.mode === "redis" ? "backed by the local Redis" : "in memory"})`);
+  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+
+  const url = `http://127.0.0.1:${port}`;
+  const vars = { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token, APP_ORIGIN: url, ...options.vars };
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--test-scheduled", "--show-interactive-dev-session=false"];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  const child = spawn(join(BIN, "wrangler"), args, {
+    cwd: ROOT,
+    stdio: options.inheritOutput ? "inherit" : ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...QUIET_WRANGLER_ENV },
+    detached: true,
+  });
+  if (!options.inheritOutput) {
+    let tail = "";
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-8000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    child.on("exit", (code) => {
+      if (code) log(`wrangler dev exited with ${code}:\n${tail}`);
+    });
+  }
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => child.once("exit", r));
+    }
+    await upstash.close();
+  };
+  try {
+    await waitUntilUp(url, child);
+    if (options.seed ?? true) {
+      const seeded = await fetch(`${url}/dev/seed`, { method: "POST", headers: { origin: url, "x-atas-csrf": "1" } });
+      if (!seeded.ok) throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
+      log(`seeded: ${JSON.stringify(((await seeded.json()) as { accounts: unknown }).accounts)}`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, upstash, stop };
+}

@@ -1,0 +1,72 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "./browser";
+
+let browser: Browser;
+const base = () => inject("baseUrl");
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openMailFor(page: Page, email: string) {
+  const item = page.locator('[data-testid="mail-item"]', { hasText: email });
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await page.goto(`${base()}/dev/mail`);
+    if ((await item.count()) > 0) return item.first();
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no mail for ${email} in the dev mailbox`);
+}
+
+describe("an account from sign-up to sign-out", () => {
+  it("register → mailbox → verify link → log in → edit the profile → see it → log out", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    const email = `e2e-${Date.now()}@siswa.um.edu.my`;
+    const password = "a long enough passphrase";
+
+    await page.goto(`${base()}/register`);
+    await page.fill('input[name="email"]', email);
+    await page.fill('input[name="password"]', password);
+    await page.fill('input[name="displayName"]', "Aina Browser");
+    await page.selectOption('select[name="role"]', "student");
+    await page.locator('form button[type="submit"]').click();
+    await page.getByTestId("register-done").waitFor();
+
+    const mail = await openMailFor(page, email);
+    await mail.locator('a[href*="/verify?token="]').first().click();
+    await page.waitForURL(/\/verify\?token=/);
+    await page.locator('form button[type="submit"]').click();
+    await page.getByTestId("verify-done").waitFor();
+
+    await page.goto(`${base()}/login`);
+    await page.fill('input[name="email"]', email);
+    await page.fill('input[name="password"]', password);
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL(/\/profile$/);
+    await expect.poll(() => page.getByTestId("profile-name").textContent()).toContain("Aina Browser");
+    await expect.poll(() => page.getByTestId("whoami").textContent()).toContain("Aina Browser");
+
+    await page.goto(`${base()}/profile/edit`);
+    await page.fill('textarea[name="bio"]', "Final-year CS student building campus tools.");
+    await page.fill('input[name="displayName"]', "Aina B.");
+    await page.locator('form[data-testid="profile-form"] button[type="submit"]').click();
+    await page.waitForURL(/\/profile$/);
+    await expect.poll(() => page.getByTestId("profile-bio").textContent()).toContain("building campus tools");
+    await expect.poll(() => page.getByTestId("profile-name").textContent()).toContain("Aina B.");
+
+    await page.getByTestId("logout").click();
+    await page.waitForURL((url) => url.pathname === "/");
+    expect(await page.getByTestId("whoami").count()).toBe(0);
+    await page.goto(`${base()}/profile`);
+    await page.waitForURL(/\/login/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,21 @@
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { ROOT, startPlatform } from "../../scripts/platform.ts";
+
+declare module "vitest" {
+  interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+/** A fresh platform (own state directory, own port) for the browser tests. */
+export default async function setup(project: TestProject) {
+  const platform = await startPlatform({
+    port: Number(process.env.E2E_PORT ?? 8790),
+    persistTo: join(ROOT, ".wrangler", "e2e-state"),
+    fresh: true,
+    log: () => {},
+  });
+  project.provide("baseUrl", platform.url);
+  return () => platform.stop();
+}
