@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
  * A local server that speaks Resend's `POST /emails` as the real API documents it: bearer auth,
  * JSON body with from/to/subject and text or html, an id back. Recipients decide failures:
  * `+fail` answers 500 (retryable), `+reject` answers 422 (permanent). `GET /__requests` lists
- * what it received so tests can check the exact requests.
+ * what it received so tests can check the exact requests. `delayMs` makes it a slow provider.
  */
-export async function startFakeResend(apiKey: string) {
+export async function startFakeResend(apiKey: string, options: { delayMs?: number } = {}) {
   const received: { headers: IncomingMessage["headers"]; body: unknown }[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -39,6 +39,7 @@ export async function startFakeResend(apiKey: string) {
     if (body.to.some((to) => to.includes("+reject"))) {
       return send(422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field" });
     }
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     return send(200, { id: crypto.randomUUID() });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -17,6 +17,8 @@ export interface Env {
   UPSTASH_REDIS_REST_TOKEN: string;
   /** `resend` sends through Resend; anything else (default) keeps mail in the dev outbox. */
   MAILER?: string;
+  /** `inline` sends mail inside the request, as before the queue existed; only for bench/register.ts. */
+  MAIL_DELIVERY?: string;
   RESEND_API_KEY?: string;
   RESEND_BASE_URL?: string;
   MAIL_FROM?: string;

@@ -1,9 +1,16 @@
+import { mailerFor } from "../../adapters/mailer";
 import type { EmailJob } from "../../env";
+import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
 
 /** Jobs carry ids, never objects; the key makes a redelivered message a no-op. */
 export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "kind" | "userId">) {
   const job: EmailJob = { ...request, key: `${request.kind}:${crypto.randomUUID()}`, origin: ctx.origin };
-  await ctx.env.EMAIL_QUEUE.send(job, { contentType: "json" });
+  if (ctx.env.MAIL_DELIVERY === "inline") {
+    // The synchronous delivery the queue replaced; kept only so bench/register.ts can measure the difference.
+    await runEmailJob(ctx, mailerFor(ctx.env, ctx.db), job);
+  } else {
+    await ctx.env.EMAIL_QUEUE.send(job, { contentType: "json" });
+  }
   return job.key;
 }
