@@ -5,6 +5,7 @@ import { mountPassword } from "./identity/routes/password";
 import { mountRegister } from "./identity/routes/register";
 import { mountSession } from "./identity/routes/session";
 import { mountVerify } from "./identity/routes/verify";
+import { mountDeadLetters } from "./jobs/routes/dead-letters";
 import { mountMe } from "./profiles/routes/me";
 import { mountProfiles } from "./profiles/routes/profiles";
 import { mountInbox } from "./realtime/routes";
@@ -41,6 +42,7 @@ export function createApp() {
   mountMe(app);
   mountProfiles(app);
   mountInbox(app);
+  mountDeadLetters(app);
   mountDev(app);
 
   app.doc31("/openapi.json", {
