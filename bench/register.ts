@@ -7,8 +7,8 @@
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
 import { ROOT, startPlatform } from "../scripts/platform.ts";
-import { DEFAULT_PBKDF2_ITERATIONS, hashPassword } from "../worker/src/shared/crypto.ts";
 import { startFakeResend } from "../test/support/fake-resend.ts";
+import { DEFAULT_PBKDF2_ITERATIONS, hashPassword } from "../worker/src/shared/crypto.ts";
 
 const QUEUED_RUNS = Number(process.env.QUEUED_RUNS ?? 200);
 const INLINE_RUNS = Number(process.env.INLINE_RUNS ?? 12);
@@ -29,7 +29,11 @@ async function measure(mode: "queue" | "inline", runs: number, providerUrl: stri
     log: () => {},
     vars: { MAILER: "resend", RESEND_API_KEY: KEY, RESEND_BASE_URL: providerUrl, MAIL_DELIVERY: mode },
   });
-  const store = new Redis({ url: platform.upstash.url, token: platform.upstash.token, enableTelemetry: false });
+  const store = new Redis({
+    url: platform.upstash.url,
+    token: platform.upstash.token,
+    enableTelemetry: false,
+  });
   const register = async (i: number) => {
     // The registration limiter would stop a benchmark from one address; clear it outside the timed part.
     await store.flushall();
@@ -37,10 +41,16 @@ async function measure(mode: "queue" | "inline", runs: number, providerUrl: stri
     const response = await fetch(`${platform.url}/api/auth/register`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: platform.url, "x-atas-csrf": "1" },
-      body: JSON.stringify({ email: `bench-${mode}-${i}-${Date.now()}@example.com`, password: "bench passphrase 2026", displayName: "Bench", role: "student" }),
+      body: JSON.stringify({
+        email: `bench-${mode}-${i}-${Date.now()}@example.com`,
+        password: "bench passphrase 2026",
+        displayName: "Bench",
+        role: "student",
+      }),
     });
     const elapsed = performance.now() - started;
-    if (response.status !== 202) throw new Error(`register answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`register answered ${response.status}: ${await response.text()}`);
     return elapsed;
   };
   try {
@@ -78,7 +88,9 @@ try {
   console.log(`ratio inline/queued: p50 ${ratio50.toFixed(1)}x, p99 ${ratio99.toFixed(1)}x (target >= 50x)`);
   console.log(`queued p99 ${percentile(queued, 99).toFixed(1)} ms (target <= 50 ms)`);
   const hash = await hashCost();
-  console.log(`PBKDF2-SHA256, ${DEFAULT_PBKDF2_ITERATIONS} iterations (WebCrypto): p50 ${percentile(hash, 50).toFixed(1)} ms per hash`);
+  console.log(
+    `PBKDF2-SHA256, ${DEFAULT_PBKDF2_ITERATIONS} iterations (WebCrypto): p50 ${percentile(hash, 50).toFixed(1)} ms per hash`,
+  );
 } finally {
   await provider.close();
 }

@@ -22,7 +22,9 @@ try {
     gzip += gzipSync(bytes).length;
     console.log(`  ${file.padEnd(28)} ${(bytes.length / 1024).toFixed(1).padStart(9)} KiB`);
   }
-  console.log(`worker bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (limit ${FREE_LIMIT / 1024 / 1024} MiB gzipped on the free plan)`);
+  console.log(
+    `worker bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzipped (limit ${FREE_LIMIT / 1024 / 1024} MiB gzipped on the free plan)`,
+  );
   if (gzip > FREE_LIMIT) {
     console.error("the bundle is over the free plan's limit");
     process.exitCode = 1;

@@ -13,7 +13,9 @@ function scheduleCron() {
   const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 22, 0, 0));
   if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
   setTimeout(async () => {
-    const response = await fetch(`${platform.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 22 * * *")}`).catch(() => null);
+    const response = await fetch(
+      `${platform.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 22 * * *")}`,
+    ).catch(() => null);
     console.log(`cron 0 22 * * * fired: ${response?.status ?? "unreachable"}`);
     scheduleCron();
   }, next.getTime() - now.getTime());

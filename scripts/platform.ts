@@ -38,8 +38,14 @@ export interface Platform {
 
 export function run(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(BIN, command), args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...QUIET_WRANGLER_ENV, ...env } });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    const child = spawn(join(BIN, command), args, {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: { ...process.env, ...QUIET_WRANGLER_ENV, ...env },
+    });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }
 
@@ -70,12 +76,29 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (!existsSync(join(ROOT, "web", "build", "server", "index.js"))) await buildWeb();
 
   const upstash = await startUpstashTwin({ port: 0 });
-  log(`upstash twin at ${upstash.url} (${upstash.mode === "redis" ? "backed by the local Redis" : "in memory"})`);
+  log(
+    `upstash twin at ${upstash.url} (${upstash.mode === "redis" ? "backed by the local Redis" : "in memory"})`,
+  );
   await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
 
   const url = `http://127.0.0.1:${port}`;
-  const vars = { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token, APP_ORIGIN: url, ...options.vars };
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--test-scheduled", "--show-interactive-dev-session=false"];
+  const vars = {
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    APP_ORIGIN: url,
+    ...options.vars,
+  };
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--test-scheduled",
+    "--show-interactive-dev-session=false",
+  ];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(join(BIN, "wrangler"), args, {
     cwd: ROOT,
@@ -108,7 +131,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     await waitUntilUp(url, child);
     if (options.seed ?? true) {
-      const seeded = await fetch(`${url}/dev/seed`, { method: "POST", headers: { origin: url, "x-atas-csrf": "1" } });
+      const seeded = await fetch(`${url}/dev/seed`, {
+        method: "POST",
+        headers: { origin: url, "x-atas-csrf": "1" },
+      });
       if (!seeded.ok) throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
       log(`seeded: ${JSON.stringify(((await seeded.json()) as { accounts: unknown }).accounts)}`);
     }

@@ -25,11 +25,20 @@ async function startRedis(): Promise<{ url: string; stop(): void } | null> {
   if (spawnSync("redis-server", ["--version"]).status !== 0) return null;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "atas-redis-"));
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir], {
-    stdio: "ignore",
-  });
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
+    {
+      stdio: "ignore",
+    },
+  );
   for (let i = 0; i < 50; i++) {
-    if (spawnSync("redis-cli", ["-p", String(port), "ping"]).stdout?.toString().includes("PONG")) break;
+    if (
+      spawnSync("redis-cli", ["-p", String(port), "ping"])
+        .stdout?.toString()
+        .includes("PONG")
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -53,7 +62,11 @@ const steps: [string, string, string[]][] = [
 ];
 
 const redis = await startRedis();
-console.log(redis ? `real Redis for the Upstash twin at ${redis.url}` : "redis-server not installed: the Upstash twin runs in memory");
+console.log(
+  redis
+    ? `real Redis for the Upstash twin at ${redis.url}`
+    : "redis-server not installed: the Upstash twin runs in memory",
+);
 const env = { ...QUIET_WRANGLER_ENV, ...(redis ? { REDIS_URL: redis.url } : {}) };
 const started = Date.now();
 try {

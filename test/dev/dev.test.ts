@@ -6,7 +6,9 @@ import { call, ORIGIN, PASSWORD, uniqueEmail, waitForMail } from "../support/htt
 describe("dev tools", () => {
   it("/dev/mail.json lists the outbox as {to, subject, text, html, createdAt}", async () => {
     const email = uniqueEmail("box");
-    await call("/api/auth/register", { json: { email, password: PASSWORD, displayName: "Box", role: "student" } });
+    await call("/api/auth/register", {
+      json: { email, password: PASSWORD, displayName: "Box", role: "student" },
+    });
     await waitForMail(email, "Confirm");
     const mails = (await (await call("/dev/mail.json")).json()) as Record<string, string>[];
     const mail = mails.find((m) => m.to === email);
@@ -18,7 +20,10 @@ describe("dev tools", () => {
     for (const path of ["/dev/mail.json", "/dev/seed"]) {
       const ctx = createExecutionContext();
       const response = await worker.fetch!(
-        new Request(`${ORIGIN}${path}`, { method: path.endsWith("seed") ? "POST" : "GET" }) as Request<unknown, IncomingRequestCfProperties>,
+        new Request(`${ORIGIN}${path}`, { method: path.endsWith("seed") ? "POST" : "GET" }) as Request<
+          unknown,
+          IncomingRequestCfProperties
+        >,
         { ...env, APP_ENV: "production" },
         ctx,
       );
@@ -27,8 +32,12 @@ describe("dev tools", () => {
   });
 
   it("seeds the demo platform idempotently", async () => {
-    const first = (await (await call("/dev/seed", { method: "POST" })).json()) as { accounts: Record<string, number> };
-    const second = (await (await call("/dev/seed", { method: "POST" })).json()) as { accounts: Record<string, number> };
+    const first = (await (await call("/dev/seed", { method: "POST" })).json()) as {
+      accounts: Record<string, number>;
+    };
+    const second = (await (await call("/dev/seed", { method: "POST" })).json()) as {
+      accounts: Record<string, number>;
+    };
     expect(second.accounts).toEqual(first.accounts);
     const seeded = await env.DB.prepare(
       "select role, count(*) as n from users where email like '%atas.dev' or email like 'student__@%' or email like 'club.%' group by role order by role",
@@ -39,9 +48,13 @@ describe("dev tools", () => {
       { role: "expert", n: 24 },
       { role: "student", n: 50 },
     ]);
-    const industries = await env.DB.prepare("select count(distinct industry) as n from expert_profiles").first<{ n: number }>();
+    const industries = await env.DB.prepare(
+      "select count(distinct industry) as n from expert_profiles",
+    ).first<{ n: number }>();
     expect(industries?.n).toBeGreaterThanOrEqual(15);
-    const login = await call("/api/auth/login", { json: { email: "student01@siswa.um.edu.my", password: "atas-demo-2026" } });
+    const login = await call("/api/auth/login", {
+      json: { email: "student01@siswa.um.edu.my", password: "atas-demo-2026" },
+    });
     expect(login.status).toBe(200);
   });
 });

@@ -10,7 +10,9 @@ describe("POST /api/auth/register", () => {
     });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "check-your-email" });
-    const user = await env.DB.prepare("select role, email_verified_at from users where email = ?").bind(email).first();
+    const user = await env.DB.prepare("select role, email_verified_at from users where email = ?")
+      .bind(email)
+      .first();
     expect(user).toEqual({ role: "student", email_verified_at: null });
     const mail = await waitForMail(email, "Confirm your ATAS e-mail");
     expect(mail.text).toMatch(/\/verify\?token=[A-Za-z0-9_-]{43}/);
@@ -20,18 +22,26 @@ describe("POST /api/auth/register", () => {
     const email = uniqueEmail("twice");
     const body = { email, password: PASSWORD, displayName: "First", role: "expert" };
     const first = await call("/api/auth/register", { json: body });
-    const second = await call("/api/auth/register", { json: { ...body, displayName: "Second", role: "student" } });
+    const second = await call("/api/auth/register", {
+      json: { ...body, displayName: "Second", role: "student" },
+    });
     expect(second.status).toBe(first.status);
     expect(await second.json()).toEqual(await first.json());
     await waitForMail(email, "You already have an ATAS account");
-    const rows = await env.DB.prepare("select display_name, role from users where email = ?").bind(email).all();
+    const rows = await env.DB.prepare("select display_name, role from users where email = ?")
+      .bind(email)
+      .all();
     expect(rows.results).toEqual([{ display_name: "First", role: "expert" }]);
   });
 
   it("creates the role's profile row with the account", async () => {
     const email = uniqueEmail("club");
-    await call("/api/auth/register", { json: { email, password: PASSWORD, displayName: "Robotics Club", role: "club" } });
-    const row = await env.DB.prepare("select c.user_id from club_profiles c join users u on u.id = c.user_id where u.email = ?")
+    await call("/api/auth/register", {
+      json: { email, password: PASSWORD, displayName: "Robotics Club", role: "club" },
+    });
+    const row = await env.DB.prepare(
+      "select c.user_id from club_profiles c join users u on u.id = c.user_id where u.email = ?",
+    )
       .bind(email)
       .first();
     expect(row).not.toBeNull();
@@ -48,17 +58,30 @@ describe("POST /api/auth/register", () => {
     const response = await call("/api/auth/register", { json: body });
     const problem = await expectProblem(response, 400);
     expect(JSON.stringify(problem)).toContain(field);
-    const rows = await env.DB.prepare("select count(*) as n from users where email = ?").bind(String(body.email).toLowerCase()).first();
+    const rows = await env.DB.prepare("select count(*) as n from users where email = ?")
+      .bind(String(body.email).toLowerCase())
+      .first();
     expect(rows).toEqual({ n: 0 });
   });
 
   it("refuses malformed JSON with 400, a wrong content type with 415, and a body over 1 MB with 413", async () => {
-    const malformed = await call("/api/auth/register", { body: "{nope", headers: { "content-type": "application/json" } });
+    const malformed = await call("/api/auth/register", {
+      body: "{nope",
+      headers: { "content-type": "application/json" },
+    });
     await expectProblem(malformed, 400);
-    const form = await call("/api/auth/register", { body: "email=a@b.c", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const form = await call("/api/auth/register", {
+      body: "email=a@b.c",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await expectProblem(form, 415);
     const huge = await call("/api/auth/register", {
-      body: JSON.stringify({ email: uniqueEmail(), password: "x".repeat(1_100_000), displayName: "Big", role: "student" }),
+      body: JSON.stringify({
+        email: uniqueEmail(),
+        password: "x".repeat(1_100_000),
+        displayName: "Big",
+        role: "student",
+      }),
       headers: { "content-type": "application/json" },
     });
     await expectProblem(huge, 413);
@@ -68,7 +91,10 @@ describe("POST /api/auth/register", () => {
     const email = uniqueEmail("csrf");
     const json = { email, password: PASSWORD, displayName: "X", role: "student" };
     await expectProblem(await call("/api/auth/register", { json, noCsrf: true }), 403);
-    await expectProblem(await call("/api/auth/register", { json, headers: { origin: "https://evil.example" } }), 403);
+    await expectProblem(
+      await call("/api/auth/register", { json, headers: { origin: "https://evil.example" } }),
+      403,
+    );
     expect(await mailsTo(email)).toEqual([]);
   });
 

@@ -14,7 +14,9 @@ import {
 } from "../support/http";
 
 async function registered(email = uniqueEmail("s", "siswa.um.edu.my")) {
-  await call("/api/auth/register", { json: { email, password: PASSWORD, displayName: "Wei Ling", role: "student" } });
+  await call("/api/auth/register", {
+    json: { email, password: PASSWORD, displayName: "Wei Ling", role: "student" },
+  });
   return { email, mail: await waitForMail(email, "Confirm") };
 }
 
@@ -26,7 +28,9 @@ describe("verify", () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ verified: true, campusId: "um", campusVerified: true });
     await expectProblem(await call("/api/auth/verify", { json: { token } }), 400);
-    const row = await env.DB.prepare("select campus_id, campus_verified from users where email = ?").bind(email).first();
+    const row = await env.DB.prepare("select campus_id, campus_verified from users where email = ?")
+      .bind(email)
+      .first();
     expect(row).toEqual({ campus_id: "um", campus_verified: 1 });
   });
 
@@ -51,7 +55,9 @@ describe("verify", () => {
     const deadline = Date.now() + 10_000;
     let count = 0;
     while (Date.now() < deadline && count < 2) {
-      const row = await env.DB.prepare("select count(*) as n from outbox_mails where \"to\" = ?").bind(email).first<{ n: number }>();
+      const row = await env.DB.prepare('select count(*) as n from outbox_mails where "to" = ?')
+        .bind(email)
+        .first<{ n: number }>();
       count = row?.n ?? 0;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -61,7 +67,8 @@ describe("verify", () => {
   it("rate-limits resending per address", async () => {
     const email = uniqueEmail("spam");
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await call("/api/auth/verify/resend", { json: { email } })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await call("/api/auth/verify/resend", { json: { email } })).status);
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
   });
 });
@@ -84,7 +91,12 @@ describe("login and logout", () => {
     expect(secure.status).toBe(200);
     const viaHttps = await SELF.fetch("https://atas.example/api/auth/login", {
       method: "POST",
-      headers: { "content-type": "application/json", origin: "https://atas.example", "x-atas-csrf": "1", "cf-connecting-ip": freshIp() },
+      headers: {
+        "content-type": "application/json",
+        origin: "https://atas.example",
+        "x-atas-csrf": "1",
+        "cf-connecting-ip": freshIp(),
+      },
       body: JSON.stringify({ email: user.email, password: PASSWORD }),
     });
     const header = viaHttps.headers.get("set-cookie") ?? "";
@@ -96,7 +108,10 @@ describe("login and logout", () => {
 
   it("refuses a wrong password and an unknown address alike", async () => {
     const user = await signUp();
-    const wrong = await expectProblem(await call("/api/auth/login", { json: { email: user.email, password: "wrong password!" } }), 401);
+    const wrong = await expectProblem(
+      await call("/api/auth/login", { json: { email: user.email, password: "wrong password!" } }),
+      401,
+    );
     const unknown = await expectProblem(
       await call("/api/auth/login", { json: { email: uniqueEmail("ghost"), password: "wrong password!" } }),
       401,
@@ -106,7 +121,10 @@ describe("login and logout", () => {
 
   it("refuses an unverified account with 403 and a code", async () => {
     const { email } = await registered(uniqueEmail("unverified"));
-    const problem = await expectProblem(await call("/api/auth/login", { json: { email, password: PASSWORD } }), 403);
+    const problem = await expectProblem(
+      await call("/api/auth/login", { json: { email, password: PASSWORD } }),
+      403,
+    );
     expect(problem).toMatchObject({ code: "email-unverified" });
   });
 
@@ -114,7 +132,9 @@ describe("login and logout", () => {
     const user = await signUp();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const response = await call("/api/auth/login", { json: { email: user.email, password: "not the password" } });
+      const response = await call("/api/auth/login", {
+        json: { email: user.email, password: "not the password" },
+      });
       statuses.push(response.status);
       if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
     }
@@ -133,16 +153,23 @@ describe("login and logout", () => {
 
   it("logout without CSRF proof is refused and the session survives", async () => {
     const user = await signUp();
-    await expectProblem(await call("/api/auth/logout", { method: "POST", cookie: user.cookie, noCsrf: true }), 403);
+    await expectProblem(
+      await call("/api/auth/logout", { method: "POST", cookie: user.cookie, noCsrf: true }),
+      403,
+    );
     expect((await call("/api/me", { cookie: user.cookie })).status).toBe(200);
   });
 
   it("an idle session expires, and so does one past its absolute lifetime", async () => {
     const idle = await signUp();
-    await env.DB.prepare("update sessions set last_seen_at = ? where user_id = ?").bind(Date.now() - SESSION_IDLE_MS - 1, idle.id).run();
+    await env.DB.prepare("update sessions set last_seen_at = ? where user_id = ?")
+      .bind(Date.now() - SESSION_IDLE_MS - 1, idle.id)
+      .run();
     await expectProblem(await call("/api/me", { cookie: idle.cookie }), 401);
     const old = await signUp();
-    await env.DB.prepare("update sessions set expires_at = ? where user_id = ?").bind(Date.now() - 1, old.id).run();
+    await env.DB.prepare("update sessions set expires_at = ? where user_id = ?")
+      .bind(Date.now() - 1, old.id)
+      .run();
     await expectProblem(await call("/api/me", { cookie: old.cookie }), 401);
   });
 });

@@ -1,4 +1,9 @@
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../support/entry";
 import { call, expectProblem, signUp } from "../support/http";
@@ -19,7 +24,11 @@ describe("the daily cron", () => {
       .first();
     expect(left).toEqual({ s: 0, t: 0 });
     await expectProblem(await call("/api/me", { cookie: user.cookie }), 401);
-    const kl = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Kuala_Lumpur", hour: "2-digit", hourCycle: "h23" });
+    const kl = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Kuala_Lumpur",
+      hour: "2-digit",
+      hourCycle: "h23",
+    });
     expect(kl.format(new Date("2026-11-28T22:00:00Z"))).toBe("06");
   });
 });

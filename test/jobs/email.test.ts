@@ -1,4 +1,4 @@
-import { createMessageBatch, createExecutionContext, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { EmailJob } from "../../worker/src/env";
 import { retryDelaySeconds } from "../../worker/src/jobs/email";
@@ -11,7 +11,10 @@ function jobFor(userId: string, kind: EmailJob["kind"] = "password-changed"): Em
   return { kind, userId, key: `${kind}:${crypto.randomUUID()}`, origin: "http://127.0.0.1:8787" };
 }
 
-async function runBatch(messages: { id: string; body: EmailJob; attempts?: number }[], overrides: Partial<Cloudflare.Env> = {}) {
+async function runBatch(
+  messages: { id: string; body: EmailJob; attempts?: number }[],
+  overrides: Partial<Cloudflare.Env> = {},
+) {
   const batch = createMessageBatch<EmailJob>(
     "atas-email",
     messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
@@ -22,9 +25,17 @@ async function runBatch(messages: { id: string; body: EmailJob; attempts?: numbe
 }
 
 const outboxCount = async (key: string) =>
-  (await env.DB.prepare("select count(*) as n from outbox_mails where id = ?").bind(key).first<{ n: number }>())?.n;
+  (
+    await env.DB.prepare("select count(*) as n from outbox_mails where id = ?")
+      .bind(key)
+      .first<{ n: number }>()
+  )?.n;
 
-const resendEnv = () => ({ MAILER: "resend", RESEND_API_KEY: RESEND_KEY, RESEND_BASE_URL: env.FAKE_RESEND_URL });
+const resendEnv = () => ({
+  MAILER: "resend",
+  RESEND_API_KEY: RESEND_KEY,
+  RESEND_BASE_URL: env.FAKE_RESEND_URL,
+});
 
 async function resendRequests() {
   const response = await fetch(`${env.FAKE_RESEND_URL}/__requests`);
@@ -77,20 +88,28 @@ describe("the email queue consumer", () => {
     const job = jobFor(user.id);
     const result = await runBatch([{ id: "d1", body: job }], resendEnv());
     expect(result.explicitAcks).toEqual(["d1"]);
-    expect(await env.DB.prepare("select queue from dead_letters where key = ?").bind(job.key).first()).toEqual({ queue: "atas-email" });
+    expect(
+      await env.DB.prepare("select queue from dead_letters where key = ?").bind(job.key).first(),
+    ).toEqual({ queue: "atas-email" });
 
     const exhausted = jobFor(user.id);
-    const dlqBatch = createMessageBatch("atas-email-dlq", [{ id: "x1", timestamp: new Date(), attempts: 1, body: exhausted }]);
+    const dlqBatch = createMessageBatch("atas-email-dlq", [
+      { id: "x1", timestamp: new Date(), attempts: 1, body: exhausted },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue!(dlqBatch as MessageBatch<unknown>, env, ctx);
     expect((await getQueueResult(dlqBatch, ctx)).explicitAcks).toEqual(["x1"]);
-    const row = await env.DB.prepare("select queue, body from dead_letters where key = ?").bind(exhausted.key).first<{ queue: string; body: string }>();
+    const row = await env.DB.prepare("select queue, body from dead_letters where key = ?")
+      .bind(exhausted.key)
+      .first<{ queue: string; body: string }>();
     expect(row?.queue).toBe("atas-email-dlq");
     expect(JSON.parse(row?.body ?? "{}")).toEqual(exhausted);
   });
 
   it("a malformed message is parked, not retried forever", async () => {
-    const batch = createMessageBatch("atas-email", [{ id: "bad", timestamp: new Date(), attempts: 1, body: { nope: true } }]);
+    const batch = createMessageBatch("atas-email", [
+      { id: "bad", timestamp: new Date(), attempts: 1, body: { nope: true } },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue!(batch as MessageBatch<unknown>, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["bad"]);

@@ -1,15 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { call, expectProblem, signUp } from "../support/http";
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1]);
+const PNG = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1,
+]);
 
 describe("avatars", () => {
   it("stores an image typed by its bytes and serves it back safely", async () => {
     const user = await signUp();
-    const put = await call("/api/me/avatar", { method: "PUT", cookie: user.cookie, body: PNG, headers: { "content-type": "image/png" } });
+    const put = await call("/api/me/avatar", {
+      method: "PUT",
+      cookie: user.cookie,
+      body: PNG,
+      headers: { "content-type": "image/png" },
+    });
     expect(put.status).toBe(200);
     const { avatarUrl } = (await put.json()) as { avatarUrl: string };
-    const me = (await (await call("/api/me", { cookie: user.cookie })).json()) as { profile: { avatarUrl: string } };
+    const me = (await (await call("/api/me", { cookie: user.cookie })).json()) as {
+      profile: { avatarUrl: string };
+    };
     expect(me.profile.avatarUrl).toBe(avatarUrl);
     const image = await call(avatarUrl);
     expect(image.status).toBe(200);
@@ -23,29 +32,56 @@ describe("avatars", () => {
     const user = await signUp();
     const html = new TextEncoder().encode("<html><script>alert(1)</script></html>");
     await expectProblem(
-      await call("/api/me/avatar", { method: "PUT", cookie: user.cookie, body: html, headers: { "content-type": "image/png" } }),
+      await call("/api/me/avatar", {
+        method: "PUT",
+        cookie: user.cookie,
+        body: html,
+        headers: { "content-type": "image/png" },
+      }),
       415,
     );
     await expectProblem(
-      await call("/api/me/avatar", { method: "PUT", cookie: user.cookie, body: new Uint8Array(), headers: { "content-type": "image/png" } }),
+      await call("/api/me/avatar", {
+        method: "PUT",
+        cookie: user.cookie,
+        body: new Uint8Array(),
+        headers: { "content-type": "image/png" },
+      }),
       400,
     );
     const big = new Uint8Array(1024 * 1024 + 10);
     big.set(PNG);
     await expectProblem(
-      await call("/api/me/avatar", { method: "PUT", cookie: user.cookie, body: big, headers: { "content-type": "image/png" } }),
+      await call("/api/me/avatar", {
+        method: "PUT",
+        cookie: user.cookie,
+        body: big,
+        headers: { "content-type": "image/png" },
+      }),
       413,
     );
   });
 
   it("who may not: no session, no CSRF proof; unknown keys are 404", async () => {
     const user = await signUp();
-    await expectProblem(await call("/api/me/avatar", { method: "PUT", body: PNG, headers: { "content-type": "image/png" } }), 401);
     await expectProblem(
-      await call("/api/me/avatar", { method: "PUT", cookie: user.cookie, noCsrf: true, body: PNG, headers: { "content-type": "image/png" } }),
+      await call("/api/me/avatar", { method: "PUT", body: PNG, headers: { "content-type": "image/png" } }),
+      401,
+    );
+    await expectProblem(
+      await call("/api/me/avatar", {
+        method: "PUT",
+        cookie: user.cookie,
+        noCsrf: true,
+        body: PNG,
+        headers: { "content-type": "image/png" },
+      }),
       403,
     );
     await expectProblem(await call("/api/avatars/../../etc/passwd"), 404);
-    await expectProblem(await call(`/api/avatars/avatars/${crypto.randomUUID()}/${crypto.randomUUID()}`), 404);
+    await expectProblem(
+      await call(`/api/avatars/avatars/${crypto.randomUUID()}/${crypto.randomUUID()}`),
+      404,
+    );
   });
 });

@@ -77,9 +77,16 @@ describe("profiles", () => {
 
   it("validates the patch per role and refuses another role's fields", async () => {
     const student = await signUp({ role: "student" });
-    await expectProblem(await call("/api/me/profile", { method: "PATCH", cookie: student.cookie, json: expertPatch }), 403);
     await expectProblem(
-      await call("/api/me/profile", { method: "PATCH", cookie: student.cookie, json: { student: { year: 42 } } }),
+      await call("/api/me/profile", { method: "PATCH", cookie: student.cookie, json: expertPatch }),
+      403,
+    );
+    await expectProblem(
+      await call("/api/me/profile", {
+        method: "PATCH",
+        cookie: student.cookie,
+        json: { student: { year: 42 } },
+      }),
       400,
     );
     await expectProblem(
@@ -87,7 +94,11 @@ describe("profiles", () => {
       400,
     );
     await expectProblem(
-      await call("/api/me/profile", { method: "PATCH", cookie: student.cookie, json: { campusId: "nowhere" } }),
+      await call("/api/me/profile", {
+        method: "PATCH",
+        cookie: student.cookie,
+        json: { campusId: "nowhere" },
+      }),
       400,
     );
     const ok = await call("/api/me/profile", {
@@ -99,8 +110,14 @@ describe("profiles", () => {
   });
 
   it("a campus set by a verified campus e-mail cannot be changed by hand", async () => {
-    const user = await signUp({ role: "student", email: `v-${crypto.randomUUID().slice(0, 6)}@siswa.um.edu.my` });
-    await expectProblem(await call("/api/me/profile", { method: "PATCH", cookie: user.cookie, json: { campusId: "nus" } }), 403);
+    const user = await signUp({
+      role: "student",
+      email: `v-${crypto.randomUUID().slice(0, 6)}@siswa.um.edu.my`,
+    });
+    await expectProblem(
+      await call("/api/me/profile", { method: "PATCH", cookie: user.cookie, json: { campusId: "nus" } }),
+      403,
+    );
   });
 
   it("a club names student officers only", async () => {
@@ -128,7 +145,15 @@ describe("profiles", () => {
     const user = await signUp();
     await expectProblem(await call("/api/me"), 401);
     await expectProblem(await call("/api/me/profile", { method: "PATCH", json: { bio: "x" } }), 401);
-    await expectProblem(await call("/api/me/profile", { method: "PATCH", cookie: user.cookie, noCsrf: true, json: { bio: "x" } }), 403);
+    await expectProblem(
+      await call("/api/me/profile", {
+        method: "PATCH",
+        cookie: user.cookie,
+        noCsrf: true,
+        json: { bio: "x" },
+      }),
+      403,
+    );
     await expectProblem(await call(`/api/profiles/${crypto.randomUUID()}`), 404);
     await expectProblem(await call("/api/profiles/not-a-uuid"), 400);
   });

@@ -5,7 +5,9 @@ import { inboxOf } from "../../worker/src/realtime/routes";
 import { call, ORIGIN, PASSWORD, signUp } from "../support/http";
 
 function nextFrame(socket: WebSocket): Promise<InboxFrame> {
-  return new Promise((resolve) => socket.addEventListener("message", (e) => resolve(JSON.parse(String(e.data))), { once: true }));
+  return new Promise((resolve) =>
+    socket.addEventListener("message", (e) => resolve(JSON.parse(String(e.data))), { once: true }),
+  );
 }
 
 async function connect(cookie: string, origin = ORIGIN) {
@@ -58,7 +60,9 @@ describe("the inbox Durable Object", () => {
 
   it("refuses upgrades without a session or from a foreign origin", async () => {
     const user = await signUp();
-    expect((await SELF.fetch(`${ORIGIN}/api/inbox`, { headers: { upgrade: "websocket", origin: ORIGIN } })).status).toBe(401);
+    expect(
+      (await SELF.fetch(`${ORIGIN}/api/inbox`, { headers: { upgrade: "websocket", origin: ORIGIN } })).status,
+    ).toBe(401);
     expect((await connect(user.cookie, "https://evil.example")).status).toBe(403);
   });
 });

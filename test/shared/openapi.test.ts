@@ -5,9 +5,19 @@ describe("the API surface", () => {
   it("publishes an OpenAPI 3.1 document generated from the route schemas", async () => {
     const response = await call("/openapi.json");
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/api/auth/register", "/api/auth/login", "/api/auth/verify", "/api/me", "/api/me/profile", "/api/profiles/{id}"]) {
+    for (const path of [
+      "/api/auth/register",
+      "/api/auth/login",
+      "/api/auth/verify",
+      "/api/me",
+      "/api/me/profile",
+      "/api/profiles/{id}",
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(JSON.stringify(doc.paths["/api/auth/register"])).toContain("problem+json");

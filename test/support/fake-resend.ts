@@ -21,9 +21,14 @@ export async function startFakeResend(apiKey: string, options: { delayMs?: numbe
       received.length = 0;
       return send(200, {});
     }
-    if (req.method !== "POST" || req.url !== "/emails") return send(404, { name: "not_found", message: "Not found" });
+    if (req.method !== "POST" || req.url !== "/emails")
+      return send(404, { name: "not_found", message: "Not found" });
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
-      return send(401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header" });
+      return send(401, {
+        statusCode: 401,
+        name: "missing_api_key",
+        message: "Missing API key in the authorization header",
+      });
     }
     let body: { from?: string; to?: string[]; subject?: string; text?: string; html?: string };
     try {
@@ -35,7 +40,8 @@ export async function startFakeResend(apiKey: string, options: { delayMs?: numbe
     if (!body.from || !Array.isArray(body.to) || !body.subject || !(body.text || body.html)) {
       return send(422, { statusCode: 422, name: "validation_error", message: "Missing required field" });
     }
-    if (body.to.some((to) => to.includes("+fail"))) return send(500, { statusCode: 500, name: "application_error", message: "Internal" });
+    if (body.to.some((to) => to.includes("+fail")))
+      return send(500, { statusCode: 500, name: "application_error", message: "Internal" });
     if (body.to.some((to) => to.includes("+reject"))) {
       return send(422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field" });
     }

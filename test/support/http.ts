@@ -1,12 +1,10 @@
 import { env, SELF } from "cloudflare:test";
 
 export const ORIGIN = "http://127.0.0.1:8787";
-let ipCounter = 0;
-
-/** A distinct client address per test, so rate limits do not leak between tests. */
+/** A random client address per call site, so rate limits do not leak between tests or test files. */
 export function freshIp(): string {
-  ipCounter += 1;
-  return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${a}.${b}.${c}`;
 }
 
 export function uniqueEmail(prefix = "user", domain = "example.com"): string {
@@ -55,10 +53,12 @@ export function sessionCookie(response: Response): string {
 export async function waitForMail(to: string, subject: string | RegExp, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const rows = await env.DB.prepare("select * from outbox_mails where \"to\" = ? order by created_at desc")
+    const rows = await env.DB.prepare('select * from outbox_mails where "to" = ? order by created_at desc')
       .bind(to)
       .all<{ subject: string; text: string; html: string }>();
-    const mail = rows.results.find((m) => (typeof subject === "string" ? m.subject.includes(subject) : subject.test(m.subject)));
+    const mail = rows.results.find((m) =>
+      typeof subject === "string" ? m.subject.includes(subject) : subject.test(m.subject),
+    );
     if (mail) return mail;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -66,7 +66,9 @@ export async function waitForMail(to: string, subject: string | RegExp, timeoutM
 }
 
 export async function mailsTo(to: string) {
-  const rows = await env.DB.prepare("select subject, text from outbox_mails where \"to\" = ?").bind(to).all<{ subject: string; text: string }>();
+  const rows = await env.DB.prepare('select subject, text from outbox_mails where "to" = ?')
+    .bind(to)
+    .all<{ subject: string; text: string }>();
   return rows.results;
 }
 
@@ -79,12 +81,19 @@ export function tokenFrom(text: string): string {
 export const PASSWORD = "correct horse battery staple";
 
 /** Registers, verifies through the real mail and signs in. */
-export async function signUp(options: { role?: "student" | "expert" | "club"; email?: string; displayName?: string } = {}) {
+export async function signUp(
+  options: { role?: "student" | "expert" | "club"; email?: string; displayName?: string } = {},
+) {
   const email = options.email ?? uniqueEmail(options.role ?? "student");
   const ip = freshIp();
   const register = await call("/api/auth/register", {
     ip,
-    json: { email, password: PASSWORD, displayName: options.displayName ?? "Test User", role: options.role ?? "student" },
+    json: {
+      email,
+      password: PASSWORD,
+      displayName: options.displayName ?? "Test User",
+      role: options.role ?? "student",
+    },
   });
   if (register.status !== 202) throw new Error(`register: ${register.status} ${await register.text()}`);
   const mail = await waitForMail(email, "Confirm");
@@ -97,8 +106,14 @@ export async function signUp(options: { role?: "student" | "expert" | "club"; em
 }
 
 export async function expectProblem(response: Response, status: number) {
-  const body = (await response.json()) as { status: number; title: string; detail?: string; requestId: string };
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(body)}`);
+  const body = (await response.json()) as {
+    status: number;
+    title: string;
+    detail?: string;
+    requestId: string;
+  };
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(body)}`);
   if (!response.headers.get("content-type")?.startsWith("application/problem+json")) {
     throw new Error(`not problem+json: ${response.headers.get("content-type")}`);
   }

@@ -1,5 +1,5 @@
-import type { Inbox } from "./realtime/inbox";
 import type { Session, User } from "./identity/schema";
+import type { Inbox } from "./realtime/inbox";
 
 /** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
 export interface Env {

@@ -3,12 +3,24 @@ import type { Env } from "./env";
 import { runDailyCron } from "./jobs/cron";
 import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
 
+/** The dev mailbox page and its client-side data request belong to the web app. */
+const WEB_DEV_PAGES = new Set(["/dev/mail", "/dev/mail.data"]);
+
 /** Paths the API answers; everything else is the web app. */
 export function isApiPath(pathname: string): boolean {
-  return pathname.startsWith("/api/") || pathname === "/openapi.json" || (pathname.startsWith("/dev/") && pathname !== "/dev/mail");
+  return (
+    pathname.startsWith("/api/") ||
+    pathname === "/openapi.json" ||
+    (pathname.startsWith("/dev/") && !WEB_DEV_PAGES.has(pathname))
+  );
 }
 
-export type WebHandler = (request: Request, env: Env, ctx: ExecutionContext, api: ApiFetch) => Promise<Response>;
+export type WebHandler = (
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  api: ApiFetch,
+) => Promise<Response>;
 /** In-process call into the API: no network hop between the web app and the API. */
 export type ApiFetch = (request: Request) => Promise<Response>;
 

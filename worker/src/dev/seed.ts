@@ -8,13 +8,19 @@ import { ADMIN, CLUBS, DEMO_PASSWORD, demoStudents, EXPERTS } from "./seed-data"
 
 /** A stable UUID (version 8) per address, so seeding twice writes the same rows. */
 async function stableId(email: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`atas-demo:${email}`)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`atas-demo:${email}`)),
+  );
   const hex = [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "");
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ".")
+    .replace(/^\.|\.$/g, "");
 
 /** Demo data for local runs. Idempotent: existing rows are left as they are. */
 export async function seedDemo(ctx: ActionContext) {
@@ -27,7 +33,10 @@ export async function seedDemo(ctx: ActionContext) {
 
   const adminId = await stableId(ADMIN.email);
   statements.push(
-    db.insert(users).values({ id: adminId, email: ADMIN.email, displayName: ADMIN.displayName, role: "admin", ...verified }).onConflictDoNothing(),
+    db
+      .insert(users)
+      .values({ id: adminId, email: ADMIN.email, displayName: ADMIN.displayName, role: "admin", ...verified })
+      .onConflictDoNothing(),
   );
 
   for (const [i, expert] of EXPERTS.entries()) {
@@ -36,7 +45,14 @@ export async function seedDemo(ctx: ActionContext) {
     statements.push(
       db
         .insert(users)
-        .values({ id, email, displayName: expert.name, role: "expert", bio: `${expert.headline} at ${expert.company}.`, ...verified })
+        .values({
+          id,
+          email,
+          displayName: expert.name,
+          role: "expert",
+          bio: `${expert.headline} at ${expert.company}.`,
+          ...verified,
+        })
         .onConflictDoNothing(),
       db
         .insert(expertProfiles)
@@ -67,11 +83,25 @@ export async function seedDemo(ctx: ActionContext) {
     statements.push(
       db
         .insert(users)
-        .values({ id, email: student.email, displayName: student.displayName, role: "student", campusId: student.campusId, campusVerified: true, ...verified })
+        .values({
+          id,
+          email: student.email,
+          displayName: student.displayName,
+          role: "student",
+          campusId: student.campusId,
+          campusVerified: true,
+          ...verified,
+        })
         .onConflictDoNothing(),
       db
         .insert(studentProfiles)
-        .values({ userId: id, major: student.major, year: student.year, interests: student.interests, updatedAt: now })
+        .values({
+          userId: id,
+          major: student.major,
+          year: student.year,
+          interests: student.interests,
+          updatedAt: now,
+        })
         .onConflictDoNothing(),
     );
   }
@@ -81,13 +111,28 @@ export async function seedDemo(ctx: ActionContext) {
     statements.push(
       db
         .insert(users)
-        .values({ id, email: club.email, displayName: club.name, role: "club", campusId: club.campusId, campusVerified: true, ...verified })
+        .values({
+          id,
+          email: club.email,
+          displayName: club.name,
+          role: "club",
+          campusId: club.campusId,
+          campusVerified: true,
+          ...verified,
+        })
         .onConflictDoNothing(),
-      db.insert(clubProfiles).values({ userId: id, name: club.name, description: club.description, updatedAt: now }).onConflictDoNothing(),
+      db
+        .insert(clubProfiles)
+        .values({ userId: id, name: club.name, description: club.description, updatedAt: now })
+        .onConflictDoNothing(),
       ...club.officerIndexes.map((index, n) =>
         db
           .insert(clubOfficers)
-          .values({ clubId: id, userId: studentIds[index] ?? "", title: n === 0 ? "President" : "Vice President" })
+          .values({
+            clubId: id,
+            userId: studentIds[index] ?? "",
+            title: n === 0 ? "President" : "Vice President",
+          })
           .onConflictDoNothing(),
       ),
     );

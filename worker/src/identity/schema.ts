@@ -71,5 +71,8 @@ export const emailTokens = sqliteTable(
     usedAt: instant("used_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("email_tokens_user_idx").on(t.userId, t.purpose), index("email_tokens_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("email_tokens_user_idx").on(t.userId, t.purpose),
+    index("email_tokens_expires_idx").on(t.expiresAt),
+  ],
 );

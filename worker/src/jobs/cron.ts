@@ -1,7 +1,7 @@
+import type { Env } from "../env";
 import { purgeStaleEmailTokens } from "../identity/services/email-tokens";
 import { purgeExpiredSessions } from "../identity/services/sessions";
 import { systemContext } from "../shared/context";
-import type { Env } from "../env";
 
 /**
  * The daily early-morning run (22:00 UTC = 06:00 in Kuala Lumpur). It only finds work; anything

@@ -1,11 +1,11 @@
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { mailerFor } from "../adapters/mailer";
-import { type Mail, MailRejected, type Mailer } from "../adapters/mailer/interface";
+import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interface";
 import type { EmailJob, Env } from "../env";
 import { users } from "../identity/schema";
 import { mintEmailToken } from "../identity/services/email-tokens";
 import { type ActionContext, systemContext } from "../shared/context";
-import { eq } from "drizzle-orm";
 import { mails } from "./mail-templates";
 import { deadLetters, jobEffects } from "./schema";
 
@@ -47,13 +47,20 @@ async function composeMail(ctx: ActionContext, job: EmailJob): Promise<Mail | nu
 }
 
 /** Sends one mail job at most once: a recorded effect short-circuits a redelivery. */
-export async function runEmailJob(ctx: ActionContext, mailer: Mailer, job: EmailJob): Promise<"sent" | "skipped"> {
+export async function runEmailJob(
+  ctx: ActionContext,
+  mailer: Mailer,
+  job: EmailJob,
+): Promise<"sent" | "skipped"> {
   const done = await ctx.db.select().from(jobEffects).where(eq(jobEffects.key, job.key)).get();
   if (done) return "skipped";
   const mail = await composeMail(ctx, job);
   // The provider also receives the key, so a crash between send and record cannot send twice.
   if (mail) await mailer.send(mail, job.key);
-  await ctx.db.insert(jobEffects).values({ key: job.key, kind: job.kind, doneAt: Date.now() }).onConflictDoNothing();
+  await ctx.db
+    .insert(jobEffects)
+    .values({ key: job.key, kind: job.kind, doneAt: Date.now() })
+    .onConflictDoNothing();
   return mail ? "sent" : "skipped";
 }
 

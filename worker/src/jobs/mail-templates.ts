@@ -1,10 +1,18 @@
 import type { Mail } from "../adapters/mailer/interface";
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch);
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch,
+  );
 
 /** Every mail is one paragraph list and at most one button; text and HTML say the same. */
-function compose(to: string, subject: string, paragraphs: string[], action?: { label: string; url: string }): Mail {
+function compose(
+  to: string,
+  subject: string,
+  paragraphs: string[],
+  action?: { label: string; url: string },
+): Mail {
   const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), "— ATAS"].join("\n\n");
   const html = [
     `<div style="font-family:system-ui,sans-serif;max-width:520px">`,
@@ -22,7 +30,10 @@ export const mails = {
     compose(
       to,
       "Confirm your ATAS e-mail",
-      [`Hi ${name},`, "Confirm this address to finish setting up your ATAS account. The link works once and expires in 48 hours."],
+      [
+        `Hi ${name},`,
+        "Confirm this address to finish setting up your ATAS account. The link works once and expires in 48 hours.",
+      ],
       { label: "Confirm my e-mail", url },
     ),
   accountExists: (to: string, name: string, url: string) =>
@@ -40,14 +51,20 @@ export const mails = {
     compose(
       to,
       "Reset your ATAS password",
-      [`Hi ${name},`, "Use this link to choose a new password. It works once and expires in one hour. If you did not ask, ignore this mail."],
+      [
+        `Hi ${name},`,
+        "Use this link to choose a new password. It works once and expires in one hour. If you did not ask, ignore this mail.",
+      ],
       { label: "Choose a new password", url },
     ),
   passwordChanged: (to: string, name: string, url: string) =>
     compose(
       to,
       "Your ATAS password was changed",
-      [`Hi ${name},`, "Your password was just changed and your other sessions were signed out. If this was not you, reset your password now."],
+      [
+        `Hi ${name},`,
+        "Your password was just changed and your other sessions were signed out. If this was not you, reset your password now.",
+      ],
       { label: "Reset my password", url },
     ),
 };

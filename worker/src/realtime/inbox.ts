@@ -8,7 +8,9 @@ export interface InboxNotification {
   createdAt: number;
 }
 
-export type InboxFrame = { type: "hello"; unread: InboxNotification[] } | { type: "notification"; notification: InboxNotification };
+export type InboxFrame =
+  | { type: "hello"; unread: InboxNotification[] }
+  | { type: "notification"; notification: InboxNotification };
 
 const KEEP = 100;
 
@@ -26,7 +28,8 @@ export class Inbox extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade") !== "websocket") return new Response("expected a websocket", { status: 426 });
+    if (request.headers.get("upgrade") !== "websocket")
+      return new Response("expected a websocket", { status: 426 });
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     const hello: InboxFrame = { type: "hello", unread: this.recent() };

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { upstashStore } from "../adapters/store/upstash";
 import type { KeyValueStore } from "../adapters/store/interface";
+import { upstashStore } from "../adapters/store/upstash";
 import { createDb, type Db } from "../db/client";
 import type { AppEnv, Env } from "../env";
 import type { User } from "../identity/schema";

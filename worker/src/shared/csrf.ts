@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Env } from "../env";
-import { Forbidden } from "./errors";
 import { appOrigin } from "./context";
+import { Forbidden } from "./errors";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const CSRF_HEADER = "x-atas-csrf";

@@ -62,9 +62,15 @@ export class RateLimited extends ProblemError {
 }
 export class ServiceUnavailable extends ProblemError {
   constructor(detail: string, retryAfterSeconds = 30) {
-    super(503, "Service unavailable", detail, { retryAfter: retryAfterSeconds }, {
-      "retry-after": String(retryAfterSeconds),
-    });
+    super(
+      503,
+      "Service unavailable",
+      detail,
+      { retryAfter: retryAfterSeconds },
+      {
+        "retry-after": String(retryAfterSeconds),
+      },
+    );
   }
 }
 

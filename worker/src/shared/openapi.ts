@@ -8,7 +8,10 @@ export function createRouter() {
     defaultHook: (result) => {
       if (!result.success) {
         throw new BadRequest("The request is not valid.", {
-          errors: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+          errors: result.error.issues.map((issue) => ({
+            path: issue.path.join("."),
+            message: issue.message,
+          })),
         });
       }
     },
@@ -51,5 +54,11 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { "application/json": { schema } } } as const;
 }
 
-export const Email = z.string().trim().toLowerCase().email().max(254).openapi({ example: "aisyah@siswa.um.edu.my" });
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .email()
+  .max(254)
+  .openapi({ example: "aisyah@siswa.um.edu.my" });
 export const Password = z.string().min(1).max(256);

@@ -11,7 +11,11 @@ export function renderError(error: Error, c: Context<AppEnv>): Response {
   const instance = c.req.path;
   if (error instanceof ProblemError) return problemResponse(error, requestId, instance);
   if (error instanceof StoreUnavailable) {
-    return problemResponse(new ServiceUnavailable("A dependency is unreachable; try again shortly."), requestId, instance);
+    return problemResponse(
+      new ServiceUnavailable("A dependency is unreachable; try again shortly."),
+      requestId,
+      instance,
+    );
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
@@ -19,5 +23,9 @@ export function renderError(error: Error, c: Context<AppEnv>): Response {
     return problemResponse(new ProblemError(status, title, error.message || title), requestId, instance);
   }
   console.error(`request ${requestId} failed`, error, error.stack);
-  return problemResponse(new ProblemError(500, "Internal error", "Something went wrong on our side."), requestId, instance);
+  return problemResponse(
+    new ProblemError(500, "Internal error", "Something went wrong on our side."),
+    requestId,
+    instance,
+  );
 }

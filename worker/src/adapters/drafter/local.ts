@@ -1,9 +1,11 @@
-import type { DraftRequest, Drafter } from "./interface";
+import type { Drafter, DraftRequest } from "./interface";
 
 /** The local twin of the OpenAI drafter: a grounded template over the request's data, streamed in chunks. */
 export const localDrafter: Drafter = {
   async *draft(request: DraftRequest) {
-    const from = request.campusName ? `${request.requesterName} (${request.campusName})` : request.requesterName;
+    const from = request.campusName
+      ? `${request.requesterName} (${request.campusName})`
+      : request.requesterName;
     const text =
       request.language === "zh"
         ? `${request.expertName}您好，\n\n我们是${from}。鉴于您在「${request.expertHeadline}」方面的经验，诚邀您参加${request.kind}「${request.title}」。\n\n议程：${request.agenda}\n\n期待您的回复。`

@@ -1,4 +1,4 @@
-import { type Mail, MailRejected, type Mailer } from "./interface";
+import { type Mail, type Mailer, MailRejected } from "./interface";
 
 const RESEND_API = "https://api.resend.com";
 

@@ -10,7 +10,11 @@ const list = createRoute({
   summary: "Universities whose mail domains verify a campus",
   responses: {
     200: jsonResponse(
-      z.object({ campuses: z.array(z.object({ id: z.string(), name: z.string(), country: z.string(), timeZone: z.string() })) }),
+      z.object({
+        campuses: z.array(
+          z.object({ id: z.string(), name: z.string(), country: z.string(), timeZone: z.string() }),
+        ),
+      }),
       "Campuses",
     ),
   },

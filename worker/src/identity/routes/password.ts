@@ -13,7 +13,12 @@ const forgot = createRoute({
   tags: ["auth"],
   summary: "Mail a password-reset link (same answer for unknown addresses)",
   request: { body: jsonBody(z.object({ email: Email }).strict()) },
-  responses: { 202: jsonResponse(Accepted, "Accepted"), 400: problems[400], 403: problems[403], 429: problems[429] },
+  responses: {
+    202: jsonResponse(Accepted, "Accepted"),
+    400: problems[400],
+    403: problems[403],
+    429: problems[429],
+  },
 });
 
 const reset = createRoute({
@@ -32,7 +37,12 @@ const change = createRoute({
   summary: "Change the password; ends the account's other sessions",
   middleware: [requireUser] as const,
   request: { body: jsonBody(z.object({ currentPassword: Password, newPassword: Password }).strict()) },
-  responses: { 200: jsonResponse(Done, "Password changed"), 400: problems[400], 401: problems[401], 403: problems[403] },
+  responses: {
+    200: jsonResponse(Done, "Password changed"),
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+  },
 });
 
 export function mountPassword(app: Router) {

@@ -27,7 +27,12 @@ const resend = createRoute({
   tags: ["auth"],
   summary: "Send the verification mail again",
   request: { body: jsonBody(z.object({ email: Email }).strict()) },
-  responses: { 202: jsonResponse(Accepted, "Accepted"), 400: problems[400], 403: problems[403], 429: problems[429] },
+  responses: {
+    202: jsonResponse(Accepted, "Accepted"),
+    400: problems[400],
+    403: problems[403],
+    429: problems[429],
+  },
 });
 
 export function mountVerify(app: Router) {

@@ -18,7 +18,12 @@ export async function mintEmailToken(db: Db, userId: string, purpose: Purpose): 
 }
 
 function validToken(id: string, purpose: Purpose, now: number) {
-  return and(eq(emailTokens.id, id), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now));
+  return and(
+    eq(emailTokens.id, id),
+    eq(emailTokens.purpose, purpose),
+    isNull(emailTokens.usedAt),
+    gt(emailTokens.expiresAt, now),
+  );
 }
 
 /** The user a still-valid token belongs to, without spending it. */

@@ -9,7 +9,13 @@ import { createSession } from "./sessions";
 let decoyHash: Promise<string> | undefined;
 
 /** Checks the password and opens a fresh session (a new token every login: no session fixation). */
-export async function logIn({ ctx, input }: { ctx: ActionContext; input: { email: string; password: string; userAgent: string } }) {
+export async function logIn({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { email: string; password: string; userAgent: string };
+}) {
   const email = input.email.trim().toLowerCase();
   await enforce(ctx.env, "loginIp", ctx.ip);
   await enforce(ctx.env, "loginAccount", email);

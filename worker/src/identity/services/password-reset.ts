@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { BadRequest, ProblemError, Unauthorized } from "../../shared/errors";
@@ -8,7 +9,6 @@ import { users } from "../schema";
 import { consumeEmailToken, peekEmailToken } from "./email-tokens";
 import { enqueueMail } from "./enqueue-mail";
 import { endOtherSessionsQuery } from "./sessions";
-import { inboxOf } from "../../realtime/routes";
 
 /** Same answer for known and unknown addresses. */
 export async function requestPasswordReset({ ctx, input }: { ctx: ActionContext; input: { email: string } }) {
@@ -20,7 +20,13 @@ export async function requestPasswordReset({ ctx, input }: { ctx: ActionContext;
 }
 
 /** Sets a new password from a mailed token and ends every session of the account. */
-export async function resetPassword({ ctx, input }: { ctx: ActionContext; input: { token: string; password: string } }) {
+export async function resetPassword({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { token: string; password: string };
+}) {
   const invalid = new BadRequest("This link is invalid, expired or already used.", { field: "token" });
   // Check the new password before spending the token, so a refused password does not burn the link.
   const holder = await peekEmailToken(ctx.db, input.token, "reset");
@@ -54,7 +60,9 @@ export async function changePassword({
   if (!actor) throw new Unauthorized();
   await enforce(ctx.env, "loginAccount", actor.email);
   if (!(await verifyPassword(input.currentPassword, actor.passwordHash))) {
-    throw new ProblemError(400, "Bad request", "The current password is incorrect.", { field: "currentPassword" });
+    throw new ProblemError(400, "Bad request", "The current password is incorrect.", {
+      field: "currentPassword",
+    });
   }
   assertAcceptablePassword(input.newPassword, { email: actor.email, displayName: actor.displayName });
   const passwordHash = await hashPassword(input.newPassword);
@@ -63,5 +71,8 @@ export async function changePassword({
     endOtherSessionsQuery(ctx.db, actor.id, input.sessionId),
   ]);
   await enqueueMail(ctx, { kind: "password-changed", userId: actor.id });
-  await inboxOf(ctx.env, actor.id).notify({ type: "security.password-changed", text: "Your password was changed." });
+  await inboxOf(ctx.env, actor.id).notify({
+    type: "security.password-changed",
+    text: "Your password was changed.",
+  });
 }

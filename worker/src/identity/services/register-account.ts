@@ -36,7 +36,9 @@ export async function registerAccount({ ctx, input }: { ctx: ActionContext; inpu
   try {
     // One batch is one transaction: the account never exists without its profile row.
     await ctx.db.batch([
-      ctx.db.insert(users).values({ id, email, passwordHash, displayName: input.displayName.trim(), role: input.role }),
+      ctx.db
+        .insert(users)
+        .values({ id, email, passwordHash, displayName: input.displayName.trim(), role: input.role }),
       ctx.db.insert(PROFILE_TABLE[input.role]).values({ userId: id, updatedAt: now }),
     ]);
   } catch (error) {

@@ -10,5 +10,6 @@ export async function resendVerification({ ctx, input }: { ctx: ActionContext; i
   await enforce(ctx.env, "mailIp", ctx.ip);
   await enforce(ctx.env, "verifyResendAddress", email);
   const user = await ctx.db.select().from(users).where(eq(users.email, email)).get();
-  if (user && user.emailVerifiedAt === null) await enqueueMail(ctx, { kind: "verify-email", userId: user.id });
+  if (user && user.emailVerifiedAt === null)
+    await enqueueMail(ctx, { kind: "verify-email", userId: user.id });
 }

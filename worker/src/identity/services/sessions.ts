@@ -21,7 +21,10 @@ export async function createSession(db: Db, userId: string, userAgent: string) {
   return { token, maxAgeSeconds: SESSION_ABSOLUTE_MS / 1000 };
 }
 
-export async function resolveSession(db: Db, token: string): Promise<{ session: Session; user: User } | null> {
+export async function resolveSession(
+  db: Db,
+  token: string,
+): Promise<{ session: Session; user: User } | null> {
   const id = await sha256(token);
   const row = await db
     .select({ session: sessions, user: users })

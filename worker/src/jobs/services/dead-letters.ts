@@ -10,7 +10,11 @@ function assertAdmin(ctx: ActionContext) {
 export async function listDeadLetters({ ctx }: { ctx: ActionContext }) {
   assertAdmin(ctx);
   const rows = await ctx.db.select().from(deadLetters).orderBy(desc(deadLetters.createdAt)).limit(100).all();
-  return rows.map((row) => ({ ...row, body: JSON.parse(row.body) as unknown, createdAt: new Date(row.createdAt).toISOString() }));
+  return rows.map((row) => ({
+    ...row,
+    body: JSON.parse(row.body) as unknown,
+    createdAt: new Date(row.createdAt).toISOString(),
+  }));
 }
 
 /** Sends a parked mail job back to its queue under the same idempotency key, then forgets it. */

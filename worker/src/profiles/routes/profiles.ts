@@ -14,7 +14,11 @@ const getOne = createRoute({
   tags: ["profiles"],
   summary: "A public profile",
   request: { params: z.object({ id: z.string().uuid() }) },
-  responses: { 200: jsonResponse(z.object({ profile: ProfileSchema }), "Profile"), 400: problems[400], 404: problems[404] },
+  responses: {
+    200: jsonResponse(z.object({ profile: ProfileSchema }), "Profile"),
+    400: problems[400],
+    404: problems[404],
+  },
 });
 
 const putAvatar = createRoute({
@@ -38,7 +42,10 @@ const putAvatar = createRoute({
 
 export function mountProfiles(app: Router) {
   app.openapi(getOne, async (c) => {
-    const { profile, cache } = await getProfile({ ctx: actionContext(c), input: { userId: c.req.valid("param").id } });
+    const { profile, cache } = await getProfile({
+      ctx: actionContext(c),
+      input: { userId: c.req.valid("param").id },
+    });
     c.header("x-cache", cache);
     return c.json({ profile }, 200);
   });

@@ -40,11 +40,15 @@ export const ProfileSchema = z
         skills: z.array(z.string()),
         topics: z.array(z.string()),
         yearsExperience: z.number(),
-        availability: z.array(z.object({ weekday: z.number(), start: z.string(), end: z.string(), timeZone: z.string() })),
+        availability: z.array(
+          z.object({ weekday: z.number(), start: z.string(), end: z.string(), timeZone: z.string() }),
+        ),
         acceptingInvitations: z.boolean(),
       })
       .optional(),
-    student: z.object({ major: z.string(), year: z.number().nullable(), interests: z.array(z.string()) }).optional(),
+    student: z
+      .object({ major: z.string(), year: z.number().nullable(), interests: z.array(z.string()) })
+      .optional(),
     club: z
       .object({
         name: z.string(),
@@ -111,7 +115,9 @@ export const ProfilePatchSchema = z
       .object({
         name: z.string().trim().min(1).max(100),
         description: z.string().max(2000),
-        officers: z.array(z.object({ userId: z.string().uuid(), title: z.string().trim().min(1).max(60) }).strict()).max(20),
+        officers: z
+          .array(z.object({ userId: z.string().uuid(), title: z.string().trim().min(1).max(60) }).strict())
+          .max(20),
       })
       .partial()
       .strict()

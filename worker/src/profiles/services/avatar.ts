@@ -8,7 +8,9 @@ import { invalidateProfile } from "./profile-cache";
 export const AVATAR_MAX_BYTES = 1024 * 1024;
 
 /** The type comes from the bytes, never from the client's Content-Type. */
-export function sniffImageType(bytes: Uint8Array): "image/png" | "image/jpeg" | "image/webp" | "image/gif" | null {
+export function sniffImageType(
+  bytes: Uint8Array,
+): "image/png" | "image/jpeg" | "image/webp" | "image/gif" | null {
   const at = (i: number) => bytes[i] ?? -1;
   if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return "image/png";
   if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return "image/jpeg";

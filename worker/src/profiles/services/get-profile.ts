@@ -1,5 +1,5 @@
-import type { ActionContext } from "../../shared/context";
 import { readThrough } from "../../shared/cache-aside";
+import type { ActionContext } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import { loadProfile } from "./load-profile";
 import { PROFILE_TTL_SECONDS, profileKey } from "./profile-cache";

@@ -1,7 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { campuses, type Role, users } from "../../identity/schema";
-import { type AvailabilityWindow, clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../schema";
+import {
+  type AvailabilityWindow,
+  clubOfficers,
+  clubProfiles,
+  expertProfiles,
+  studentProfiles,
+} from "../schema";
 
 export interface PublicProfile {
   id: string;
@@ -23,7 +29,11 @@ export interface PublicProfile {
     acceptingInvitations: boolean;
   };
   student?: { major: string; year: number | null; interests: string[] };
-  club?: { name: string; description: string; officers: { id: string; displayName: string; title: string }[] };
+  club?: {
+    name: string;
+    description: string;
+    officers: { id: string; displayName: string; title: string }[];
+  };
 }
 
 export const avatarUrl = (key: string | null) => (key ? `/api/avatars/${key}` : null);
@@ -64,7 +74,8 @@ export async function loadProfile(db: Db, userId: string): Promise<PublicProfile
     profile.expert = fields;
   }
   const s = student[0];
-  if (user.role === "student" && s) profile.student = { major: s.major, year: s.year, interests: s.interests };
+  if (user.role === "student" && s)
+    profile.student = { major: s.major, year: s.year, interests: s.interests };
   const c = club[0];
   if (user.role === "club" && c) profile.club = { name: c.name, description: c.description, officers };
   return profile;

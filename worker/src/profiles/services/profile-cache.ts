@@ -1,5 +1,5 @@
-import type { ActionContext } from "../../shared/context";
 import { invalidate } from "../../shared/cache-aside";
+import type { ActionContext } from "../../shared/context";
 
 export const PROFILE_TTL_SECONDS = 300;
 export const profileKey = (userId: string) => `profile:${userId}`;

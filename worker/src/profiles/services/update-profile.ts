@@ -3,7 +3,13 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { campuses, users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
-import { type AvailabilityWindow, clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../schema";
+import {
+  type AvailabilityWindow,
+  clubOfficers,
+  clubProfiles,
+  expertProfiles,
+  studentProfiles,
+} from "../schema";
 import { loadProfile } from "./load-profile";
 import { invalidateProfile } from "./profile-cache";
 
@@ -37,7 +43,11 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
   if (input.campusId !== undefined && input.campusId !== actor.campusId) {
     if (actor.campusVerified) throw new Forbidden("Your campus comes from your verified campus e-mail.");
     if (input.campusId !== null) {
-      const campus = await db.select({ id: campuses.id }).from(campuses).where(eq(campuses.id, input.campusId)).get();
+      const campus = await db
+        .select({ id: campuses.id })
+        .from(campuses)
+        .where(eq(campuses.id, input.campusId))
+        .get();
       if (!campus) throw new BadRequest("Unknown campus.", { field: "campusId" });
     }
   }
@@ -51,7 +61,8 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
           .where(and(inArray(users.id, ids), eq(users.role, "student")))
           .all()
       : [];
-    if (students.length !== ids.length) throw new BadRequest("Officers must be student accounts.", { field: "officers" });
+    if (students.length !== ids.length)
+      throw new BadRequest("Officers must be student accounts.", { field: "officers" });
   }
 
   const now = Date.now();
@@ -67,19 +78,36 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
       .where(eq(users.id, actor.id)),
   ];
   if (input.expert) {
-    statements.push(db.update(expertProfiles).set({ ...input.expert, updatedAt: now }).where(eq(expertProfiles.userId, actor.id)));
+    statements.push(
+      db
+        .update(expertProfiles)
+        .set({ ...input.expert, updatedAt: now })
+        .where(eq(expertProfiles.userId, actor.id)),
+    );
   }
   if (input.student) {
-    statements.push(db.update(studentProfiles).set({ ...input.student, updatedAt: now }).where(eq(studentProfiles.userId, actor.id)));
+    statements.push(
+      db
+        .update(studentProfiles)
+        .set({ ...input.student, updatedAt: now })
+        .where(eq(studentProfiles.userId, actor.id)),
+    );
   }
   if (input.club) {
     const { officers: _o, ...fields } = input.club;
-    statements.push(db.update(clubProfiles).set({ ...fields, updatedAt: now }).where(eq(clubProfiles.userId, actor.id)));
+    statements.push(
+      db
+        .update(clubProfiles)
+        .set({ ...fields, updatedAt: now })
+        .where(eq(clubProfiles.userId, actor.id)),
+    );
     if (officers) {
       statements.push(db.delete(clubOfficers).where(eq(clubOfficers.clubId, actor.id)));
       if (officers.length) {
         statements.push(
-          db.insert(clubOfficers).values(officers.map((o) => ({ clubId: actor.id, userId: o.userId, title: o.title }))),
+          db
+            .insert(clubOfficers)
+            .values(officers.map((o) => ({ clubId: actor.id, userId: o.userId, title: o.title }))),
         );
       }
     }

@@ -1,0 +1,45 @@
+import type { Problem } from "./api-types";
+import type { Translate } from "./i18n";
+
+/** A text field of a submitted form; absent or a file becomes "". */
+export function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+export type FieldErrors = Record<string, string>;
+
+const ROLE_SECTIONS = new Set(["expert", "student", "club"]);
+
+/**
+ * Maps a problem's per-field errors onto our input names: `expert.skills.0` and `skills` both land on
+ * the `skills` input, since each form shows only its own role's section.
+ */
+export function fieldErrors(problem: Problem | undefined): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!problem) return errors;
+  const add = (field: string, message: string) => {
+    errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
+  };
+  for (const error of problem.errors ?? []) {
+    const field = error.path.split(".").find((segment) => !ROLE_SECTIONS.has(segment));
+    add(field || "form", error.message);
+  }
+  if (problem.field && problem.detail) add(problem.field, problem.detail);
+  return errors;
+}
+
+/** One sentence for the top of a form. */
+export function problemMessage(problem: Problem, t: Translate): string {
+  if (problem.status === 429) return t("error.rateLimited", { seconds: problem.retryAfter ?? 60 });
+  if (problem.status === 503) return t("error.unavailable");
+  if (problem.status >= 500) return t("error.generic");
+  if (problem.errors?.length || problem.field) return t("form.problem");
+  return problem.detail ?? problem.title;
+}
+
+/** Only same-site paths: never `//evil.example` or an absolute URL. */
+export function safeRedirect(to: string | null | undefined, fallback = "/"): string {
+  if (!to?.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,162 @@
+import type { ReactNode } from "react";
+import {
+  data,
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+} from "react-router";
+import type { Route } from "./+types/root";
+import { apiCall } from "./lib/api.server";
+import type { Me } from "./lib/api-types";
+import { HTML_LANG, LANGS, preferredLang, translator } from "./lib/i18n";
+import { useRootData, useT } from "./lib/root-data";
+import stylesHref from "./styles.css?url";
+
+export const links: Route.LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  {
+    rel: "icon",
+    href: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%234f46e5'/%3E%3Ctext x='16' y='22' font-size='16' text-anchor='middle' fill='white' font-family='sans-serif'%3EA%3C/text%3E%3C/svg%3E",
+  },
+];
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const me = await apiCall<Me>(context, request, "/api/me");
+  return data(
+    {
+      lang: preferredLang(request),
+      account: me.ok ? me.data.account : null,
+      /** The dev mailbox and its links exist outside production only. */
+      devTools: context.env.APP_ENV !== "production",
+    },
+    { headers: me.headers },
+  );
+}
+
+export const meta: Route.MetaFunction = ({ data: root }) => {
+  const t = translator(root?.lang ?? "en");
+  return [{ title: t("meta.title") }, { name: "description", content: t("meta.description") }];
+};
+
+export function Layout({ children }: { children: ReactNode }) {
+  const root = useRootData();
+  return (
+    <html lang={HTML_LANG[root?.lang ?? "en"]}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <SiteHeader />
+        <main className="page">{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+function SiteHeader() {
+  const root = useRootData();
+  const t = useT();
+  const location = useLocation();
+  const account = root?.account;
+  const here = `${location.pathname}${location.search}`;
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            A
+          </span>
+          ATAS
+        </Link>
+        <nav aria-label={t("nav.main")} className="site-nav">
+          {root?.devTools ? (
+            // A full page load: the worker sends /dev/* other than /dev/mail itself (so also its
+            // /dev/mail.data loader requests) to the API, so the mailbox cannot load client-side.
+            <NavLink to="/dev/mail" reloadDocument className="nav-link nav-dev">
+              {t("nav.devMail")}
+            </NavLink>
+          ) : null}
+          {account ? (
+            <>
+              <NavLink
+                to="/profile"
+                className="nav-link whoami"
+                aria-label={`${t("nav.signedInAs")} ${account.displayName}`}
+              >
+                <span data-testid="whoami">{account.displayName}</span>
+              </NavLink>
+              <Form method="post" action="/logout" className="inline-form">
+                <button type="submit" className="button button-small button-ghost" data-testid="logout">
+                  {t("nav.logout")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login" className="nav-link">
+                {t("nav.login")}
+              </NavLink>
+              <NavLink to="/register" className="button button-small">
+                {t("nav.register")}
+              </NavLink>
+            </>
+          )}
+          {/* Switching language reloads the page: every string changes anyway, and it works on any path. */}
+          <Form
+            method="post"
+            action="/lang"
+            reloadDocument
+            className="lang-toggle"
+            aria-label={t("nav.language")}
+          >
+            <input type="hidden" name="redirectTo" value={here} />
+            {LANGS.map((lang) => (
+              <button
+                key={lang}
+                type="submit"
+                name="lang"
+                value={lang}
+                aria-pressed={(root?.lang ?? "en") === lang}
+                lang={HTML_LANG[lang]}
+              >
+                {lang === "en" ? "EN" : "中文"}
+              </button>
+            ))}
+          </Form>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  const t = useT();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  if (!notFound) console.error(error);
+  return (
+    <section className="card narrow">
+      <h1>{notFound ? t("notFound.title") : t("error.title")}</h1>
+      <p>{notFound ? t("notFound.lead") : t("error.generic")}</p>
+      <p>
+        <Link to="/">{t("error.backHome")}</Link>
+      </p>
+    </section>
+  );
+}

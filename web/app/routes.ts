@@ -1,0 +1,17 @@
+import { index, type RouteConfig, route } from "@react-router/dev/routes";
+
+export default [
+  index("routes/home.tsx"),
+  route("register", "routes/register.tsx"),
+  route("verify", "routes/verify.tsx"),
+  route("login", "routes/login.tsx"),
+  route("logout", "routes/logout.tsx"),
+  route("forgot-password", "routes/forgot-password.tsx"),
+  route("reset-password", "routes/reset-password.tsx"),
+  route("profile", "routes/profile.tsx"),
+  route("profile/edit", "routes/profile-edit.tsx"),
+  route("u/:id", "routes/user.tsx"),
+  route("dev/mail", "routes/dev-mail.tsx"),
+  route("lang", "routes/lang.tsx"),
+  route("*", "routes/not-found.tsx"),
+] satisfies RouteConfig;

@@ -1,0 +1,313 @@
+import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { AvatarUpload } from "~/components/avatar-upload";
+import { SelectField, TextAreaField, TextField } from "~/components/field";
+import { Notice } from "~/components/notice";
+import { apiCall } from "~/lib/api.server";
+import type { Campus, Me, Problem, ProfilePatch } from "~/lib/api-types";
+import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
+import { type MessageKey, preferredLang, type Translate, translator } from "~/lib/i18n";
+import {
+  formatAvailability,
+  formatList,
+  formatOfficers,
+  type LineError,
+  parseAvailability,
+  parseList,
+  parseOfficers,
+  parseWholeNumber,
+} from "~/lib/profile-form";
+import { pageMeta, useT } from "~/lib/root-data";
+import type { Route } from "./+types/profile-edit";
+
+export const meta: Route.MetaFunction = ({ matches }) => pageMeta(matches, "edit.title");
+
+const LOGIN = "/login?redirectTo=/profile/edit";
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const [me, campuses] = await Promise.all([
+    apiCall<Me>(context, request, "/api/me"),
+    apiCall<{ campuses: Campus[] }>(context, request, "/api/campuses"),
+  ]);
+  if (me.status === 401) throw redirect(LOGIN, { headers: me.headers });
+  if (!me.ok) throw data(me.problem, { status: me.status });
+  return data({ ...me.data, campuses: campuses.ok ? campuses.data.campuses : [] }, { headers: me.headers });
+}
+
+type Values = Record<string, string>;
+interface Rejected {
+  errors: FieldErrors;
+  problem?: Problem;
+  values: Values;
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const me = await apiCall<Me>(context, request, "/api/me");
+  if (me.status === 401) throw redirect(LOGIN, { headers: me.headers });
+  if (!me.ok) throw data(me.problem, { status: me.status });
+  const { account } = me.data;
+
+  const form = await request.formData();
+  const values: Values = {};
+  for (const [name, value] of form) if (typeof value === "string") values[name] = value;
+  const { patch, errors } = readPatch(form, account, translator(preferredLang(request)));
+  if (Object.keys(errors).length) return data<Rejected>({ errors, values }, { status: 400 });
+
+  const result = await apiCall<Me>(context, request, "/api/me/profile", { method: "PATCH", json: patch });
+  if (result.ok) return redirect("/profile", { headers: result.headers });
+  return data<Rejected>(
+    { errors: fieldErrors(result.problem), problem: result.problem, values },
+    { status: result.status },
+  );
+}
+
+/** The form as the PATCH body for the user's own role; lines and numbers that do not parse become field errors. */
+function readPatch(
+  form: FormData,
+  account: Me["account"],
+  t: Translate,
+): { patch: ProfilePatch; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const text = (name: string) => formText(form, name).trim();
+  const lineErrors = (field: string, found: LineError[]) => {
+    if (!found.length) return;
+    errors[field] = found
+      .map((e) => t("edit.lineError", { line: e.line, message: t(`edit.${e.problem}` as MessageKey) }))
+      .join(" ");
+  };
+
+  const patch: ProfilePatch = { displayName: text("displayName"), bio: formText(form, "bio").trim() };
+  // A campus proven by the e-mail address is not the user's to change.
+  if (!account.campusVerified) patch.campusId = text("campusId") || null;
+
+  if (account.role === "expert") {
+    const years = parseWholeNumber(text("yearsExperience"), 0, 70);
+    if (years === undefined) errors.yearsExperience = t("edit.badNumber");
+    const availability = parseAvailability(formText(form, "availability"));
+    lineErrors("availability", availability.errors);
+    patch.expert = {
+      headline: text("headline"),
+      company: text("company"),
+      industry: text("industry"),
+      skills: parseList(text("skills")),
+      topics: parseList(text("topics")),
+      yearsExperience: years ?? 0,
+      availability: availability.windows,
+      acceptingInvitations: form.get("acceptingInvitations") === "on",
+    };
+  } else if (account.role === "student") {
+    const year = parseWholeNumber(text("year"), 1, 8);
+    if (year === undefined) errors.year = t("edit.badNumber");
+    patch.student = { major: text("major"), year: year ?? null, interests: parseList(text("interests")) };
+  } else if (account.role === "club") {
+    const officers = parseOfficers(formText(form, "officers"));
+    lineErrors("officers", officers.errors);
+    patch.club = {
+      name: text("name"),
+      description: formText(form, "description").trim(),
+      officers: officers.officers,
+    };
+  }
+  return { patch, errors };
+}
+
+export default function EditProfile({ loaderData, actionData }: Route.ComponentProps) {
+  const t = useT();
+  const busy = useNavigation().state === "submitting";
+  const { account, profile, campuses } = loaderData;
+  const errors = actionData?.errors ?? {};
+  const values = actionData?.values;
+  // After a refused save the form shows what was typed, not what is stored.
+  const value = (name: string, stored: string) => values?.[name] ?? stored;
+
+  return (
+    <div className="stack">
+      <section className="card">
+        <h1>{t("edit.title")}</h1>
+        <p className="muted">{t("edit.lead")}</p>
+        {actionData ? (
+          <Notice tone="error">
+            {actionData.problem ? problemMessage(actionData.problem, t) : t("form.problem")}
+          </Notice>
+        ) : null}
+        {errors.form ? <Notice tone="error">{errors.form}</Notice> : null}
+        <Form method="post" className="form">
+          <TextField
+            label={t("form.displayName")}
+            name="displayName"
+            required
+            maxLength={80}
+            defaultValue={value("displayName", profile.displayName)}
+            error={errors.displayName}
+          />
+          <TextAreaField
+            label={t("edit.bio")}
+            name="bio"
+            rows={4}
+            maxLength={1000}
+            defaultValue={value("bio", profile.bio)}
+            error={errors.bio}
+          />
+          {account.campusVerified ? (
+            <p className="field-hint">
+              {t("edit.campus")}: {profile.campus?.name} · {t("edit.campusLocked")}
+            </p>
+          ) : (
+            <SelectField
+              label={t("edit.campus")}
+              name="campusId"
+              defaultValue={value("campusId", account.campusId ?? "")}
+              error={errors.campusId}
+            >
+              <option value="">{t("edit.campusNone")}</option>
+              {campuses.map((campus) => (
+                <option key={campus.id} value={campus.id}>
+                  {campus.name}
+                </option>
+              ))}
+            </SelectField>
+          )}
+
+          {profile.expert ? (
+            <fieldset>
+              <legend>{t("role.expert")}</legend>
+              <TextField
+                label={t("profile.headline")}
+                name="headline"
+                maxLength={140}
+                defaultValue={value("headline", profile.expert.headline)}
+                error={errors.headline}
+              />
+              <TextField
+                label={t("profile.company")}
+                name="company"
+                maxLength={100}
+                defaultValue={value("company", profile.expert.company)}
+                error={errors.company}
+              />
+              <TextField
+                label={t("profile.industry")}
+                name="industry"
+                maxLength={60}
+                defaultValue={value("industry", profile.expert.industry)}
+                error={errors.industry}
+              />
+              <TextField
+                label={t("profile.yearsExperience")}
+                name="yearsExperience"
+                inputMode="numeric"
+                defaultValue={value("yearsExperience", String(profile.expert.yearsExperience))}
+                error={errors.yearsExperience}
+              />
+              <TextField
+                label={t("profile.skills")}
+                name="skills"
+                hint={t("edit.listHint")}
+                defaultValue={value("skills", formatList(profile.expert.skills))}
+                error={errors.skills}
+              />
+              <TextField
+                label={t("profile.topics")}
+                name="topics"
+                hint={t("edit.listHint")}
+                defaultValue={value("topics", formatList(profile.expert.topics))}
+                error={errors.topics}
+              />
+              <TextAreaField
+                label={t("profile.availability")}
+                name="availability"
+                rows={4}
+                spellCheck={false}
+                hint={t("edit.availabilityHint")}
+                defaultValue={value("availability", formatAvailability(profile.expert.availability))}
+                error={errors.availability}
+              />
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  name="acceptingInvitations"
+                  defaultChecked={
+                    values ? values.acceptingInvitations === "on" : profile.expert.acceptingInvitations
+                  }
+                />
+                {t("edit.accepting")}
+              </label>
+            </fieldset>
+          ) : null}
+
+          {profile.student ? (
+            <fieldset>
+              <legend>{t("role.student")}</legend>
+              <TextField
+                label={t("profile.major")}
+                name="major"
+                maxLength={100}
+                defaultValue={value("major", profile.student.major)}
+                error={errors.major}
+              />
+              <SelectField
+                label={t("profile.year")}
+                name="year"
+                defaultValue={value("year", profile.student.year ? String(profile.student.year) : "")}
+                error={errors.year}
+              >
+                <option value="">{t("edit.yearNone")}</option>
+                {[1, 2, 3, 4, 5, 6, 7, 8].map((year) => (
+                  <option key={year} value={year}>
+                    {t("profile.yearN", { n: year })}
+                  </option>
+                ))}
+              </SelectField>
+              <TextField
+                label={t("profile.interests")}
+                name="interests"
+                hint={t("edit.listHint")}
+                defaultValue={value("interests", formatList(profile.student.interests))}
+                error={errors.interests}
+              />
+            </fieldset>
+          ) : null}
+
+          {profile.club ? (
+            <fieldset>
+              <legend>{t("role.club")}</legend>
+              <TextField
+                label={t("profile.clubName")}
+                name="name"
+                maxLength={100}
+                defaultValue={value("name", profile.club.name)}
+                error={errors.name}
+              />
+              <TextAreaField
+                label={t("profile.description")}
+                name="description"
+                rows={4}
+                maxLength={2000}
+                defaultValue={value("description", profile.club.description)}
+                error={errors.description}
+              />
+              <TextAreaField
+                label={t("profile.officers")}
+                name="officers"
+                rows={3}
+                spellCheck={false}
+                hint={t("edit.officersHint")}
+                defaultValue={value("officers", formatOfficers(profile.club.officers))}
+                error={errors.officers}
+              />
+            </fieldset>
+          ) : null}
+
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy}>
+              {t("edit.save")}
+            </button>
+            <Link to="/profile" className="button button-ghost">
+              {t("edit.cancel")}
+            </Link>
+          </div>
+        </Form>
+      </section>
+      <AvatarUpload name={profile.displayName} url={profile.avatarUrl} />
+    </div>
+  );
+}
