@@ -36,19 +36,19 @@ describe("an account from sign-up to sign-out", () => {
     await page.fill('input[name="password"]', password);
     await page.fill('input[name="displayName"]', "Aina Browser");
     await page.selectOption('select[name="role"]', "student");
-    await page.locator('form button[type="submit"]').click();
+    await page.getByRole("button", { name: "Create account" }).click();
     await page.getByTestId("register-done").waitFor();
 
     const mail = await openMailFor(page, email);
     await mail.locator('a[href*="/verify?token="]').first().click();
     await page.waitForURL(/\/verify\?token=/);
-    await page.locator('form button[type="submit"]').click();
+    await page.getByRole("button", { name: "Confirm my e-mail" }).click();
     await page.getByTestId("verify-done").waitFor();
 
     await page.goto(`${base()}/login`);
     await page.fill('input[name="email"]', email);
     await page.fill('input[name="password"]', password);
-    await page.locator('form button[type="submit"]').click();
+    await page.locator('form:has(input[name="password"]) button[type="submit"]').click();
     await page.waitForURL(/\/profile$/);
     await expect.poll(() => page.getByTestId("profile-name").textContent()).toContain("Aina Browser");
     await expect.poll(() => page.getByTestId("whoami").textContent()).toContain("Aina Browser");
@@ -56,7 +56,7 @@ describe("an account from sign-up to sign-out", () => {
     await page.goto(`${base()}/profile/edit`);
     await page.fill('textarea[name="bio"]', "Final-year CS student building campus tools.");
     await page.fill('input[name="displayName"]', "Aina B.");
-    await page.locator('form[data-testid="profile-form"] button[type="submit"]').click();
+    await page.getByRole("button", { name: "Save profile" }).click();
     await page.waitForURL(/\/profile$/);
     await expect.poll(() => page.getByTestId("profile-bio").textContent()).toContain("building campus tools");
     await expect.poll(() => page.getByTestId("profile-name").textContent()).toContain("Aina B.");

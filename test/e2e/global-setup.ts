@@ -10,9 +10,10 @@ declare module "vitest" {
 
 /** A fresh platform (own state directory, own port) for the browser tests. */
 export default async function setup(project: TestProject) {
+  const port = Number(process.env.E2E_PORT ?? 8790);
   const platform = await startPlatform({
-    port: Number(process.env.E2E_PORT ?? 8790),
-    persistTo: join(ROOT, ".wrangler", "e2e-state"),
+    port,
+    persistTo: join(ROOT, ".wrangler", `e2e-state-${port}`),
     fresh: true,
     log: () => {},
   });
