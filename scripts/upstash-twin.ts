@@ -31,8 +31,12 @@ import { realpathSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { Command, Redis } from "ioredis";
+import ioredis from "ioredis";
 import RedisMock from "ioredis-mock";
+
+// The default import is the CommonJS module object both under Node and under Vite's transform
+// (the browser tests load this file through Vitest); named imports break under the latter.
+const { Command, Redis } = ioredis as unknown as typeof import("ioredis");
 
 export interface UpstashTwin {
   url: string;

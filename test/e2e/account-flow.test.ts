@@ -63,7 +63,8 @@ describe("an account from sign-up to sign-out", () => {
 
     await page.getByTestId("logout").click();
     await page.waitForURL((url) => url.pathname === "/");
-    expect(await page.getByTestId("whoami").count()).toBe(0);
+    // The URL changes before React commits the revalidated header, so wait for it to re-render.
+    await expect.poll(() => page.getByTestId("whoami").count()).toBe(0);
     await page.goto(`${base()}/profile`);
     await page.waitForURL(/\/login/);
     expect(errors).toEqual([]);

@@ -1,3 +1,4 @@
+export * from "../graph/schema";
 export * from "../identity/schema";
 export * from "../jobs/schema";
 export * from "../profiles/schema";

@@ -5,9 +5,8 @@ export interface ReachableExpert {
 }
 
 /**
- * The second-degree network. Implementations: a D1 two-hop query over connection edges (local
- * default) and Neo4j Aura (configured by NEO4J_QUERY_URL). Connection edges arrive with the
- * network work; until then the D1 implementation answers over an empty edge set.
+ * The second-degree network. Implementations: a D1 two-hop query over `connections` (the local
+ * default, ./d1.ts) and Neo4j Aura (NEO4J_QUERY_URL), which arrives with the network work.
  */
 export interface SecondDegree {
   experts(userId: string, limit: number): Promise<ReachableExpert[]>;
