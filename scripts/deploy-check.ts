@@ -16,7 +16,7 @@ try {
   let gzip = 0;
   for (const file of readdirSync(outdir)) {
     const path = join(outdir, file);
-    if (!statSync(path).isFile() || file.endsWith(".map")) continue;
+    if (!statSync(path).isFile() || !/\.(m?js|wasm)$/.test(file)) continue;
     const bytes = readFileSync(path);
     raw += bytes.length;
     gzip += gzipSync(bytes).length;

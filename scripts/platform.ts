@@ -11,7 +11,11 @@ import { startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
 export const ROOT = new URL("..", import.meta.url).pathname;
 const BIN = join(ROOT, "node_modules", ".bin");
 
+/** Child tools run on the project's Node 22 (the `node` devDependency), whatever started this script. */
+const PATH_WITH_BIN = `${BIN}:${process.env.PATH ?? ""}`;
+
 export const QUIET_WRANGLER_ENV = {
+  PATH: PATH_WITH_BIN,
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_LOG_SANITIZE: "true",
