@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
-import { ROOT, startPlatform } from "../scripts/platform.ts";
+import { ROOT, startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
 import { startFakeResend } from "../test/support/fake-resend.ts";
 import { DEFAULT_PBKDF2_ITERATIONS, hashPassword } from "../worker/src/shared/crypto.ts";
 
@@ -75,12 +75,17 @@ async function hashCost(): Promise<number[]> {
 }
 
 const provider = await startFakeResend(KEY, { delayMs: PROVIDER_DELAY_MS });
+// Like production (Upstash is Redis), the limiter runs on a real Redis when one can be started.
+const redis = await startThrowawayRedis();
+if (redis) process.env.REDIS_URL = redis.url;
 try {
   const queued = await measure("queue", QUEUED_RUNS, provider.url, 8795);
   const inline = await measure("inline", INLINE_RUNS, provider.url, 8796);
   const row = (name: string, s: number[]) =>
     `${name.padEnd(34)} n=${String(s.length).padStart(3)}  p50 ${percentile(s, 50).toFixed(1).padStart(8)} ms  p99 ${percentile(s, 99).toFixed(1).padStart(8)} ms`;
-  console.log("\nPOST /api/auth/register (wrangler dev, local D1, PBKDF2-SHA256 100k)");
+  console.log(
+    `\nPOST /api/auth/register (wrangler dev, local D1, PBKDF2-SHA256 100k, Upstash twin on ${redis ? "Redis" : "memory"})`,
+  );
   console.log(row("mail job queued", queued));
   console.log(row(`mail inline, provider ${PROVIDER_DELAY_MS} ms`, inline));
   const ratio50 = percentile(inline, 50) / percentile(queued, 50);
@@ -93,4 +98,5 @@ try {
   );
 } finally {
   await provider.close();
+  redis?.stop();
 }

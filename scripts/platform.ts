@@ -3,8 +3,10 @@
  * workerd with local D1, Durable Objects, Queues, R2 and the cron trigger), then seeds demo data.
  * Used by `npm run dev`, the browser tests and the benchmarks.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
 
@@ -147,4 +149,45 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     throw error;
   }
   return { url, upstash, stop };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A private redis-server on a free port when Debian's redis-server is installed; null otherwise. */
+export async function startThrowawayRedis(): Promise<{ url: string; stop(): void } | null> {
+  if (spawnSync("redis-server", ["--version"]).status !== 0) return null;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "atas-redis-"));
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
+    {
+      stdio: "ignore",
+    },
+  );
+  for (let i = 0; i < 50; i++) {
+    if (
+      spawnSync("redis-cli", ["-p", String(port), "ping"])
+        .stdout?.toString()
+        .includes("PONG")
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop() {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
