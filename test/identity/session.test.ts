@@ -151,6 +151,32 @@ describe("login and logout", () => {
     await expectProblem(await call("/api/me", { cookie: user.cookie }), 401);
   });
 
+  it("logout?everywhere=true ends every session of the account", async () => {
+    const user = await signUp();
+    const other = sessionCookie(
+      await call("/api/auth/login", { json: { email: user.email, password: PASSWORD } }),
+    );
+    expect(
+      (await call("/api/auth/logout?everywhere=true", { method: "POST", cookie: user.cookie })).status,
+    ).toBe(204);
+    await expectProblem(await call("/api/me", { cookie: user.cookie }), 401);
+    await expectProblem(await call("/api/me", { cookie: other }), 401);
+  });
+
+  it("limits logins per IP across accounts", async () => {
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const response = await call("/api/auth/login", {
+        ip,
+        json: { email: uniqueEmail("spray"), password: "not the password" },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
   it("logout without CSRF proof is refused and the session survives", async () => {
     const user = await signUp();
     await expectProblem(

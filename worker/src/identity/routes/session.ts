@@ -5,7 +5,7 @@ import { actionContext } from "../../shared/context";
 import { Email, jsonBody, jsonResponse, Password, problems, type Router } from "../../shared/openapi";
 import { clearSessionCookie, writeSessionCookie } from "../cookie";
 import { logIn } from "../services/log-in";
-import { endSession } from "../services/sessions";
+import { endOtherSessionsQuery, endSession } from "../services/sessions";
 
 const login = createRoute({
   method: "post",
@@ -27,8 +27,9 @@ const logout = createRoute({
   method: "post",
   path: "/api/auth/logout",
   tags: ["auth"],
-  summary: "Sign out of this session",
+  summary: "Sign out of this session, or with ?everywhere=true of every session of the account",
   middleware: [requireUser] as const,
+  request: { query: z.object({ everywhere: z.enum(["true", "false"]).optional() }) },
   responses: { 204: { description: "Signed out" }, 401: problems[401], 403: problems[403] },
 });
 
@@ -43,7 +44,10 @@ export function mountSession(app: Router) {
   });
   app.openapi(logout, async (c) => {
     const session = c.get("session");
-    if (session) await endSession(actionContext(c).db, session.id);
+    const { db } = actionContext(c);
+    if (c.req.valid("query").everywhere === "true" && session)
+      await endOtherSessionsQuery(db, session.userId);
+    else if (session) await endSession(db, session.id);
     clearSessionCookie(c);
     return c.body(null, 204);
   });
