@@ -1,4 +1,5 @@
 export * from "../graph/schema";
 export * from "../identity/schema";
 export * from "../jobs/schema";
+export * from "../pro/schema";
 export * from "../profiles/schema";

@@ -24,6 +24,8 @@ export const expertProfiles = sqliteTable(
     yearsExperience: integer("years_experience").notNull().default(0),
     availability: json<AvailabilityWindow[]>("availability").notNull().default([]),
     acceptingInvitations: flag("accepting_invitations").notNull().default(true),
+    /** Campuses the expert has ties to (alma mater, past talks): directory filter "campus ties". */
+    campusTies: json<string[]>("campus_ties").notNull().default([]),
     updatedAt: instant("updated_at").notNull(),
   },
   (t) => [index("expert_profiles_industry_idx").on(t.industry)],

@@ -98,6 +98,7 @@ export const ProfilePatchSchema = z
         yearsExperience: z.number().int().min(0).max(70),
         availability: z.array(AvailabilityWindowSchema).max(28),
         acceptingInvitations: z.boolean(),
+        campusTies: z.array(z.string().max(40)).max(10),
       })
       .partial()
       .strict()

@@ -27,6 +27,7 @@ export interface PublicProfile {
     yearsExperience: number;
     availability: AvailabilityWindow[];
     acceptingInvitations: boolean;
+    campusTies: string[];
   };
   student?: { major: string; year: number | null; interests: string[] };
   club?: {

@@ -26,6 +26,7 @@ export interface ProfilePatch {
     yearsExperience: number;
     availability: AvailabilityWindow[];
     acceptingInvitations: boolean;
+    campusTies: string[];
   }>;
   student?: Partial<{ major: string; year: number | null; interests: string[] }>;
   club?: Partial<{ name: string; description: string; officers: { userId: string; title: string }[] }>;

@@ -1,0 +1,180 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, id, instant } from "../db/columns";
+import { users } from "../identity/schema";
+
+export const INVITATION_KINDS = ["talk", "workshop", "panel", "mentoring", "mock-interview"] as const;
+export type InvitationKind = (typeof INVITATION_KINDS)[number];
+
+export const INVITATION_STATES = [
+  "draft",
+  "sent",
+  "accepted",
+  "declined",
+  "countered",
+  "scheduled",
+  "completed",
+  "cancelled",
+  "expired",
+] as const;
+export type InvitationState = (typeof INVITATION_STATES)[number];
+
+export const FORMATS = ["online", "onsite"] as const;
+
+/**
+ * An invitation from a requester (a student, or a club co-owned by its officers) to an expert.
+ * `version` rises with every transition; a transition only applies to the version it read, so two
+ * concurrent actions cannot both win (D1 has no interactive transactions).
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: id(),
+    requesterId: text("requester_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expertId: text("expert_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: INVITATION_KINDS }).notNull(),
+    title: text("title").notNull(),
+    agenda: text("agenda").notNull(),
+    durationMinutes: integer("duration_minutes").notNull(),
+    format: text("format", { enum: FORMATS }).notNull(),
+    venue: text("venue"),
+    audienceSize: integer("audience_size").notNull(),
+    /** Minor units (sen, cents); null means no honorarium. */
+    honorariumAmount: integer("honorarium_amount"),
+    honorariumCurrency: text("honorarium_currency"),
+    language: text("language").notNull(),
+    responseDeadline: instant("response_deadline").notNull(),
+    status: text("status", { enum: INVITATION_STATES }).notNull().default("draft"),
+    version: integer("version").notNull().default(0),
+    /** The chosen slot's start once scheduled (UTC ms). */
+    scheduledStart: instant("scheduled_start"),
+    /** A club officer's approval, required before a club's invitation is sent. */
+    signedOffBy: text("signed_off_by").references(() => users.id),
+    proposal: text("proposal"),
+    sentAt: instant("sent_at"),
+    respondedAt: instant("responded_at"),
+    completedAt: instant("completed_at"),
+    createdAt: createdAt(),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (t) => [
+    index("invitations_expert_status_idx").on(t.expertId, t.status, t.updatedAt),
+    index("invitations_requester_status_idx").on(t.requesterId, t.status, t.updatedAt),
+    index("invitations_deadline_idx").on(t.status, t.responseDeadline),
+    index("invitations_scheduled_idx").on(t.status, t.scheduledStart),
+  ],
+);
+export type Invitation = typeof invitations.$inferSelect;
+
+/** Proposed start times. Round 0 is the requester's; each counter-proposal adds a round. */
+export const invitationSlots = sqliteTable(
+  "invitation_slots",
+  {
+    id: id(),
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    startsAt: instant("starts_at").notNull(),
+    round: integer("round").notNull(),
+    proposedBy: text("proposed_by", { enum: ["requester", "expert"] }).notNull(),
+  },
+  (t) => [index("invitation_slots_invitation_idx").on(t.invitationId, t.round)],
+);
+
+/** The invitation's history: every transition, who made it, and its optional message. */
+export const invitationEvents = sqliteTable(
+  "invitation_events",
+  {
+    id: id(),
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    actorId: text("actor_id").references(() => users.id),
+    action: text("action").notNull(),
+    fromStatus: text("from_status").notNull(),
+    toStatus: text("to_status").notNull(),
+    message: text("message"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitation_events_invitation_idx").on(t.invitationId, t.createdAt)],
+);
+
+export const invitationMessages = sqliteTable(
+  "invitation_messages",
+  {
+    id: id(),
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitation_messages_invitation_idx").on(t.invitationId, t.createdAt)],
+);
+
+/** One review per side per completed invitation. */
+export const reviews = sqliteTable(
+  "reviews",
+  {
+    id: id(),
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    subjectId: text("subject_id")
+      .notNull()
+      .references(() => users.id),
+    rating: integer("rating").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("reviews_one_per_side").on(t.invitationId, t.authorId),
+    index("reviews_subject_idx").on(t.subjectId, t.createdAt),
+  ],
+);
+
+/** In-app notifications, persisted (the live push goes through the user's Inbox object). */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    text: text("text").notNull(),
+    invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    readAt: instant("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt)],
+);
+
+/**
+ * What the early-morning cron already did: one row per (invitation, kind, local day), so a
+ * second run on the same day finds the row and enqueues nothing.
+ */
+export const cronReminders = sqliteTable(
+  "cron_reminders",
+  {
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["deadline", "expired", "session-tomorrow"] }).notNull(),
+    localDate: text("local_date").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("cron_reminders_once").on(t.invitationId, t.kind, t.localDate)],
+);
