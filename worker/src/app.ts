@@ -6,6 +6,9 @@ import { mountRegister } from "./identity/routes/register";
 import { mountSession } from "./identity/routes/session";
 import { mountVerify } from "./identity/routes/verify";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
+import { mountExperts } from "./pro/routes/experts";
+import { mountInvitations } from "./pro/routes/invitations";
+import { mountNotifications } from "./pro/routes/notifications";
 import { mountMe } from "./profiles/routes/me";
 import { mountProfiles } from "./profiles/routes/profiles";
 import { mountInbox } from "./realtime/routes";
@@ -41,8 +44,11 @@ export function createApp() {
   mountCampuses(app);
   mountMe(app);
   mountProfiles(app);
+  mountExperts(app);
   mountInbox(app);
   mountDeadLetters(app);
+  mountInvitations(app);
+  mountNotifications(app);
   mountDev(app);
 
   app.doc31("/openapi.json", {

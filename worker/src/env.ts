@@ -32,11 +32,13 @@ export interface Env {
 
 /** Mail jobs carry ids; the consumer reads the rest from D1 and mints any token itself. */
 export type EmailJob = {
-  kind: "verify-email" | "account-exists" | "password-reset" | "password-changed";
+  kind: "verify-email" | "account-exists" | "password-reset" | "password-changed" | "invitation-update";
   key: string;
   userId: string;
   /** Where links in the mail point. */
   origin: string;
+  /** For invitation-update: the invitation event the mail reports. */
+  eventId?: string;
 };
 
 export type AiJob = { kind: "draft"; key: string; draftId: string };

@@ -5,15 +5,17 @@ import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interfa
 import type { EmailJob, Env } from "../env";
 import { users } from "../identity/schema";
 import { mintEmailToken } from "../identity/services/email-tokens";
+import { invitationUpdateMail } from "../pro/services/invitation-mail";
 import { type ActionContext, systemContext } from "../shared/context";
 import { mails } from "./mail-templates";
 import { deadLetters, jobEffects } from "./schema";
 
 const EmailJobSchema = z.object({
-  kind: z.enum(["verify-email", "account-exists", "password-reset", "password-changed"]),
+  kind: z.enum(["verify-email", "account-exists", "password-reset", "password-changed", "invitation-update"]),
   key: z.string().min(1).max(200),
   userId: z.string().min(1),
   origin: z.string().url(),
+  eventId: z.string().optional(),
 });
 
 /** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 10 minutes. */
@@ -39,6 +41,8 @@ async function composeMail(ctx: ActionContext, job: EmailJob): Promise<Mail | nu
     }
     case "password-changed":
       return mails.passwordChanged(user.email, user.displayName, `${job.origin}/forgot-password`);
+    case "invitation-update":
+      return job.eventId ? invitationUpdateMail(ctx, user, job.eventId, job.origin) : null;
     default: {
       const never: never = job.kind;
       throw new Error(`unknown mail kind ${never}`);

@@ -67,4 +67,47 @@ export const mails = {
       ],
       { label: "Reset my password", url },
     ),
+  invitationUpdate: (
+    to: string,
+    name: string,
+    update: {
+      title: string;
+      actor: string;
+      status: string;
+      message: string | null;
+      when: string | null;
+      url: string;
+    },
+  ) =>
+    compose(
+      to,
+      `${update.title}: ${STATUS_WORDS[update.status] ?? update.status}`,
+      [
+        `Hi ${name},`,
+        `${update.actor} ${STATUS_LINES[update.status] ?? `moved the invitation to ${update.status}`}: "${update.title}".`,
+        ...(update.when ? [`When: ${update.when}. The calendar file is attached.`] : []),
+        ...(update.message ? [`Their message: ${update.message}`] : []),
+      ],
+      { label: "Open the invitation", url: update.url },
+    ),
+};
+
+const STATUS_WORDS: Record<string, string> = {
+  sent: "new invitation",
+  scheduled: "scheduled",
+  declined: "declined",
+  countered: "new times proposed",
+  cancelled: "cancelled",
+  completed: "completed",
+  expired: "expired",
+};
+
+const STATUS_LINES: Record<string, string> = {
+  sent: "sent you an invitation",
+  scheduled: "accepted, and the session is scheduled",
+  declined: "declined the invitation",
+  countered: "proposed other times for the invitation",
+  cancelled: "cancelled the invitation",
+  completed: "marked the session completed",
+  expired: "reports that this invitation expired without an answer",
 };

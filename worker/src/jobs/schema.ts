@@ -27,5 +27,10 @@ export const outboxMails = sqliteTable("outbox_mails", {
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html").notNull(),
+  /** Attached files as `{ filename, contentType, content (base64) }`. */
+  attachments: text("attachments", { mode: "json" })
+    .$type<{ filename: string; contentType: string; content: string }[]>()
+    .notNull()
+    .default([]),
   createdAt: createdAt(),
 });

@@ -52,6 +52,8 @@ export const invitations = sqliteTable(
     responseDeadline: instant("response_deadline").notNull(),
     status: text("status", { enum: INVITATION_STATES }).notNull().default("draft"),
     version: integer("version").notNull().default(0),
+    /** Set by each transition; statements batched with it only apply if it is theirs. */
+    transitionId: text("transition_id"),
     /** The chosen slot's start once scheduled (UTC ms). */
     scheduledStart: instant("scheduled_start"),
     /** A club officer's approval, required before a club's invitation is sent. */

@@ -1,8 +1,16 @@
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** Base64 of the file's bytes. */
+  content: string;
+}
+
 export interface Mail {
   to: string;
   subject: string;
   text: string;
   html: string;
+  attachments?: MailAttachment[];
 }
 
 /** Sends one mail. `idempotencyKey` lets the provider drop a duplicate of a retried job. */

@@ -9,7 +9,7 @@ export function outboxMailer(db: Db): Mailer {
       // The idempotency key is the row id, so a retried job cannot deliver twice.
       await db
         .insert(outboxMails)
-        .values({ id: idempotencyKey, ...mail })
+        .values({ id: idempotencyKey, ...mail, attachments: mail.attachments ?? [] })
         .onConflictDoNothing({ target: outboxMails.id });
     },
   };

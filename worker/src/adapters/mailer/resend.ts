@@ -20,6 +20,15 @@ export function resendMailer(options: { apiKey: string; from: string; baseUrl?: 
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
+          ...(mail.attachments?.length
+            ? {
+                attachments: mail.attachments.map((a) => ({
+                  filename: a.filename,
+                  content: a.content,
+                  content_type: a.contentType,
+                })),
+              }
+            : {}),
         }),
       });
       if (response.ok) return;

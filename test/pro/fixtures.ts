@@ -1,0 +1,79 @@
+import { call, signUp } from "../support/http";
+
+const DAY = 86_400_000;
+const ALL_WEEK = Array.from({ length: 7 }, (_, weekday) => ({
+  weekday,
+  start: "00:00",
+  end: "23:59",
+  timeZone: "Asia/Kuala_Lumpur",
+}));
+
+/** An expert who is available all week (Kuala Lumpur time) and accepting invitations. */
+export async function expert(availability = ALL_WEEK) {
+  const user = await signUp({ role: "expert", displayName: "Dr Expert" });
+  const patch = await call("/api/me/profile", {
+    method: "PATCH",
+    cookie: user.cookie,
+    json: {
+      expert: { headline: "Staff Engineer", industry: "Fintech", availability, acceptingInvitations: true },
+    },
+  });
+  if (patch.status !== 200) throw new Error(`expert profile: ${await patch.text()}`);
+  return user;
+}
+
+/** A whole hour `days` from now, so it is in the future and inside an all-week window. */
+export function hoursFromNow(hours: number): string {
+  const t = Date.now() + hours * 3600_000;
+  return new Date(Math.ceil(t / 3600_000) * 3600_000).toISOString();
+}
+
+export function invitationBody(expertId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    expertId,
+    kind: "talk",
+    title: "Payments at scale",
+    agenda: "How a super-app handles payment peaks; Q&A.",
+    slots: [hoursFromNow(96), hoursFromNow(120)],
+    durationMinutes: 60,
+    format: "online",
+    audienceSize: 80,
+    honorarium: null,
+    language: "en",
+    responseDeadline: new Date(Date.now() + 2 * DAY).toISOString(),
+    ...overrides,
+  };
+}
+
+export async function draft(
+  requesterCookie: string,
+  expertId: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const response = await call("/api/invitations", {
+    cookie: requesterCookie,
+    json: invitationBody(expertId, overrides),
+  });
+  if (response.status !== 201) throw new Error(`create: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+export async function act(cookie: string, id: string, action: string, json?: unknown) {
+  return call(`/api/invitations/${id}/${action}`, {
+    method: "POST",
+    cookie,
+    ...(json === undefined ? {} : { json }),
+  });
+}
+
+export async function page(cookie: string, id: string) {
+  const response = await call(`/api/invitations/${id}`, { cookie });
+  if (response.status !== 200) throw new Error(`read: ${response.status} ${await response.text()}`);
+  return (await response.json()) as {
+    invitation: { status: string; scheduledStart: string | null };
+    actions: string[];
+    slots: { id: string; startsAt: string; proposedBy: string; current: boolean }[];
+    history: { action: string; toStatus: string }[];
+    canReview: boolean;
+  };
+}

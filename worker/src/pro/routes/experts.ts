@@ -1,0 +1,124 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ProfileSchema } from "../../profiles/routes/schemas";
+import { actionContext } from "../../shared/context";
+import { jsonResponse, problems, type Router } from "../../shared/openapi";
+import { getExpert } from "../services/expert-track-record";
+import { searchExperts } from "../services/search-experts";
+
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
+  .openapi({ example: "2026-03-02" });
+const List = (example: string) =>
+  z.string().max(400).optional().openapi({ description: "Comma-separated; every one must match", example });
+
+const ExpertsQuery = z.object({
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Words to search; the last one may be a prefix", example: "payments eng" }),
+  industry: z
+    .string()
+    .max(60)
+    .optional()
+    .openapi({ description: "Exact, case-insensitive", example: "Fintech" }),
+  skills: List("go,payments"),
+  topics: List("scaling payments"),
+  campus: z
+    .string()
+    .max(40)
+    .optional()
+    .openapi({ description: "A campus id the expert has ties to", example: "um" }),
+  accepting: z.enum(["true", "false"]).optional(),
+  availableFrom: Day.optional().openapi({ description: "With availableTo: at most 62 days apart" }),
+  availableTo: Day.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z.string().max(512).optional().openapi({ description: "nextCursor from the previous page" }),
+});
+
+const ExpertCardSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    avatarUrl: z.string().nullable(),
+    headline: z.string(),
+    company: z.string(),
+    industry: z.string(),
+    skills: z.array(z.string()),
+    topics: z.array(z.string()),
+    acceptingInvitations: z.boolean(),
+    campusTies: z.array(z.string()),
+    snippet: z.string().optional().openapi({
+      description:
+        "With q: the best-matching passage; matches are wrapped in <mark> and </mark>, the rest is raw text",
+    }),
+  })
+  .openapi("ExpertCard");
+
+const TrackRecordSchema = z
+  .object({
+    received: z.number().int(),
+    responded: z.number().int(),
+    responseRate: z.number().nullable(),
+    medianResponseHours: z.number().nullable(),
+    sessionsCompleted: z.number().int(),
+    averageRating: z.number().nullable(),
+    reviewCount: z.number().int(),
+    recentReviews: z.array(
+      z.object({
+        rating: z.number().int(),
+        body: z.string(),
+        createdAt: z.string(),
+        author: z.object({ id: z.string(), displayName: z.string() }),
+      }),
+    ),
+  })
+  .openapi("TrackRecord");
+
+const list = createRoute({
+  method: "get",
+  path: "/api/experts",
+  tags: ["experts"],
+  summary: "The expert directory: full-text search and filters, paged by cursor",
+  request: { query: ExpertsQuery },
+  responses: {
+    200: jsonResponse(
+      z.object({ experts: z.array(ExpertCardSchema), nextCursor: z.string().nullable() }),
+      "A page of experts",
+    ),
+    400: problems[400],
+  },
+});
+
+const getOne = createRoute({
+  method: "get",
+  path: "/api/experts/{id}",
+  tags: ["experts"],
+  summary: "An expert's public profile and track record",
+  request: { params: z.object({ id: z.string().uuid() }) },
+  responses: {
+    200: jsonResponse(z.object({ profile: ProfileSchema, trackRecord: TrackRecordSchema }), "Expert"),
+    400: problems[400],
+    404: problems[404],
+  },
+});
+
+export function mountExperts(app: Router) {
+  app.openapi(list, async (c) => {
+    const { accepting, ...query } = c.req.valid("query");
+    const page = await searchExperts({
+      ctx: actionContext(c),
+      input: { ...query, accepting: accepting === undefined ? undefined : accepting === "true" },
+    });
+    return c.json(page, 200);
+  });
+  app.openapi(getOne, async (c) => {
+    const { profile, trackRecord, cache } = await getExpert({
+      ctx: actionContext(c),
+      input: { expertId: c.req.valid("param").id },
+    });
+    c.header("x-cache", cache);
+    return c.json({ profile, trackRecord }, 200);
+  });
+}

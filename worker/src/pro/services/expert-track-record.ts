@@ -1,0 +1,105 @@
+import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { users } from "../../identity/schema";
+import { getProfile } from "../../profiles/services/get-profile";
+import type { ActionContext } from "../../shared/context";
+import { NotFound } from "../../shared/errors";
+import { invitations, reviews } from "../schema";
+
+export interface TrackRecord {
+  /** Invitations sent to the expert (drafts are not counted). */
+  received: number;
+  responded: number;
+  /** responded / received; null before the first invitation. */
+  responseRate: number | null;
+  medianResponseHours: number | null;
+  sessionsCompleted: number;
+  averageRating: number | null;
+  reviewCount: number;
+  recentReviews: {
+    rating: number;
+    body: string;
+    createdAt: string;
+    author: { id: string; displayName: string };
+  }[];
+}
+
+const RECENT_REVIEWS = 5;
+const HOUR_MS = 3_600_000;
+
+/** An expert's public page: the (cached) profile and a track record computed from invitations and reviews. */
+export async function getExpert({ ctx, input }: { ctx: ActionContext; input: { expertId: string } }) {
+  const [{ profile, cache }, trackRecord] = await Promise.all([
+    getProfile({ ctx, input: { userId: input.expertId } }),
+    loadTrackRecord(ctx.db, input.expertId),
+  ]);
+  if (profile.role !== "expert") throw new NotFound("No such expert.");
+  return { profile, trackRecord, cache };
+}
+
+/** One round trip: four read-only statements in one batch. */
+export async function loadTrackRecord(db: Db, expertId: string): Promise<TrackRecord> {
+  const sent = and(eq(invitations.expertId, expertId), isNotNull(invitations.sentAt));
+  const responseMs = sql<number>`${invitations.respondedAt} - ${invitations.sentAt}`;
+  const durations = db
+    .select({
+      ms: responseMs.as("ms"),
+      position: sql<number>`row_number() OVER (ORDER BY ${responseMs})`.as("position"),
+      total: sql<number>`count(*) OVER ()`.as("total"),
+    })
+    .from(invitations)
+    .where(and(sent, isNotNull(invitations.respondedAt)))
+    .as("durations");
+
+  const [[tally], [median], [rating], recent] = await db.batch([
+    db
+      .select({
+        received: count(),
+        responded: count(invitations.respondedAt),
+        completed: sql<number>`coalesce(sum(${invitations.status} = 'completed'), 0)`,
+      })
+      .from(invitations)
+      .where(sent),
+    // The middle row, or the mean of the two middle rows when the count is even.
+    db
+      .select({ ms: sql<number | null>`avg(${durations.ms})` })
+      .from(durations)
+      .where(sql`${durations.position} IN ((${durations.total} + 1) / 2, (${durations.total} + 2) / 2)`),
+    db
+      .select({ reviews: count(), average: sql<number | null>`avg(${reviews.rating})` })
+      .from(reviews)
+      .where(eq(reviews.subjectId, expertId)),
+    db
+      .select({
+        rating: reviews.rating,
+        body: reviews.body,
+        createdAt: reviews.createdAt,
+        author: { id: users.id, displayName: users.displayName },
+      })
+      .from(reviews)
+      .innerJoin(users, eq(users.id, reviews.authorId))
+      .where(eq(reviews.subjectId, expertId))
+      .orderBy(desc(reviews.createdAt), desc(reviews.id))
+      .limit(RECENT_REVIEWS),
+  ]);
+
+  const received = tally?.received ?? 0;
+  const responded = tally?.responded ?? 0;
+  const medianMs = median?.ms ?? null;
+  const average = rating?.average ?? null;
+  return {
+    received,
+    responded,
+    responseRate: received > 0 ? responded / received : null,
+    medianResponseHours: medianMs === null ? null : oneDecimal(medianMs / HOUR_MS),
+    sessionsCompleted: tally?.completed ?? 0,
+    averageRating: average === null ? null : oneDecimal(average),
+    reviewCount: rating?.reviews ?? 0,
+    recentReviews: recent.map((review) => ({
+      ...review,
+      createdAt: new Date(review.createdAt).toISOString(),
+    })),
+  };
+}
+
+const oneDecimal = (value: number) => Math.round(value * 10) / 10;

@@ -1,0 +1,43 @@
+import { and, eq } from "drizzle-orm";
+import type { User } from "../../identity/schema";
+import { clubOfficers } from "../../profiles/schema";
+import type { ActionContext } from "../../shared/context";
+import { NotFound, Unauthorized } from "../../shared/errors";
+import type { Party } from "../invitation-machine";
+import { type Invitation, invitations } from "../schema";
+
+/** Whether `user` may act for `requesterId`: it is them, or they are an officer of that club. */
+export async function actsFor(ctx: ActionContext, user: User, requesterId: string): Promise<boolean> {
+  if (user.id === requesterId) return true;
+  const officer = await ctx.db
+    .select({ clubId: clubOfficers.clubId })
+    .from(clubOfficers)
+    .where(and(eq(clubOfficers.clubId, requesterId), eq(clubOfficers.userId, user.id)))
+    .get();
+  return officer !== undefined;
+}
+
+export interface InvitationAccess {
+  invitation: Invitation;
+  party: Exclude<Party, "system">;
+  actor: User;
+}
+
+/**
+ * Loads an invitation for one of its two sides. Anyone else, and the expert before it is sent,
+ * gets the same 404 as for an id that does not exist.
+ */
+export async function invitationFor(ctx: ActionContext, id: string): Promise<InvitationAccess> {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const invitation = await ctx.db.select().from(invitations).where(eq(invitations.id, id)).get();
+  const missing = new NotFound("No such invitation.");
+  if (!invitation) throw missing;
+  if (actor.id === invitation.expertId) {
+    // An invitation reaches the expert when it is sent; a draft cancelled unsent never does.
+    if (invitation.sentAt === null) throw missing;
+    return { invitation, party: "expert", actor };
+  }
+  if (await actsFor(ctx, actor, invitation.requesterId)) return { invitation, party: "requester", actor };
+  throw missing;
+}

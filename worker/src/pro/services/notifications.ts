@@ -1,0 +1,50 @@
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { ActionContext } from "../../shared/context";
+import { Unauthorized } from "../../shared/errors";
+import { notifications } from "../schema";
+
+export async function listNotifications({ ctx }: { ctx: ActionContext }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const [rows, unread] = await ctx.db.batch([
+    ctx.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, actor.id))
+      .orderBy(desc(notifications.createdAt))
+      .limit(50),
+    ctx.db
+      .select({ n: sql<number>`count(*)` })
+      .from(notifications)
+      .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt))),
+  ]);
+  return {
+    unread: unread[0]?.n ?? 0,
+    notifications: rows.map((n) => ({
+      id: n.id,
+      type: n.type,
+      text: n.text,
+      invitationId: n.invitationId,
+      read: n.readAt !== null,
+      createdAt: new Date(n.createdAt).toISOString(),
+    })),
+  };
+}
+
+/** Marks the given notifications (or all) read; only the user's own rows are touched. */
+export async function markNotificationsRead({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { ids?: string[] };
+}) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const mine = and(eq(notifications.userId, actor.id), isNull(notifications.readAt));
+  await ctx.db
+    .update(notifications)
+    .set({ readAt: Date.now() })
+    .where(input.ids ? and(mine, inArray(notifications.id, input.ids)) : mine);
+  return listNotifications({ ctx });
+}

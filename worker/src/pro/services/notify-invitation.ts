@@ -1,0 +1,44 @@
+import { eq } from "drizzle-orm";
+import type { EmailJob } from "../../env";
+import { clubOfficers } from "../../profiles/schema";
+import { inboxOf } from "../../realtime/routes";
+import type { ActionContext } from "../../shared/context";
+import type { Invitation } from "../schema";
+
+/** Everyone on a side: the expert, or the requester and, for a club, its officers. */
+export async function sideMembers(ctx: ActionContext, invitation: Invitation, side: "requester" | "expert") {
+  if (side === "expert") return [invitation.expertId];
+  const officers = await ctx.db
+    .select({ userId: clubOfficers.userId })
+    .from(clubOfficers)
+    .where(eq(clubOfficers.clubId, invitation.requesterId))
+    .all();
+  return [invitation.requesterId, ...officers.map((o) => o.userId)];
+}
+
+/**
+ * After a transition is committed: a mail per recipient through the email queue (one batch) and
+ * a live push to each recipient's inbox. The stored notification rows were written with the
+ * transition itself.
+ */
+export async function deliverInvitationNews(
+  ctx: ActionContext,
+  input: { recipients: string[]; eventId: string; text: string; invitationId: string },
+) {
+  if (input.recipients.length === 0) return;
+  const jobs: EmailJob[] = input.recipients.map((userId) => ({
+    kind: "invitation-update",
+    key: `invitation-update:${input.eventId}:${userId}`,
+    userId,
+    origin: ctx.origin,
+    eventId: input.eventId,
+  }));
+  await ctx.env.EMAIL_QUEUE.sendBatch(jobs.map((body) => ({ body, contentType: "json" as const })));
+  ctx.waitUntil(
+    Promise.allSettled(
+      input.recipients.map((userId) =>
+        inboxOf(ctx.env, userId).notify({ type: `invitation:${input.invitationId}`, text: input.text }),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,111 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { users } from "../../identity/schema";
+import { expertProfiles } from "../../profiles/schema";
+import type { ActionContext } from "../../shared/context";
+import { allowedActions } from "../invitation-machine";
+import { type Invitation, invitationEvents, invitationSlots, reviews } from "../schema";
+import { invitationFor } from "./invitation-access";
+
+const iso = (instant: number | null) => (instant === null ? null : new Date(instant).toISOString());
+
+export function invitationSummary(invitation: Invitation) {
+  return {
+    id: invitation.id,
+    requesterId: invitation.requesterId,
+    expertId: invitation.expertId,
+    kind: invitation.kind,
+    title: invitation.title,
+    agenda: invitation.agenda,
+    durationMinutes: invitation.durationMinutes,
+    format: invitation.format,
+    venue: invitation.venue,
+    audienceSize: invitation.audienceSize,
+    honorarium:
+      invitation.honorariumAmount === null
+        ? null
+        : { amount: invitation.honorariumAmount, currency: invitation.honorariumCurrency ?? "MYR" },
+    language: invitation.language,
+    responseDeadline: iso(invitation.responseDeadline) ?? "",
+    status: invitation.status,
+    scheduledStart: iso(invitation.scheduledStart),
+    signedOff: invitation.signedOffBy !== null,
+    proposal: invitation.proposal,
+    sentAt: iso(invitation.sentAt),
+    updatedAt: iso(invitation.updatedAt) ?? "",
+  };
+}
+
+/** Everything one side sees on the invitation page, including the actions open to it now. */
+export async function readInvitation({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
+  const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  const [people, slots, events, written] = await ctx.db.batch([
+    ctx.db
+      .select({
+        id: users.id,
+        displayName: users.displayName,
+        role: users.role,
+        headline: expertProfiles.headline,
+      })
+      .from(users)
+      .leftJoin(expertProfiles, eq(expertProfiles.userId, users.id))
+      .where(inArray(users.id, [invitation.requesterId, invitation.expertId])),
+    ctx.db
+      .select()
+      .from(invitationSlots)
+      .where(eq(invitationSlots.invitationId, invitation.id))
+      .orderBy(asc(invitationSlots.round), asc(invitationSlots.startsAt)),
+    ctx.db
+      .select({
+        action: invitationEvents.action,
+        fromStatus: invitationEvents.fromStatus,
+        toStatus: invitationEvents.toStatus,
+        message: invitationEvents.message,
+        createdAt: invitationEvents.createdAt,
+        actorName: users.displayName,
+      })
+      .from(invitationEvents)
+      .leftJoin(users, eq(users.id, invitationEvents.actorId))
+      .where(eq(invitationEvents.invitationId, invitation.id))
+      .orderBy(asc(invitationEvents.createdAt)),
+    ctx.db
+      .select({ id: reviews.id })
+      .from(reviews)
+      .where(
+        and(
+          eq(reviews.invitationId, invitation.id),
+          eq(reviews.authorId, party === "expert" ? invitation.expertId : invitation.requesterId),
+        ),
+      ),
+  ]);
+  const latestRound = Math.max(0, ...slots.map((s) => s.round));
+  const person = (id: string) => {
+    const p = people.find((x) => x.id === id);
+    return {
+      id,
+      displayName: p?.displayName ?? "",
+      role: p?.role ?? "student",
+      headline: p?.headline ?? null,
+    };
+  };
+  return {
+    invitation: invitationSummary(invitation),
+    party,
+    actions: allowedActions(invitation.status, party),
+    requester: person(invitation.requesterId),
+    expert: person(invitation.expertId),
+    slots: slots.map((s) => ({
+      id: s.id,
+      startsAt: new Date(s.startsAt).toISOString(),
+      round: s.round,
+      proposedBy: s.proposedBy,
+      current: s.round === latestRound,
+    })),
+    history: events.map((e) => ({
+      ...e,
+      actorName: e.actorName ?? "ATAS",
+      createdAt: new Date(e.createdAt).toISOString(),
+    })),
+    canReview: invitation.status === "completed" && written.length === 0,
+    viewerId: actor.id,
+  };
+}

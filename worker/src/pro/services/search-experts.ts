@@ -1,0 +1,327 @@
+import { type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "../../identity/schema";
+import { expertProfiles } from "../../profiles/schema";
+import { avatarUrl } from "../../profiles/services/load-profile";
+import type { ActionContext } from "../../shared/context";
+import { BadRequest } from "../../shared/errors";
+
+/** Query parameters as they arrive (already shape-checked by the route); this verb gives them meaning. */
+export interface ExpertSearchInput {
+  q?: string | undefined;
+  industry?: string | undefined;
+  /** Comma-separated; every one must match. */
+  skills?: string | undefined;
+  topics?: string | undefined;
+  campus?: string | undefined;
+  accepting?: boolean | undefined;
+  /** YYYY-MM-DD, inclusive. */
+  availableFrom?: string | undefined;
+  availableTo?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface ExpertCard {
+  id: string;
+  displayName: string;
+  avatarUrl: string | null;
+  headline: string;
+  company: string;
+  industry: string;
+  skills: string[];
+  topics: string[];
+  acceptingInvitations: boolean;
+  campusTies: string[];
+  /** Only when searching: the best-matching passage, matches wrapped in <mark>…</mark>. */
+  snippet?: string;
+}
+
+export const MAX_DATE_SPAN_DAYS = 62;
+const MAX_TERMS = 8;
+const MAX_LIST_ITEMS = 10;
+const DAY_MS = 86_400_000;
+
+/**
+ * bm25 weights, one per column in the table's order (user_id, display_name, headline, company,
+ * industry, skills, topics, bio): who someone is and their headline count for more than their bio.
+ */
+const RANK = sql.raw("bm25(expert_search, 0.0, 10.0, 6.0, 3.0, 3.0, 4.0, 4.0, 1.0)");
+const SNIPPET = sql.raw("snippet(expert_search, -1, '<mark>', '</mark>', '…', 12)");
+
+/**
+ * The public expert directory. With `q`: full-text matches by bm25 relevance. Without: accepting
+ * experts first, then by name. Both page by keyset (an opaque cursor holding the last sort key and id).
+ */
+export async function searchExperts({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: ExpertSearchInput;
+}): Promise<{ experts: ExpertCard[]; nextCursor: string | null }> {
+  const match = input.q?.trim() ? toMatchExpression(input.q) : null;
+  if (input.q?.trim() && !match) throw new BadRequest("Search for at least one word.", { field: "q" });
+  const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+  if (cursor && cursor.k !== (match ? "r" : "d"))
+    throw new BadRequest("The cursor belongs to a different kind of search.", { field: "cursor" });
+  const filters = filterConditions(input);
+  const take = input.limit + 1;
+
+  let rows: Row[];
+  try {
+    rows = match
+      ? await ctx.db.all<Row>(relevanceQuery(match, filters, cursor?.k === "r" ? cursor : null, take))
+      : await ctx.db.all<Row>(
+          directoryQuery(filters, input.accepting, cursor?.k === "d" ? cursor : null, take),
+        );
+  } catch (error) {
+    // Quoting makes this unreachable in practice; an FTS5 parse error is still the client's input.
+    if (isFtsQueryError(error)) throw new BadRequest("The search could not be understood.", { field: "q" });
+    throw error;
+  }
+
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > input.limit && last
+      ? encodeCursor(
+          match
+            ? { k: "r", s: last.score ?? 0, id: last.id }
+            : { k: "d", a: last.accepting ? 1 : 0, n: last.displayName, id: last.id },
+        )
+      : null;
+  return { experts: page.map(toCard), nextCursor };
+}
+
+interface Row {
+  id: string;
+  displayName: string;
+  avatarKey: string | null;
+  headline: string;
+  company: string;
+  industry: string;
+  skills: string;
+  topics: string;
+  accepting: number;
+  campusTies: string;
+  score?: number;
+  snippet?: string;
+}
+
+const CARD_COLUMNS = sql`${users.id} AS id, ${users.displayName} AS displayName, ${users.avatarKey} AS avatarKey,
+  ${expertProfiles.headline} AS headline, ${expertProfiles.company} AS company,
+  ${expertProfiles.industry} AS industry, ${expertProfiles.skills} AS skills, ${expertProfiles.topics} AS topics,
+  ${expertProfiles.acceptingInvitations} AS accepting, ${expertProfiles.campusTies} AS campusTies`;
+
+/**
+ * All matches are scored (relevance needs the whole set), then joined to their rows by primary key.
+ * The next page starts after the cursor row's score as it is now, falling back to the score it had:
+ * bm25 depends on corpus-wide statistics, so any write elsewhere shifts every score slightly.
+ */
+export function relevanceQuery(match: string, filters: SQL[], after: RelevanceCursor | null, take: number) {
+  const seek = after
+    ? sql`AND (hits.score, hits.user_id) > (coalesce((SELECT score FROM hits WHERE user_id = ${after.id}), ${after.s}), ${after.id})`
+    : sql``;
+  return sql`WITH hits AS (
+    SELECT user_id, ${RANK} AS score, ${SNIPPET} AS snippet FROM expert_search WHERE expert_search MATCH ${match}
+  )
+  SELECT ${CARD_COLUMNS}, hits.score AS score, hits.snippet AS snippet
+  FROM hits
+  JOIN ${users} ON ${users.id} = hits.user_id
+  JOIN ${expertProfiles} ON ${expertProfiles.userId} = hits.user_id
+  WHERE ${sql.join(filters, sql` AND `)} ${seek}
+  ORDER BY hits.score, hits.user_id
+  LIMIT ${take}`;
+}
+
+/**
+ * Accepting experts first, then by name: the two groups are read as two ranges of the
+ * users(role, display_name, id) index, so a page reads about a page of rows instead of sorting every
+ * expert. CROSS JOIN keeps users as the outer loop (SQLite does not reorder it).
+ */
+export function directoryQuery(
+  filters: SQL[],
+  accepting: boolean | undefined,
+  after: DirectoryCursor | null,
+  take: number,
+) {
+  const groups = (accepting === undefined ? [1, 0] : [accepting ? 1 : 0]).filter(
+    (group) => !after || group <= after.a,
+  );
+  const parts = groups.map((group) => {
+    const seek =
+      after && after.a === group
+        ? sql`AND ${users.displayName} >= ${after.n} COLLATE NOCASE
+           AND (${users.displayName} COLLATE NOCASE, ${users.id}) > (${after.n}, ${after.id})`
+        : sql``;
+    return sql`SELECT * FROM (
+      SELECT ${CARD_COLUMNS}
+      FROM ${users} CROSS JOIN ${expertProfiles}
+      WHERE ${expertProfiles.userId} = ${users.id} AND ${sql.join(filters, sql` AND `)}
+        AND ${expertProfiles.acceptingInvitations} = ${group} ${seek}
+      ORDER BY ${users.displayName} COLLATE NOCASE, ${users.id}
+      LIMIT ${take}
+    )`;
+  });
+  if (parts.length === 0) return sql`SELECT NULL AS id WHERE 0`;
+  return sql`${sql.join(parts, sql` UNION ALL `)}
+    ORDER BY accepting DESC, displayName COLLATE NOCASE, id LIMIT ${take}`;
+}
+
+/** Conditions shared by both orders; every value is a bound parameter. */
+export function filterConditions(input: ExpertSearchInput): SQL[] {
+  const conditions: SQL[] = [sql`${users.role} = 'expert'`];
+  const industry = input.industry?.trim();
+  if (industry) conditions.push(sql`${expertProfiles.industry} = ${industry} COLLATE NOCASE`);
+  for (const skill of splitList(input.skills, "skills"))
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM json_each(${expertProfiles.skills}) WHERE value = ${skill} COLLATE NOCASE)`,
+    );
+  for (const topic of splitList(input.topics, "topics"))
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM json_each(${expertProfiles.topics}) WHERE value = ${topic} COLLATE NOCASE)`,
+    );
+  const campus = input.campus?.trim();
+  if (campus)
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM json_each(${expertProfiles.campusTies}) WHERE value = ${campus})`,
+    );
+  if (input.accepting !== undefined)
+    conditions.push(sql`${expertProfiles.acceptingInvitations} = ${input.accepting ? 1 : 0}`);
+  const weekdays = weekdaysBetween(input.availableFrom, input.availableTo);
+  if (weekdays?.length === 7)
+    conditions.push(sql`EXISTS (SELECT 1 FROM json_each(${expertProfiles.availability}))`);
+  else if (weekdays)
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM json_each(${expertProfiles.availability})
+        WHERE json_extract(value, '$.weekday') IN (${sql.join(
+          weekdays.map((d) => sql`${d}`),
+          sql`, `,
+        )}))`,
+    );
+  return conditions;
+}
+
+/**
+ * Each word becomes a quoted FTS5 string, so nothing a user types is read as FTS syntax (AND, OR,
+ * NEAR, *, ^, parentheses, column filters); the last word is a prefix, so "pay" finds "payments".
+ * Words with no letter or digit would tokenize to nothing and are dropped. Null when none is left.
+ */
+export function toMatchExpression(q: string): string | null {
+  const words = q
+    .split(/\s+/u)
+    .filter((word) => /[\p{L}\p{N}]/u.test(word))
+    .slice(0, MAX_TERMS);
+  if (words.length === 0) return null;
+  return words
+    .map((word, i) => `"${word.replaceAll('"', '""')}"${i === words.length - 1 ? "*" : ""}`)
+    .join(" ");
+}
+
+/**
+ * The weekdays (0 = Sunday) of the calendar dates from..to inclusive. A weekly window's weekday is in
+ * its own zone, and so is a calendar date's weekday, so the two compare directly.
+ */
+export function weekdaysBetween(from: string | undefined, to: string | undefined): number[] | null {
+  if (from === undefined && to === undefined) return null;
+  if (from === undefined || to === undefined)
+    throw new BadRequest("Give both availableFrom and availableTo.", {
+      field: from === undefined ? "availableFrom" : "availableTo",
+    });
+  const start = parseDate(from, "availableFrom");
+  const end = parseDate(to, "availableTo");
+  const days = (end - start) / DAY_MS;
+  if (days < 0) throw new BadRequest("availableTo is before availableFrom.", { field: "availableTo" });
+  if (days > MAX_DATE_SPAN_DAYS)
+    throw new BadRequest(`The date range may span at most ${MAX_DATE_SPAN_DAYS} days.`, {
+      field: "availableTo",
+    });
+  if (days >= 6) return [0, 1, 2, 3, 4, 5, 6];
+  const weekdays: number[] = [];
+  for (let day = start; day <= end; day += DAY_MS) weekdays.push(new Date(day).getUTCDay());
+  return weekdays.sort((a, b) => a - b);
+}
+
+function parseDate(value: string, field: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+  // Date.UTC rolls 2026-02-30 over to March; a real date survives the round trip.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value)
+    throw new BadRequest(`${field} is not a date (YYYY-MM-DD).`, { field });
+  return ms;
+}
+
+function splitList(value: string | undefined, field: string): string[] {
+  const items = [
+    ...new Set(
+      (value ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (items.length > MAX_LIST_ITEMS)
+    throw new BadRequest(`At most ${MAX_LIST_ITEMS} ${field} at once.`, { field });
+  return items;
+}
+
+function toCard(row: Row): ExpertCard {
+  return {
+    id: row.id,
+    displayName: row.displayName,
+    avatarUrl: avatarUrl(row.avatarKey),
+    headline: row.headline,
+    company: row.company,
+    industry: row.industry,
+    skills: parseList(row.skills),
+    topics: parseList(row.topics),
+    acceptingInvitations: row.accepting === 1,
+    campusTies: parseList(row.campusTies),
+    ...(row.snippet !== undefined ? { snippet: row.snippet } : {}),
+  };
+}
+
+function parseList(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+const RelevanceCursor = z.object({ k: z.literal("r"), s: z.number(), id: z.string().max(64) });
+const DirectoryCursor = z.object({
+  k: z.literal("d"),
+  a: z.union([z.literal(0), z.literal(1)]),
+  n: z.string().max(200),
+  id: z.string().max(64),
+});
+const Cursor = z.discriminatedUnion("k", [RelevanceCursor, DirectoryCursor]);
+type RelevanceCursor = z.infer<typeof RelevanceCursor>;
+type DirectoryCursor = z.infer<typeof DirectoryCursor>;
+type Cursor = z.infer<typeof Cursor>;
+
+function encodeCursor(cursor: Cursor): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(cursor));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    const json = new TextDecoder("utf-8", { fatal: true }).decode(
+      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+    );
+    return Cursor.parse(JSON.parse(json));
+  } catch {
+    throw new BadRequest("The cursor is not valid.", { field: "cursor" });
+  }
+}
+
+function isFtsQueryError(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (/fts5|unterminated string|malformed MATCH/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,217 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { users } from "../../identity/schema";
+import { expertProfiles } from "../../profiles/schema";
+import type { ActionContext } from "../../shared/context";
+import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
+import { type InvitationAction, step } from "../invitation-machine";
+import {
+  type Invitation,
+  type InvitationState,
+  invitationEvents,
+  invitationSlots,
+  invitations,
+  notifications,
+} from "../schema";
+import { actsFor, invitationFor } from "./invitation-access";
+import { insertIfTransition } from "./invitation-writes";
+import { deliverInvitationNews, sideMembers } from "./notify-invitation";
+
+export interface TransitionInput {
+  id: string;
+  action: Exclude<InvitationAction, "expire">;
+  slotId?: string;
+  slots?: string[];
+  message?: string;
+}
+
+const SUMMARY: Record<string, string> = {
+  sent: "sent you an invitation",
+  scheduled: "accepted; the session is scheduled",
+  declined: "declined",
+  countered: "proposed other times",
+  cancelled: "cancelled",
+  completed: "marked the session completed",
+  expired: "expired without an answer",
+};
+
+export function summarize(invitation: Pick<Invitation, "title">, actorName: string, to: InvitationState) {
+  return `${actorName} ${SUMMARY[to] ?? to}: "${invitation.title}"`;
+}
+
+/**
+ * Moves an invitation through one transition for one of its two sides. The change, its history
+ * and the other side's notifications are one D1 batch guarded by the version read here, so of
+ * two concurrent actions exactly one applies; the other gets 409.
+ */
+export async function transitionInvitation({ ctx, input }: { ctx: ActionContext; input: TransitionInput }) {
+  const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  const result = step(invitation.status, input.action, party);
+  if (!result.ok) throw new Conflict(result.reason);
+  const now = Date.now();
+  const changes: Partial<Invitation> = {};
+  let newSlots: number[] = [];
+
+  switch (input.action) {
+    case "send": {
+      if (invitation.responseDeadline <= now)
+        throw new Conflict("The response deadline has passed; edit it before sending.");
+      const expert = await ctx.db
+        .select({ accepting: expertProfiles.acceptingInvitations })
+        .from(expertProfiles)
+        .where(eq(expertProfiles.userId, invitation.expertId))
+        .get();
+      if (!expert?.accepting) throw new Conflict("This expert is not accepting invitations right now.");
+      const requester = await ctx.db
+        .select({ role: users.role })
+        .from(users)
+        .where(eq(users.id, invitation.requesterId))
+        .get();
+      if (requester?.role === "club") {
+        const officer =
+          actor.id !== invitation.requesterId && (await actsFor(ctx, actor, invitation.requesterId));
+        if (officer) changes.signedOffBy = actor.id;
+        else if (!invitation.signedOffBy)
+          throw new Conflict("A club officer must sign this invitation off before it is sent.");
+      }
+      changes.sentAt = now;
+      break;
+    }
+    case "accept": {
+      if (!input.slotId) throw new BadRequest("Choose one of the proposed times.", { field: "slotId" });
+      const latest = await latestRound(ctx, invitation.id);
+      const slot = latest.find((s) => s.id === input.slotId);
+      const proposer = party === "expert" ? "requester" : "expert";
+      if (!slot || slot.proposedBy !== proposer)
+        throw new BadRequest("That time is not one on offer.", { field: "slotId" });
+      if (slot.startsAt <= now) throw new Conflict("That time has already passed.");
+      changes.scheduledStart = slot.startsAt;
+      if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
+      break;
+    }
+    case "counter": {
+      newSlots = (input.slots ?? []).map((s) => Date.parse(s));
+      if (newSlots.length < 1 || newSlots.length > 3 || newSlots.some((s) => Number.isNaN(s) || s <= now)) {
+        throw new BadRequest("Propose one to three future times.", { field: "slots" });
+      }
+      changes.respondedAt = invitation.respondedAt ?? now;
+      break;
+    }
+    case "decline":
+      if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
+      break;
+    case "complete":
+      if (!invitation.scheduledStart || invitation.scheduledStart > now) {
+        throw new Conflict("A session can be completed once it has started.");
+      }
+      changes.completedAt = now;
+      break;
+    case "cancel":
+      break;
+    default: {
+      const never: never = input.action;
+      throw new BadRequest(`Unknown action ${String(never)}.`);
+    }
+  }
+
+  const transitionId = crypto.randomUUID();
+  const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
+    (id) => id !== actor.id,
+  );
+  const text = summarize(invitation, actor.displayName, result.to);
+  const message = input.message?.trim() || null;
+  let from = invitation.status;
+  const events = result.path.map((to) => {
+    const event = {
+      id: crypto.randomUUID(),
+      invitationId: invitation.id,
+      actorId: actor.id,
+      action: to === "scheduled" && from === "accepted" ? "schedule" : input.action,
+      fromStatus: from,
+      toStatus: to,
+      message,
+      createdAt: now,
+    };
+    from = to;
+    return event;
+  });
+  const round = input.action === "counter" ? (await latestRoundNumber(ctx, invitation.id)) + 1 : 0;
+
+  const statements: BatchItem<"sqlite">[] = [
+    ctx.db
+      .update(invitations)
+      .set({ ...changes, status: result.to, version: invitation.version + 1, transitionId, updatedAt: now })
+      .where(and(eq(invitations.id, invitation.id), eq(invitations.version, invitation.version)))
+      .returning({ id: invitations.id }),
+    ...events.map((event) =>
+      insertIfTransition(ctx.db, invitationEvents, event, invitation.id, transitionId),
+    ),
+    ...newSlots.map((startsAt) =>
+      insertIfTransition(
+        ctx.db,
+        invitationSlots,
+        { id: crypto.randomUUID(), invitationId: invitation.id, startsAt, round, proposedBy: "expert" },
+        invitation.id,
+        transitionId,
+      ),
+    ),
+    ...recipients.map((userId) =>
+      insertIfTransition(
+        ctx.db,
+        notifications,
+        {
+          id: crypto.randomUUID(),
+          userId,
+          type: "invitation",
+          text,
+          invitationId: invitation.id,
+          readAt: null,
+          createdAt: now,
+        },
+        invitation.id,
+        transitionId,
+      ),
+    ),
+  ];
+  const [updated] = (await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as [
+    { id: string }[],
+    ...unknown[],
+  ];
+  if (updated.length === 0) {
+    throw new ProblemError(
+      409,
+      "Conflict",
+      "The invitation changed while you were acting; reload and try again.",
+    );
+  }
+  const lastEvent = events[events.length - 1];
+  if (lastEvent)
+    await deliverInvitationNews(ctx, {
+      recipients,
+      eventId: lastEvent.id,
+      text,
+      invitationId: invitation.id,
+    });
+  return { status: result.to };
+}
+
+async function latestRoundNumber(ctx: ActionContext, invitationId: string): Promise<number> {
+  const row = await ctx.db
+    .select({ round: invitationSlots.round })
+    .from(invitationSlots)
+    .where(eq(invitationSlots.invitationId, invitationId))
+    .orderBy(desc(invitationSlots.round))
+    .limit(1)
+    .get();
+  return row?.round ?? 0;
+}
+
+/** The slots of the most recent proposal round: the times the answering side may accept. */
+export async function latestRound(ctx: ActionContext, invitationId: string) {
+  const round = await latestRoundNumber(ctx, invitationId);
+  return ctx.db
+    .select()
+    .from(invitationSlots)
+    .where(and(eq(invitationSlots.invitationId, invitationId), eq(invitationSlots.round, round)))
+    .all();
+}
