@@ -32,13 +32,22 @@ export interface Env {
 
 /** Mail jobs carry ids; the consumer reads the rest from D1 and mints any token itself. */
 export type EmailJob = {
-  kind: "verify-email" | "account-exists" | "password-reset" | "password-changed" | "invitation-update";
+  kind:
+    | "verify-email"
+    | "account-exists"
+    | "password-reset"
+    | "password-changed"
+    | "invitation-update"
+    | "deadline-reminder"
+    | "session-reminder";
   key: string;
   userId: string;
   /** Where links in the mail point. */
   origin: string;
   /** For invitation-update: the invitation event the mail reports. */
   eventId?: string;
+  /** For reminders: the invitation they are about. */
+  invitationId?: string;
 };
 
 export type AiJob = { kind: "draft"; key: string; draftId: string };

@@ -5,17 +5,26 @@ import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interfa
 import type { EmailJob, Env } from "../env";
 import { users } from "../identity/schema";
 import { mintEmailToken } from "../identity/services/email-tokens";
-import { invitationUpdateMail } from "../pro/services/invitation-mail";
+import { invitationUpdateMail, reminderMail } from "../pro/services/invitation-mail";
 import { type ActionContext, systemContext } from "../shared/context";
 import { mails } from "./mail-templates";
 import { deadLetters, jobEffects } from "./schema";
 
 const EmailJobSchema = z.object({
-  kind: z.enum(["verify-email", "account-exists", "password-reset", "password-changed", "invitation-update"]),
+  kind: z.enum([
+    "verify-email",
+    "account-exists",
+    "password-reset",
+    "password-changed",
+    "invitation-update",
+    "deadline-reminder",
+    "session-reminder",
+  ]),
   key: z.string().min(1).max(200),
   userId: z.string().min(1),
   origin: z.string().url(),
   eventId: z.string().optional(),
+  invitationId: z.string().optional(),
 });
 
 /** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 10 minutes. */
@@ -43,6 +52,9 @@ async function composeMail(ctx: ActionContext, job: EmailJob): Promise<Mail | nu
       return mails.passwordChanged(user.email, user.displayName, `${job.origin}/forgot-password`);
     case "invitation-update":
       return job.eventId ? invitationUpdateMail(ctx, user, job.eventId, job.origin) : null;
+    case "deadline-reminder":
+    case "session-reminder":
+      return job.invitationId ? reminderMail(ctx, user, job.invitationId, job.kind, job.origin) : null;
     default: {
       const never: never = job.kind;
       throw new Error(`unknown mail kind ${never}`);

@@ -77,6 +77,7 @@ export const mails = {
       message: string | null;
       when: string | null;
       url: string;
+      suggestions?: { name: string; headline: string; url: string; inNetwork: boolean }[];
     },
   ) =>
     compose(
@@ -87,9 +88,29 @@ export const mails = {
         `${update.actor} ${STATUS_LINES[update.status] ?? `moved the invitation to ${update.status}`}: "${update.title}".`,
         ...(update.when ? [`When: ${update.when}. The calendar file is attached.`] : []),
         ...(update.message ? [`Their message: ${update.message}`] : []),
+        ...(update.suggestions?.length
+          ? [
+              "Experts you could invite instead:",
+              ...update.suggestions.map(
+                (e) => `• ${e.name}, ${e.headline}${e.inNetwork ? " (in your network)" : ""}: ${e.url}`,
+              ),
+            ]
+          : []),
       ],
       { label: "Open the invitation", url: update.url },
     ),
+  deadlineReminder: (to: string, name: string, r: { title: string; deadline: string; url: string }) =>
+    compose(
+      to,
+      `Reminder: "${r.title}" needs an answer`,
+      [`Hi ${name},`, `"${r.title}" is waiting for your answer. It expires on ${r.deadline}.`],
+      { label: "Answer now", url: r.url },
+    ),
+  sessionReminder: (to: string, name: string, r: { title: string; when: string; url: string }) =>
+    compose(to, `Tomorrow: ${r.title}`, [`Hi ${name},`, `"${r.title}" is tomorrow: ${r.when}.`], {
+      label: "Open the invitation",
+      url: r.url,
+    }),
 };
 
 const STATUS_WORDS: Record<string, string> = {

@@ -100,25 +100,21 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
       proposal: input.proposal ?? null,
       updatedAt: now,
     }),
-    ctx.db
-      .insert(invitationSlots)
-      .values(
-        starts.map((startsAt) => ({
-          invitationId: id,
-          startsAt,
-          round: 0,
-          proposedBy: "requester" as const,
-        })),
-      ),
-    ctx.db
-      .insert(invitationEvents)
-      .values({
+    ctx.db.insert(invitationSlots).values(
+      starts.map((startsAt) => ({
         invitationId: id,
-        actorId: actor.id,
-        action: "create",
-        fromStatus: "draft",
-        toStatus: "draft",
-      }),
+        startsAt,
+        round: 0,
+        proposedBy: "requester" as const,
+      })),
+    ),
+    ctx.db.insert(invitationEvents).values({
+      invitationId: id,
+      actorId: actor.id,
+      action: "create",
+      fromStatus: "draft",
+      toStatus: "draft",
+    }),
   ]);
   return id;
 }

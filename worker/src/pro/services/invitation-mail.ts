@@ -6,6 +6,7 @@ import type { ActionContext } from "../../shared/context";
 import { invitationEvents, invitations } from "../schema";
 import { invitationCalendar } from "./invitation-ics";
 import { invitationPeople } from "./invitation-people";
+import { similarExperts } from "./similar-experts";
 
 function base64(text: string): string {
   let binary = "";
@@ -31,6 +32,7 @@ export async function invitationUpdateMail(
   const people = await invitationPeople(ctx, invitation);
   const actor = event.actorId === invitation.expertId ? people.expert.name : people.requester.name;
   const url = `${origin}/invitations/${invitation.id}`;
+  const suggestions = event.toStatus === "expired" ? await similarExperts(ctx, invitation) : [];
   const mail = mails.invitationUpdate(recipient.email, recipient.displayName, {
     title: invitation.title,
     actor: event.actorId ? actor : "ATAS",
@@ -38,6 +40,12 @@ export async function invitationUpdateMail(
     message: event.message,
     when: event.toStatus === "scheduled" ? people.localTime : null,
     url,
+    suggestions: suggestions.map((e) => ({
+      name: e.displayName,
+      headline: e.headline,
+      url: `${origin}/experts/${e.id}`,
+      inNetwork: e.inNetwork,
+    })),
   });
   if (event.toStatus === "scheduled" || event.toStatus === "cancelled") {
     const calendar = invitationCalendar(
@@ -50,4 +58,38 @@ export async function invitationUpdateMail(
     ];
   }
   return mail;
+}
+
+/** The early-morning reminders: an answer due soon, or a session tomorrow. */
+export async function reminderMail(
+  ctx: Pick<ActionContext, "db">,
+  recipient: User,
+  invitationId: string,
+  kind: "deadline-reminder" | "session-reminder",
+  origin: string,
+): Promise<Mail | null> {
+  const invitation = await ctx.db.select().from(invitations).where(eq(invitations.id, invitationId)).get();
+  if (!invitation) return null;
+  const people = await invitationPeople(ctx, invitation);
+  const url = `${origin}/invitations/${invitation.id}`;
+  if (kind === "deadline-reminder") {
+    if (!["sent", "countered"].includes(invitation.status)) return null;
+    const zone = recipient.id === invitation.expertId ? people.expertZone : people.requesterZone;
+    const deadline = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      dateStyle: "full",
+      timeStyle: "short",
+    }).format(new Date(invitation.responseDeadline));
+    return mails.deadlineReminder(recipient.email, recipient.displayName, {
+      title: invitation.title,
+      deadline: `${deadline} (${zone})`,
+      url,
+    });
+  }
+  if (invitation.status !== "scheduled") return null;
+  return mails.sessionReminder(recipient.email, recipient.displayName, {
+    title: invitation.title,
+    when: people.localTime,
+    url,
+  });
 }

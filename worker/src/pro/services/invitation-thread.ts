@@ -40,15 +40,13 @@ export async function postToThread({
   );
   const text = `${actor.displayName} wrote about "${invitation.title}"`;
   await ctx.db.batch([
-    ctx.db
-      .insert(invitationMessages)
-      .values({
-        id,
-        invitationId: invitation.id,
-        authorId: actor.id,
-        body: input.body.trim(),
-        createdAt: now,
-      }),
+    ctx.db.insert(invitationMessages).values({
+      id,
+      invitationId: invitation.id,
+      authorId: actor.id,
+      body: input.body.trim(),
+      createdAt: now,
+    }),
     ...recipients.map((userId) =>
       ctx.db
         .insert(notifications)

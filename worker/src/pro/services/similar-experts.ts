@@ -1,0 +1,56 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import { d1SecondDegree } from "../../adapters/second-degree/d1";
+import { users } from "../../identity/schema";
+import { expertProfiles } from "../../profiles/schema";
+import type { ActionContext } from "../../shared/context";
+import type { Invitation } from "../schema";
+
+/**
+ * Up to three experts like the one who did not answer: same industry or a shared topic, accepting
+ * invitations. Experts in the requester's network come first.
+ */
+export async function similarExperts(ctx: Pick<ActionContext, "db">, invitation: Invitation, limit = 3) {
+  const original = await ctx.db
+    .select()
+    .from(expertProfiles)
+    .where(eq(expertProfiles.userId, invitation.expertId))
+    .get();
+  if (!original) return [];
+  const topics = original.topics.map((t) => t.toLowerCase());
+  const candidates = await ctx.db
+    .select({
+      id: users.id,
+      displayName: users.displayName,
+      headline: expertProfiles.headline,
+      industry: expertProfiles.industry,
+      topics: expertProfiles.topics,
+    })
+    .from(expertProfiles)
+    .innerJoin(users, eq(users.id, expertProfiles.userId))
+    .where(
+      and(
+        eq(expertProfiles.acceptingInvitations, true),
+        ne(expertProfiles.userId, invitation.expertId),
+        sql`(lower(${expertProfiles.industry}) = lower(${original.industry}) or exists (
+          select 1 from json_each(${expertProfiles.topics}) t where lower(t.value) in (select lower(value) from json_each(${JSON.stringify(topics)}))))`,
+      ),
+    )
+    .limit(50)
+    .all();
+  const network = new Set(
+    (await d1SecondDegree(ctx.db as never).experts(invitation.requesterId, 200)).map((e) => e.expertId),
+  );
+  const score = (c: (typeof candidates)[number]) =>
+    (network.has(c.id) ? 10 : 0) +
+    (c.industry.toLowerCase() === original.industry.toLowerCase() ? 2 : 0) +
+    c.topics.filter((t) => topics.includes(t.toLowerCase())).length;
+  return candidates
+    .sort((a, b) => score(b) - score(a) || a.displayName.localeCompare(b.displayName))
+    .slice(0, limit)
+    .map((c) => ({
+      id: c.id,
+      displayName: c.displayName,
+      headline: c.headline,
+      inNetwork: network.has(c.id),
+    }));
+}
