@@ -1,6 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { users } from "../identity/schema";
+import { type InvitationKind, invitationSlots, invitations, reviews } from "../pro/schema";
 import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
 import type { ActionContext } from "../shared/context";
 import { hashPassword } from "../shared/crypto";
@@ -138,6 +139,10 @@ export async function seedDemo(ctx: ActionContext) {
     );
   }
 
+  const expertIds = await Promise.all(EXPERTS.map((e) => stableId(`${slug(e.name)}@experts.atas.dev`)));
+  const clubIds = await Promise.all(CLUBS.map((c) => stableId(c.email)));
+  statements.push(...(await demoInvitations(db, { studentIds, expertIds, clubIds, now })));
+
   // D1 caps statements per batch; send in slices.
   for (let i = 0; i < statements.length; i += 50) {
     const slice = statements.slice(i, i + 50) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
@@ -147,4 +152,90 @@ export async function seedDemo(ctx: ActionContext) {
   const byRole = Object.fromEntries(tally.map((r) => [r.role, r.n]));
   const admin = await db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN.email)).get();
   return { accounts: byRole, adminId: admin?.id ?? null };
+}
+
+const DAY = 86_400_000;
+const STORY: { state: "sent" | "countered" | "scheduled" | "completed" | "declined" | "expired"; title: string; kind: InvitationKind }[] = [
+  { state: "sent", title: "Breaking into fintech: a fireside chat", kind: "talk" },
+  { state: "sent", title: "Portfolio review night", kind: "workshop" },
+  { state: "countered", title: "Mock case interview practice", kind: "mock-interview" },
+  { state: "scheduled", title: "From campus to code review", kind: "talk" },
+  { state: "scheduled", title: "1:1 mentoring: first year in industry", kind: "mentoring" },
+  { state: "completed", title: "Designing for Southeast Asia", kind: "workshop" },
+  { state: "completed", title: "What investors look for", kind: "panel" },
+  { state: "declined", title: "Semiconductor careers Q&A", kind: "talk" },
+  { state: "expired", title: "Data careers roundtable", kind: "panel" },
+];
+
+/**
+ * A living pro side: invitations in every state, from students and clubs, with reviews on the
+ * completed ones. Times are relative to the seeding moment; ids are stable, so reseeding is a no-op.
+ */
+async function demoInvitations(
+  db: ActionContext["db"],
+  people: { studentIds: string[]; expertIds: string[]; clubIds: string[]; now: number },
+) {
+  const { now } = people;
+  const rows: BatchItem<"sqlite">[] = [];
+  for (const [i, story] of STORY.entries()) {
+    const id = await stableId(`invitation:${i}`);
+    const requesterId = (i % 3 === 2 ? people.clubIds[i % people.clubIds.length] : people.studentIds[i]) ?? "";
+    const expertId = people.expertIds[i] ?? "";
+    const past = story.state === "completed" || story.state === "expired" || story.state === "declined";
+    const start = past ? now - (10 + i) * DAY : now + (5 + i) * DAY;
+    const sentAt = start - 14 * DAY;
+    const scheduled = story.state === "scheduled" || story.state === "completed";
+    const answered = story.state !== "sent" && story.state !== "expired";
+    rows.push(
+      db
+        .insert(invitations)
+        .values({
+          id,
+          requesterId,
+          expertId,
+          createdBy: requesterId,
+          kind: story.kind,
+          title: story.title,
+          agenda: "Introductions, the speaker's story, open Q&A with students.",
+          durationMinutes: 60,
+          format: i % 2 === 0 ? "online" : "onsite",
+          venue: i % 2 === 0 ? null : "Dewan Kuliah A, Faculty of Computer Science",
+          audienceSize: 40 + i * 10,
+          honorariumAmount: i % 3 === 0 ? 30000 : null,
+          honorariumCurrency: i % 3 === 0 ? "MYR" : null,
+          language: "en",
+          responseDeadline: story.state === "expired" ? now - 2 * DAY : start - 3 * DAY,
+          status: story.state,
+          version: 1,
+          scheduledStart: scheduled ? start : null,
+          sentAt,
+          respondedAt: answered ? sentAt + (6 + i * 5) * 3600_000 : null,
+          completedAt: story.state === "completed" ? start + 3600_000 : null,
+          createdAt: sentAt,
+          updatedAt: sentAt,
+        })
+        .onConflictDoNothing(),
+      db
+        .insert(invitationSlots)
+        .values({ id: await stableId(`slot:${i}`), invitationId: id, startsAt: start, round: 0, proposedBy: "requester" })
+        .onConflictDoNothing(),
+    );
+    if (story.state === "completed") {
+      rows.push(
+        db
+          .insert(reviews)
+          .values({
+            id: await stableId(`review:${i}`),
+            invitationId: id,
+            authorId: requesterId,
+            subjectId: expertId,
+            rating: 4 + (i % 2),
+            body: "Generous with time and very practical advice. Our members loved it.",
+            createdAt: start + DAY,
+          })
+          .onConflictDoNothing(),
+      );
+    }
+  }
+  return rows;
 }
