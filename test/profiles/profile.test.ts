@@ -45,6 +45,7 @@ describe("profiles", () => {
     const text = await b.text();
     expect(text).not.toContain(user.email);
     expect(JSON.parse(text).profile.expert.company).toBe("Grab");
+    expect(JSON.parse(text).profile.id).toBe(user.id);
   });
 
   it("a stale reader cannot put old data back after a write (version fence)", async () => {

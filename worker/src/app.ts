@@ -1,4 +1,5 @@
 import { bodyLimit } from "hono/body-limit";
+import { d1Meter } from "./dev/d1-meter";
 import { mountDev } from "./dev/routes";
 import { mountCampuses } from "./identity/routes/campuses";
 import { mountPassword } from "./identity/routes/password";
@@ -34,6 +35,7 @@ export function createApp() {
       },
     }),
   );
+  app.use("/api/*", d1Meter);
   app.use("/api/*", csrfGuard);
   app.use("/api/*", loadSession);
 

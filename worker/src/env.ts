@@ -56,6 +56,8 @@ export interface Variables {
   requestId: string;
   user: User | null;
   session: Session | null;
+  /** Set only in the dev measurement mode (dev/d1-meter.ts): a D1 that counts rows read. */
+  d1?: D1Database;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -155,7 +155,11 @@ export async function seedDemo(ctx: ActionContext) {
 }
 
 const DAY = 86_400_000;
-const STORY: { state: "sent" | "countered" | "scheduled" | "completed" | "declined" | "expired"; title: string; kind: InvitationKind }[] = [
+const STORY: {
+  state: "sent" | "countered" | "scheduled" | "completed" | "declined" | "expired";
+  title: string;
+  kind: InvitationKind;
+}[] = [
   { state: "sent", title: "Breaking into fintech: a fireside chat", kind: "talk" },
   { state: "sent", title: "Portfolio review night", kind: "workshop" },
   { state: "countered", title: "Mock case interview practice", kind: "mock-interview" },
@@ -179,7 +183,8 @@ async function demoInvitations(
   const rows: BatchItem<"sqlite">[] = [];
   for (const [i, story] of STORY.entries()) {
     const id = await stableId(`invitation:${i}`);
-    const requesterId = (i % 3 === 2 ? people.clubIds[i % people.clubIds.length] : people.studentIds[i]) ?? "";
+    const requesterId =
+      (i % 3 === 2 ? people.clubIds[i % people.clubIds.length] : people.studentIds[i]) ?? "";
     const expertId = people.expertIds[i] ?? "";
     const past = story.state === "completed" || story.state === "expired" || story.state === "declined";
     const start = past ? now - (10 + i) * DAY : now + (5 + i) * DAY;
@@ -217,7 +222,13 @@ async function demoInvitations(
         .onConflictDoNothing(),
       db
         .insert(invitationSlots)
-        .values({ id: await stableId(`slot:${i}`), invitationId: id, startsAt: start, round: 0, proposedBy: "requester" })
+        .values({
+          id: await stableId(`slot:${i}`),
+          invitationId: id,
+          startsAt: start,
+          round: 0,
+          proposedBy: "requester",
+        })
         .onConflictDoNothing(),
     );
     if (story.state === "completed") {

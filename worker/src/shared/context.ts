@@ -34,7 +34,7 @@ export function systemContext(env: Env, waitUntil: (p: Promise<unknown>) => void
 export function actionContext(c: Context<AppEnv>): ActionContext {
   return {
     env: c.env,
-    db: createDb(c.env.DB),
+    db: createDb(c.get("d1") ?? c.env.DB),
     store: upstashStore(c.env),
     actor: c.get("user"),
     ip: clientIp(c.req.raw),

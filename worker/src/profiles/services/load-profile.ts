@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { campuses, type Role, users } from "../../identity/schema";
 import {
@@ -43,7 +43,11 @@ export const avatarUrl = (key: string | null) => (key ? `/api/avatars/${key}` : 
 export async function loadProfile(db: Db, userId: string): Promise<PublicProfile | null> {
   const [base, expert, student, club, officers] = await db.batch([
     db
-      .select({ user: users, campus: { id: campuses.id, name: campuses.name } })
+      // D1 batches return rows keyed by column name, so the campus id needs its own name.
+      .select({
+        user: users,
+        campus: { id: sql<string>`${campuses.id}`.as("campus_ref_id"), name: campuses.name },
+      })
       .from(users)
       .leftJoin(campuses, eq(campuses.id, users.campusId))
       .where(eq(users.id, userId)),

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { call } from "../support/http";
+
+describe("the D1 measurement mode", () => {
+  it("reports rows read and returned when asked, and nothing otherwise", async () => {
+    const measured = await call("/api/campuses", { headers: { "x-atas-measure": "d1" } });
+    const body = (await measured.json()) as { campuses: unknown[] };
+    expect(Number(measured.headers.get("x-d1-rows-returned"))).toBe(body.campuses.length);
+    expect(Number(measured.headers.get("x-d1-rows-read"))).toBeGreaterThanOrEqual(body.campuses.length);
+    expect(Number(measured.headers.get("x-d1-queries"))).toBe(1);
+    const plain = await call("/api/campuses");
+    expect(plain.headers.get("x-d1-rows-read")).toBeNull();
+  });
+});

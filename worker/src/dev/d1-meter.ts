@@ -1,0 +1,68 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+
+/**
+ * Measurement mode for benchmarks (never in production): a request carrying
+ * `x-atas-measure: d1` runs against a D1 wrapper that adds up `rows_read` and rows returned and
+ * reports them in `x-d1-rows-read`, `x-d1-rows-returned` and `x-d1-queries`. D1's `raw()` (which
+ * drizzle uses for selects) reports no meta, so in this mode each raw statement also runs once
+ * through `all()` to read its meta; time such requests separately.
+ */
+export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.env.APP_ENV === "production" || c.req.header("x-atas-measure") !== "d1") return next();
+  const tally = { rowsRead: 0, rowsReturned: 0, queries: 0 };
+  const count = (meta: { rows_read?: number } | undefined, rows: number) => {
+    tally.queries += 1;
+    tally.rowsRead += meta?.rows_read ?? 0;
+    tally.rowsReturned += rows;
+  };
+  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, property) {
+        if (property === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+        if (property === "all") {
+          return async () => {
+            const result = await target.all();
+            count(result.meta, result.results.length);
+            return result;
+          };
+        }
+        if (property === "raw") {
+          return async (options?: { columnNames?: boolean }) => {
+            const metered = await target.all();
+            count(metered.meta, metered.results.length);
+            return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
+          };
+        }
+        if (property === "run") {
+          return async () => {
+            const result = await target.run();
+            count(result.meta, result.results?.length ?? 0);
+            return result;
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  const raw = c.env.DB;
+  const metered = new Proxy(raw, {
+    get(target, property) {
+      if (property === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          const results = await target.batch(statements);
+          for (const result of results) count(result.meta, result.results?.length ?? 0);
+          return results;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  c.set("d1", metered);
+  await next();
+  c.res.headers.set("x-d1-rows-read", String(tally.rowsRead));
+  c.res.headers.set("x-d1-rows-returned", String(tally.rowsReturned));
+  c.res.headers.set("x-d1-queries", String(tally.queries));
+});
