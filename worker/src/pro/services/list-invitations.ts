@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { clubOfficers } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
@@ -32,26 +32,39 @@ export async function listInvitations({
     .where(eq(clubOfficers.userId, actor.id))
     .all();
   const requesterIds = [actor.id, ...clubs.map((c) => c.id)];
-  const mine = or(
-    inArray(invitations.requesterId, requesterIds),
-    // Experts see what was sent to them, never drafts.
-    and(eq(invitations.expertId, actor.id), isNotNull(invitations.sentAt)),
-  );
-  const counterpart = sql<string>`case when ${invitations.expertId} = ${actor.id} then ${invitations.requesterId} else ${invitations.expertId} end`;
-  const [counts, rows] = await ctx.db.batch([
-    ctx.db
-      .select({ status: invitations.status, n: sql<number>`count(*)` })
-      .from(invitations)
-      .where(mine)
-      .groupBy(invitations.status),
+  // One index range per side (requester_id, status, …) and (expert_id, status, …); an OR across the
+  // two columns would make SQLite scan. Experts see what was sent to them, never drafts.
+  const asRequester = inArray(invitations.requesterId, requesterIds);
+  const asExpert = and(eq(invitations.expertId, actor.id), isNotNull(invitations.sentAt));
+  const states = [...BUCKETS[input.bucket]];
+  const order = input.bucket === "upcoming" ? asc(invitations.scheduledStart) : desc(invitations.updatedAt);
+  const page = (
+    side: SQL | undefined,
+    counterpart: typeof invitations.expertId | typeof invitations.requesterId,
+  ) =>
     ctx.db
       .select({ invitation: invitations, counterpartName: users.displayName })
       .from(invitations)
       .leftJoin(users, eq(users.id, counterpart))
-      .where(and(mine, inArray(invitations.status, [...BUCKETS[input.bucket]])))
-      .orderBy(input.bucket === "upcoming" ? invitations.scheduledStart : desc(invitations.updatedAt))
-      .limit(input.limit),
+      .where(and(side, inArray(invitations.status, states)))
+      .orderBy(order)
+      .limit(input.limit);
+  const tallyOf = (side: SQL | undefined) =>
+    ctx.db
+      .select({ status: invitations.status, n: sql<number>`count(*)` })
+      .from(invitations)
+      .where(side)
+      .groupBy(invitations.status);
+  const [sentCounts, receivedCounts, sentRows, receivedRows] = await ctx.db.batch([
+    tallyOf(asRequester),
+    tallyOf(asExpert),
+    page(asRequester, invitations.expertId),
+    page(asExpert, invitations.requesterId),
   ]);
+  const counts = [...sentCounts, ...receivedCounts];
+  const key = (r: (typeof sentRows)[number]) =>
+    input.bucket === "upcoming" ? (r.invitation.scheduledStart ?? 0) : -r.invitation.updatedAt;
+  const rows = [...sentRows, ...receivedRows].sort((a, b) => key(a) - key(b)).slice(0, input.limit);
   const tally = Object.fromEntries(
     Object.entries(BUCKETS).map(([bucket, states]) => [
       bucket,
