@@ -70,6 +70,9 @@ export const invitations = sqliteTable(
     index("invitations_requester_status_idx").on(t.requesterId, t.status, t.updatedAt),
     index("invitations_deadline_idx").on(t.status, t.responseDeadline),
     index("invitations_scheduled_idx").on(t.status, t.scheduledStart),
+    // The dashboards' "upcoming" lists: one side's scheduled sessions in start order.
+    index("invitations_expert_upcoming_idx").on(t.expertId, t.status, t.scheduledStart),
+    index("invitations_requester_upcoming_idx").on(t.requesterId, t.status, t.scheduledStart),
   ],
 );
 export type Invitation = typeof invitations.$inferSelect;

@@ -6,6 +6,7 @@ import type { ActionContext } from "../../shared/context";
 import { step } from "../invitation-machine";
 import { cronReminders, type Invitation, invitationEvents, invitations, notifications } from "../schema";
 import { localTime } from "./availability";
+import { invalidateTrackRecord } from "./expert-track-record";
 import { DEFAULT_TIME_ZONE } from "./invitation-people";
 import { insertIfTransition } from "./invitation-writes";
 import { sideMembers } from "./notify-invitation";
@@ -216,5 +217,7 @@ async function expire(ctx: ActionContext, invitation: Invitation, now: number): 
       ),
     ),
   ])) as [{ id: string }[], ...unknown[]];
-  return updated.length > 0 ? eventId : null;
+  if (updated.length === 0) return null;
+  await invalidateTrackRecord(ctx, invitation.expertId);
+  return eventId;
 }

@@ -2,6 +2,7 @@ import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../identity/schema";
 import { getProfile } from "../../profiles/services/get-profile";
+import { invalidate, readThrough } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import { invitations, reviews } from "../schema";
@@ -28,10 +29,24 @@ const RECENT_REVIEWS = 5;
 const HOUR_MS = 3_600_000;
 
 /** An expert's public page: the (cached) profile and a track record computed from invitations and reviews. */
+/**
+ * The track record is an aggregate over all of an expert's invitations, so it is cached and
+ * invalidated whenever one of them changes or is reviewed.
+ */
+export const trackRecordKey = (expertId: string) => `track:${expertId}`;
+
+export function invalidateTrackRecord(ctx: ActionContext, expertId: string) {
+  return invalidate(ctx, trackRecordKey(expertId));
+}
+
 export async function getExpert({ ctx, input }: { ctx: ActionContext; input: { expertId: string } }) {
   const [{ profile, cache }, trackRecord] = await Promise.all([
     getProfile({ ctx, input: { userId: input.expertId } }),
-    loadTrackRecord(ctx.db, input.expertId),
+    readThrough(ctx, {
+      key: trackRecordKey(input.expertId),
+      ttlSeconds: 600,
+      load: () => loadTrackRecord(ctx.db, input.expertId),
+    }).then((r) => r.value as TrackRecord),
   ]);
   if (profile.role !== "expert") throw new NotFound("No such expert.");
   return { profile, trackRecord, cache };

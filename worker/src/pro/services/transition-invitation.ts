@@ -13,6 +13,7 @@ import {
   invitations,
   notifications,
 } from "../schema";
+import { invalidateTrackRecord } from "./expert-track-record";
 import { actsFor, invitationFor } from "./invitation-access";
 import { insertIfTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
@@ -184,6 +185,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       "The invitation changed while you were acting; reload and try again.",
     );
   }
+  await invalidateTrackRecord(ctx, invitation.expertId);
   const lastEvent = events[events.length - 1];
   if (lastEvent)
     await deliverInvitationNews(ctx, {

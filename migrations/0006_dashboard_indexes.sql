@@ -1,0 +1,2 @@
+CREATE INDEX `invitations_expert_upcoming_idx` ON `invitations` (`expert_id`,`status`,`scheduled_start`);--> statement-breakpoint
+CREATE INDEX `invitations_requester_upcoming_idx` ON `invitations` (`requester_id`,`status`,`scheduled_start`);
