@@ -14,9 +14,11 @@ import {
 } from "react-router";
 import type { Route } from "./+types/root";
 import { apiCall } from "./lib/api.server";
-import type { Me } from "./lib/api-types";
+import type { Me, Notifications } from "./lib/api-types";
 import { HTML_LANG, LANGS, preferredLang, translator } from "./lib/i18n";
 import { useRootData, useT } from "./lib/root-data";
+import { requestTimeZone } from "./lib/time";
+import { TimeZoneProvider } from "./lib/time-zone";
 import stylesHref from "./styles.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -28,11 +30,18 @@ export const links: Route.LinksFunction = () => [
 ];
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = await apiCall<Me>(context, request, "/api/me");
+  // Only a request with a session cookie can have notifications: skip the call for visitors.
+  const hasSession = /(?:^|;\s*)(?:__Host-)?atas_session=/.test(request.headers.get("cookie") ?? "");
+  const [me, notifications] = await Promise.all([
+    apiCall<Me>(context, request, "/api/me"),
+    hasSession ? apiCall<Notifications>(context, request, "/api/notifications") : null,
+  ]);
   return data(
     {
       lang: preferredLang(request),
+      timeZone: requestTimeZone(request),
       account: me.ok ? me.data.account : null,
+      unread: me.ok && notifications?.ok ? notifications.data.unread : 0,
       /** The dev mailbox and its links exist outside production only. */
       devTools: context.env.APP_ENV !== "production",
     },
@@ -57,8 +66,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <SiteHeader />
-        <main className="page">{children}</main>
+        <TimeZoneProvider initial={root?.timeZone ?? "UTC"}>
+          <SiteHeader />
+          <main className="page">{children}</main>
+        </TimeZoneProvider>
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -93,8 +104,29 @@ function SiteHeader() {
               {t("nav.devMail")}
             </NavLink>
           ) : null}
+          <NavLink to="/experts" className="nav-link">
+            {t("nav.experts")}
+          </NavLink>
           {account ? (
             <>
+              <NavLink to="/invitations" className="nav-link">
+                {t("nav.invitations")}
+              </NavLink>
+              <NavLink
+                to="/notifications"
+                className={root?.unread ? "nav-link bell has-unread" : "nav-link bell"}
+                aria-label={t("nav.unread", { count: root?.unread ?? 0 })}
+              >
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                  <path
+                    fill="currentColor"
+                    d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+                  />
+                </svg>
+                <span className="bell-count" data-testid="unread-count">
+                  {root?.unread ?? 0}
+                </span>
+              </NavLink>
               <NavLink
                 to="/profile"
                 className="nav-link whoami"

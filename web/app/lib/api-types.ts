@@ -1,5 +1,14 @@
 import type { z } from "zod";
 import type {
+  CreateInvitationSchema,
+  DashboardSchema,
+  InvitationPageSchema,
+  MessageSchema,
+  ReviewSchema,
+} from "../../../worker/src/pro/routes/invitation-schemas";
+import type { TrackRecord } from "../../../worker/src/pro/services/expert-track-record";
+import type { ExpertCard } from "../../../worker/src/pro/services/search-experts";
+import type {
   AccountSchema,
   ProfilePatchSchema,
   ProfileSchema,
@@ -11,6 +20,44 @@ export type Profile = z.infer<typeof ProfileSchema>;
 export type ProfilePatch = z.infer<typeof ProfilePatchSchema>;
 export type Role = Account["role"];
 export type AvailabilityWindow = NonNullable<Profile["expert"]>["availability"][number];
+
+export type { ExpertCard, TrackRecord };
+
+export interface ExpertPage {
+  experts: ExpertCard[];
+  nextCursor: string | null;
+}
+
+export interface Expert {
+  profile: Profile;
+  trackRecord: TrackRecord;
+}
+
+export type CreateInvitation = z.input<typeof CreateInvitationSchema>;
+export type InvitationPage = z.infer<typeof InvitationPageSchema>;
+export type Invitation = InvitationPage["invitation"];
+export type InvitationStatus = Invitation["status"];
+export type InvitationAction = InvitationPage["actions"][number];
+export type InvitationSlot = InvitationPage["slots"][number];
+export type Dashboard = z.infer<typeof DashboardSchema>;
+export type DashboardRow = Dashboard["invitations"][number];
+export type Bucket = keyof Dashboard["counts"];
+export type ThreadMessage = z.infer<typeof MessageSchema>;
+export type Review = z.infer<typeof ReviewSchema>;
+
+export interface Notification {
+  id: string;
+  type: string;
+  text: string;
+  invitationId: string | null;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface Notifications {
+  unread: number;
+  notifications: Notification[];
+}
 
 export interface Me {
   account: Account;
@@ -42,4 +89,6 @@ export interface Problem {
   retryAfter?: number;
   code?: string;
   field?: string;
+  /** POST /api/invitations: the proposed times outside the expert's availability. */
+  outside?: string[];
 }

@@ -1,0 +1,399 @@
+import { useState } from "react";
+import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { SelectField, TextAreaField, TextField } from "~/components/field";
+import { Notice } from "~/components/notice";
+import { SlotPicker } from "~/components/slot-picker";
+import { apiCall } from "~/lib/api.server";
+import type { CreateInvitation, Expert, Me, Problem } from "~/lib/api-types";
+import { setFlash } from "~/lib/flash.server";
+import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
+import { type MessageKey, preferredLang, translator } from "~/lib/i18n";
+import {
+  CURRENCIES,
+  canInvite,
+  FORMATS,
+  KINDS,
+  MAX_SLOTS,
+  parseAmount,
+  SESSION_LANGUAGES,
+} from "~/lib/invitation";
+import { parseWholeNumber } from "~/lib/profile-form";
+import { pageMeta, useT } from "~/lib/root-data";
+import {
+  availabilityStarts,
+  DAY,
+  formatZoned,
+  fromLocalInput,
+  HOUR,
+  isTimeZone,
+  MINUTE,
+  requestTimeZone,
+  toLocalInput,
+} from "~/lib/time";
+import { useTimeZone } from "~/lib/time-zone";
+import { useHydrated } from "~/lib/use-hydrated";
+import type { Route } from "./+types/expert-invite";
+
+export const meta: Route.MetaFunction = ({ matches }) => pageMeta(matches, "nav.experts");
+
+const DEFAULT_DURATION = 60;
+
+function validDuration(text: string): number | null {
+  return parseWholeNumber(text, 15, 480) ?? null;
+}
+/** Offered times start this far ahead, leaving room for a response deadline at least an hour away. */
+const LEAD_TIME = 4 * HOUR;
+const DEADLINE_MARGIN = HOUR;
+
+async function loadPage({ request, context, params }: Route.LoaderArgs | Route.ActionArgs) {
+  const path = `/experts/${params.id}/invite`;
+  const [me, expert] = await Promise.all([
+    apiCall<Me>(context, request, "/api/me"),
+    apiCall<Expert>(context, request, `/api/experts/${encodeURIComponent(params.id)}`),
+  ]);
+  if (me.status === 401)
+    throw redirect(`/login?redirectTo=${encodeURIComponent(path)}`, { headers: me.headers });
+  if (!me.ok) throw data(me.problem, { status: me.status });
+  if (expert.status === 404 || expert.status === 400) throw data(null, { status: 404 });
+  if (!expert.ok) throw data(expert.problem, { status: expert.status });
+  return { me: me.data, expert: expert.data };
+}
+
+export async function loader(args: Route.LoaderArgs) {
+  const { me, expert } = await loadPage(args);
+  const profile = expert.profile;
+  return {
+    account: me.account,
+    expert: {
+      id: profile.id,
+      displayName: profile.displayName,
+      availability: profile.expert?.availability ?? [],
+      accepting: profile.expert?.acceptingInvitations ?? false,
+    },
+    now: Date.now(),
+  };
+}
+
+type Values = Record<string, string>;
+interface Rejected {
+  errors: FieldErrors;
+  problem?: Problem;
+  values: Values;
+  picked: string[];
+}
+
+export async function action(args: Route.ActionArgs) {
+  const { request, context } = args;
+  const { expert } = await loadPage(args);
+  const t = translator(preferredLang(request));
+  const form = await request.formData();
+  const values: Values = {};
+  for (const [name, value] of form) if (typeof value === "string" && name !== "slots") values[name] = value;
+  const picked = form.getAll("slots").filter((slot): slot is string => typeof slot === "string");
+  const zone = isTimeZone(values.tz) ? values.tz : requestTimeZone(request);
+  const text = (name: string) => formText(form, name).trim();
+  const errors: FieldErrors = {};
+  const now = Date.now();
+
+  const starts = picked.map((slot) => Date.parse(slot));
+  if (starts.length < 1 || starts.length > MAX_SLOTS || starts.some(Number.isNaN))
+    errors.slots = t("invite.pickSlots");
+  const durationMinutes = parseWholeNumber(text("durationMinutes"), 15, 480);
+  if (!durationMinutes) errors.durationMinutes = t("invite.badDuration");
+  const audienceSize = parseWholeNumber(text("audienceSize"), 1, 5000);
+  if (!audienceSize) errors.audienceSize = t("invite.badAudience");
+  const amount = parseAmount(text("honorariumAmount"));
+  if (amount === undefined) errors.honorariumAmount = t("invite.badAmount");
+  const format = FORMATS.find((f) => f === text("format")) ?? "online";
+  if (format === "onsite" && !text("venue")) errors.venue = t("invite.venueRequired");
+  const deadline = fromLocalInput(text("responseDeadline"), zone);
+  if (deadline === null) errors.responseDeadline = t("invite.badDeadline");
+  else if (deadline < now + DEADLINE_MARGIN) errors.responseDeadline = t("invite.deadlineTooSoon");
+  else if (starts.some((start) => start <= deadline)) errors.responseDeadline = t("invite.deadlineAfterSlot");
+  if (Object.keys(errors).length || deadline === null)
+    return data<Rejected>({ errors, values, picked }, { status: 400 });
+
+  const body: CreateInvitation = {
+    expertId: expert.profile.id,
+    kind: KINDS.find((k) => k === text("kind")) ?? "talk",
+    title: text("title"),
+    agenda: text("agenda"),
+    slots: starts.map((start) => new Date(start).toISOString()),
+    durationMinutes: durationMinutes ?? DEFAULT_DURATION,
+    format,
+    venue: format === "onsite" ? text("venue") : null,
+    audienceSize: audienceSize ?? 1,
+    honorarium: amount ? { amount, currency: CURRENCIES.find((c) => c === text("currency")) ?? "MYR" } : null,
+    language: SESSION_LANGUAGES.find((l) => l === text("language")) ?? "en",
+    responseDeadline: new Date(deadline).toISOString(),
+    proposal: text("proposal") || null,
+  };
+  const created = await apiCall<{ id: string }>(context, request, "/api/invitations", { json: body });
+  if (!created.ok) {
+    const problem = created.problem;
+    const refused = fieldErrors(problem);
+    if (refused.honorarium) refused.honorariumAmount = refused.honorarium;
+    if (problem.outside?.length) {
+      refused.slots = t("invite.outside", {
+        times: problem.outside.map((iso) => formatZoned(iso, zone, t)).join("; "),
+      });
+    }
+    return data<Rejected>(
+      { errors: refused, problem, values, picked },
+      { status: created.status, headers: created.headers },
+    );
+  }
+
+  // The draft exists; now send it. If sending is refused (a club's draft waits for an officer's
+  // sign-off, say), the invitation page shows the draft and says why.
+  const path = `/invitations/${created.data.id}`;
+  const sent = await apiCall(context, request, `/api/invitations/${created.data.id}/send`, { json: {} });
+  if (sent.ok) return redirect(path);
+  return redirect(path, {
+    headers: { "set-cookie": setFlash({ path, reason: problemMessage(sent.problem, t) }) },
+  });
+}
+
+export default function Invite({ loaderData, actionData }: Route.ComponentProps) {
+  const t = useT();
+  const zone = useTimeZone();
+  const busy = useNavigation().state === "submitting";
+  const { account, expert, now } = loaderData;
+  const errors = actionData?.errors ?? {};
+  const values = actionData?.values;
+  const value = (name: string, fallback: string) => values?.[name] ?? fallback;
+
+  const hydrated = useHydrated();
+  const [durationText, setDurationText] = useState(value("durationMinutes", String(DEFAULT_DURATION)));
+  // The last valid duration: the times offered follow it, not every keystroke on the way ("6" of "60").
+  const [duration, setDuration] = useState(() => validDuration(durationText) ?? DEFAULT_DURATION);
+  const [format, setFormat] = useState(value("format", "online"));
+  const [chosen, setChosen] = useState<string[]>(actionData?.picked ?? []);
+  const [deadline, setDeadline] = useState(value("responseDeadline", ""));
+  const [deadlineTouched, setDeadlineTouched] = useState(Boolean(values?.responseDeadline));
+
+  const starts = (minutes: number) =>
+    availabilityStarts(expert.availability, minutes, { from: now, notBefore: now + LEAD_TIME });
+  const options = starts(duration);
+  const offered = new Set(options.map((option) => option.iso));
+  const picked = chosen.filter((iso) => offered.has(iso));
+  const earliest = picked.length ? Math.min(...picked.map((iso) => Date.parse(iso))) : null;
+  const deadlineAt = deadline ? fromLocalInput(deadline, zone) : null;
+  const deadlineLate = earliest !== null && deadlineAt !== null && deadlineAt >= earliest;
+
+  /** A day before the earliest pick, but at least two hours from now and at most a week away. */
+  function suggestedDeadline(picks: string[]): string {
+    const first = Math.min(...picks.map((iso) => Date.parse(iso)));
+    const at = Math.max(Date.now() + 2 * HOUR, Math.min(first - DAY, Date.now() + 7 * DAY));
+    const rounded = Math.floor(at / (15 * MINUTE)) * 15 * MINUTE;
+    return toLocalInput(rounded, zone);
+  }
+
+  function toggle(iso: string, checked: boolean) {
+    const next = checked
+      ? [...picked.filter((p) => p !== iso), iso].slice(0, MAX_SLOTS)
+      : picked.filter((p) => p !== iso);
+    setChosen(next);
+    if (!deadlineTouched && next.length) setDeadline(suggestedDeadline(next));
+  }
+
+  function changeDuration(text: string) {
+    setDurationText(text);
+    const minutes = validDuration(text);
+    if (minutes === null) return;
+    setDuration(minutes);
+    // Picks that no longer fit a longer session are dropped.
+    const fitting = new Set(starts(minutes).map((option) => option.iso));
+    setChosen((current) => current.filter((iso) => fitting.has(iso)));
+  }
+
+  if (!canInvite(account.role) || !expert.accepting) {
+    return (
+      <section className="card narrow">
+        <h1>{t("invite.title", { name: expert.displayName })}</h1>
+        <Notice tone="info">
+          {canInvite(account.role)
+            ? t("expert.notAccepting", { name: expert.displayName })
+            : t("invite.notAllowed")}
+        </Notice>
+        <p>
+          <Link to={`/experts/${expert.id}`}>{expert.displayName}</Link>
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card">
+      <h1>{t("invite.title", { name: expert.displayName })}</h1>
+      <p className="muted">{t("invite.lead", { name: expert.displayName })}</p>
+      <p className="small">{t("invite.asMyself", { name: account.displayName })}</p>
+      {actionData ? (
+        <Notice tone="error">
+          {actionData.problem ? problemMessage(actionData.problem, t) : t("form.problem")}
+        </Notice>
+      ) : null}
+      {errors.form ? <Notice tone="error">{errors.form}</Notice> : null}
+      <Form method="post" className="form invite-form" data-testid="invite-form">
+        <input type="hidden" name="tz" value={zone} />
+        <SelectField
+          label={t("invite.kind")}
+          name="kind"
+          defaultValue={value("kind", "talk")}
+          error={errors.kind}
+        >
+          {KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`kind.${kind}` as MessageKey)}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label={t("invite.titleField")}
+          name="title"
+          required
+          minLength={3}
+          maxLength={140}
+          defaultValue={value("title", "")}
+          error={errors.title}
+        />
+        <TextAreaField
+          label={t("invite.agenda")}
+          name="agenda"
+          required
+          rows={5}
+          maxLength={4000}
+          hint={t("invite.agendaHint")}
+          defaultValue={value("agenda", "")}
+          error={errors.agenda}
+        />
+        <div className="field-row">
+          <TextField
+            label={t("invite.duration")}
+            name="durationMinutes"
+            type="number"
+            min={15}
+            max={480}
+            step={15}
+            required
+            hint={t("invite.durationHint")}
+            value={durationText}
+            onChange={(event) => changeDuration(event.currentTarget.value)}
+            error={errors.durationMinutes}
+          />
+          <TextField
+            label={t("invite.audience")}
+            name="audienceSize"
+            type="number"
+            min={1}
+            max={5000}
+            required
+            defaultValue={value("audienceSize", "30")}
+            error={errors.audienceSize}
+          />
+        </div>
+
+        <SlotPicker
+          options={options}
+          picked={picked}
+          onToggle={toggle}
+          outside={actionData?.problem?.outside}
+          error={errors.slots}
+        />
+
+        <TextField
+          label={t("invite.deadline")}
+          name="responseDeadline"
+          type="datetime-local"
+          required
+          hint={t("invite.deadlineHint", { zone })}
+          min={toLocalInput(now + DEADLINE_MARGIN, zone)}
+          max={earliest !== null ? toLocalInput(earliest - MINUTE, zone) : undefined}
+          value={deadline}
+          onChange={(event) => {
+            setDeadline(event.currentTarget.value);
+            setDeadlineTouched(true);
+          }}
+          error={errors.responseDeadline ?? (deadlineLate ? t("invite.deadlineAfterSlot") : undefined)}
+          data-testid="response-deadline"
+        />
+
+        <SelectField
+          label={t("invite.format")}
+          name="format"
+          value={format}
+          onChange={(event) => setFormat(event.currentTarget.value)}
+          error={errors.format}
+        >
+          {FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {t(`format.${f}` as MessageKey)}
+            </option>
+          ))}
+        </SelectField>
+        {/* Without JavaScript the venue always shows, and its hint says when it is needed. */}
+        {!hydrated || format === "onsite" || errors.venue ? (
+          <TextField
+            label={t("invite.venue")}
+            name="venue"
+            maxLength={200}
+            required={hydrated && format === "onsite"}
+            hint={t("invite.venueHint")}
+            defaultValue={value("venue", "")}
+            error={errors.venue}
+          />
+        ) : null}
+
+        <fieldset>
+          <legend>{t("invite.honorarium")}</legend>
+          <div className="field-row">
+            <TextField
+              label={t("invite.honorariumAmount")}
+              name="honorariumAmount"
+              inputMode="decimal"
+              hint={t("invite.honorariumHint")}
+              defaultValue={value("honorariumAmount", "")}
+              error={errors.honorariumAmount}
+            />
+            <SelectField label={t("invite.currency")} name="currency" defaultValue={value("currency", "MYR")}>
+              {CURRENCIES.map((currency) => (
+                <option key={currency} value={currency}>
+                  {currency}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+        </fieldset>
+
+        <SelectField
+          label={t("invite.language")}
+          name="language"
+          defaultValue={value("language", "en")}
+          error={errors.language}
+        >
+          {SESSION_LANGUAGES.map((language) => (
+            <option key={language} value={language}>
+              {t(`language.${language}` as MessageKey)}
+            </option>
+          ))}
+        </SelectField>
+        <TextAreaField
+          label={t("invite.proposal")}
+          name="proposal"
+          rows={4}
+          maxLength={8000}
+          defaultValue={value("proposal", "")}
+          error={errors.proposal}
+        />
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy} data-testid="invite-submit">
+            {busy ? t("invite.sending") : t("invite.submit")}
+          </button>
+          <Link to={`/experts/${expert.id}`} className="button button-ghost">
+            {t("invite.cancel")}
+          </Link>
+        </div>
+      </Form>
+    </section>
+  );
+}
