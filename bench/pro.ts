@@ -19,12 +19,125 @@ const PASSWORD = "bench passphrase 2026";
 const PORT = 8797;
 const STATE = join(ROOT, ".wrangler", "bench-pro");
 
-const INDUSTRIES = ["Fintech", "Banking", "E-commerce", "Energy", "Healthcare", "Semiconductors", "Consulting", "Gaming", "Logistics", "Media", "Aviation", "Telecommunications", "Biotech", "Sustainability", "Venture Capital", "Infrastructure", "Education", "Automotive", "Consumer Goods", "Government"];
-const SKILLS = ["python", "go", "rust", "sql", "figma", "strategy", "sales", "marketing", "machine learning", "security", "cloud", "design systems", "finance", "law", "operations", "robotics", "research", "writing", "leadership", "product management"];
-const TOPICS = ["career advice", "interview prep", "startups", "ai ethics", "payments", "climate", "women in tech", "public speaking", "open source", "data careers", "portfolio reviews", "fundraising", "chip design", "supply chain", "health data"];
-const FIRST = ["Aisyah", "Wei Jie", "Priya", "Hafiz", "Mei Ling", "Rajesh", "Nurul", "Jia Hui", "Daniel", "Siti", "Arjun", "Sarah", "Farid", "Kai Xuan", "Anita", "Zhang", "Hannah", "Kavitha", "Boon Hock", "Amirah"];
-const LAST = ["Rahman", "Tan", "Nair", "Ismail", "Lim", "Kumar", "Izzah", "Chen", "Wong", "Aminah", "Menon", "Lee", "Ong", "Goh", "Devi", "Loh", "Karim", "Yusof", "Subramaniam", "Ng"];
-const STATES = ["sent", "sent", "countered", "scheduled", "scheduled", "completed", "completed", "completed", "declined", "expired", "cancelled", "draft"];
+const INDUSTRIES = [
+  "Fintech",
+  "Banking",
+  "E-commerce",
+  "Energy",
+  "Healthcare",
+  "Semiconductors",
+  "Consulting",
+  "Gaming",
+  "Logistics",
+  "Media",
+  "Aviation",
+  "Telecommunications",
+  "Biotech",
+  "Sustainability",
+  "Venture Capital",
+  "Infrastructure",
+  "Education",
+  "Automotive",
+  "Consumer Goods",
+  "Government",
+];
+const SKILLS = [
+  "python",
+  "go",
+  "rust",
+  "sql",
+  "figma",
+  "strategy",
+  "sales",
+  "marketing",
+  "machine learning",
+  "security",
+  "cloud",
+  "design systems",
+  "finance",
+  "law",
+  "operations",
+  "robotics",
+  "research",
+  "writing",
+  "leadership",
+  "product management",
+];
+const TOPICS = [
+  "career advice",
+  "interview prep",
+  "startups",
+  "ai ethics",
+  "payments",
+  "climate",
+  "women in tech",
+  "public speaking",
+  "open source",
+  "data careers",
+  "portfolio reviews",
+  "fundraising",
+  "chip design",
+  "supply chain",
+  "health data",
+];
+const FIRST = [
+  "Aisyah",
+  "Wei Jie",
+  "Priya",
+  "Hafiz",
+  "Mei Ling",
+  "Rajesh",
+  "Nurul",
+  "Jia Hui",
+  "Daniel",
+  "Siti",
+  "Arjun",
+  "Sarah",
+  "Farid",
+  "Kai Xuan",
+  "Anita",
+  "Zhang",
+  "Hannah",
+  "Kavitha",
+  "Boon Hock",
+  "Amirah",
+];
+const LAST = [
+  "Rahman",
+  "Tan",
+  "Nair",
+  "Ismail",
+  "Lim",
+  "Kumar",
+  "Izzah",
+  "Chen",
+  "Wong",
+  "Aminah",
+  "Menon",
+  "Lee",
+  "Ong",
+  "Goh",
+  "Devi",
+  "Loh",
+  "Karim",
+  "Yusof",
+  "Subramaniam",
+  "Ng",
+];
+const STATES = [
+  "sent",
+  "sent",
+  "countered",
+  "scheduled",
+  "scheduled",
+  "completed",
+  "completed",
+  "completed",
+  "declined",
+  "expired",
+  "cancelled",
+  "draft",
+];
 
 /** A small deterministic PRNG so every run seeds the same data. */
 let seed = 42;
@@ -33,8 +146,10 @@ const rand = () => {
   return seed / 2_147_483_648;
 };
 const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)] as T;
-const uuid = (prefix: number, n: number) => `${prefix.toString(16).padStart(8, "0")}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
-const q = (value: string | number | null) => (value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`);
+const uuid = (prefix: number, n: number) =>
+  `${prefix.toString(16).padStart(8, "0")}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+const q = (value: string | number | null) =>
+  value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`;
 
 function* inserts(table: string, columns: string[], rows: Iterable<(string | number | null)[]>) {
   let chunk: string[] = [];
@@ -53,32 +168,114 @@ async function bulkSql(passwordHash: string) {
   const now = Date.now();
   const day = 86_400_000;
   const lines: string[] = [];
-  const userCols = ["id", "email", "password_hash", "display_name", "role", "bio", "campus_id", "campus_verified", "email_verified_at", "created_at", "updated_at"];
+  const userCols = [
+    "id",
+    "email",
+    "password_hash",
+    "display_name",
+    "role",
+    "bio",
+    "campus_id",
+    "campus_verified",
+    "email_verified_at",
+    "created_at",
+    "updated_at",
+  ];
   const experts = Array.from({ length: EXPERTS }, (_, i) => uuid(1, i));
   const students = Array.from({ length: STUDENTS }, (_, i) => uuid(2, i));
   lines.push(
     ...inserts("users", userCols, [
-      ...experts.map((id, i) => [id, `expert${i}@bench.atas.dev`, passwordHash, `${pick(FIRST)} ${pick(LAST)} ${i}`, "expert", "Industry practitioner who enjoys mentoring students.", null, 0, now, now, now]),
-      ...students.map((id, i) => [id, `student${i}@siswa.um.edu.my`, passwordHash, `Student ${i}`, "student", "", "um", 1, now, now, now]),
+      ...experts.map((id, i) => [
+        id,
+        `expert${i}@bench.atas.dev`,
+        passwordHash,
+        `${pick(FIRST)} ${pick(LAST)} ${i}`,
+        "expert",
+        "Industry practitioner who enjoys mentoring students.",
+        null,
+        0,
+        now,
+        now,
+        now,
+      ]),
+      ...students.map((id, i) => [
+        id,
+        `student${i}@siswa.um.edu.my`,
+        passwordHash,
+        `Student ${i}`,
+        "student",
+        "",
+        "um",
+        1,
+        now,
+        now,
+        now,
+      ]),
     ]),
   );
   lines.push(
     ...inserts(
       "expert_profiles",
-      ["user_id", "headline", "company", "industry", "skills", "topics", "years_experience", "availability", "accepting_invitations", "campus_ties", "updated_at"],
+      [
+        "user_id",
+        "headline",
+        "company",
+        "industry",
+        "skills",
+        "topics",
+        "years_experience",
+        "availability",
+        "accepting_invitations",
+        "campus_ties",
+        "updated_at",
+      ],
       experts.map((id, i) => {
         const industry = pick(INDUSTRIES);
         const skills = [pick(SKILLS), pick(SKILLS), pick(SKILLS)];
         const topics = [pick(TOPICS), pick(TOPICS)];
-        const windows = [{ weekday: 1 + (i % 5), start: "19:00", end: "21:00", timeZone: "Asia/Kuala_Lumpur" }];
-        return [id, `Senior ${pick(SKILLS)} lead, ${industry}`, `Company ${i % 500}`, industry, JSON.stringify([...new Set(skills)]), JSON.stringify([...new Set(topics)]), 3 + (i % 25), JSON.stringify(windows), i % 7 === 0 ? 0 : 1, JSON.stringify(i % 3 === 0 ? ["um"] : []), now];
+        const windows = [
+          { weekday: 1 + (i % 5), start: "19:00", end: "21:00", timeZone: "Asia/Kuala_Lumpur" },
+        ];
+        return [
+          id,
+          `Senior ${pick(SKILLS)} lead, ${industry}`,
+          `Company ${i % 500}`,
+          industry,
+          JSON.stringify([...new Set(skills)]),
+          JSON.stringify([...new Set(topics)]),
+          3 + (i % 25),
+          JSON.stringify(windows),
+          i % 7 === 0 ? 0 : 1,
+          JSON.stringify(i % 3 === 0 ? ["um"] : []),
+          now,
+        ];
       }),
     ),
   );
   // The dashboard users: one busy student and one busy expert.
   const busyStudent = students[0] ?? "";
   const busyExpert = experts[0] ?? "";
-  const invitationCols = ["id", "requester_id", "expert_id", "created_by", "kind", "title", "agenda", "duration_minutes", "format", "audience_size", "language", "response_deadline", "status", "version", "scheduled_start", "sent_at", "responded_at", "created_at", "updated_at"];
+  const invitationCols = [
+    "id",
+    "requester_id",
+    "expert_id",
+    "created_by",
+    "kind",
+    "title",
+    "agenda",
+    "duration_minutes",
+    "format",
+    "audience_size",
+    "language",
+    "response_deadline",
+    "status",
+    "version",
+    "scheduled_start",
+    "sent_at",
+    "responded_at",
+    "created_at",
+    "updated_at",
+  ];
   function* invitationRows() {
     for (let i = 0; i < INVITATIONS; i++) {
       const requester = i % 500 === 0 ? busyStudent : pick(students);
@@ -88,11 +285,36 @@ async function bulkSql(passwordHash: string) {
       const start = created + (10 + Math.floor(rand() * 30)) * day;
       const sent = status === "draft" ? null : created + day;
       const answered = ["scheduled", "completed", "declined", "countered"].includes(status);
-      yield [uuid(3, i), requester, expert, requester, "talk", `Invitation ${i}`, "Agenda", 60, "online", 50, "en", start - 3 * day, status, 1, ["scheduled", "completed"].includes(status) ? start : null, sent, answered && sent ? sent + Math.floor(rand() * 72) * 3_600_000 : null, created, created];
+      yield [
+        uuid(3, i),
+        requester,
+        expert,
+        requester,
+        "talk",
+        `Invitation ${i}`,
+        "Agenda",
+        60,
+        "online",
+        50,
+        "en",
+        start - 3 * day,
+        status,
+        1,
+        ["scheduled", "completed"].includes(status) ? start : null,
+        sent,
+        answered && sent ? sent + Math.floor(rand() * 72) * 3_600_000 : null,
+        created,
+        created,
+      ];
     }
   }
   lines.push(...inserts("invitations", invitationCols, invitationRows()));
-  return { sql: lines.join("\n"), busyStudent: "student0@siswa.um.edu.my", busyExpert: "expert0@bench.atas.dev", busyExpertId: busyExpert };
+  return {
+    sql: lines.join("\n"),
+    busyStudent: "student0@siswa.um.edu.my",
+    busyExpert: "expert0@bench.atas.dev",
+    busyExpertId: busyExpert,
+  };
 }
 
 function percentile(samples: number[], p: number) {
@@ -119,7 +341,9 @@ async function load(name: string, paths: string[], cookie: string | null, base: 
   let read = 0;
   let returned = 0;
   for (const path of paths) {
-    const response = await fetch(`${base}${path}`, { headers: { "x-atas-measure": "d1", ...(cookie ? { cookie } : {}) } });
+    const response = await fetch(`${base}${path}`, {
+      headers: { "x-atas-measure": "d1", ...(cookie ? { cookie } : {}) },
+    });
     await response.arrayBuffer();
     read += Number(response.headers.get("x-d1-rows-read"));
     returned += Number(response.headers.get("x-d1-rows-returned"));
@@ -140,7 +364,9 @@ rmSync(STATE, { recursive: true, force: true });
 const seededAt = performance.now();
 await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
 await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", STATE, "--file", file, "--yes"]);
-console.log(`seeded ${EXPERTS} experts, ${STUDENTS} students, ${INVITATIONS} invitations in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`);
+console.log(
+  `seeded ${EXPERTS} experts, ${STUDENTS} students, ${INVITATIONS} invitations in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`,
+);
 rmSync(dir, { recursive: true, force: true });
 
 const platform = await startPlatform({ port: PORT, persistTo: STATE, seed: false, log: () => {} });
@@ -157,9 +383,26 @@ try {
   const student = await login(data.busyStudent);
   const expert = await login(data.busyExpert);
   console.log(`\n${CONCURRENCY} concurrent requests, ${REQUESTS} per endpoint (wrangler dev, local D1)`);
-  await load("directory: full-text q", ["payments", "design", "machine learning", "climate", "rust"].map((w) => `/api/experts?q=${encodeURIComponent(w)}`), null, platform.url);
-  await load("directory: q + industry + accepting", ["payments", "cloud", "strategy"].map((w) => `/api/experts?q=${w}&industry=Fintech&accepting=true`), null, platform.url);
-  await load("directory: listing, industry filter", INDUSTRIES.slice(0, 5).map((i) => `/api/experts?industry=${encodeURIComponent(i)}`), null, platform.url);
+  await load(
+    "directory: full-text q",
+    ["payments", "design", "machine learning", "climate", "rust"].map(
+      (w) => `/api/experts?q=${encodeURIComponent(w)}`,
+    ),
+    null,
+    platform.url,
+  );
+  await load(
+    "directory: q + industry + accepting",
+    ["payments", "cloud", "strategy"].map((w) => `/api/experts?q=${w}&industry=Fintech&accepting=true`),
+    null,
+    platform.url,
+  );
+  await load(
+    "directory: listing, industry filter",
+    INDUSTRIES.slice(0, 5).map((i) => `/api/experts?industry=${encodeURIComponent(i)}`),
+    null,
+    platform.url,
+  );
   await load("directory: listing, no filter", ["/api/experts"], null, platform.url);
   await load("expert page with track record", [`/api/experts/${data.busyExpertId}`], null, platform.url);
   await load("dashboard: student, pending", ["/api/invitations?bucket=pending"], student, platform.url);

@@ -25,8 +25,13 @@ describe("club invitations", () => {
     await expectProblem(await call(`/api/invitations/${id}`, { cookie: outsider.cookie }), 404);
     const refused = await expectProblem(await act(club.cookie, id, "send"), 409);
     expect(refused.detail).toMatch(/officer must sign/);
-    await expectProblem(await call(`/api/invitations/${id}/sign-off`, { method: "POST", cookie: club.cookie }), 403);
-    expect((await call(`/api/invitations/${id}/sign-off`, { method: "POST", cookie: officer.cookie })).status).toBe(204);
+    await expectProblem(
+      await call(`/api/invitations/${id}/sign-off`, { method: "POST", cookie: club.cookie }),
+      403,
+    );
+    expect(
+      (await call(`/api/invitations/${id}/sign-off`, { method: "POST", cookie: officer.cookie })).status,
+    ).toBe(204);
     expect((await act(club.cookie, id, "send")).status).toBe(200);
 
     const slot = (await page(pro.cookie, id)).slots[0];
@@ -35,9 +40,13 @@ describe("club invitations", () => {
       const notes = (await (await call("/api/notifications", { cookie: side.cookie })).json()) as {
         notifications: { invitationId: string; text: string }[];
       };
-      expect(notes.notifications.some((n) => n.invitationId === id && n.text.includes("scheduled"))).toBe(true);
+      expect(notes.notifications.some((n) => n.invitationId === id && n.text.includes("scheduled"))).toBe(
+        true,
+      );
     }
-    const board = (await (await call("/api/invitations?bucket=upcoming", { cookie: officer.cookie })).json()) as {
+    const board = (await (
+      await call("/api/invitations?bucket=upcoming", { cookie: officer.cookie })
+    ).json()) as {
       invitations: { id: string; side: string }[];
     };
     expect(board.invitations).toMatchObject([{ id, side: "requester" }]);
@@ -57,7 +66,10 @@ describe("club invitations", () => {
     const { club } = await clubWithOfficer();
     const stranger = await signUp();
     await expectProblem(
-      await call("/api/invitations", { cookie: stranger.cookie, json: { ...(await import("./fixtures")).invitationBody(pro.id), requesterId: club.id } }),
+      await call("/api/invitations", {
+        cookie: stranger.cookie,
+        json: { ...(await import("./fixtures")).invitationBody(pro.id), requesterId: club.id },
+      }),
       403,
     );
   });
