@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { users } from "../identity/schema";
-import { type InvitationKind, invitationSlots, invitations, reviews } from "../pro/schema";
+import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
 import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
 import type { ActionContext } from "../shared/context";
 import { hashPassword } from "../shared/crypto";
@@ -155,6 +155,14 @@ export async function seedDemo(ctx: ActionContext) {
 }
 
 const DAY = 86_400_000;
+
+/** The first Saturday 02:00 UTC at or after `instant`. */
+function saturdayAt2Utc(instant: number): number {
+  const date = new Date(instant);
+  date.setUTCHours(2, 0, 0, 0);
+  date.setUTCDate(date.getUTCDate() + ((6 - date.getUTCDay() + 7) % 7));
+  return date.getTime();
+}
 const STORY: {
   state: "sent" | "countered" | "scheduled" | "completed" | "declined" | "expired";
   title: string;
@@ -187,7 +195,8 @@ async function demoInvitations(
       (i % 3 === 2 ? people.clubIds[i % people.clubIds.length] : people.studentIds[i]) ?? "";
     const expertId = people.expertIds[i] ?? "";
     const past = story.state === "completed" || story.state === "expired" || story.state === "declined";
-    const start = past ? now - (10 + i) * DAY : now + (5 + i) * DAY;
+    // Every demo expert is free on Saturdays 10:00–12:00 in a UTC+8 zone, i.e. 02:00 UTC.
+    const start = saturdayAt2Utc(past ? now - (10 + i) * DAY : now + (7 + i) * DAY);
     const sentAt = start - 14 * DAY;
     const scheduled = story.state === "scheduled" || story.state === "completed";
     const answered = story.state !== "sent" && story.state !== "expired";
@@ -231,6 +240,52 @@ async function demoInvitations(
         })
         .onConflictDoNothing(),
     );
+    const history: [string, string, string][] = [
+      ["create", "draft", "draft"],
+      ["send", "draft", "sent"],
+    ];
+    if (story.state === "countered") history.push(["counter", "sent", "countered"]);
+    if (story.state === "scheduled" || story.state === "completed")
+      history.push(["accept", "sent", "accepted"], ["schedule", "accepted", "scheduled"]);
+    if (story.state === "completed") history.push(["complete", "scheduled", "completed"]);
+    if (story.state === "declined") history.push(["decline", "sent", "declined"]);
+    if (story.state === "expired") history.push(["expire", "sent", "expired"]);
+    for (const [n, [action, fromStatus, toStatus]] of history.entries()) {
+      const actorId =
+        action === "expire"
+          ? null
+          : ["accept", "schedule", "counter", "decline"].includes(action)
+            ? expertId
+            : requesterId;
+      rows.push(
+        db
+          .insert(invitationEvents)
+          .values({
+            id: await stableId(`event:${i}:${n}`),
+            invitationId: id,
+            actorId,
+            action,
+            fromStatus,
+            toStatus,
+            createdAt: sentAt + n * 3600_000,
+          })
+          .onConflictDoNothing(),
+      );
+    }
+    if (story.state === "countered") {
+      rows.push(
+        db
+          .insert(invitationSlots)
+          .values({
+            id: await stableId(`slot:${i}:counter`),
+            invitationId: id,
+            startsAt: start + 7 * DAY,
+            round: 1,
+            proposedBy: "expert",
+          })
+          .onConflictDoNothing(),
+      );
+    }
     if (story.state === "completed") {
       rows.push(
         db
