@@ -52,6 +52,19 @@ describe("club invitations", () => {
     expect(board.invitations).toMatchObject([{ id, side: "requester" }]);
   });
 
+  it("editing a signed-off draft withdraws the sign-off", async () => {
+    const pro = await expert();
+    const { club, officer } = await clubWithOfficer();
+    const id = await draft(club.cookie, pro.id);
+    await call(`/api/invitations/${id}/sign-off`, { method: "POST", cookie: officer.cookie });
+    await call(`/api/invitations/${id}`, {
+      method: "PATCH",
+      cookie: club.cookie,
+      json: { agenda: "A different agenda" },
+    });
+    await expectProblem(await act(club.cookie, id, "send"), 409);
+  });
+
   it("an officer's send is their sign-off", async () => {
     const pro = await expert();
     const { club, officer } = await clubWithOfficer();

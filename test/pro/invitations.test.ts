@@ -332,3 +332,54 @@ describe("the version guard", () => {
     expect(studentNotes?.n).toBe(1);
   });
 });
+
+describe("editing a draft", () => {
+  it("the requester edits terms and times; the terms are checked again; sent invitations are frozen", async () => {
+    const pro = await expert();
+    const student = await signUp();
+    const id = await draft(student.cookie, pro.id);
+    const newTimes = [hoursFromNow(200)];
+    const edit = await call(`/api/invitations/${id}`, {
+      method: "PATCH",
+      cookie: student.cookie,
+      json: { title: "Payments at scale, revised", slots: newTimes, audienceSize: 120 },
+    });
+    expect(edit.status).toBe(204);
+    const view = await page(student.cookie, id);
+    expect(view.slots.map((s) => s.startsAt)).toEqual(newTimes);
+    expect((view.invitation as unknown as { title: string }).title).toBe("Payments at scale, revised");
+    const badDeadline = await call(`/api/invitations/${id}`, {
+      method: "PATCH",
+      cookie: student.cookie,
+      json: { responseDeadline: new Date(Date.parse(newTimes[0] ?? "") + 1000).toISOString() },
+    });
+    await expectProblem(badDeadline, 400);
+    expect((await page(student.cookie, id)).slots.map((s) => s.startsAt)).toEqual(newTimes); // nothing lost
+    const stranger = await signUp();
+    await expectProblem(
+      await call(`/api/invitations/${id}`, {
+        method: "PATCH",
+        cookie: stranger.cookie,
+        json: { title: "Mine" },
+      }),
+      404,
+    );
+    await act(student.cookie, id, "send");
+    await expectProblem(
+      await call(`/api/invitations/${id}`, {
+        method: "PATCH",
+        cookie: student.cookie,
+        json: { title: "Late" },
+      }),
+      409,
+    );
+    await expectProblem(
+      await call(`/api/invitations/${id}`, {
+        method: "PATCH",
+        cookie: pro.cookie,
+        json: { title: "Expert" },
+      }),
+      403,
+    );
+  });
+});

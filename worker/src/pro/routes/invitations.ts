@@ -3,6 +3,7 @@ import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { createInvitation } from "../services/create-invitation";
+import { editDraft } from "../services/edit-draft";
 import { invitationCalendarFile } from "../services/invitation-calendar-file";
 import { listThread, postToThread } from "../services/invitation-thread";
 import { BUCKETS, type Bucket, listInvitations } from "../services/list-invitations";
@@ -61,6 +62,19 @@ const read = createRoute({
   middleware: [requireUser] as const,
   request: { params: IdParam },
   responses: { 200: jsonResponse(InvitationPageSchema, "The invitation"), ...guarded },
+});
+
+const edit = createRoute({
+  method: "patch",
+  path: "/api/invitations/{id}",
+  tags: ["invitations"],
+  summary: "Edit a draft (requester side); a club's draft then needs a fresh sign-off",
+  middleware: [requireUser] as const,
+  request: {
+    params: IdParam,
+    body: jsonBody(CreateInvitationSchema.omit({ expertId: true, requesterId: true }).partial()),
+  },
+  responses: { 204: { description: "Edited" }, ...guarded },
 });
 
 const transition = createRoute({
@@ -160,6 +174,13 @@ export function mountInvitations(app: Router) {
   app.openapi(read, async (c) =>
     c.json(await readInvitation({ ctx: actionContext(c), input: c.req.valid("param") }), 200),
   );
+  app.openapi(edit, async (c) => {
+    await editDraft({
+      ctx: actionContext(c),
+      input: { ...c.req.valid("param"), patch: c.req.valid("json") },
+    });
+    return c.body(null, 204);
+  });
   // Fixed paths before the {action} pattern.
   app.openapi(signOff, async (c) => {
     await signOffInvitation({ ctx: actionContext(c), input: c.req.valid("param") });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
-import { expertProfiles } from "../../profiles/schema";
+import { type AvailabilityWindow, expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations } from "../schema";
@@ -54,30 +54,8 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
     .get();
   if (!expert) throw new NotFound("No such expert.");
   if (!expert.accepting) throw new Conflict("This expert is not accepting invitations right now.");
-  if (input.format === "onsite" && !input.venue?.trim())
-    throw new BadRequest("An on-site invitation needs a venue.", { field: "venue" });
-
+  const { deadline, starts } = checkTerms(input, expert.availability);
   const now = Date.now();
-  const deadline = Date.parse(input.responseDeadline);
-  const starts = input.slots.map((slot) => Date.parse(slot));
-  if (new Set(starts).size !== starts.length)
-    throw new BadRequest("The proposed times must differ.", { field: "slots" });
-  if (deadline < now + HOUR)
-    throw new BadRequest("The response deadline must be at least an hour away.", {
-      field: "responseDeadline",
-    });
-  if (starts.some((start) => start <= deadline)) {
-    throw new BadRequest("Every proposed time must be after the response deadline.", { field: "slots" });
-  }
-  const outside = starts.filter(
-    (start) => !fitsAvailability(start, input.durationMinutes, expert.availability),
-  );
-  if (outside.length > 0) {
-    throw new BadRequest("A proposed time is outside the expert's availability.", {
-      field: "slots",
-      outside: outside.map((start) => new Date(start).toISOString()),
-    });
-  }
 
   const id = crypto.randomUUID();
   await ctx.db.batch([
@@ -117,4 +95,38 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
     }),
   ]);
   return id;
+}
+
+/**
+ * The terms every draft must meet, at creation and at each edit: a venue when on site, distinct
+ * times inside the expert's weekly availability, all after a deadline at least an hour away.
+ */
+export function checkTerms(
+  input: Pick<CreateInvitationInput, "format" | "venue" | "responseDeadline" | "slots" | "durationMinutes">,
+  availability: AvailabilityWindow[],
+) {
+  if (input.format === "onsite" && !input.venue?.trim())
+    throw new BadRequest("An on-site invitation needs a venue.", { field: "venue" });
+
+  const now = Date.now();
+  const deadline = Date.parse(input.responseDeadline);
+  const starts = input.slots.map((slot) => Date.parse(slot));
+  if (new Set(starts).size !== starts.length)
+    throw new BadRequest("The proposed times must differ.", { field: "slots" });
+  if (deadline < now + HOUR)
+    throw new BadRequest("The response deadline must be at least an hour away.", {
+      field: "responseDeadline",
+    });
+  if (starts.some((start) => start <= deadline)) {
+    throw new BadRequest("Every proposed time must be after the response deadline.", { field: "slots" });
+  }
+  const outside = starts.filter((start) => !fitsAvailability(start, input.durationMinutes, availability));
+  if (outside.length > 0) {
+    throw new BadRequest("A proposed time is outside the expert's availability.", {
+      field: "slots",
+      outside: outside.map((start) => new Date(start).toISOString()),
+    });
+  }
+
+  return { deadline, starts };
 }
