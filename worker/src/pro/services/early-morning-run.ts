@@ -4,11 +4,10 @@ import type { EmailJob } from "../../env";
 import { campuses, users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { step } from "../invitation-machine";
-import { cronReminders, type Invitation, invitationEvents, invitations, notifications } from "../schema";
+import { cronReminders, type Invitation, invitations } from "../schema";
 import { localTime } from "./availability";
-import { invalidateTrackRecord } from "./expert-track-record";
 import { DEFAULT_TIME_ZONE } from "./invitation-people";
-import { insertIfTransition } from "./invitation-writes";
+import { commitTransition } from "./invitation-writes";
 import { sideMembers } from "./notify-invitation";
 
 const HOUR = 3600_000;
@@ -62,10 +61,11 @@ export async function earlyMorningRun(ctx: ActionContext, now: number): Promise<
       .all(),
   );
   for (const { invitation, zone } of await claim(ctx, overdue, "expired", now)) {
-    const eventId = await expire(ctx, invitation, now);
-    if (!eventId) continue;
+    const expired = await expire(ctx, invitation, now);
+    if (!expired) continue;
+    const { eventId, recipients } = expired;
     report.expired++;
-    for (const userId of await sideMembers(ctx, invitation, "requester")) {
+    for (const userId of recipients) {
       jobs.push({
         ...job(ctx, "invitation-update", userId, invitation.id, zone, now),
         eventId,
@@ -169,55 +169,31 @@ async function claim<T extends { invitation: Invitation; zone: string }>(
   return claimed;
 }
 
-/** The system's "expire" transition, guarded like any other. Returns the event id, or null if the invitation moved on. */
-async function expire(ctx: ActionContext, invitation: Invitation, now: number): Promise<string | null> {
+/**
+ * The system's "expire" transition, guarded like any other. Returns the event id and the
+ * requester side it notified, or null if the invitation moved on.
+ */
+async function expire(ctx: ActionContext, invitation: Invitation, now: number) {
   const result = step(invitation.status, "expire", "system");
   if (!result.ok) return null;
-  const transitionId = crypto.randomUUID();
   const eventId = crypto.randomUUID();
-  const text = `"${invitation.title}" expired without an answer; we suggest similar experts.`;
   const recipients = await sideMembers(ctx, invitation, "requester");
-  const [updated] = (await ctx.db.batch([
-    ctx.db
-      .update(invitations)
-      .set({ status: "expired", version: invitation.version + 1, transitionId, updatedAt: now })
-      .where(and(eq(invitations.id, invitation.id), eq(invitations.version, invitation.version)))
-      .returning({ id: invitations.id }),
-    insertIfTransition(
-      ctx.db,
-      invitationEvents,
+  const applied = await commitTransition(ctx, {
+    invitation,
+    to: result.to,
+    events: [
       {
         id: eventId,
-        invitationId: invitation.id,
         actorId: null,
         action: "expire",
         fromStatus: invitation.status,
-        toStatus: "expired",
+        toStatus: result.to,
         message: null,
-        createdAt: now,
       },
-      invitation.id,
-      transitionId,
-    ),
-    ...recipients.map((userId) =>
-      insertIfTransition(
-        ctx.db,
-        notifications,
-        {
-          id: crypto.randomUUID(),
-          userId,
-          type: "invitation",
-          text,
-          invitationId: invitation.id,
-          readAt: null,
-          createdAt: now,
-        },
-        invitation.id,
-        transitionId,
-      ),
-    ),
-  ])) as [{ id: string }[], ...unknown[]];
-  if (updated.length === 0) return null;
-  await invalidateTrackRecord(ctx, invitation.expertId);
-  return eventId;
+    ],
+    recipients,
+    text: `"${invitation.title}" expired without an answer; we suggest similar experts.`,
+    now,
+  });
+  return applied ? { eventId, recipients } : null;
 }

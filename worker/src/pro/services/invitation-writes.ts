@@ -1,7 +1,15 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
-import { invitations } from "../schema";
+import type { ActionContext } from "../../shared/context";
+import {
+  type Invitation,
+  type InvitationState,
+  invitationEvents,
+  invitations,
+  notifications,
+} from "../schema";
+import { invalidateTrackRecord } from "./expert-track-record";
 
 /**
  * An INSERT that only happens if the invitation carries `transitionId`, i.e. only if the
@@ -25,4 +33,69 @@ export function insertIfTransition<T extends SQLiteTable>(
     .where(and(eq(invitations.id, invitationId), eq(invitations.transitionId, transitionId)));
   // drizzle checks that the selected keys follow the table's column order, which they do.
   return db.insert(table).select(source as never);
+}
+
+export interface TransitionEvent {
+  id: string;
+  actorId: string | null;
+  action: string;
+  fromStatus: InvitationState;
+  toStatus: InvitationState;
+  message: string | null;
+}
+
+export interface TransitionWrite {
+  invitation: Invitation;
+  to: InvitationState;
+  changes?: Partial<Invitation>;
+  events: TransitionEvent[];
+  /** Who gets a stored notification with `text`. */
+  recipients: string[];
+  text: string;
+  now: number;
+  /** Further rows that must land with the transition or not at all (e.g. counter-proposed slots). */
+  rows?: { table: SQLiteTable; row: Record<string, unknown> }[];
+}
+
+/**
+ * Writes one transition: the version-guarded update, its history, its notifications and any
+ * further rows, as one D1 batch. Returns false when another action changed the invitation first,
+ * in which case nothing was written.
+ */
+export async function commitTransition(ctx: ActionContext, write: TransitionWrite): Promise<boolean> {
+  const { invitation, now } = write;
+  const transitionId = crypto.randomUUID();
+  const guarded = (table: SQLiteTable, row: Record<string, unknown>) =>
+    insertIfTransition(ctx.db, table, row, invitation.id, transitionId);
+  const [updated] = (await ctx.db.batch([
+    ctx.db
+      .update(invitations)
+      .set({
+        ...write.changes,
+        status: write.to,
+        version: invitation.version + 1,
+        transitionId,
+        updatedAt: now,
+      })
+      .where(and(eq(invitations.id, invitation.id), eq(invitations.version, invitation.version)))
+      .returning({ id: invitations.id }),
+    ...write.events.map((event) =>
+      guarded(invitationEvents, { ...event, invitationId: invitation.id, createdAt: now }),
+    ),
+    ...(write.rows ?? []).map(({ table, row }) => guarded(table, row)),
+    ...write.recipients.map((userId) =>
+      guarded(notifications, {
+        id: crypto.randomUUID(),
+        userId,
+        type: "invitation",
+        text: write.text,
+        invitationId: invitation.id,
+        readAt: null,
+        createdAt: now,
+      }),
+    ),
+  ])) as [{ id: string }[], ...unknown[]];
+  if (updated.length === 0) return false;
+  await invalidateTrackRecord(ctx, invitation.expertId);
+  return true;
 }

@@ -1,21 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
-import {
-  type Invitation,
-  type InvitationState,
-  invitationEvents,
-  invitationSlots,
-  invitations,
-  notifications,
-} from "../schema";
-import { invalidateTrackRecord } from "./expert-track-record";
+import { type Invitation, type InvitationState, invitationSlots } from "../schema";
 import { actsFor, invitationFor } from "./invitation-access";
-import { insertIfTransition } from "./invitation-writes";
+import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 
 export interface TransitionInput {
@@ -115,7 +106,6 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     }
   }
 
-  const transitionId = crypto.randomUUID();
   const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
     (id) => id !== actor.id,
   );
@@ -125,67 +115,36 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   const events = result.path.map((to) => {
     const event = {
       id: crypto.randomUUID(),
-      invitationId: invitation.id,
       actorId: actor.id,
       action: to === "scheduled" && from === "accepted" ? "schedule" : input.action,
       fromStatus: from,
       toStatus: to,
       message,
-      createdAt: now,
     };
     from = to;
     return event;
   });
   const round = input.action === "counter" ? (await latestRoundNumber(ctx, invitation.id)) + 1 : 0;
-
-  const statements: BatchItem<"sqlite">[] = [
-    ctx.db
-      .update(invitations)
-      .set({ ...changes, status: result.to, version: invitation.version + 1, transitionId, updatedAt: now })
-      .where(and(eq(invitations.id, invitation.id), eq(invitations.version, invitation.version)))
-      .returning({ id: invitations.id }),
-    ...events.map((event) =>
-      insertIfTransition(ctx.db, invitationEvents, event, invitation.id, transitionId),
-    ),
-    ...newSlots.map((startsAt) =>
-      insertIfTransition(
-        ctx.db,
-        invitationSlots,
-        { id: crypto.randomUUID(), invitationId: invitation.id, startsAt, round, proposedBy: "expert" },
-        invitation.id,
-        transitionId,
-      ),
-    ),
-    ...recipients.map((userId) =>
-      insertIfTransition(
-        ctx.db,
-        notifications,
-        {
-          id: crypto.randomUUID(),
-          userId,
-          type: "invitation",
-          text,
-          invitationId: invitation.id,
-          readAt: null,
-          createdAt: now,
-        },
-        invitation.id,
-        transitionId,
-      ),
-    ),
-  ];
-  const [updated] = (await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as [
-    { id: string }[],
-    ...unknown[],
-  ];
-  if (updated.length === 0) {
+  const applied = await commitTransition(ctx, {
+    invitation,
+    to: result.to,
+    changes,
+    events,
+    recipients,
+    text,
+    now,
+    rows: newSlots.map((startsAt) => ({
+      table: invitationSlots,
+      row: { id: crypto.randomUUID(), invitationId: invitation.id, startsAt, round, proposedBy: "expert" },
+    })),
+  });
+  if (!applied) {
     throw new ProblemError(
       409,
       "Conflict",
       "The invitation changed while you were acting; reload and try again.",
     );
   }
-  await invalidateTrackRecord(ctx, invitation.expertId);
   const lastEvent = events[events.length - 1];
   if (lastEvent)
     await deliverInvitationNews(ctx, {
