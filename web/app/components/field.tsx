@@ -5,6 +5,7 @@ import {
   type TextareaHTMLAttributes,
   useId,
 } from "react";
+import { useT } from "~/lib/root-data";
 
 interface ShellProps {
   label: string;
@@ -83,5 +84,27 @@ export function SelectField({ label, error, hint, children, ...select }: SelectP
         </select>
       )}
     </FieldShell>
+  );
+}
+
+/** The e-mail input every account form shares. */
+export function EmailField({
+  defaultValue,
+  error,
+}: {
+  defaultValue?: string | undefined;
+  error?: string | undefined;
+}) {
+  const t = useT();
+  return (
+    <TextField
+      label={t("form.email")}
+      name="email"
+      type="email"
+      autoComplete="email"
+      required
+      defaultValue={defaultValue}
+      error={error}
+    />
   );
 }

@@ -4,6 +4,7 @@ import type { Profile } from "~/lib/api-types";
 import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/root-data";
 import { Avatar } from "./avatar";
+import { Fact, Tags } from "./facts";
 
 /** A profile as everyone sees it; /profile adds the owner's own details around it. */
 export function ProfileView({ profile, children }: { profile: Profile; children?: ReactNode }) {
@@ -132,28 +133,5 @@ function ClubSection({ club }: { club: NonNullable<Profile["club"]> }) {
         </Fact>
       </dl>
     </section>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
-
-function Tags({ items }: { items: string[] }) {
-  const t = useT();
-  if (!items.length) return <>{t("profile.none")}</>;
-  return (
-    <ul className="tags">
-      {items.map((item) => (
-        <li key={item} className="tag">
-          {item}
-        </li>
-      ))}
-    </ul>
   );
 }

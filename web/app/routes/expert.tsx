@@ -1,5 +1,6 @@
 import { data, Link } from "react-router";
 import { Avatar } from "~/components/avatar";
+import { Tags } from "~/components/facts";
 import { apiCall } from "~/lib/api.server";
 import type { AvailabilityWindow, Expert, TrackRecord } from "~/lib/api-types";
 import type { MessageKey, Translate } from "~/lib/i18n";
@@ -61,13 +62,13 @@ export default function ExpertPage({ loaderData }: Route.ComponentProps) {
             <div className="fact">
               <dt>{t("profile.skills")}</dt>
               <dd>
-                <Chips items={expert.skills} />
+                <Tags items={expert.skills} />
               </dd>
             </div>
             <div className="fact">
               <dt>{t("profile.topics")}</dt>
               <dd>
-                <Chips items={expert.topics} />
+                <Tags items={expert.topics} />
               </dd>
             </div>
           </dl>
@@ -98,20 +99,6 @@ export default function ExpertPage({ loaderData }: Route.ComponentProps) {
 
       <TrackRecordSection record={trackRecord} />
     </div>
-  );
-}
-
-function Chips({ items }: { items: string[] }) {
-  const t = useT();
-  if (!items.length) return <>{t("profile.none")}</>;
-  return (
-    <ul className="tags">
-      {items.map((item) => (
-        <li key={item} className="tag">
-          {item}
-        </li>
-      ))}
-    </ul>
   );
 }
 

@@ -1,6 +1,7 @@
 import { data, Form, Link, useNavigation } from "react-router";
 import { DevMailboxHint } from "~/components/dev-mailbox-hint";
-import { TextField } from "~/components/field";
+import { EmailField, TextField } from "~/components/field";
+import { MailSent } from "~/components/mail-sent";
 import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";
 import { fieldErrors, formText, problemMessage } from "~/lib/forms";
@@ -21,15 +22,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
   const t = useT();
   const busy = useNavigation().state !== "idle";
   if (actionData?.done) {
-    return (
-      <section className="card narrow">
-        <Notice tone="success" testId="forgot-done">
-          <h1>{t("register.doneTitle")}</h1>
-          <p>{t("forgot.done", { email: actionData.email })}</p>
-        </Notice>
-        <DevMailboxHint />
-      </section>
-    );
+    return <MailSent testId="forgot-done" text={t("forgot.done", { email: actionData.email })} />;
   }
   const problem = actionData?.problem;
   const errors = fieldErrors(problem);
@@ -39,15 +32,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
       <p className="muted">{t("forgot.lead")}</p>
       {problem ? <Notice tone="error">{problemMessage(problem, t)}</Notice> : null}
       <Form method="post" className="form">
-        <TextField
-          label={t("form.email")}
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={actionData?.email}
-          error={errors.email}
-        />
+        <EmailField defaultValue={actionData?.email} error={errors.email} />
         <button type="submit" className="button" disabled={busy}>
           {t("forgot.submit")}
         </button>

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { Fact } from "~/components/facts";
 import { TextAreaField, TextField } from "~/components/field";
 import { Notice } from "~/components/notice";
 import { StatusBadge } from "~/components/status-badge";
@@ -304,15 +305,6 @@ const HISTORY = new Set([
 ]);
 function historyText(action: string, t: ReturnType<typeof useT>): string {
   return HISTORY.has(action) ? t(`history.${action}` as MessageKey) : action;
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
 }
 
 function useBusy(intent: string): boolean {

@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { DevMailboxHint } from "~/components/dev-mailbox-hint";
-import { TextField } from "~/components/field";
+import { EmailField, TextField } from "~/components/field";
 import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";
 import type { Account, Problem } from "~/lib/api-types";
@@ -66,15 +66,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
       ) : null}
       {/* Without an action the form posts to this URL, ?redirectTo included. */}
       <Form method="post" className="form">
-        <TextField
-          label={t("form.email")}
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={actionData?.email}
-          error={errors.email}
-        />
+        <EmailField defaultValue={actionData?.email} error={errors.email} />
         <TextField
           label={t("form.password")}
           name="password"

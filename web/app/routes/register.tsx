@@ -1,6 +1,7 @@
 import { data, Form, Link, useNavigation } from "react-router";
 import { DevMailboxHint } from "~/components/dev-mailbox-hint";
-import { SelectField, TextField } from "~/components/field";
+import { EmailField, SelectField, TextField } from "~/components/field";
+import { MailSent } from "~/components/mail-sent";
 import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";
 import { fieldErrors, formText, problemMessage } from "~/lib/forms";
@@ -33,15 +34,7 @@ export default function Register({ actionData }: Route.ComponentProps) {
   const busy = useNavigation().state !== "idle";
 
   if (actionData?.done) {
-    return (
-      <section className="card narrow">
-        <Notice tone="success" testId="register-done">
-          <h1>{t("register.doneTitle")}</h1>
-          <p>{t("register.done", { email: actionData.email })}</p>
-        </Notice>
-        <DevMailboxHint />
-      </section>
-    );
+    return <MailSent testId="register-done" text={t("register.done", { email: actionData.email })} />;
   }
 
   const problem = actionData?.problem;
@@ -53,15 +46,7 @@ export default function Register({ actionData }: Route.ComponentProps) {
       <p className="muted">{t("register.lead")}</p>
       {problem ? <Notice tone="error">{problemMessage(problem, t)}</Notice> : null}
       <Form method="post" className="form">
-        <TextField
-          label={t("form.email")}
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={values?.email}
-          error={errors.email}
-        />
+        <EmailField defaultValue={values?.email} error={errors.email} />
         <TextField
           label={t("form.password")}
           name="password"
