@@ -1,4 +1,5 @@
 import type { Mail } from "../adapters/mailer/interface";
+import { invitationNews } from "../pro/invitation-news";
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -85,7 +86,7 @@ export const mails = {
       `${update.title}: ${STATUS_WORDS[update.status] ?? update.status}`,
       [
         `Hi ${name},`,
-        `${update.actor} ${STATUS_LINES[update.status] ?? `moved the invitation to ${update.status}`}: "${update.title}".`,
+        `${invitationNews(update.actor, update.status, update.title)}.`,
         ...(update.when ? [`When: ${update.when}. The calendar file is attached.`] : []),
         ...(update.message ? [`Their message: ${update.message}`] : []),
         ...(update.suggestions?.length
@@ -121,14 +122,4 @@ const STATUS_WORDS: Record<string, string> = {
   cancelled: "cancelled",
   completed: "completed",
   expired: "expired",
-};
-
-const STATUS_LINES: Record<string, string> = {
-  sent: "sent you an invitation",
-  scheduled: "accepted, and the session is scheduled",
-  declined: "declined the invitation",
-  countered: "proposed other times for the invitation",
-  cancelled: "cancelled the invitation",
-  completed: "marked the session completed",
-  expired: "reports that this invitation expired without an answer",
 };

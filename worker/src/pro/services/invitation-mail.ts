@@ -3,16 +3,11 @@ import type { Mail } from "../../adapters/mailer/interface";
 import type { User } from "../../identity/schema";
 import { mails } from "../../jobs/mail-templates";
 import type { ActionContext } from "../../shared/context";
+import { base64 } from "../../shared/crypto";
 import { invitationEvents, invitations } from "../schema";
 import { invitationCalendar } from "./invitation-ics";
 import { invitationPeople } from "./invitation-people";
 import { similarExperts } from "./similar-experts";
-
-function base64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
 
 /** The mail telling `recipient` what happened to an invitation; a scheduled session carries its calendar file. */
 export async function invitationUpdateMail(
@@ -54,7 +49,11 @@ export async function invitationUpdateMail(
       event.toStatus === "scheduled" ? "REQUEST" : "CANCEL",
     );
     mail.attachments = [
-      { filename: "invitation.ics", contentType: "text/calendar; charset=utf-8", content: base64(calendar) },
+      {
+        filename: "invitation.ics",
+        contentType: "text/calendar; charset=utf-8",
+        content: base64(new TextEncoder().encode(calendar)),
+      },
     ];
   }
   return mail;

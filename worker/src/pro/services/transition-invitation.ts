@@ -4,6 +4,7 @@ import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
+import { invitationNews } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots } from "../schema";
 import { actsFor, invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
@@ -15,20 +16,6 @@ export interface TransitionInput {
   slotId?: string;
   slots?: string[];
   message?: string;
-}
-
-const SUMMARY: Record<string, string> = {
-  sent: "sent you an invitation",
-  scheduled: "accepted; the session is scheduled",
-  declined: "declined",
-  countered: "proposed other times",
-  cancelled: "cancelled",
-  completed: "marked the session completed",
-  expired: "expired without an answer",
-};
-
-export function summarize(invitation: Pick<Invitation, "title">, actorName: string, to: InvitationState) {
-  return `${actorName} ${SUMMARY[to] ?? to}: "${invitation.title}"`;
 }
 
 /**
@@ -109,7 +96,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
     (id) => id !== actor.id,
   );
-  const text = summarize(invitation, actor.displayName, result.to);
+  const text = invitationNews(actor.displayName, result.to, invitation.title);
   const message = input.message?.trim() || null;
   let from = invitation.status;
   const events = result.path.map((to) => {
