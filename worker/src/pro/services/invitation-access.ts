@@ -21,6 +21,8 @@ export interface InvitationAccess {
   invitation: Invitation;
   party: Exclude<Party, "system">;
   actor: User;
+  /** The actor acts for a club as one of its officers (not as the club account itself). */
+  officer: boolean;
 }
 
 /**
@@ -36,8 +38,10 @@ export async function invitationFor(ctx: ActionContext, id: string): Promise<Inv
   if (actor.id === invitation.expertId) {
     // An invitation reaches the expert when it is sent; a draft cancelled unsent never does.
     if (invitation.sentAt === null) throw missing;
-    return { invitation, party: "expert", actor };
+    return { invitation, party: "expert", actor, officer: false };
   }
-  if (await actsFor(ctx, actor, invitation.requesterId)) return { invitation, party: "requester", actor };
+  if (await actsFor(ctx, actor, invitation.requesterId)) {
+    return { invitation, party: "requester", actor, officer: actor.id !== invitation.requesterId };
+  }
   throw missing;
 }

@@ -6,7 +6,7 @@ import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
 import { invitationNews } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots } from "../schema";
-import { actsFor, invitationFor } from "./invitation-access";
+import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 
@@ -24,7 +24,7 @@ export interface TransitionInput {
  * two concurrent actions exactly one applies; the other gets 409.
  */
 export async function transitionInvitation({ ctx, input }: { ctx: ActionContext; input: TransitionInput }) {
-  const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  const { invitation, party, actor, officer } = await invitationFor(ctx, input.id);
   const result = step(invitation.status, input.action, party);
   if (!result.ok) throw new Conflict(result.reason);
   const now = Date.now();
@@ -47,8 +47,6 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
         .where(eq(users.id, invitation.requesterId))
         .get();
       if (requester?.role === "club") {
-        const officer =
-          actor.id !== invitation.requesterId && (await actsFor(ctx, actor, invitation.requesterId));
         if (officer) changes.signedOffBy = actor.id;
         else if (!invitation.signedOffBy)
           throw new Conflict("A club officer must sign this invitation off before it is sent.");
