@@ -26,6 +26,11 @@ export const expertProfiles = sqliteTable(
     acceptingInvitations: flag("accepting_invitations").notNull().default(true),
     /** Campuses the expert has ties to (alma mater, past talks): directory filter "campus ties". */
     campusTies: json<string[]>("campus_ties").notNull().default([]),
+    /**
+     * The user's display name, kept here by triggers (migrations/0007) so the directory can walk
+     * one index in name order, per industry or overall, instead of joining and sorting.
+     */
+    sortName: text("sort_name").notNull().default(""),
     updatedAt: instant("updated_at").notNull(),
   },
   (t) => [index("expert_profiles_industry_idx").on(t.industry)],

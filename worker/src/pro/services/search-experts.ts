@@ -4,6 +4,7 @@ import { users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import { avatarUrl } from "../../profiles/services/load-profile";
 import type { ActionContext } from "../../shared/context";
+import { base64url } from "../../shared/crypto";
 import { BadRequest } from "../../shared/errors";
 
 /** Query parameters as they arrive (already shape-checked by the route); this verb gives them meaning. */
@@ -72,9 +73,7 @@ export async function searchExperts({
   try {
     rows = match
       ? await ctx.db.all<Row>(relevanceQuery(match, filters, cursor?.k === "r" ? cursor : null, take))
-      : await ctx.db.all<Row>(
-          directoryQuery(filters, input.accepting, cursor?.k === "d" ? cursor : null, take),
-        );
+      : await directoryPage(ctx, filters, input.accepting, cursor?.k === "d" ? cursor : null, take);
   } catch (error) {
     // Quoting makes this unreachable in practice; an FTS5 parse error is still the client's input.
     if (isFtsQueryError(error)) throw new BadRequest("The search could not be understood.", { field: "q" });
@@ -115,7 +114,9 @@ const CARD_COLUMNS = sql`${users.id} AS id, ${users.displayName} AS displayName,
   ${expertProfiles.acceptingInvitations} AS accepting, ${expertProfiles.campusTies} AS campusTies`;
 
 /**
- * All matches are scored (relevance needs the whole set), then joined to their rows by primary key.
+ * All matches are scored (relevance needs the whole set), but only the page is joined to its rows
+ * and given a snippet; before the limit, hits are joined to expert_profiles only when a filter
+ * needs its columns (every indexed row is an expert, so the role condition alone needs none).
  * The next page starts after the cursor row's score as it is now, falling back to the score it had:
  * bm25 depends on corpus-wide statistics, so any write elsewhere shifts every score slightly.
  */
@@ -123,53 +124,70 @@ export function relevanceQuery(match: string, filters: SQL[], after: RelevanceCu
   const seek = after
     ? sql`AND (hits.score, hits.user_id) > (coalesce((SELECT score FROM hits WHERE user_id = ${after.id}), ${after.s}), ${after.id})`
     : sql``;
+  // Every filter but the role reads expert_profiles only, so that is the one table joined per hit.
+  const [, ...profileFilters] = filters;
+  const narrowed =
+    profileFilters.length > 0
+      ? sql`JOIN ${expertProfiles} ON ${expertProfiles.userId} = hits.user_id
+         WHERE ${sql.join(profileFilters, sql` AND `)} ${seek}`
+      : sql`WHERE 1 ${seek}`;
   return sql`WITH hits AS (
-    SELECT user_id, ${RANK} AS score, ${SNIPPET} AS snippet FROM expert_search WHERE expert_search MATCH ${match}
+    SELECT rowid AS rid, user_id, ${RANK} AS score FROM expert_search WHERE expert_search MATCH ${match}
+  ),
+  page AS (
+    SELECT hits.rid, hits.user_id, hits.score FROM hits ${narrowed}
+    ORDER BY hits.score, hits.user_id
+    LIMIT ${take}
   )
-  SELECT ${CARD_COLUMNS}, hits.score AS score, hits.snippet AS snippet
-  FROM hits
-  JOIN ${users} ON ${users.id} = hits.user_id
-  JOIN ${expertProfiles} ON ${expertProfiles.userId} = hits.user_id
-  WHERE ${sql.join(filters, sql` AND `)} ${seek}
-  ORDER BY hits.score, hits.user_id
-  LIMIT ${take}`;
+  SELECT ${CARD_COLUMNS}, page.score AS score,
+    (SELECT ${SNIPPET} FROM expert_search WHERE expert_search MATCH ${match} AND rowid = page.rid) AS snippet
+  FROM page
+  JOIN ${users} ON ${users.id} = page.user_id
+  JOIN ${expertProfiles} ON ${expertProfiles.userId} = page.user_id
+  WHERE ${sql.join(filters, sql` AND `)}
+  ORDER BY page.score, page.user_id`;
 }
 
 /**
- * Accepting experts first, then by name: the two groups are read as two ranges of the
- * users(role, display_name, id) index, so a page reads about a page of rows instead of sorting every
- * expert. CROSS JOIN keeps users as the outer loop (SQLite does not reorder it).
+ * Accepting experts first, then by name. Each group is one range of an expert_profiles index in
+ * name order (per industry when that filter is set), read only as far as the page needs; the
+ * non-accepting group is read only when the accepting one did not fill the page.
  */
-export function directoryQuery(
+async function directoryPage(
+  ctx: ActionContext,
   filters: SQL[],
   accepting: boolean | undefined,
   after: DirectoryCursor | null,
   take: number,
-) {
+): Promise<Row[]> {
   const groups = (accepting === undefined ? [1, 0] : [accepting ? 1 : 0]).filter(
     (group) => !after || group <= after.a,
   );
-  const parts = groups.map((group) => {
-    const seek =
-      after && after.a === group
-        ? sql`AND ${users.displayName} >= ${after.n} COLLATE NOCASE
-           AND (${users.displayName} COLLATE NOCASE, ${users.id}) > (${after.n}, ${after.id})`
-        : sql``;
-    return sql`SELECT * FROM (
-      SELECT ${CARD_COLUMNS}
-      FROM ${users} CROSS JOIN ${expertProfiles}
-      WHERE ${expertProfiles.userId} = ${users.id} AND ${sql.join(filters, sql` AND `)}
-        AND ${expertProfiles.acceptingInvitations} = ${group} ${seek}
-      ORDER BY ${users.displayName} COLLATE NOCASE, ${users.id}
-      LIMIT ${take}
-    )`;
-  });
-  if (parts.length === 0) return sql`SELECT NULL AS id WHERE 0`;
-  return sql`${sql.join(parts, sql` UNION ALL `)}
-    ORDER BY accepting DESC, displayName COLLATE NOCASE, id LIMIT ${take}`;
+  const rows: Row[] = [];
+  for (const group of groups) {
+    if (rows.length >= take) break;
+    const seek = after?.a === group ? after : null;
+    rows.push(...(await ctx.db.all<Row>(directoryQuery(filters, group, seek, take - rows.length))));
+  }
+  return rows;
 }
 
-/** Conditions shared by both orders; every value is a bound parameter. */
+/** One group of the directory: experts whose accepting flag is `group`, in name order from the cursor. */
+export function directoryQuery(filters: SQL[], group: number, after: DirectoryCursor | null, take: number) {
+  const seek = after
+    ? sql`AND ${expertProfiles.sortName} >= ${after.n} COLLATE NOCASE
+       AND (${expertProfiles.sortName} COLLATE NOCASE, ${expertProfiles.userId}) > (${after.n}, ${after.id})`
+    : sql``;
+  // CROSS JOIN keeps expert_profiles (and its name-ordered index) as the outer loop.
+  return sql`SELECT ${CARD_COLUMNS}
+    FROM ${expertProfiles} CROSS JOIN ${users}
+    WHERE ${users.id} = ${expertProfiles.userId} AND ${sql.join(filters, sql` AND `)}
+      AND ${expertProfiles.acceptingInvitations} = ${group} ${seek}
+    ORDER BY ${expertProfiles.sortName} COLLATE NOCASE, ${expertProfiles.userId}
+    LIMIT ${take}`;
+}
+
+/** Conditions shared by both orders, the role first; every value is a bound parameter. */
 export function filterConditions(input: ExpertSearchInput): SQL[] {
   const conditions: SQL[] = [sql`${users.role} = 'expert'`];
   const industry = input.industry?.trim();
@@ -300,11 +318,7 @@ type DirectoryCursor = z.infer<typeof DirectoryCursor>;
 type Cursor = z.infer<typeof Cursor>;
 
 function encodeCursor(cursor: Cursor): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(cursor));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return base64url(new TextEncoder().encode(JSON.stringify(cursor)));
 }
 
 function decodeCursor(text: string): Cursor {

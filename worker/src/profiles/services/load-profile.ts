@@ -75,7 +75,7 @@ export async function loadProfile(db: Db, userId: string): Promise<PublicProfile
   };
   const e = expert[0];
   if (user.role === "expert" && e) {
-    const { userId: _u, updatedAt: _t, ...fields } = e;
+    const { userId: _u, updatedAt: _t, sortName: _s, ...fields } = e;
     profile.expert = fields;
   }
   const s = student[0];
