@@ -14,7 +14,7 @@ import {
 } from "react-router";
 import type { Route } from "./+types/root";
 import { apiCall } from "./lib/api.server";
-import type { Me, Notifications } from "./lib/api-types";
+import type { Me } from "./lib/api-types";
 import { HTML_LANG, LANGS, preferredLang, translator } from "./lib/i18n";
 import { useRootData, useT } from "./lib/root-data";
 import { requestTimeZone } from "./lib/time";
@@ -30,18 +30,14 @@ export const links: Route.LinksFunction = () => [
 ];
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  // Only a request with a session cookie can have notifications: skip the call for visitors.
-  const hasSession = /(?:^|;\s*)(?:__Host-)?atas_session=/.test(request.headers.get("cookie") ?? "");
-  const [me, notifications] = await Promise.all([
-    apiCall<Me>(context, request, "/api/me"),
-    hasSession ? apiCall<Notifications>(context, request, "/api/notifications") : null,
-  ]);
+  // /api/me carries the unread count, so the header costs one API call.
+  const me = await apiCall<Me>(context, request, "/api/me");
   return data(
     {
       lang: preferredLang(request),
       timeZone: requestTimeZone(request),
       account: me.ok ? me.data.account : null,
-      unread: me.ok && notifications?.ok ? notifications.data.unread : 0,
+      unread: me.ok ? me.data.unreadNotifications : 0,
       /** The dev mailbox and its links exist outside production only. */
       devTools: context.env.APP_ENV !== "production",
     },

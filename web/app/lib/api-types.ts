@@ -62,6 +62,9 @@ export interface Notifications {
 export interface Me {
   account: Account;
   profile: Profile;
+  unreadNotifications: number;
+  /** Clubs the user is an officer of. */
+  clubs: { id: string; name: string }[];
 }
 
 export interface Campus {

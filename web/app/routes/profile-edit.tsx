@@ -52,7 +52,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   const { patch, errors } = readPatch(form, account, translator(preferredLang(request)));
   if (Object.keys(errors).length) return data<Rejected>({ errors, values }, { status: 400 });
 
-  const result = await apiCall<Me>(context, request, "/api/me/profile", { method: "PATCH", json: patch });
+  const result = await apiCall<Pick<Me, "account" | "profile">>(context, request, "/api/me/profile", {
+    method: "PATCH",
+    json: patch,
+  });
   if (result.ok) return redirect("/profile", { headers: result.headers });
   return data<Rejected>(
     { errors: fieldErrors(result.problem), problem: result.problem, values },

@@ -3,13 +3,19 @@ import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
-import { getProfile } from "../services/get-profile";
+import { getMe } from "../services/get-me";
 import { updateProfile } from "../services/update-profile";
 import { AccountSchema, ProfilePatchSchema, ProfileSchema, toAccount } from "./schemas";
 
-const Me = z.object({ account: AccountSchema, profile: ProfileSchema }).openapi("Me");
+const MeProfile = z.object({ account: AccountSchema, profile: ProfileSchema }).openapi("MeProfile");
+const Me = MeProfile.extend({
+  unreadNotifications: z.number().int(),
+  clubs: z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .openapi({ description: "Clubs you are an officer of" }),
+}).openapi("Me");
 
-const getMe = createRoute({
+const readMe = createRoute({
   method: "get",
   path: "/api/me",
   tags: ["profiles"],
@@ -26,7 +32,7 @@ const patchMe = createRoute({
   middleware: [requireUser] as const,
   request: { body: jsonBody(ProfilePatchSchema) },
   responses: {
-    200: jsonResponse(Me, "The updated profile"),
+    200: jsonResponse(MeProfile, "The updated profile"),
     400: problems[400],
     401: problems[401],
     403: problems[403],
@@ -34,13 +40,13 @@ const patchMe = createRoute({
 });
 
 export function mountMe(app: Router) {
-  app.openapi(getMe, async (c) => {
+  app.openapi(readMe, async (c) => {
     const ctx = actionContext(c);
     if (!ctx.actor) throw new Unauthorized();
-    const { profile, cache } = await getProfile({ ctx, input: { userId: ctx.actor.id } });
+    const { profile, cache, unreadNotifications, clubs } = await getMe({ ctx });
     c.header("x-cache", cache);
     c.header("cache-control", "private, no-store");
-    return c.json({ account: toAccount(ctx.actor), profile }, 200);
+    return c.json({ account: toAccount(ctx.actor), profile, unreadNotifications, clubs }, 200);
   });
   app.openapi(patchMe, async (c) => {
     const ctx = actionContext(c);
