@@ -64,6 +64,7 @@ export async function loader(args: Route.LoaderArgs) {
   const profile = expert.profile;
   return {
     account: me.account,
+    clubs: me.clubs,
     expert: {
       id: profile.id,
       displayName: profile.displayName,
@@ -84,7 +85,7 @@ interface Rejected {
 
 export async function action(args: Route.ActionArgs) {
   const { request, context } = args;
-  const { expert } = await loadPage(args);
+  const { expert, me } = await loadPage(args);
   const t = translator(preferredLang(request));
   const form = await request.formData();
   const values: Values = {};
@@ -113,8 +114,11 @@ export async function action(args: Route.ActionArgs) {
   if (Object.keys(errors).length || deadline === null)
     return data<Rejected>({ errors, values, picked }, { status: 400 });
 
+  // An officer may send for one of their clubs; the API checks the officer role again.
+  const sendAs = me.clubs.find((club) => club.id === text("requesterId"));
   const body: CreateInvitation = {
     expertId: expert.profile.id,
+    ...(sendAs ? { requesterId: sendAs.id } : {}),
     kind: KINDS.find((k) => k === text("kind")) ?? "talk",
     title: text("title"),
     agenda: text("agenda"),
@@ -158,7 +162,7 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
-  const { account, expert, now } = loaderData;
+  const { account, clubs, expert, now } = loaderData;
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   const value = (name: string, fallback: string) => values?.[name] ?? fallback;
@@ -227,7 +231,9 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
     <section className="card">
       <h1>{t("invite.title", { name: expert.displayName })}</h1>
       <p className="muted">{t("invite.lead", { name: expert.displayName })}</p>
-      <p className="small">{t("invite.asMyself", { name: account.displayName })}</p>
+      {clubs.length === 0 ? (
+        <p className="small">{t("invite.asMyself", { name: account.displayName })}</p>
+      ) : null}
       {actionData ? (
         <Notice tone="error">
           {actionData.problem ? problemMessage(actionData.problem, t) : t("form.problem")}
@@ -236,6 +242,16 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
       {errors.form ? <Notice tone="error">{errors.form}</Notice> : null}
       <Form method="post" className="form invite-form" data-testid="invite-form">
         <input type="hidden" name="tz" value={zone} />
+        {clubs.length > 0 ? (
+          <SelectField label={t("invite.sendAs")} name="requesterId" defaultValue={value("requesterId", "")}>
+            <option value="">{account.displayName}</option>
+            {clubs.map((club) => (
+              <option key={club.id} value={club.id}>
+                {club.name}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         <SelectField
           label={t("invite.kind")}
           name="kind"
