@@ -285,6 +285,23 @@ describe("invitations", () => {
     expect(expertUpcoming.counts).toEqual({ pending: 1, upcoming: 1, past: 0 });
     expect(expertUpcoming.invitations).toMatchObject([{ id: c, side: "expert" }]);
     await expectProblem(await call("/api/invitations?bucket=everything", { cookie: student.cookie }), 400);
+    // The trigger-kept tallies equal a recount of the rows behind them, for both users.
+    for (const [userId, side, column] of [
+      [student.id, "requester", "requester_id"],
+      [pro.id, "expert", "expert_id"],
+    ] as const) {
+      const tallies = await env.DB.prepare(
+        "select status, n from invitation_tallies where user_id = ? and side = ? and n > 0 order by status",
+      )
+        .bind(userId, side)
+        .all();
+      const recount = await env.DB.prepare(
+        `select status, count(*) as n from invitations where ${column} = ? ${side === "expert" ? "and sent_at is not null" : ""} group by status order by status`,
+      )
+        .bind(userId)
+        .all();
+      expect(tallies.results).toEqual(recount.results);
+    }
   });
 });
 

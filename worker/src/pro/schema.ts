@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
 
@@ -124,6 +124,22 @@ export const invitationMessages = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("invitation_messages_invitation_idx").on(t.invitationId, t.createdAt)],
+);
+
+/**
+ * How many invitations each user has in each state, per side: kept by triggers on `invitations`
+ * (migrations/0008), so the dashboards' counts read a handful of rows however busy the user is.
+ * The expert side counts only what was sent.
+ */
+export const invitationTallies = sqliteTable(
+  "invitation_tallies",
+  {
+    userId: text("user_id").notNull(),
+    side: text("side", { enum: ["requester", "expert"] }).notNull(),
+    status: text("status", { enum: INVITATION_STATES }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.side, t.status] })],
 );
 
 /** One review per side per completed invitation. */

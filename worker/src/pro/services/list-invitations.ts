@@ -3,7 +3,7 @@ import { users } from "../../identity/schema";
 import { clubOfficers } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
-import { type InvitationState, invitations } from "../schema";
+import { type InvitationState, invitations, invitationTallies } from "../schema";
 import { invitationSummary } from "./read-invitation";
 
 export const BUCKETS = {
@@ -49,15 +49,15 @@ export async function listInvitations({
       .where(and(side, inArray(invitations.status, states)))
       .orderBy(order)
       .limit(input.limit);
-  const tallyOf = (side: SQL | undefined) =>
+  // Counts come from the trigger-kept tallies: a few rows per side, however many invitations.
+  const tallyOf = (side: "requester" | "expert", ids: string[]) =>
     ctx.db
-      .select({ status: invitations.status, n: sql<number>`count(*)` })
-      .from(invitations)
-      .where(side)
-      .groupBy(invitations.status);
+      .select({ status: invitationTallies.status, n: invitationTallies.n })
+      .from(invitationTallies)
+      .where(and(inArray(invitationTallies.userId, ids), eq(invitationTallies.side, side)));
   const [sentCounts, receivedCounts, sentRows, receivedRows] = await ctx.db.batch([
-    tallyOf(asRequester),
-    tallyOf(asExpert),
+    tallyOf("requester", requesterIds),
+    tallyOf("expert", [actor.id]),
     page(asRequester, invitations.expertId),
     page(asExpert, invitations.requesterId),
   ]);
