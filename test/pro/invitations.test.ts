@@ -350,6 +350,33 @@ describe("the version guard", () => {
   });
 });
 
+describe("dashboard paging", () => {
+  it("walks every invitation of a bucket exactly once by cursor", async () => {
+    const pro = await expert();
+    const student = await signUp();
+    const other = await expert();
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) ids.add(await draft(student.cookie, pro.id));
+    ids.add(await draft(student.cookie, other.id));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/api/invitations?bucket=pending&limit=1${cursor ? `&cursor=${cursor}` : ""}`;
+      const body = (await (await call(query, { cookie: student.cookie })).json()) as {
+        invitations: { id: string }[];
+        nextCursor: string | null;
+      };
+      seen.push(...body.invitations.map((i) => i.id));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...ids].sort());
+    await expectProblem(
+      await call("/api/invitations?bucket=pending&cursor=nonsense", { cookie: student.cookie }),
+      400,
+    );
+  });
+});
+
 describe("editing a draft", () => {
   it("the requester edits terms and times; the terms are checked again; sent invitations are frozen", async () => {
     const pro = await expert();

@@ -12,9 +12,15 @@ export const meta: Route.MetaFunction = ({ matches }) => pageMeta(matches, "invi
 const BUCKETS: Bucket[] = ["pending", "upcoming", "past"];
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const asked = new URL(request.url).searchParams.get("bucket");
+  const params = new URL(request.url).searchParams;
+  const asked = params.get("bucket");
   const bucket = BUCKETS.find((b) => b === asked) ?? "pending";
-  const result = await apiCall<Dashboard>(context, request, `/api/invitations?bucket=${bucket}`);
+  const cursor = params.get("cursor");
+  const result = await apiCall<Dashboard>(
+    context,
+    request,
+    `/api/invitations?bucket=${bucket}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+  );
   if (result.status === 401)
     throw redirect(`/login?redirectTo=${encodeURIComponent(`/invitations?bucket=${bucket}`)}`, {
       headers: result.headers,
@@ -25,7 +31,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export default function Invitations({ loaderData }: Route.ComponentProps) {
   const t = useT();
-  const { bucket, counts, invitations } = loaderData;
+  const { bucket, counts, invitations, nextCursor } = loaderData;
   return (
     <div className="stack">
       <section className="card">
@@ -56,6 +62,14 @@ export default function Invitations({ loaderData }: Route.ComponentProps) {
           ))}
         </ul>
       )}
+      {nextCursor ? (
+        <Link
+          className="button button-ghost"
+          to={`/invitations?bucket=${bucket}&cursor=${encodeURIComponent(nextCursor)}`}
+        >
+          {t("invitations.more")}
+        </Link>
+      ) : null}
     </div>
   );
 }

@@ -109,6 +109,7 @@ export const DashboardSchema = z
     invitations: z.array(
       InvitationSchema.extend({ side: z.enum(["requester", "expert"]), counterpartName: z.string() }),
     ),
+    nextCursor: z.string().nullable(),
   })
   .openapi("Dashboard");
 

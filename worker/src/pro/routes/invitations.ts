@@ -49,6 +49,7 @@ const dashboard = createRoute({
     query: z.object({
       bucket: z.enum(Object.keys(BUCKETS) as [Bucket, ...Bucket[]]).default("pending"),
       limit: z.coerce.number().int().min(1).max(100).default(50),
+      cursor: z.string().max(512).optional(),
     }),
   },
   responses: { 200: jsonResponse(DashboardSchema, "Dashboard"), 400: problems[400], 401: problems[401] },

@@ -1,7 +1,9 @@
-import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { users } from "../../identity/schema";
 import { clubOfficers } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
+import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { Unauthorized } from "../../shared/errors";
 import { type InvitationState, invitations, invitationTallies } from "../schema";
 import { invitationSummary } from "./read-invitation";
@@ -22,7 +24,7 @@ export async function listInvitations({
   input,
 }: {
   ctx: ActionContext;
-  input: { bucket: Bucket; limit: number };
+  input: { bucket: Bucket; limit: number; cursor?: string | undefined };
 }) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
@@ -37,7 +39,16 @@ export async function listInvitations({
   const asRequester = inArray(invitations.requesterId, requesterIds);
   const asExpert = and(eq(invitations.expertId, actor.id), isNotNull(invitations.sentAt));
   const states = [...BUCKETS[input.bucket]];
-  const order = input.bucket === "upcoming" ? asc(invitations.scheduledStart) : desc(invitations.updatedAt);
+  // Upcoming sessions soonest first; the other buckets most recently changed first. Ties by id.
+  const ascending = input.bucket === "upcoming";
+  const sortColumn = ascending ? invitations.scheduledStart : invitations.updatedAt;
+  const after = input.cursor ? decodeCursor(input.cursor, DashboardCursor) : null;
+  const seek = after
+    ? ascending
+      ? or(gt(sortColumn, after.k), and(eq(sortColumn, after.k), gt(invitations.id, after.id)))
+      : or(lt(sortColumn, after.k), and(eq(sortColumn, after.k), lt(invitations.id, after.id)))
+    : undefined;
+  const order = ascending ? [asc(sortColumn), asc(invitations.id)] : [desc(sortColumn), desc(invitations.id)];
   const page = (
     side: SQL | undefined,
     counterpart: typeof invitations.expertId | typeof invitations.requesterId,
@@ -46,9 +57,9 @@ export async function listInvitations({
       .select({ invitation: invitations, counterpartName: users.displayName })
       .from(invitations)
       .leftJoin(users, eq(users.id, counterpart))
-      .where(and(side, inArray(invitations.status, states)))
-      .orderBy(order)
-      .limit(input.limit);
+      .where(and(side, inArray(invitations.status, states), seek))
+      .orderBy(...order)
+      .limit(input.limit + 1);
   // Counts come from the trigger-kept tallies: a few rows per side, however many invitations.
   const tallyOf = (side: "requester" | "expert", ids: string[]) =>
     ctx.db
@@ -62,9 +73,17 @@ export async function listInvitations({
     page(asExpert, invitations.requesterId),
   ]);
   const counts = [...sentCounts, ...receivedCounts];
-  const key = (r: (typeof sentRows)[number]) =>
-    input.bucket === "upcoming" ? (r.invitation.scheduledStart ?? 0) : -r.invitation.updatedAt;
-  const rows = [...sentRows, ...receivedRows].sort((a, b) => key(a) - key(b)).slice(0, input.limit);
+  const sortKey = (r: (typeof sentRows)[number]) =>
+    ascending ? (r.invitation.scheduledStart ?? 0) : r.invitation.updatedAt;
+  const direction = ascending ? 1 : -1;
+  const merged = [...sentRows, ...receivedRows].sort(
+    (a, b) =>
+      direction * (sortKey(a) - sortKey(b)) || direction * a.invitation.id.localeCompare(b.invitation.id),
+  );
+  const rows = merged.slice(0, input.limit);
+  const last = rows.at(-1);
+  const nextCursor =
+    merged.length > input.limit && last ? encodeCursor({ k: sortKey(last), id: last.invitation.id }) : null;
   const tally = Object.fromEntries(
     Object.entries(BUCKETS).map(([bucket, states]) => [
       bucket,
@@ -78,5 +97,8 @@ export async function listInvitations({
       side: r.invitation.expertId === actor.id ? ("expert" as const) : ("requester" as const),
       counterpartName: r.counterpartName ?? "",
     })),
+    nextCursor,
   };
 }
+
+const DashboardCursor = z.object({ k: z.number(), id: z.string().max(64) });

@@ -4,7 +4,7 @@ import { users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import { avatarUrl } from "../../profiles/services/load-profile";
 import type { ActionContext } from "../../shared/context";
-import { base64url } from "../../shared/crypto";
+import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest } from "../../shared/errors";
 
 /** Query parameters as they arrive (already shape-checked by the route); this verb gives them meaning. */
@@ -63,7 +63,7 @@ export async function searchExperts({
 }): Promise<{ experts: ExpertCard[]; nextCursor: string | null }> {
   const match = input.q?.trim() ? toMatchExpression(input.q) : null;
   if (input.q?.trim() && !match) throw new BadRequest("Search for at least one word.", { field: "q" });
-  const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+  const cursor = input.cursor ? decodeCursor(input.cursor, Cursor) : null;
   if (cursor && cursor.k !== (match ? "r" : "d"))
     throw new BadRequest("The cursor belongs to a different kind of search.", { field: "cursor" });
   const filters = filterConditions(input);
@@ -316,22 +316,6 @@ const Cursor = z.discriminatedUnion("k", [RelevanceCursor, DirectoryCursor]);
 type RelevanceCursor = z.infer<typeof RelevanceCursor>;
 type DirectoryCursor = z.infer<typeof DirectoryCursor>;
 type Cursor = z.infer<typeof Cursor>;
-
-function encodeCursor(cursor: Cursor): string {
-  return base64url(new TextEncoder().encode(JSON.stringify(cursor)));
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    const json = new TextDecoder("utf-8", { fatal: true }).decode(
-      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
-    );
-    return Cursor.parse(JSON.parse(json));
-  } catch {
-    throw new BadRequest("The cursor is not valid.", { field: "cursor" });
-  }
-}
 
 function isFtsQueryError(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
