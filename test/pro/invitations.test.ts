@@ -203,6 +203,8 @@ describe("invitations", () => {
     expect(notes.notifications.some((n) => n.type === "invitation-message" && n.invitationId === id)).toBe(
       true,
     );
+    const facts = notes.notifications.map((n) => (n as { facts?: unknown }).facts);
+    expect(facts).toContainEqual({ event: "message", actor: "Dr Expert", title: "Payments at scale" });
     const read = (await (
       await call("/api/notifications/read", { cookie: student.cookie, json: {} })
     ).json()) as { unread: number };

@@ -50,6 +50,8 @@ export interface Notification {
   type: string;
   text: string;
   invitationId: string | null;
+  /** What `text` says, so the page can say it in the reader's language. */
+  facts: { event: string; actor: string; title: string } | null;
   read: boolean;
   createdAt: string;
 }

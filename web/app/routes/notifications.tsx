@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import { data, Form, Link, redirect, useFetcher, useNavigation } from "react-router";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
-import type { Notifications } from "~/lib/api-types";
+import type { Notification, Notifications } from "~/lib/api-types";
+import type { MessageKey, Translate } from "~/lib/i18n";
 import { pageMeta, useT } from "~/lib/root-data";
 import type { Route } from "./+types/notifications";
 
@@ -60,9 +61,9 @@ export default function NotificationsPage({ loaderData }: Route.ComponentProps) 
             <p>
               {fresh.has(notification.id) ? <span className="badge">{t("notifications.new")}</span> : null}{" "}
               {notification.invitationId ? (
-                <Link to={`/invitations/${notification.invitationId}`}>{notification.text}</Link>
+                <Link to={`/invitations/${notification.invitationId}`}>{say(notification, t)}</Link>
               ) : (
-                notification.text
+                say(notification, t)
               )}
             </p>
             <p className="muted small">
@@ -73,4 +74,22 @@ export default function NotificationsPage({ loaderData }: Route.ComponentProps) 
       </ul>
     </section>
   );
+}
+
+const EVENTS = new Set([
+  "sent",
+  "scheduled",
+  "declined",
+  "countered",
+  "cancelled",
+  "completed",
+  "expired",
+  "message",
+]);
+
+/** The notification in the reader's language when its facts are known; the stored line otherwise. */
+function say(notification: Notification, t: Translate): string {
+  const facts = notification.facts;
+  if (!facts || !EVENTS.has(facts.event)) return notification.text;
+  return t(`notify.${facts.event}` as MessageKey, { actor: facts.actor, title: facts.title });
 }

@@ -1,4 +1,4 @@
-import type { InvitationState } from "./schema";
+import type { InvitationState, NotificationFacts } from "./schema";
 
 /** What happened, in one line, for mails and in-app notifications alike. */
 const STATUS_LINES: Partial<Record<InvitationState, string>> = {
@@ -14,4 +14,11 @@ const STATUS_LINES: Partial<Record<InvitationState, string>> = {
 export function invitationNews(actorName: string, status: string, title: string): string {
   const line = STATUS_LINES[status as InvitationState] ?? `moved the invitation to ${status}`;
   return `${actorName} ${line}: "${title}"`;
+}
+
+/** The stored English line of a notification; pages may instead say `facts` in the reader's language. */
+export function notificationText(facts: NotificationFacts): string {
+  return facts.event === "message"
+    ? `${facts.actor} wrote about "${facts.title}"`
+    : invitationNews(facts.actor, facts.event, facts.title);
 }

@@ -166,6 +166,13 @@ export const reviews = sqliteTable(
   ],
 );
 
+export interface NotificationFacts {
+  /** The invitation's new state, or "message" for a new message in its thread. */
+  event: InvitationState | "message";
+  actor: string;
+  title: string;
+}
+
 /** In-app notifications, persisted (the live push goes through the user's Inbox object). */
 export const notifications = sqliteTable(
   "notifications",
@@ -177,6 +184,8 @@ export const notifications = sqliteTable(
     type: text("type").notNull(),
     text: text("text").notNull(),
     invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    /** The facts behind `text`, so a page can say it in the reader's language. */
+    data: text("data", { mode: "json" }).$type<NotificationFacts>(),
     readAt: instant("read_at"),
     createdAt: createdAt(),
   },

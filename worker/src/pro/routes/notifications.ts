@@ -13,6 +13,10 @@ const Notifications = z
         type: z.string(),
         text: z.string(),
         invitationId: z.string().nullable(),
+        facts: z
+          .object({ event: z.string(), actor: z.string(), title: z.string() })
+          .nullable()
+          .openapi({ description: "What `text` says, for pages that translate it" }),
         read: z.boolean(),
         createdAt: z.string(),
       }),

@@ -192,7 +192,7 @@ async function expire(ctx: ActionContext, invitation: Invitation, now: number) {
       },
     ],
     recipients,
-    text: `"${invitation.title}" expired without an answer; we suggest similar experts.`,
+    facts: { event: "expired", actor: "ATAS", title: invitation.title },
     now,
   });
   return applied ? { eventId, recipients } : null;

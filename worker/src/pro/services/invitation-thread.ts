@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
+import { notificationText } from "../invitation-news";
 import { invitationMessages, notifications } from "../schema";
 import { invitationFor } from "./invitation-access";
 import { sideMembers } from "./notify-invitation";
@@ -38,7 +39,8 @@ export async function postToThread({
   const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
     (u) => u !== actor.id,
   );
-  const text = `${actor.displayName} wrote about "${invitation.title}"`;
+  const facts = { event: "message" as const, actor: actor.displayName, title: invitation.title };
+  const text = notificationText(facts);
   await ctx.db.batch([
     ctx.db.insert(invitationMessages).values({
       id,
@@ -48,9 +50,14 @@ export async function postToThread({
       createdAt: now,
     }),
     ...recipients.map((userId) =>
-      ctx.db
-        .insert(notifications)
-        .values({ userId, type: "invitation-message", text, invitationId: invitation.id, createdAt: now }),
+      ctx.db.insert(notifications).values({
+        userId,
+        type: "invitation-message",
+        text,
+        data: facts,
+        invitationId: invitation.id,
+        createdAt: now,
+      }),
     ),
   ]);
   ctx.waitUntil(

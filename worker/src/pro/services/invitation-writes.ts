@@ -2,11 +2,13 @@ import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import type { ActionContext } from "../../shared/context";
+import { notificationText } from "../invitation-news";
 import {
   type Invitation,
   type InvitationState,
   invitationEvents,
   invitations,
+  type NotificationFacts,
   notifications,
 } from "../schema";
 import { invalidateTrackRecord } from "./expert-track-record";
@@ -49,9 +51,9 @@ export interface TransitionWrite {
   to: InvitationState;
   changes?: Partial<Invitation>;
   events: TransitionEvent[];
-  /** Who gets a stored notification with `text`. */
+  /** Who gets a stored notification of `facts`. */
   recipients: string[];
-  text: string;
+  facts: NotificationFacts;
   now: number;
   /** Further rows that must land with the transition or not at all (e.g. counter-proposed slots). */
   rows?: { table: SQLiteTable; row: Record<string, unknown> }[];
@@ -88,7 +90,9 @@ export async function commitTransition(ctx: ActionContext, write: TransitionWrit
         id: crypto.randomUUID(),
         userId,
         type: "invitation",
-        text: write.text,
+        text: notificationText(write.facts),
+        // Raw SQL binding: JSON columns are serialised by hand here.
+        data: JSON.stringify(write.facts),
         invitationId: invitation.id,
         readAt: null,
         createdAt: now,

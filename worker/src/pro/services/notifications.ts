@@ -25,6 +25,7 @@ export async function listNotifications({ ctx }: { ctx: ActionContext }) {
       type: n.type,
       text: n.text,
       invitationId: n.invitationId,
+      facts: n.data ?? null,
       read: n.readAt !== null,
       createdAt: new Date(n.createdAt).toISOString(),
     })),

@@ -4,7 +4,7 @@ import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
-import { invitationNews } from "../invitation-news";
+import { notificationText } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots } from "../schema";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
@@ -94,7 +94,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
     (id) => id !== actor.id,
   );
-  const text = invitationNews(actor.displayName, result.to, invitation.title);
+  const facts = { event: result.to, actor: actor.displayName, title: invitation.title };
   const message = input.message?.trim() || null;
   let from = invitation.status;
   const events = result.path.map((to) => {
@@ -116,7 +116,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     changes,
     events,
     recipients,
-    text,
+    facts,
     now,
     rows: newSlots.map((startsAt) => ({
       table: invitationSlots,
@@ -135,7 +135,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     await deliverInvitationNews(ctx, {
       recipients,
       eventId: lastEvent.id,
-      text,
+      text: notificationText(facts),
       invitationId: invitation.id,
     });
   return { status: result.to };
