@@ -25,6 +25,7 @@ describe("club invitations", () => {
     await expectProblem(await call(`/api/invitations/${id}`, { cookie: outsider.cookie }), 404);
     const refused = await expectProblem(await act(club.cookie, id, "send"), 409);
     expect(refused.detail).toMatch(/officer must sign/);
+    expect(refused).toMatchObject({ code: "needs-sign-off" });
     await expectProblem(
       await call(`/api/invitations/${id}/sign-off`, { method: "POST", cookie: club.cookie }),
       403,

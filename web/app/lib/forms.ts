@@ -1,5 +1,5 @@
 import type { Problem } from "./api-types";
-import type { Translate } from "./i18n";
+import type { MessageKey, Translate } from "./i18n";
 
 /** A text field of a submitted form; absent or a file becomes "". */
 export function formText(form: FormData, name: string): string {
@@ -35,8 +35,24 @@ export function problemMessage(problem: Problem, t: Translate): string {
   if (problem.status === 503) return t("error.unavailable");
   if (problem.status >= 500) return t("error.generic");
   if (problem.errors?.length || problem.field) return t("form.problem");
+  if (problem.code && CODED.has(problem.code)) return t(`problem.${problem.code}` as MessageKey);
   return problem.detail ?? problem.title;
 }
+
+/** Refusals the API names by code, said in the reader's language (see `problem.*` in i18n). */
+const CODED = new Set([
+  "invalid-transition",
+  "deadline-passed",
+  "not-accepting",
+  "needs-sign-off",
+  "slot-passed",
+  "not-started",
+  "stale",
+  "not-a-draft",
+  "not-completed",
+  "already-reviewed",
+  "not-scheduled",
+]);
 
 /** Only same-site paths: never `//evil.example` or an absolute URL. */
 export function safeRedirect(to: string | null | undefined, fallback = "/"): string {

@@ -34,8 +34,9 @@ export class NotFound extends ProblemError {
   }
 }
 export class Conflict extends ProblemError {
-  constructor(detail: string) {
-    super(409, "Conflict", detail);
+  /** `code` names the reason for clients that say it in their own words (the web's 中文, say). */
+  constructor(detail: string, code?: string) {
+    super(409, "Conflict", detail, code ? { code } : {});
   }
 }
 export class PayloadTooLarge extends ProblemError {

@@ -53,7 +53,8 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
     .where(eq(users.id, input.expertId))
     .get();
   if (!expert) throw new NotFound("No such expert.");
-  if (!expert.accepting) throw new Conflict("This expert is not accepting invitations right now.");
+  if (!expert.accepting)
+    throw new Conflict("This expert is not accepting invitations right now.", "not-accepting");
   const { deadline, starts } = checkTerms(input, expert.availability);
   const now = Date.now();
 

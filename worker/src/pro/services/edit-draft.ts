@@ -25,7 +25,7 @@ export async function editDraft({
 }) {
   const { invitation, party } = await invitationFor(ctx, input.id);
   if (party !== "requester") throw new Forbidden("Only the requester edits a draft.");
-  if (invitation.status !== "draft") throw new Conflict("Only a draft can be edited.");
+  if (invitation.status !== "draft") throw new Conflict("Only a draft can be edited.", "not-a-draft");
   const slots = await ctx.db
     .select()
     .from(invitationSlots)
@@ -101,6 +101,5 @@ export async function editDraft({
       .returning({ id: invitations.id }),
     ...newSlots,
   ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as [{ id: string }[], ...unknown[]];
-  if (updated.length === 0)
-    throw new ProblemError(409, "Conflict", "The draft changed meanwhile; reload and try again.");
+  if (updated.length === 0) throw new Conflict("The draft changed meanwhile; reload and try again.", "stale");
 }

@@ -8,7 +8,7 @@ import { invitationPeople } from "./invitation-people";
 export async function invitationCalendarFile({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
   const { invitation } = await invitationFor(ctx, input.id);
   if (!invitation.scheduledStart || !["scheduled", "completed"].includes(invitation.status)) {
-    throw new Conflict("Only a scheduled session has a calendar file.");
+    throw new Conflict("Only a scheduled session has a calendar file.", "not-scheduled");
   }
   return invitationCalendar(invitation, await invitationPeople(ctx, invitation));
 }

@@ -15,7 +15,8 @@ export async function reviewInvitation({
   input: { id: string; rating: number; body: string };
 }) {
   const { invitation, party, actor } = await invitationFor(ctx, input.id);
-  if (invitation.status !== "completed") throw new Conflict("Reviews open once the session is completed.");
+  if (invitation.status !== "completed")
+    throw new Conflict("Reviews open once the session is completed.", "not-completed");
   const authorId = party === "expert" ? invitation.expertId : invitation.requesterId;
   const subjectId = party === "expert" ? invitation.requesterId : invitation.expertId;
   const inserted = await ctx.db
@@ -30,7 +31,10 @@ export async function reviewInvitation({
     .onConflictDoNothing()
     .returning({ id: reviews.id });
   if (inserted.length === 0)
-    throw new Conflict(`Your side has already reviewed this session (${actor.displayName}).`);
+    throw new Conflict(
+      `Your side has already reviewed this session (${actor.displayName}).`,
+      "already-reviewed",
+    );
   return { id: inserted[0]?.id ?? "" };
 }
 

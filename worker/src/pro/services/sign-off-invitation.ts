@@ -8,7 +8,7 @@ import { invitationFor } from "./invitation-access";
 export async function signOffInvitation({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
   const { invitation, actor, officer } = await invitationFor(ctx, input.id);
   if (!officer) throw new Forbidden("Only an officer of the club can sign its invitations off.");
-  if (invitation.status !== "draft") throw new Conflict("Only a draft needs a sign-off.");
+  if (invitation.status !== "draft") throw new Conflict("Only a draft needs a sign-off.", "not-a-draft");
   await ctx.db
     .update(invitations)
     .set({ signedOffBy: actor.id, updatedAt: Date.now() })

@@ -26,7 +26,7 @@ export interface TransitionInput {
 export async function transitionInvitation({ ctx, input }: { ctx: ActionContext; input: TransitionInput }) {
   const { invitation, party, actor, officer } = await invitationFor(ctx, input.id);
   const result = step(invitation.status, input.action, party);
-  if (!result.ok) throw new Conflict(result.reason);
+  if (!result.ok) throw new Conflict(result.reason, "invalid-transition");
   const now = Date.now();
   const changes: Partial<Invitation> = {};
   let newSlots: number[] = [];
@@ -34,13 +34,14 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   switch (input.action) {
     case "send": {
       if (invitation.responseDeadline <= now)
-        throw new Conflict("The response deadline has passed; edit it before sending.");
+        throw new Conflict("The response deadline has passed; edit it before sending.", "deadline-passed");
       const expert = await ctx.db
         .select({ accepting: expertProfiles.acceptingInvitations })
         .from(expertProfiles)
         .where(eq(expertProfiles.userId, invitation.expertId))
         .get();
-      if (!expert?.accepting) throw new Conflict("This expert is not accepting invitations right now.");
+      if (!expert?.accepting)
+        throw new Conflict("This expert is not accepting invitations right now.", "not-accepting");
       const requester = await ctx.db
         .select({ role: users.role })
         .from(users)
@@ -49,7 +50,10 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       if (requester?.role === "club") {
         if (officer) changes.signedOffBy = actor.id;
         else if (!invitation.signedOffBy)
-          throw new Conflict("A club officer must sign this invitation off before it is sent.");
+          throw new Conflict(
+            "A club officer must sign this invitation off before it is sent.",
+            "needs-sign-off",
+          );
       }
       changes.sentAt = now;
       break;
@@ -61,7 +65,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       const proposer = party === "expert" ? "requester" : "expert";
       if (!slot || slot.proposedBy !== proposer)
         throw new BadRequest("That time is not one on offer.", { field: "slotId" });
-      if (slot.startsAt <= now) throw new Conflict("That time has already passed.");
+      if (slot.startsAt <= now) throw new Conflict("That time has already passed.", "slot-passed");
       changes.scheduledStart = slot.startsAt;
       if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
       break;
@@ -79,7 +83,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       break;
     case "complete":
       if (!invitation.scheduledStart || invitation.scheduledStart > now) {
-        throw new Conflict("A session can be completed once it has started.");
+        throw new Conflict("A session can be completed once it has started.", "not-started");
       }
       changes.completedAt = now;
       break;
@@ -124,11 +128,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     })),
   });
   if (!applied) {
-    throw new ProblemError(
-      409,
-      "Conflict",
-      "The invitation changed while you were acting; reload and try again.",
-    );
+    throw new Conflict("The invitation changed while you were acting; reload and try again.", "stale");
   }
   const lastEvent = events[events.length - 1];
   if (lastEvent)
