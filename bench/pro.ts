@@ -394,6 +394,17 @@ try {
     null,
     platform.url,
   );
+  // Deeper pages cost more: FTS5 yields the rows before the cursor again on the way to the page.
+  const third: string[] = [];
+  for (const word of ["payments", "design", "climate"]) {
+    let path = `/api/experts?q=${word}`;
+    for (let page = 1; page < 3; page++) {
+      const { nextCursor } = (await (await fetch(`${platform.url}${path}`)).json()) as { nextCursor: string };
+      path = `/api/experts?q=${word}&cursor=${encodeURIComponent(nextCursor)}`;
+    }
+    third.push(path);
+  }
+  await load("directory: full-text q, 3rd page", third, null, platform.url);
   await load(
     "directory: full-text, a name",
     ["Rahman 4217", "Priya Nair 17", "Wong 901"].map((w) => `/api/experts?q=${encodeURIComponent(w)}`),

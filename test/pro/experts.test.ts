@@ -353,12 +353,61 @@ describe("GET /api/experts: cursor pagination", () => {
     expect(second.seen).toEqual(first.seen);
   });
 
-  it("equal scores are ordered by id", async () => {
+  it("relevance order: 12 distinct scores walk in order, the cursor re-anchoring on its row's score", async () => {
     const word = token();
-    const all = await Promise.all(Array.from({ length: 5 }, () => insertExpert({ headline: word })));
+    // Longer text, lower bm25: every expert scores differently.
+    const all = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => insertExpert({ headline: `${word} ${"filler ".repeat(i)}` })),
+    );
+    const whole = ids(await search({ q: word, limit: "50" }));
+    expect([...whole].sort()).toEqual([...all].sort());
+    const { seen } = await walk({ q: word }, () => insertExpert({ headline: `${token()} unrelated` }));
+    expect(seen).toEqual(whole);
+  });
+
+  it("equal scores page in one stable order: each tied expert exactly once", async () => {
+    const word = token();
+    const all = await Promise.all(Array.from({ length: 9 }, () => insertExpert({ headline: word })));
     const { seen, pages } = await walk({ q: word });
-    expect(pages).toEqual([2, 2, 1]);
-    expect(seen).toEqual([...all].sort());
+    expect(pages).toEqual([2, 2, 2, 2, 1]);
+    expect([...seen].sort()).toEqual([...all].sort());
+    expect(seen).toEqual(ids(await search({ q: word, limit: "50" })));
+  });
+
+  it("a broad word reads about a page of rows, not every match (rows read, measured)", async () => {
+    const word = token();
+    const industry = `Ind${token()}`;
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        insertExpert({
+          headline: `${word} ${i % 2 ? "lead" : "engineer"}`,
+          bio: i % 3 ? `${word} mentor` : "",
+          industry: i % 4 ? "Other" : industry,
+          accepting: i % 5 !== 0,
+        }),
+      ),
+    );
+    const measure = async (params: Record<string, string>) => {
+      const response = await call(`/api/experts?${new URLSearchParams(params)}`, {
+        headers: { "x-atas-measure": "d1" },
+      });
+      const page = (await response.json()) as Page;
+      return {
+        page,
+        read: Number(response.headers.get("x-d1-rows-read")),
+        returned: Number(response.headers.get("x-d1-rows-returned")),
+      };
+    };
+    const broad = await measure({ q: word, limit: "10" });
+    expect(broad.page.experts).toHaveLength(10);
+    expect(broad.read / broad.returned).toBeLessThanOrEqual(10);
+    // Filters are facets inside the index: they narrow the matches before any row is read.
+    const narrowed = await measure({ q: word, industry, accepting: "true", limit: "10" });
+    expect(narrowed.page.experts).toHaveLength(10);
+    expect(narrowed.page.experts.every((e) => e.industry === industry && e.acceptingInvitations)).toBe(true);
+    expect(narrowed.read / narrowed.returned).toBeLessThanOrEqual(10);
+    // Scanning every match would read at least 120 rows for the broad word.
+    expect(broad.read).toBeLessThan(120);
   });
 
   it("directory order: accepting first, then name (case-insensitive), then id", async () => {
@@ -432,6 +481,41 @@ describe("the search index follows writes", () => {
       .bind(id)
       .first<{ n: number }>();
     expect(left?.n).toBe(0);
+  });
+
+  it("filters inside the index are exact and follow every write (accepting, availability, campus ties)", async () => {
+    const word = token();
+    const id = await insertExpert({
+      headline: word,
+      industry: "Énergie Verte",
+      skills: ["Machine Learning"],
+      availability: [window(2)],
+    });
+    const found = async (params: Record<string, string>) => ids(await search({ q: word, ...params }));
+    // Equality that ignores ASCII case, like the listing's; a part of a value is not the value.
+    expect(await found({ industry: "éNERGIE VERTE" })).toEqual([]);
+    expect(await found({ industry: "Énergie verte", skills: "machine learning" })).toEqual([id]);
+    expect(await found({ industry: "Énergie" })).toEqual([]);
+    expect(await found({ skills: "machine" })).toEqual([]);
+    // 2026-12-01 is a Tuesday (weekday 2).
+    expect(await found({ availableFrom: "2026-12-01", availableTo: "2026-12-01" })).toEqual([id]);
+    expect(await found({ availableFrom: "2026-12-02", availableTo: "2026-12-03" })).toEqual([]);
+    expect(await found({ campus: "um" })).toEqual([]);
+
+    await env.DB.prepare(
+      "update expert_profiles set accepting_invitations = 0, campus_ties = ?, availability = ? where user_id = ?",
+    )
+      .bind(JSON.stringify(["um"]), JSON.stringify([window(3)]), id)
+      .run();
+    expect(await found({ accepting: "true" })).toEqual([]);
+    expect(await found({ accepting: "false", campus: "um" })).toEqual([id]);
+    expect(await found({ availableFrom: "2026-12-02", availableTo: "2026-12-02" })).toEqual([id]);
+    // Filter tokens are not words: typing one finds nothing.
+    expect(ids(await search({ q: "a0" }))).not.toContain(id);
+    const rows = await env.DB.prepare("select count(*) as n from expert_search where user_id = ?")
+      .bind(id)
+      .first<{ n: number }>();
+    expect(rows?.n).toBe(1);
   });
 
   it("changing a student's name touches no index row", async () => {
@@ -589,14 +673,18 @@ describe("query plans of the two hot queries", () => {
   }
 
   it("search: the FTS index finds matches, rows are joined by primary key", async () => {
-    const details = await plan(relevanceQuery('"pay"*', filterConditions({ limit: 20 }), null, 21));
-    expect(details.some((d) => /SCAN expert_search VIRTUAL TABLE INDEX \d+:M/.test(d))).toBe(true);
+    const details = await plan(relevanceQuery('"pay"*', '"pay"*', { k: "r", s: -1, rid: 1 }, 21));
+    console.log(["search plan:", ...details].join("\n"));
+    // The page's scan: FTS5 matches and sorts by rank itself (its plan flag 32, ORDER BY rank consumed),
+    // so SQLite stops after the limit; only the finished page is sorted again for the tie-break.
+    const scan = details.find((d) => d.startsWith("SCAN expert_search VIRTUAL TABLE INDEX"));
+    expect(Number(/INDEX (\d+):/.exec(scan ?? "")?.[1]) & 32).toBe(32);
+    expect(details.some((d) => d.includes("TEMP B-TREE FOR ORDER BY"))).toBe(false);
     expect(details).toContain("SEARCH users USING INDEX sqlite_autoindex_users_1 (id=?)");
     expect(details).toContain(
       "SEARCH expert_profiles USING INDEX sqlite_autoindex_expert_profiles_1 (user_id=?)",
     );
     expect(details.some((d) => /^SCAN (users|expert_profiles)\b/.test(d))).toBe(false);
-    console.log(["search plan:", ...details].join("\n"));
   });
 
   it("directory: walks a name-ordered expert_profiles index (per industry when filtered) and seeks from the cursor; no scan, no sort", async () => {

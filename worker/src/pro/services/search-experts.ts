@@ -44,10 +44,11 @@ const MAX_LIST_ITEMS = 10;
 const DAY_MS = 86_400_000;
 
 /**
- * bm25 weights, one per column in the table's order (user_id, display_name, headline, company,
- * industry, skills, topics, bio): who someone is and their headline count for more than their bio.
+ * The ranking FTS5 applies itself (ORDER BY rank): bm25 with one weight per column in the table's
+ * order (user_id, display_name, headline, company, industry, skills, topics, bio, facets). Who someone
+ * is and their headline count for more than their bio; the facets column (filter tokens) counts for nothing.
  */
-const RANK = sql.raw("bm25(expert_search, 0.0, 10.0, 6.0, 3.0, 3.0, 4.0, 4.0, 1.0)");
+const RANK = "bm25(0.0, 10.0, 6.0, 3.0, 3.0, 4.0, 4.0, 1.0, 0.0)";
 const SNIPPET = sql.raw("snippet(expert_search, -1, '<mark>', '</mark>', '…', 12)");
 
 /**
@@ -61,19 +62,26 @@ export async function searchExperts({
   ctx: ActionContext;
   input: ExpertSearchInput;
 }): Promise<{ experts: ExpertCard[]; nextCursor: string | null }> {
-  const match = input.q?.trim() ? toMatchExpression(input.q) : null;
-  if (input.q?.trim() && !match) throw new BadRequest("Search for at least one word.", { field: "q" });
+  const words = input.q?.trim() ? toMatchExpression(input.q) : null;
+  if (input.q?.trim() && !words) throw new BadRequest("Search for at least one word.", { field: "q" });
   const cursor = input.cursor ? decodeCursor(input.cursor, Cursor) : null;
-  if (cursor && cursor.k !== (match ? "r" : "d"))
+  if (cursor && cursor.k !== (words ? "r" : "d"))
     throw new BadRequest("The cursor belongs to a different kind of search.", { field: "cursor" });
-  const filters = filterConditions(input);
   const take = input.limit + 1;
 
   let rows: Row[];
   try {
-    rows = match
-      ? await ctx.db.all<Row>(relevanceQuery(match, filters, cursor?.k === "r" ? cursor : null, take))
-      : await directoryPage(ctx, filters, input.accepting, cursor?.k === "d" ? cursor : null, take);
+    rows = words
+      ? await ctx.db.all<Row>(
+          relevanceQuery(words, withFacets(words, input), cursor?.k === "r" ? cursor : null, take),
+        )
+      : await directoryPage(
+          ctx,
+          filterConditions(input),
+          input.accepting,
+          cursor?.k === "d" ? cursor : null,
+          take,
+        );
   } catch (error) {
     // Quoting makes this unreachable in practice; an FTS5 parse error is still the client's input.
     if (isFtsQueryError(error)) throw new BadRequest("The search could not be understood.", { field: "q" });
@@ -85,8 +93,8 @@ export async function searchExperts({
   const nextCursor =
     rows.length > input.limit && last
       ? encodeCursor(
-          match
-            ? { k: "r", s: last.score ?? 0, id: last.id }
+          words
+            ? { k: "r", s: last.score ?? 0, rid: last.rid ?? 0 }
             : { k: "d", a: last.accepting ? 1 : 0, n: last.displayName, id: last.id },
         )
       : null;
@@ -104,6 +112,8 @@ interface Row {
   topics: string;
   accepting: number;
   campusTies: string;
+  /** Relevance only: the expert's row in expert_search, and its bm25 score (lower is better). */
+  rid?: number;
   score?: number;
   snippet?: string;
 }
@@ -114,38 +124,63 @@ const CARD_COLUMNS = sql`${users.id} AS id, ${users.displayName} AS displayName,
   ${expertProfiles.acceptingInvitations} AS accepting, ${expertProfiles.campusTies} AS campusTies`;
 
 /**
- * All matches are scored (relevance needs the whole set), but only the page is joined to its rows
- * and given a snippet; before the limit, hits are joined to expert_profiles only when a filter
- * needs its columns (every indexed row is an expert, so the role condition alone needs none).
- * The next page starts after the cursor row's score as it is now, falling back to the score it had:
- * bm25 depends on corpus-wide statistics, so any write elsewhere shifts every score slightly.
+ * FTS5 finds, filters (through facet tokens) and orders the matches itself, so SQLite reads only the
+ * rows up to the end of the page, however many experts match; only the page is joined to its rows
+ * and given a snippet. The next page starts after the cursor row at its score as it is now (bm25
+ * depends on corpus-wide statistics, so any write elsewhere shifts every score slightly), falling
+ * back to the score it had. Equal scores come out in rowid order, which the tie-break relies on.
  */
-export function relevanceQuery(match: string, filters: SQL[], after: RelevanceCursor | null, take: number) {
-  const seek = after
-    ? sql`AND (hits.score, hits.user_id) > (coalesce((SELECT score FROM hits WHERE user_id = ${after.id}), ${after.s}), ${after.id})`
-    : sql``;
-  // Every filter but the role reads expert_profiles only, so that is the one table joined per hit.
-  const [, ...profileFilters] = filters;
-  const narrowed =
-    profileFilters.length > 0
-      ? sql`JOIN ${expertProfiles} ON ${expertProfiles.userId} = hits.user_id
-         WHERE ${sql.join(profileFilters, sql` AND `)} ${seek}`
-      : sql`WHERE 1 ${seek}`;
-  return sql`WITH hits AS (
-    SELECT rowid AS rid, user_id, ${RANK} AS score FROM expert_search WHERE expert_search MATCH ${match}
-  ),
-  page AS (
-    SELECT hits.rid, hits.user_id, hits.score FROM hits ${narrowed}
-    ORDER BY hits.score, hits.user_id
+export function relevanceQuery(words: string, match: string, after: RelevanceCursor | null, take: number) {
+  // D1 binds every JS number as REAL. Given a REAL, the FTS5 in wrangler dev's workerd here drops the
+  // rowid constraint and yields every match (the test pool's does not), so the rowid is cast back.
+  const rid = after ? sql`CAST(${after.rid} AS INTEGER)` : null;
+  const anchor = after
+    ? sql`coalesce((SELECT rank FROM expert_search
+        WHERE expert_search MATCH ${match} AND rank MATCH ${RANK} AND rowid = ${rid}), ${after.s})`
+    : null;
+  const seek = anchor ? sql`AND (rank > ${anchor} OR (rank = ${anchor} AND rowid > ${rid}))` : sql``;
+  return sql`WITH page AS (
+    SELECT rowid AS rid, user_id, rank AS score FROM expert_search
+    WHERE expert_search MATCH ${match} AND rank MATCH ${RANK} ${seek}
+    ORDER BY rank
     LIMIT ${take}
   )
-  SELECT ${CARD_COLUMNS}, page.score AS score,
-    (SELECT ${SNIPPET} FROM expert_search WHERE expert_search MATCH ${match} AND rowid = page.rid) AS snippet
+  SELECT ${CARD_COLUMNS}, page.rid AS rid, page.score AS score,
+    (SELECT ${SNIPPET} FROM expert_search WHERE expert_search MATCH ${inText(words)} AND rowid = page.rid) AS snippet
   FROM page
   JOIN ${users} ON ${users.id} = page.user_id
   JOIN ${expertProfiles} ON ${expertProfiles.userId} = page.user_id
-  WHERE ${sql.join(filters, sql` AND `)}
-  ORDER BY page.score, page.user_id`;
+  WHERE ${users.role} = 'expert'
+  ORDER BY page.score, page.rid`;
+}
+
+/**
+ * The user's words (kept off the facets column) and one facet phrase per filter, all of which must
+ * match. Facet tokens are built as the migration builds them (0010_expert_search_facets.sql): a
+ * one-letter kind, then the value ASCII-lowercased (SQLite's lower()) and hex-encoded, so a filter
+ * here means exactly what the listing's case-insensitive equality means.
+ */
+export function withFacets(words: string, input: ExpertSearchInput): string {
+  const facets: string[] = [];
+  const industry = input.industry?.trim();
+  if (industry) facets.push(facetToken("i", industry));
+  for (const skill of splitList(input.skills, "skills")) facets.push(facetToken("s", skill));
+  for (const topic of splitList(input.topics, "topics")) facets.push(facetToken("t", topic));
+  const campus = input.campus?.trim();
+  if (campus) facets.push(facetToken("c", campus));
+  if (input.accepting !== undefined) facets.push(`"a${input.accepting ? 1 : 0}"`);
+  const weekdays = weekdaysBetween(input.availableFrom, input.availableTo);
+  if (weekdays) facets.push(`(${weekdays.map((day) => `"w${day}"`).join(" OR ")})`);
+  return [inText(words), ...facets.map((facet) => `{facets} : ${facet}`)].join(" AND ");
+}
+
+/** The user's words, matched in every column but the facets (typing "a1" must not find a filter token). */
+const inText = (words: string) => `(- {facets} : (${words}))`;
+
+function facetToken(kind: string, value: string): string {
+  const lowered = value.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  const hex = Array.from(new TextEncoder().encode(lowered), (byte) => byte.toString(16).padStart(2, "0"));
+  return `"${kind}${hex.join("")}"`;
 }
 
 /**
@@ -305,7 +340,7 @@ function parseList(text: string): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
-const RelevanceCursor = z.object({ k: z.literal("r"), s: z.number(), id: z.string().max(64) });
+const RelevanceCursor = z.object({ k: z.literal("r"), s: z.number(), rid: z.number().int() });
 const DirectoryCursor = z.object({
   k: z.literal("d"),
   a: z.union([z.literal(0), z.literal(1)]),
