@@ -16,6 +16,9 @@ export default defineConfig(async () => {
             UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
             UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
             FAKE_RESEND_URL: inject<string>("resendUrl"),
+            FAKE_OPENAI_URL: inject<string>("openaiUrl"),
+            // The local drafter streams as fast as the tests can watch it (its default pace is for people).
+            LOCAL_DRAFTER_PACE_MS: "4",
           },
         },
       })),

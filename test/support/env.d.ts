@@ -6,6 +6,7 @@ declare global {
     interface Env extends AppBindings {
       TEST_MIGRATIONS: D1Migration[];
       FAKE_RESEND_URL: string;
+      FAKE_OPENAI_URL: string;
     }
   }
 }
@@ -15,5 +16,6 @@ declare module "vitest" {
     upstashUrl: string;
     upstashToken: string;
     resendUrl: string;
+    openaiUrl: string;
   }
 }

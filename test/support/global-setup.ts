@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeResend } from "./fake-resend.ts";
 
 export const FAKE_RESEND_KEY = "re_test_key";
+export const FAKE_OPENAI_KEY = "sk-test-key";
 const ROOT = join(import.meta.dirname, "..", "..");
 
 /**
@@ -37,11 +39,14 @@ function spawnUpstashTwin(): Promise<{ url: string; token: string; child: ChildP
 export default async function setup(project: TestProject) {
   const upstash = await spawnUpstashTwin();
   const resend = await startFakeResend(FAKE_RESEND_KEY);
+  const openai = await startFakeOpenAI(FAKE_OPENAI_KEY);
   project.provide("upstashUrl", upstash.url);
   project.provide("upstashToken", upstash.token);
   project.provide("resendUrl", resend.url);
+  project.provide("openaiUrl", openai.url);
   return async () => {
     upstash.child.kill("SIGTERM");
     await resend.close();
+    await openai.close();
   };
 }

@@ -1,6 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { d1Meter } from "./dev/d1-meter";
 import { mountDev } from "./dev/routes";
+import { mountDrafts } from "./drafts/routes/drafts";
 import { mountCampuses } from "./identity/routes/campuses";
 import { mountPassword } from "./identity/routes/password";
 import { mountRegister } from "./identity/routes/register";
@@ -49,6 +50,7 @@ export function createApp() {
   mountExperts(app);
   mountInbox(app);
   mountDeadLetters(app);
+  mountDrafts(app);
   mountInvitations(app);
   mountNotifications(app);
   mountDev(app);

@@ -19,6 +19,10 @@ export interface Env {
   MAILER?: string;
   /** `inline` sends mail inside the request, as before the queue existed; only for bench/register.ts. */
   MAIL_DELIVERY?: string;
+  /** `inline` writes an AI draft inside the request, as before the queue; only for bench/drafts.ts. */
+  DRAFT_DELIVERY?: string;
+  /** The local drafter's pause between chunks in ms (default 25); tests set it lower. */
+  LOCAL_DRAFTER_PACE_MS?: string;
   RESEND_API_KEY?: string;
   RESEND_BASE_URL?: string;
   MAIL_FROM?: string;

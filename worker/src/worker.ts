@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { consumeAiBatch } from "./jobs/ai";
 import { runDailyCron } from "./jobs/cron";
 import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
 
@@ -36,8 +37,8 @@ export function createWorker(web?: WebHandler): ExportedHandler<Env> {
     async queue(batch, env) {
       if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
       if (batch.queue.startsWith("atas-email")) return consumeEmailBatch(batch, env);
-      // The ai queue gets its consumer with the AI drafts; until then its messages wait as dead letters.
-      return consumeDeadLetters(batch, env);
+      if (batch.queue.startsWith("atas-ai")) return consumeAiBatch(batch, env);
+      throw new Error(`no consumer for queue ${batch.queue}`);
     },
     async scheduled(controller, env, ctx) {
       ctx.waitUntil(runDailyCron(controller, env));

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { mailerFor } from "../adapters/mailer";
 import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interface";
+import { failDraft } from "../drafts/services/run-draft-job";
 import type { EmailJob, Env } from "../env";
 import { users } from "../identity/schema";
 import { mintEmailToken } from "../identity/services/email-tokens";
@@ -106,17 +107,22 @@ export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env) 
   }
 }
 
-/** Consumer of every dead-letter queue: the message is kept in D1 for the admin to see and retry. */
+/**
+ * Consumer of every dead-letter queue: the message is kept in D1 for the admin to see and retry.
+ * A draft job that lands here has exhausted its retries, so its draft is marked failed.
+ */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env) {
   for (const message of batch.messages) {
-    const body = message.body as { key?: unknown } | null;
+    const body = message.body as { key?: unknown; kind?: unknown; draftId?: unknown } | null;
     const key = typeof body?.key === "string" ? body.key : message.id;
     await recordDeadLetter(env, batch.queue, key, message.body);
+    if (body?.kind === "draft" && typeof body.draftId === "string")
+      await failDraft(env, body.draftId, "The AI service did not answer after several tries.");
     message.ack();
   }
 }
 
-async function recordDeadLetter(env: Env, queue: string, key: string, body: unknown) {
+export async function recordDeadLetter(env: Env, queue: string, key: string, body: unknown) {
   const { db } = systemContext(env);
   await db.insert(deadLetters).values({ queue, key, body: JSON.stringify(body) });
 }

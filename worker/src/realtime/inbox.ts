@@ -8,9 +8,32 @@ export interface InboxNotification {
   createdAt: number;
 }
 
+/**
+ * A step of a proposal draft being written: `chunk` continues the text at `offset` (offset 0 with
+ * an empty chunk starts it over, as a retry does). Frames for a finished draft carry its status.
+ */
+export interface DraftFrame {
+  type: "draft";
+  draftId: string;
+  status: "queued" | "writing" | "ready" | "failed";
+  offset: number;
+  chunk: string;
+  error?: string;
+  /** When the consumer sent it (epoch ms), so a page can tell how long the text took to arrive. */
+  sentAt: number;
+}
+
+/** A draft still being written, as a page that (re)connects needs it to carry on. */
+export interface LiveDraft {
+  draftId: string;
+  status: DraftFrame["status"];
+  text: string;
+}
+
 export type InboxFrame =
-  | { type: "hello"; unread: InboxNotification[] }
-  | { type: "notification"; notification: InboxNotification };
+  | { type: "hello"; unread: InboxNotification[]; drafts: LiveDraft[] }
+  | { type: "notification"; notification: InboxNotification }
+  | DraftFrame;
 
 const KEEP = 100;
 
@@ -24,6 +47,9 @@ export class Inbox extends DurableObject<Env> {
     ctx.storage.sql.exec(
       "create table if not exists notifications (id text primary key, type text not null, text text not null, created_at integer not null)",
     );
+    ctx.storage.sql.exec(
+      "create table if not exists live_drafts (draft_id text primary key, status text not null, text text not null, updated_at integer not null)",
+    );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -32,7 +58,7 @@ export class Inbox extends DurableObject<Env> {
       return new Response("expected a websocket", { status: 426 });
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
-    const hello: InboxFrame = { type: "hello", unread: this.recent() };
+    const hello: InboxFrame = { type: "hello", unread: this.recent(), drafts: this.liveDrafts() };
     pair[1].send(JSON.stringify(hello));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -53,6 +79,52 @@ export class Inbox extends DurableObject<Env> {
     const frame = JSON.stringify({ type: "notification", notification } satisfies InboxFrame);
     for (const socket of this.ctx.getWebSockets()) socket.send(frame);
     return notification;
+  }
+
+  /**
+   * Relays a step of a draft to every open tab and keeps the text so far, so a tab that opens
+   * mid-way starts from it. A finished draft is forgotten here: D1 has it.
+   */
+  async draftProgress(frame: Omit<DraftFrame, "type">): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    if (frame.status === "ready" || frame.status === "failed") {
+      sql.exec("delete from live_drafts where draft_id = ?", frame.draftId);
+    } else if (frame.offset === 0) {
+      sql.exec(
+        "insert or replace into live_drafts (draft_id, status, text, updated_at) values (?, ?, ?, ?)",
+        frame.draftId,
+        frame.status,
+        frame.chunk,
+        Date.now(),
+      );
+    } else {
+      // Offsets count UTF-16 units, as the page's strings do; a frame that does not continue the
+      // stored text (one was lost) leaves it alone, and the page fills the gap from D1.
+      const [live] = sql
+        .exec<{ text: string }>("select text from live_drafts where draft_id = ?", frame.draftId)
+        .toArray();
+      if (live && live.text.length === frame.offset)
+        sql.exec(
+          "update live_drafts set status = ?, text = ?, updated_at = ? where draft_id = ?",
+          frame.status,
+          live.text + frame.chunk,
+          Date.now(),
+          frame.draftId,
+        );
+    }
+    // Drafts abandoned mid-way (a worker that died) stop being replayed after an hour.
+    sql.exec("delete from live_drafts where updated_at < ?", Date.now() - 3_600_000);
+    const message = JSON.stringify({ type: "draft", ...frame } satisfies InboxFrame);
+    for (const socket of this.ctx.getWebSockets()) socket.send(message);
+  }
+
+  liveDrafts(): LiveDraft[] {
+    return this.ctx.storage.sql
+      .exec<{ draft_id: string; status: string; text: string }>(
+        "select draft_id, status, text from live_drafts order by updated_at desc limit 10",
+      )
+      .toArray()
+      .map((row) => ({ draftId: row.draft_id, status: row.status as LiveDraft["status"], text: row.text }));
   }
 
   recent(): InboxNotification[] {

@@ -50,13 +50,14 @@ export class UnsupportedMediaType extends ProblemError {
   }
 }
 export class RateLimited extends ProblemError {
-  constructor(retryAfterSeconds: number) {
+  /** `code` names the limit ("daily-quota" …) when the page should say which one was hit. */
+  constructor(retryAfterSeconds: number, code?: string) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(
       429,
       "Too many requests",
       `Try again in ${seconds} seconds.`,
-      { retryAfter: seconds },
+      { retryAfter: seconds, ...(code ? { code } : {}) },
       { "retry-after": String(seconds) },
     );
   }

@@ -1,6 +1,8 @@
 import { Ratelimit } from "@upstash/ratelimit";
+import { createMiddleware } from "hono/factory";
 import { redisClient } from "../adapters/store/upstash";
-import type { Env } from "../env";
+import type { AppEnv, Env } from "../env";
+import { clientIp } from "./context";
 import { RateLimited, ServiceUnavailable } from "./errors";
 
 type Window = Parameters<typeof Ratelimit.slidingWindow>[1];
@@ -9,6 +11,13 @@ interface Policy {
   window: Window;
   /** Costly endpoints refuse service when the limiter's store is down; cheap ones let requests through. */
   failClosed: boolean;
+  /**
+   * `sliding` (default) smooths across window edges but only estimates there; `bucket` holds
+   * exactly `tokens`, all refilled once per window: "exactly 5 a minute", even for a burst at an edge.
+   */
+  algorithm?: "sliding" | "bucket";
+  /** Named in the 429 body so the page can say which limit was hit. */
+  code?: string;
 }
 
 export const POLICIES = {
@@ -19,6 +28,8 @@ export const POLICIES = {
   verifyResendAddress: { tokens: 3, window: "1 h", failClosed: true },
   mailIp: { tokens: 20, window: "1 h", failClosed: true },
   avatarUser: { tokens: 20, window: "1 h", failClosed: false },
+  draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "bucket", code: "ip-limit" },
+  draftAccount: { tokens: 30, window: "1 d", failClosed: true, code: "daily-quota" },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
@@ -36,7 +47,10 @@ function limiterFor(env: Env, name: PolicyName): Ratelimit {
     const policy: Policy = POLICIES[name];
     limiter = new Ratelimit({
       redis: redisClient(env),
-      limiter: Ratelimit.slidingWindow(policy.tokens, policy.window),
+      limiter:
+        policy.algorithm === "bucket"
+          ? Ratelimit.tokenBucket(policy.tokens, policy.window, policy.tokens)
+          : Ratelimit.slidingWindow(policy.tokens, policy.window),
       prefix: `rl:${name}`,
       ephemeralCache,
       // 0 turns off the library's "allow on timeout" so that we decide, per policy, what an outage means.
@@ -59,5 +73,14 @@ export async function enforce(env: Env, name: PolicyName, identifier: string): P
     }
     return;
   }
-  if (!outcome.success) throw new RateLimited((outcome.reset - Date.now()) / 1000);
+  const policy: Policy = POLICIES[name];
+  if (!outcome.success) throw new RateLimited((outcome.reset - Date.now()) / 1000, policy.code);
+}
+
+/** Route middleware: spends one token of `name` for the client's IP before anything else runs. */
+export function limitByIp(name: PolicyName) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await enforce(c.env, name, clientIp(c.req.raw));
+    await next();
+  });
 }

@@ -1,12 +1,15 @@
 import type { Env } from "../../env";
 import type { Drafter } from "./interface";
-import { localDrafter } from "./local";
+import { localDrafter, pacedLocalDrafter } from "./local";
+import { openaiDrafter } from "./openai";
 
-/**
- * Configuration picks the implementation. The OpenAI adapter (OPENAI_API_KEY) arrives with the
- * AI-drafts work; until then a configured key is refused loudly rather than silently ignored.
- */
+/** Configuration picks the implementation: OPENAI_API_KEY selects OpenAI, else the local twin. */
 export function drafterFor(env: Env): Drafter {
-  if (env.OPENAI_API_KEY) throw new Error("OPENAI_API_KEY is set but the OpenAI adapter is not built yet");
-  return localDrafter;
+  if (!env.OPENAI_API_KEY)
+    return env.LOCAL_DRAFTER_PACE_MS ? pacedLocalDrafter(Number(env.LOCAL_DRAFTER_PACE_MS)) : localDrafter;
+  return openaiDrafter({
+    apiKey: env.OPENAI_API_KEY,
+    baseURL: env.OPENAI_BASE_URL || undefined,
+    model: env.OPENAI_MODEL || undefined,
+  });
 }

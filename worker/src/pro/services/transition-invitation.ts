@@ -141,7 +141,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   return { status: result.to };
 }
 
-async function latestRoundNumber(ctx: ActionContext, invitationId: string): Promise<number> {
+async function latestRoundNumber(ctx: Pick<ActionContext, "db">, invitationId: string): Promise<number> {
   const row = await ctx.db
     .select({ round: invitationSlots.round })
     .from(invitationSlots)
@@ -153,7 +153,7 @@ async function latestRoundNumber(ctx: ActionContext, invitationId: string): Prom
 }
 
 /** The slots of the most recent proposal round: the times the answering side may accept. */
-export async function latestRound(ctx: ActionContext, invitationId: string) {
+export async function latestRound(ctx: Pick<ActionContext, "db">, invitationId: string) {
   const round = await latestRoundNumber(ctx, invitationId);
   return ctx.db
     .select()
