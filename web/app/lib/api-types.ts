@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { DraftView } from "../../../worker/src/drafts/services/read-draft";
 import type {
   CreateInvitationSchema,
   DashboardSchema,
@@ -21,7 +22,8 @@ export type ProfilePatch = z.infer<typeof ProfilePatchSchema>;
 export type Role = Account["role"];
 export type AvailabilityWindow = NonNullable<Profile["expert"]>["availability"][number];
 
-export type { ExpertCard, TrackRecord };
+export type { DraftFrame, InboxFrame } from "../../../worker/src/realtime/inbox";
+export type { DraftView, ExpertCard, TrackRecord };
 
 export interface ExpertPage {
   experts: ExpertCard[];
@@ -94,6 +96,8 @@ export interface Problem {
   retryAfter?: number;
   code?: string;
   field?: string;
+  /** For `proposal-checks`: what stops a proposal from being attached. */
+  problems?: { code: string; message: string }[];
   /** POST /api/invitations: the proposed times outside the expert's availability. */
   outside?: string[];
 }

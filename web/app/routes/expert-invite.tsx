@@ -151,6 +151,8 @@ export async function action(args: Route.ActionArgs) {
   // The draft exists; now send it. If sending is refused (a club's draft waits for an officer's
   // sign-off, say), the invitation page shows the draft and says why.
   const path = `/invitations/${created.data.id}`;
+  // "Save as draft": the invitation page then offers the AI proposal draft, and Send.
+  if (text("intent") === "draft") return redirect(path);
   const sent = await apiCall(context, request, `/api/invitations/${created.data.id}/send`, { json: {} });
   if (sent.ok) return redirect(path);
   return redirect(path, {
@@ -402,8 +404,25 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
           error={errors.proposal}
         />
         <div className="actions">
-          <button type="submit" className="button" disabled={busy} data-testid="invite-submit">
+          <button
+            type="submit"
+            name="intent"
+            value="send"
+            className="button"
+            disabled={busy}
+            data-testid="invite-submit"
+          >
             {busy ? t("invite.sending") : t("invite.submit")}
+          </button>
+          <button
+            type="submit"
+            name="intent"
+            value="draft"
+            className="button button-ghost"
+            disabled={busy}
+            data-testid="invite-save-draft"
+          >
+            {t("invite.saveDraft")}
           </button>
           <Link to={`/experts/${expert.id}`} className="button button-ghost">
             {t("invite.cancel")}

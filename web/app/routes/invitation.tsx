@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { DraftPanel } from "~/components/draft-panel";
 import { Fact } from "~/components/facts";
 import { TextAreaField, TextField } from "~/components/field";
 import { Notice } from "~/components/notice";
@@ -7,6 +8,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
 import type {
+  DraftView,
   InvitationAction,
   InvitationPage,
   InvitationSlot,
@@ -43,12 +45,19 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     page.data.invitation.status === "completed"
       ? await apiCall<{ reviews: Review[] }>(context, request, `${api}/reviews`)
       : null;
+  // The requester's side drafts the proposal while the invitation is a draft; resume the latest draft.
+  const drafts =
+    page.data.party === "requester" && page.data.invitation.status === "draft"
+      ? await apiCall<{ drafts: DraftView[] }>(context, request, `${api}/drafts?limit=1`)
+      : null;
   const flash = readFlash(request, path);
   return data(
     {
       ...page.data,
       messages: thread.ok ? thread.data.messages : [],
       reviews: reviews?.ok ? reviews.data.reviews : [],
+      canDraft: drafts?.ok ?? false,
+      latestDraft: drafts?.ok ? (drafts.data.drafts[0] ?? null) : null,
       notSent: flash?.reason ?? null,
       now: Date.now(),
     },
@@ -239,6 +248,14 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
           </>
         ) : null}
       </section>
+
+      {loaderData.canDraft ? (
+        <DraftPanel
+          invitationId={invitation.id}
+          language={invitation.language}
+          latest={loaderData.latestDraft}
+        />
+      ) : null}
 
       <SlotsSection slots={slots} requesterName={requester.displayName} expertName={expert.displayName} />
 
