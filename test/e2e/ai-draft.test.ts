@@ -56,8 +56,10 @@ describe("atas-pro: an AI-drafted proposal", () => {
     for (let i = 0; i < 400; i++) {
       const now = await status.getAttribute("data-status").catch(() => null);
       if (now === "ready" || now === "failed") break;
-      const live = page.getByTestId("draft-live");
-      if (await live.count()) lengths.add(((await live.textContent()) ?? "").length);
+      const length = await page.evaluate(
+        () => document.querySelector('[data-testid="draft-live"]')?.textContent?.length ?? -1,
+      );
+      if (length >= 0) lengths.add(length);
       await page.waitForTimeout(25);
     }
     expect(await status.getAttribute("data-status")).toBe("ready");
@@ -80,5 +82,17 @@ describe("atas-pro: an AI-drafted proposal", () => {
     await expect.poll(() => page.getByTestId("invitation-status").getAttribute("data-status")).toBe("sent");
     expect(errors).toEqual([]);
     await context.close();
+
+    // The admin page totals the day's drafts and their tokens.
+    const adminContext = await browser.newContext();
+    const admin = await adminContext.newPage();
+    await admin.goto(`${base()}/login?redirectTo=/admin`);
+    await submitLogin(admin, "admin@atas.dev", DEMO_PASSWORD);
+    await admin.waitForURL(/\/admin$/);
+    expect(Number(await admin.getByTestId("usage-drafts").textContent())).toBeGreaterThanOrEqual(1);
+    expect(
+      Number((await admin.getByTestId("usage-completion").textContent())?.replaceAll(",", "")),
+    ).toBeGreaterThan(100);
+    await adminContext.close();
   });
 });

@@ -108,6 +108,11 @@ function SiteHeader() {
               <NavLink to="/invitations" className="nav-link">
                 {t("nav.invitations")}
               </NavLink>
+              {account.role === "admin" ? (
+                <NavLink to="/admin" className="nav-link">
+                  {t("admin.title")}
+                </NavLink>
+              ) : null}
               <NavLink
                 to="/notifications"
                 className={root?.unread ? "nav-link bell has-unread" : "nav-link bell"}

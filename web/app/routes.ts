@@ -17,6 +17,7 @@ export default [
   route("invitations", "routes/invitations.tsx"),
   route("invitations/:id", "routes/invitation.tsx"),
   route("notifications", "routes/notifications.tsx"),
+  route("admin", "routes/admin.tsx"),
   route("dev/mail", "routes/dev-mail.tsx"),
   route("lang", "routes/lang.tsx"),
   route("*", "routes/not-found.tsx"),
