@@ -10,7 +10,7 @@ import { enforce } from "../../worker/src/shared/rate-limit";
 import { act, draft as draftInvitation, expert as makeExpert } from "../pro/fixtures";
 import worker from "../support/entry";
 import type { FakeOpenAIRequest } from "../support/fake-openai";
-import { call, expectProblem, freshIp, ORIGIN, signUp } from "../support/http";
+import { call, expectProblem, freshIp, ORIGIN, signUp, waitForMail } from "../support/http";
 
 interface DraftBody {
   id: string;
@@ -168,7 +168,7 @@ describe("POST /api/invitations/{id}/draft", { timeout: 20_000 }, () => {
 
 describe("attaching a draft", { timeout: 20_000 }, () => {
   it("checks the edited text, attaches it as the proposal, and the invitation goes out with it", async () => {
-    const { student, invitationId } = await setUp();
+    const { student, expert, invitationId } = await setUp();
     const { draftId } = (await (await requestDraft(student.cookie, invitationId)).json()) as {
       draftId: string;
     };
@@ -202,6 +202,9 @@ describe("attaching a draft", { timeout: 20_000 }, () => {
     };
     expect(page.invitation.proposal).toBe(edited);
     expect((await act(student.cookie, invitationId, "send")).status).toBe(200);
+    // The expert reads the proposal in the mail that brings the invitation.
+    const mail = await waitForMail(expert.email, "new invitation");
+    expect(mail.text).toContain("record the session for students who cannot attend");
   });
 
   it("a draft still being written cannot be attached", async () => {

@@ -120,3 +120,13 @@ export async function expectProblem(response: Response, status: number) {
   if (!body.requestId) throw new Error("problem without requestId");
   return body;
 }
+
+/**
+ * Waits until at least `needMs` remain before the next edge of a fixed `windowMs` window (Unix time).
+ * A sliding-window limiter only estimates the previous window's share at an edge, so a burst that
+ * straddles one may be let through one request further; tests of an exact count start clear of it.
+ */
+export async function clearOfWindowEdge(windowMs: number, needMs: number): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

@@ -32,7 +32,10 @@ export async function invitationUpdateMail(
     title: invitation.title,
     actor: event.actorId ? actor : "ATAS",
     status: event.toStatus,
-    message: event.message,
+    // The expert reads the requester's proposal in the mail that brings the invitation.
+    message:
+      event.message ??
+      (event.toStatus === "sent" && recipient.id === invitation.expertId ? invitation.proposal : null),
     when: event.toStatus === "scheduled" ? people.localTime : null,
     url,
     suggestions: suggestions.map((e) => ({
