@@ -17,6 +17,7 @@ export default defineConfig(async () => {
             UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
             FAKE_RESEND_URL: inject<string>("resendUrl"),
             FAKE_OPENAI_URL: inject<string>("openaiUrl"),
+            FAKE_NEO4J_URL: inject<string>("neo4jUrl"),
             // The local drafter streams as fast as the tests can watch it (its default pace is for people).
             LOCAL_DRAFTER_PACE_MS: "4",
           },

@@ -44,14 +44,19 @@ describe("SecondDegree, D1 two-hop", () => {
     const found = await d1SecondDegree(createDb(env.DB)).experts(me, 10);
     expect(found).toEqual([
       {
+        userId: popular,
         expertId: popular,
         via: [
           { userId: aisyah, displayName: "Aisyah" },
           { userId: weiJie, displayName: "Wei Jie" },
         ],
       },
-      { expertId: lone, via: [{ userId: ravi, displayName: "Ravi" }] },
+      { userId: lone, expertId: lone, via: [{ userId: ravi, displayName: "Ravi" }] },
     ]);
     expect(await d1SecondDegree(createDb(env.DB)).experts(me, 1)).toHaveLength(1);
+    // The students two hops away are people I may know.
+    expect(await d1SecondDegree(createDb(env.DB)).people(me, 10)).toEqual([
+      { userId: studentFar, via: [{ userId: aisyah, displayName: "Aisyah" }] },
+    ]);
   });
 });

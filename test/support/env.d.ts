@@ -7,6 +7,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       FAKE_RESEND_URL: string;
       FAKE_OPENAI_URL: string;
+      FAKE_NEO4J_URL: string;
     }
   }
 }
@@ -17,5 +18,6 @@ declare module "vitest" {
     upstashToken: string;
     resendUrl: string;
     openaiUrl: string;
+    neo4jUrl: string;
   }
 }

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { startFakeNeo4j } from "./fake-neo4j.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeResend } from "./fake-resend.ts";
 
 export const FAKE_RESEND_KEY = "re_test_key";
 export const FAKE_OPENAI_KEY = "sk-test-key";
+export const FAKE_NEO4J_AUTH = { user: "neo4j", password: "test-password" };
 const ROOT = join(import.meta.dirname, "..", "..");
 
 /**
@@ -40,13 +42,16 @@ export default async function setup(project: TestProject) {
   const upstash = await spawnUpstashTwin();
   const resend = await startFakeResend(FAKE_RESEND_KEY);
   const openai = await startFakeOpenAI(FAKE_OPENAI_KEY);
+  const neo4j = await startFakeNeo4j(FAKE_NEO4J_AUTH);
   project.provide("upstashUrl", upstash.url);
   project.provide("upstashToken", upstash.token);
   project.provide("resendUrl", resend.url);
   project.provide("openaiUrl", openai.url);
+  project.provide("neo4jUrl", neo4j.url);
   return async () => {
     upstash.child.kill("SIGTERM");
     await resend.close();
     await openai.close();
+    await neo4j.close();
   };
 }

@@ -108,6 +108,9 @@ function SiteHeader() {
               <NavLink to="/invitations" className="nav-link">
                 {t("nav.invitations")}
               </NavLink>
+              <NavLink to="/network" className="nav-link">
+                {t("network.title")}
+              </NavLink>
               {account.role === "admin" ? (
                 <NavLink to="/admin" className="nav-link">
                   {t("admin.title")}

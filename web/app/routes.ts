@@ -18,6 +18,7 @@ export default [
   route("invitations/:id", "routes/invitation.tsx"),
   route("notifications", "routes/notifications.tsx"),
   route("admin", "routes/admin.tsx"),
+  route("network", "routes/network.tsx"),
   route("dev/mail", "routes/dev-mail.tsx"),
   route("lang", "routes/lang.tsx"),
   route("*", "routes/not-found.tsx"),

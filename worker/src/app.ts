@@ -8,6 +8,7 @@ import { mountRegister } from "./identity/routes/register";
 import { mountSession } from "./identity/routes/session";
 import { mountVerify } from "./identity/routes/verify";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
+import { mountNetwork } from "./network/routes/network";
 import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";
 import { mountNotifications } from "./pro/routes/notifications";
@@ -51,6 +52,7 @@ export function createApp() {
   mountInbox(app);
   mountDeadLetters(app);
   mountDrafts(app);
+  mountNetwork(app);
   mountInvitations(app);
   mountNotifications(app);
   mountDev(app);

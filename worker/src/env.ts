@@ -1,3 +1,4 @@
+import type { GraphChange } from "./adapters/second-degree/interface";
 import type { Session, User } from "./identity/schema";
 import type { Inbox } from "./realtime/inbox";
 
@@ -8,6 +9,7 @@ export interface Env {
   INBOX: DurableObjectNamespace<Inbox>;
   EMAIL_QUEUE: Queue<EmailJob>;
   AI_QUEUE: Queue<AiJob>;
+  GRAPH_QUEUE: Queue<GraphJob>;
   ASSETS?: Fetcher;
 
   APP_ENV: "development" | "test" | "production";
@@ -32,6 +34,8 @@ export interface Env {
   NEO4J_QUERY_URL?: string;
   NEO4J_USER?: string;
   NEO4J_PASSWORD?: string;
+  /** The Aura database to query (default "neo4j"); ignored when NEO4J_QUERY_URL already ends in /query/v2. */
+  NEO4J_DATABASE?: string;
 }
 
 /** Mail jobs carry ids; the consumer reads the rest from D1 and mints any token itself. */
@@ -55,6 +59,9 @@ export type EmailJob = {
 };
 
 export type AiJob = { kind: "draft"; key: string; draftId: string };
+
+/** Edge changes for the graph mirror, in the order they happened in D1. */
+export type GraphJob = { kind: "graph"; key: string; changes: GraphChange[] };
 
 export interface Variables {
   requestId: string;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { DraftView } from "../../../worker/src/drafts/services/read-draft";
+import type { NetworkExpert } from "../../../worker/src/network/services/network-experts";
 import type {
   CreateInvitationSchema,
   DashboardSchema,
@@ -23,7 +24,7 @@ export type Role = Account["role"];
 export type AvailabilityWindow = NonNullable<Profile["expert"]>["availability"][number];
 
 export type { DraftFrame, InboxFrame } from "../../../worker/src/realtime/inbox";
-export type { DraftView, ExpertCard, TrackRecord };
+export type { DraftView, ExpertCard, NetworkExpert, TrackRecord };
 
 export interface ExpertPage {
   experts: ExpertCard[];

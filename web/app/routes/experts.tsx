@@ -2,10 +2,11 @@ import { type MouseEvent, useEffect, useState } from "react";
 import { data, Form, Link, useFetcher, useNavigation } from "react-router";
 import { Avatar } from "~/components/avatar";
 import { SelectField, TextField } from "~/components/field";
+import { NetworkExperts } from "~/components/network-experts";
 import { Notice } from "~/components/notice";
 import { Snippet } from "~/components/snippet";
 import { apiCall } from "~/lib/api.server";
-import type { Campus, ExpertCard, ExpertPage } from "~/lib/api-types";
+import type { Campus, ExpertCard, ExpertPage, NetworkExpert } from "~/lib/api-types";
 import { fieldErrors, problemMessage } from "~/lib/forms";
 import { pageMeta, useT } from "~/lib/root-data";
 import type { Route } from "./+types/experts";
@@ -40,9 +41,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   api.set("limit", String(PAGE_SIZE));
   if (cursor) api.set("cursor", cursor);
 
-  const [page, campuses] = await Promise.all([
+  const [page, campuses, network] = await Promise.all([
     apiCall<ExpertPage>(context, request, `/api/experts?${api}`),
     apiCall<{ campuses: Campus[] }>(context, request, "/api/campuses"),
+    // Signed in: experts reachable through the viewer's connections (401 for visitors, who see none).
+    cursor ? null : apiCall<{ experts: NetworkExpert[] }>(context, request, "/api/network/experts?limit=6"),
   ]);
   // A filter the API refuses (half a date range, a stale cursor) is shown on the form, not as an error page.
   if (!page.ok && page.status !== 400) throw data(page.problem, { status: page.status });
@@ -53,6 +56,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     nextCursor: page.ok ? page.data.nextCursor : null,
     problem: page.ok ? null : page.problem,
     campuses: campuses.ok ? campuses.data.campuses : [],
+    network: network?.ok ? network.data.experts : [],
   };
 }
 
@@ -193,6 +197,8 @@ export default function Experts({ loaderData }: Route.ComponentProps) {
         </Form>
         {problem ? <Notice tone="error">{problemMessage(problem, t)}</Notice> : null}
       </section>
+
+      {query.q || filtered ? null : <NetworkExperts experts={loaderData.network} />}
 
       <section aria-label={t("experts.results")} aria-busy={searching || fetcher.state !== "idle"}>
         {experts.length === 0 && !problem ? <p className="card muted">{t("experts.empty")}</p> : null}

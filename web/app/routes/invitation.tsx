@@ -12,6 +12,7 @@ import type {
   InvitationAction,
   InvitationPage,
   InvitationSlot,
+  NetworkExpert,
   Problem,
   Review,
   ThreadMessage,
@@ -50,6 +51,28 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     page.data.party === "requester" && page.data.invitation.status === "draft"
       ? await apiCall<{ drafts: DraftView[] }>(context, request, `${api}/drafts?limit=1`)
       : null;
+  // Mutual connections of the requester and the expert: who could introduce this invitation.
+  const canAskIntroduction =
+    page.data.party === "requester" &&
+    !page.data.introducer &&
+    ["draft", "sent", "countered"].includes(page.data.invitation.status);
+  const [network, intros] = canAskIntroduction
+    ? await Promise.all([
+        apiCall<{ experts: NetworkExpert[] }>(context, request, "/api/network/experts?limit=100"),
+        apiCall<{ asked: { invitationId: string; status: string; connectorName: string }[] }>(
+          context,
+          request,
+          "/api/introductions",
+        ),
+      ])
+    : [null, null];
+  const pendingIntroduction = intros?.ok
+    ? (intros.data.asked.find((i) => i.invitationId === page.data.invitation.id && i.status === "pending")
+        ?.connectorName ?? null)
+    : null;
+  const mutuals = network?.ok
+    ? (network.data.experts.find((e) => e.id === page.data.expert.id)?.via ?? [])
+    : [];
   const flash = readFlash(request, path);
   return data(
     {
@@ -57,6 +80,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       messages: thread.ok ? thread.data.messages : [],
       reviews: reviews?.ok ? reviews.data.reviews : [],
       canDraft: drafts?.ok ?? false,
+      mutuals: pendingIntroduction ? [] : mutuals,
+      pendingIntroduction,
       latestDraft: drafts?.ok ? (drafts.data.drafts[0] ?? null) : null,
       notSent: flash?.reason ?? null,
       now: Date.now(),
@@ -66,7 +91,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 }
 
 const TRANSITIONS = ["send", "accept", "decline", "counter", "cancel", "complete"] as const;
-type Intent = (typeof TRANSITIONS)[number] | "sign-off" | "message" | "review";
+type Intent = (typeof TRANSITIONS)[number] | "sign-off" | "message" | "review" | "introduce";
 
 interface Refused {
   intent: Intent;
@@ -100,6 +125,11 @@ export async function action({ request, context, params }: Route.ActionArgs) {
       body.slots = instants.map((instant) => new Date(instant ?? 0).toISOString());
     }
     result = await apiCall(context, request, `${api}/${intent}`, { json: body });
+  } else if (intent === "introduce") {
+    if (!text("connectorId")) return refuse({ connectorId: t("form.required") });
+    result = await apiCall(context, request, `${api}/introductions`, {
+      json: { connectorId: text("connectorId"), ...(text("note") ? { message: text("note") } : {}) },
+    });
   } else if (intent === "sign-off") {
     result = await apiCall(context, request, `${api}/sign-off`, { method: "POST" });
   } else if (intent === "message") {
@@ -155,6 +185,14 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
         {invitation.scheduledStart ? (
           <p className="scheduled" data-testid="scheduled-start">
             <strong>{t("invitation.scheduled")}:</strong> <When iso={invitation.scheduledStart} />
+          </p>
+        ) : null}
+        {loaderData.introducer ? (
+          <p className="introduced" data-testid="introduced-by">
+            {t("intro.introducedBy", { name: loaderData.introducer.displayName })}
+            {invitation.introductionNote ? (
+              <span className="prewrap"> · “{invitation.introductionNote}”</span>
+            ) : null}
           </p>
         ) : null}
         {loaderData.notSent ? (
@@ -248,6 +286,19 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
           </>
         ) : null}
       </section>
+
+      {loaderData.pendingIntroduction ? (
+        <p className="card muted" data-testid="intro-pending">
+          {t("network.waiting", { name: loaderData.pendingIntroduction })} · {t("intro.asked")}
+        </p>
+      ) : null}
+      {loaderData.mutuals.length ? (
+        <IntroductionForm
+          expertName={expert.displayName}
+          mutuals={loaderData.mutuals}
+          errors={actionData?.intent === "introduce" ? errors : {}}
+        />
+      ) : null}
 
       {loaderData.canDraft ? (
         <DraftPanel
@@ -568,6 +619,43 @@ function ReviewForm({ errors }: { errors: FieldErrors }) {
             {t("invitation.submitReview")}
           </button>
         </div>
+      </Form>
+    </section>
+  );
+}
+
+function IntroductionForm({
+  expertName,
+  mutuals,
+  errors,
+}: {
+  expertName: string;
+  mutuals: { userId: string; displayName: string }[];
+  errors: FieldErrors;
+}) {
+  const t = useT();
+  const busy = useBusy("introduce");
+  return (
+    <section className="card" aria-labelledby="intro-title" data-testid="introduction-form">
+      <h2 id="intro-title">{t("intro.title")}</h2>
+      <p className="muted small">{t("intro.lead", { expert: expertName })}</p>
+      <Form method="post" className="form">
+        <input type="hidden" name="intent" value="introduce" />
+        <label className="inline-field">
+          <span>{t("intro.connector")}</span>
+          <select name="connectorId" data-testid="intro-connector">
+            {mutuals.map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {m.displayName}
+              </option>
+            ))}
+          </select>
+        </label>
+        {errors.connectorId ? <p className="field-error">{errors.connectorId}</p> : null}
+        <TextAreaField label={t("intro.message")} name="note" rows={2} maxLength={1000} />
+        <button type="submit" className="button" disabled={busy} data-testid="intro-ask">
+          {t("intro.ask")}
+        </button>
       </Form>
     </section>
   );

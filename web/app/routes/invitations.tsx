@@ -1,7 +1,8 @@
 import { data, Link, redirect } from "react-router";
+import { NetworkExperts } from "~/components/network-experts";
 import { StatusBadge } from "~/components/status-badge";
 import { apiCall } from "~/lib/api.server";
-import type { Bucket, Dashboard, DashboardRow } from "~/lib/api-types";
+import type { Bucket, Dashboard, DashboardRow, NetworkExpert } from "~/lib/api-types";
 import { pageMeta, useT } from "~/lib/root-data";
 import { formatZoned } from "~/lib/time";
 import { useTimeZone } from "~/lib/time-zone";
@@ -16,17 +17,20 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const asked = params.get("bucket");
   const bucket = BUCKETS.find((b) => b === asked) ?? "pending";
   const cursor = params.get("cursor");
-  const result = await apiCall<Dashboard>(
-    context,
-    request,
-    `/api/invitations?bucket=${bucket}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-  );
+  const [result, network] = await Promise.all([
+    apiCall<Dashboard>(
+      context,
+      request,
+      `/api/invitations?bucket=${bucket}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    ),
+    apiCall<{ experts: NetworkExpert[] }>(context, request, "/api/network/experts?limit=4"),
+  ]);
   if (result.status === 401)
     throw redirect(`/login?redirectTo=${encodeURIComponent(`/invitations?bucket=${bucket}`)}`, {
       headers: result.headers,
     });
   if (!result.ok) throw data(result.problem, { status: result.status });
-  return { bucket, ...result.data };
+  return { bucket, ...result.data, network: network.ok ? network.data.experts : [] };
 }
 
 export default function Invitations({ loaderData }: Route.ComponentProps) {
@@ -70,6 +74,7 @@ export default function Invitations({ loaderData }: Route.ComponentProps) {
           {t("invitations.more")}
         </Link>
       ) : null}
+      <NetworkExperts experts={loaderData.network} />
     </div>
   );
 }

@@ -2,5 +2,6 @@ export * from "../drafts/schema";
 export * from "../graph/schema";
 export * from "../identity/schema";
 export * from "../jobs/schema";
+export * from "../network/schema";
 export * from "../pro/schema";
 export * from "../profiles/schema";

@@ -1,5 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db/client";
+import { connections } from "../graph/schema";
 import { users } from "../identity/schema";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
 import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
@@ -142,6 +144,7 @@ export async function seedDemo(ctx: ActionContext) {
   const expertIds = await Promise.all(EXPERTS.map((e) => stableId(`${slug(e.name)}@experts.atas.dev`)));
   const clubIds = await Promise.all(CLUBS.map((c) => stableId(c.email)));
   statements.push(...(await demoInvitations(db, { studentIds, expertIds, clubIds, now })));
+  statements.push(...demoConnections(db, { studentIds, expertIds, now }));
 
   // D1 caps statements per batch; send in slices.
   for (let i = 0; i < statements.length; i += 50) {
@@ -155,6 +158,38 @@ export async function seedDemo(ctx: ActionContext) {
 }
 
 const DAY = 86_400_000;
+
+/**
+ * A small network so "experts in your network" has something to show: the first twenty students
+ * form rings of friends, and each of them knows one or two experts. (Students 21–50 start with no
+ * connections; the browser tests use them.)
+ */
+function demoConnections(db: Db, input: { studentIds: string[]; expertIds: string[]; now: number }) {
+  const pairs: [string, string][] = [];
+  const students = input.studentIds.slice(0, 20);
+  students.forEach((id, i) => {
+    for (const step of [1, 2, 5]) {
+      const peer = students[(i + step) % students.length];
+      if (peer) pairs.push([id, peer]);
+    }
+    const expert = input.expertIds[(i * 3) % input.expertIds.length];
+    if (expert) pairs.push([id, expert]);
+    if (i % 2 === 0) {
+      const second = input.expertIds[(i * 3 + 7) % input.expertIds.length];
+      if (second) pairs.push([id, second]);
+    }
+  });
+  return pairs.flatMap(([a, b]) => [
+    db
+      .insert(connections)
+      .values({ userId: a, peerId: b, source: "connection", createdAt: input.now })
+      .onConflictDoNothing(),
+    db
+      .insert(connections)
+      .values({ userId: b, peerId: a, source: "connection", createdAt: input.now })
+      .onConflictDoNothing(),
+  ]);
+}
 
 /** The first Saturday 02:00 UTC at or after `instant`. */
 function saturdayAt2Utc(instant: number): number {

@@ -1,5 +1,6 @@
-import { index, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt } from "../db/columns";
+import { sql } from "drizzle-orm";
+import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
 
 /** Where a connection comes from: asked and accepted, or known from activity on the platform. */
@@ -22,4 +23,45 @@ export const connections = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.peerId] }), index("connections_peer_idx").on(t.peerId)],
+);
+
+export const REQUEST_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
+
+/** A request to connect; accepting it writes the connection (both directions). */
+export const connectionRequests = sqliteTable(
+  "connection_requests",
+  {
+    id: id(),
+    fromId: text("from_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    toId: text("to_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    message: text("message"),
+    status: text("status", { enum: REQUEST_STATUSES }).notNull().default("pending"),
+    createdAt: createdAt(),
+    answeredAt: instant("answered_at"),
+  },
+  (t) => [
+    index("connection_requests_to_idx").on(t.toId, t.status, t.createdAt),
+    index("connection_requests_from_idx").on(t.fromId, t.status, t.createdAt),
+    // One open request per pair and direction.
+    uniqueIndex("connection_requests_pending_idx").on(t.fromId, t.toId).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** A block hides each from the other's network results, both ways. */
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("blocks_blocked_idx").on(t.blockedId)],
 );

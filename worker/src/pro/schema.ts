@@ -59,6 +59,9 @@ export const invitations = sqliteTable(
     /** A club officer's approval, required before a club's invitation is sent. */
     signedOffBy: text("signed_off_by").references(() => users.id),
     proposal: text("proposal"),
+    /** The mutual connection who endorsed this invitation (a warm introduction), if any. */
+    introducedBy: text("introduced_by").references(() => users.id, { onDelete: "set null" }),
+    introductionNote: text("introduction_note"),
     sentAt: instant("sent_at"),
     respondedAt: instant("responded_at"),
     completedAt: instant("completed_at"),

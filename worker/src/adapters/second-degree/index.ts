@@ -1,13 +1,25 @@
 import type { Db } from "../../db/client";
 import type { Env } from "../../env";
 import { d1SecondDegree } from "./d1";
-import type { SecondDegree } from "./interface";
+import type { GraphMirror, SecondDegree } from "./interface";
+import { neo4jSecondDegree } from "./neo4j";
 
-/**
- * Configuration picks the implementation. The Neo4j Aura adapter (NEO4J_QUERY_URL) arrives with
- * the network work; until then a configured URL is refused loudly rather than silently ignored.
- */
+/** Configuration picks the implementation: Neo4j Aura when NEO4J_QUERY_URL is set, else D1 itself. */
 export function secondDegreeFor(env: Env, db: Db): SecondDegree {
-  if (env.NEO4J_QUERY_URL) throw new Error("NEO4J_QUERY_URL is set but the Neo4j adapter is not built yet");
-  return d1SecondDegree(db);
+  return neo4jFor(env) ?? d1SecondDegree(db);
+}
+
+/** Where graph changes are copied to; null when D1 is the graph store and there is nothing to copy. */
+export function graphMirrorFor(env: Env): GraphMirror | null {
+  return neo4jFor(env);
+}
+
+function neo4jFor(env: Env) {
+  if (!env.NEO4J_QUERY_URL) return null;
+  return neo4jSecondDegree({
+    queryUrl: env.NEO4J_QUERY_URL,
+    user: env.NEO4J_USER ?? "neo4j",
+    password: env.NEO4J_PASSWORD ?? "",
+    database: env.NEO4J_DATABASE,
+  });
 }

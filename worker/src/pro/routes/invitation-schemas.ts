@@ -52,6 +52,7 @@ export const InvitationSchema = z
     scheduledStart: z.string().nullable(),
     signedOff: z.boolean(),
     proposal: z.string().nullable(),
+    introductionNote: z.string().nullable(),
     sentAt: z.string().nullable(),
     updatedAt: z.string(),
   })
@@ -70,6 +71,7 @@ export const InvitationPageSchema = z
     party: z.enum(["requester", "expert"]),
     actions: z.array(z.enum(ACTIONS)),
     requester: Person,
+    introducer: Person.nullable(),
     expert: Person,
     slots: z.array(
       z.object({

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Mail } from "../../adapters/mailer/interface";
-import type { User } from "../../identity/schema";
+import { type User, users } from "../../identity/schema";
 import { mails } from "../../jobs/mail-templates";
 import type { ActionContext } from "../../shared/context";
 import { base64 } from "../../shared/crypto";
-import { invitationEvents, invitations } from "../schema";
+import { type Invitation, invitationEvents, invitations } from "../schema";
 import { invitationCalendar } from "./invitation-ics";
 import { invitationPeople } from "./invitation-people";
 import { similarExperts } from "./similar-experts";
@@ -32,10 +32,12 @@ export async function invitationUpdateMail(
     title: invitation.title,
     actor: event.actorId ? actor : "ATAS",
     status: event.toStatus,
-    // The expert reads the requester's proposal in the mail that brings the invitation.
+    // The expert reads who introduced it and the requester's proposal in the mail that brings it.
     message:
       event.message ??
-      (event.toStatus === "sent" && recipient.id === invitation.expertId ? invitation.proposal : null),
+      (event.toStatus === "sent" && recipient.id === invitation.expertId
+        ? await introducedProposal(ctx, invitation)
+        : null),
     when: event.toStatus === "scheduled" ? people.localTime : null,
     url,
     suggestions: suggestions.map((e) => ({
@@ -94,4 +96,21 @@ export async function reminderMail(
     when: people.localTime,
     url,
   });
+}
+
+async function introducedProposal(
+  ctx: Pick<ActionContext, "db">,
+  invitation: Invitation,
+): Promise<string | null> {
+  const introducer = invitation.introducedBy
+    ? await ctx.db
+        .select({ name: users.displayName })
+        .from(users)
+        .where(eq(users.id, invitation.introducedBy))
+        .get()
+    : undefined;
+  const introduction = introducer
+    ? `Introduced by ${introducer.name}${invitation.introductionNote ? `: "${invitation.introductionNote}"` : "."}`
+    : null;
+  return [introduction, invitation.proposal].filter(Boolean).join("\n\n") || null;
 }

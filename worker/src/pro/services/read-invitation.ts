@@ -30,6 +30,7 @@ export function invitationSummary(invitation: Invitation) {
     scheduledStart: iso(invitation.scheduledStart),
     signedOff: invitation.signedOffBy !== null,
     proposal: invitation.proposal,
+    introductionNote: invitation.introductionNote,
     sentAt: iso(invitation.sentAt),
     updatedAt: iso(invitation.updatedAt) ?? "",
   };
@@ -48,7 +49,12 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
       })
       .from(users)
       .leftJoin(expertProfiles, eq(expertProfiles.userId, users.id))
-      .where(inArray(users.id, [invitation.requesterId, invitation.expertId])),
+      .where(
+        inArray(
+          users.id,
+          [invitation.requesterId, invitation.expertId, invitation.introducedBy].filter((id) => id !== null),
+        ),
+      ),
     ctx.db
       .select()
       .from(invitationSlots)
@@ -92,6 +98,8 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
     party,
     actions: allowedActions(invitation.status, party),
     requester: person(invitation.requesterId),
+    /** The mutual connection who introduced this invitation (a warm introduction), if any. */
+    introducer: invitation.introducedBy ? person(invitation.introducedBy) : null,
     expert: person(invitation.expertId),
     slots: slots.map((s) => ({
       id: s.id,

@@ -1,5 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
+import { connect } from "../../network/services/edges";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
@@ -130,6 +131,8 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   if (!applied) {
     throw new Conflict("The invitation changed while you were acting; reload and try again.", "stale");
   }
+  // A session that took place is an edge the network knows from real activity.
+  if (result.to === "completed") await connect(ctx, invitation.requesterId, invitation.expertId, "session");
   const lastEvent = events[events.length - 1];
   if (lastEvent)
     await deliverInvitationNews(ctx, {

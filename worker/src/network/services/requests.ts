@@ -1,0 +1,161 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { connectionRequests, connections } from "../../graph/schema";
+import { type ROLES, users } from "../../identity/schema";
+import type { ActionContext } from "../../shared/context";
+import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
+import { connect, disconnect, isBlockedEitherWay } from "./edges";
+
+function me(ctx: ActionContext) {
+  if (!ctx.actor) throw new Unauthorized();
+  return ctx.actor;
+}
+
+/**
+ * Asks someone to connect. Asking someone who already asked you accepts their request (what both
+ * want). A blocked pair, an existing connection or an open request is a 409; an unknown person 404.
+ */
+export async function requestConnection({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { toUserId: string; message?: string | undefined };
+}): Promise<{ id: string; status: "pending" | "accepted" }> {
+  const actor = me(ctx);
+  if (input.toUserId === actor.id) throw new Conflict("You cannot connect with yourself.", "self");
+  const target = await ctx.db.select({ id: users.id }).from(users).where(eq(users.id, input.toUserId)).get();
+  // A block looks the same as a missing person to the one blocked.
+  if (!target || (await isBlockedEitherWay(ctx, actor.id, input.toUserId)))
+    throw new NotFound("No such person.");
+  const existing = await ctx.db
+    .select({ userId: connections.userId })
+    .from(connections)
+    .where(and(eq(connections.userId, actor.id), eq(connections.peerId, input.toUserId)))
+    .get();
+  if (existing) throw new Conflict("You are already connected.", "already-connected");
+  const reverse = await ctx.db
+    .select()
+    .from(connectionRequests)
+    .where(
+      and(
+        eq(connectionRequests.fromId, input.toUserId),
+        eq(connectionRequests.toId, actor.id),
+        eq(connectionRequests.status, "pending"),
+      ),
+    )
+    .get();
+  if (reverse) {
+    await answerRequest({ ctx, input: { id: reverse.id, answer: "accept" } });
+    return { id: reverse.id, status: "accepted" };
+  }
+  const [created] = await ctx.db
+    .insert(connectionRequests)
+    .values({ fromId: actor.id, toId: input.toUserId, message: input.message?.trim() || null })
+    .onConflictDoNothing()
+    .returning({ id: connectionRequests.id });
+  if (!created) throw new Conflict("You already asked.", "already-requested");
+  return { id: created.id, status: "pending" };
+}
+
+/** The recipient accepts (the connection is written) or declines; the sender may withdraw. */
+export async function answerRequest({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { id: string; answer: "accept" | "decline" | "withdraw" };
+}): Promise<void> {
+  const actor = me(ctx);
+  const request = await ctx.db
+    .select()
+    .from(connectionRequests)
+    .where(eq(connectionRequests.id, input.id))
+    .get();
+  if (!request || (request.toId !== actor.id && request.fromId !== actor.id))
+    throw new NotFound("No such request.");
+  const mine = input.answer === "withdraw" ? request.fromId : request.toId;
+  if (mine !== actor.id)
+    throw new Forbidden(
+      input.answer === "withdraw" ? "Only the sender withdraws." : "Only the recipient answers.",
+    );
+  const status =
+    input.answer === "accept" ? "accepted" : input.answer === "decline" ? "declined" : "withdrawn";
+  const [updated] = await ctx.db
+    .update(connectionRequests)
+    .set({ status, answeredAt: Date.now() })
+    .where(and(eq(connectionRequests.id, request.id), eq(connectionRequests.status, "pending")))
+    .returning({ id: connectionRequests.id });
+  if (!updated) throw new Conflict("The request was already answered.", "already-answered");
+  if (status === "accepted") await connect(ctx, request.fromId, request.toId, "connection");
+}
+
+export async function removeConnection({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
+  const actor = me(ctx);
+  if (!(await disconnect(ctx, actor.id, input.userId))) throw new NotFound("You are not connected.");
+}
+
+/** Open requests to and from the signed-in user, newest first, with the other person's name. */
+export async function listRequests({ ctx }: { ctx: ActionContext }) {
+  const actor = me(ctx);
+  const other = alias(users, "other");
+  const row = {
+    id: connectionRequests.id,
+    message: connectionRequests.message,
+    createdAt: connectionRequests.createdAt,
+    // D1 returns batch rows keyed by column name, so the other person's columns get names of their own.
+    userId: sql<string>`${other.id}`.as("other_id"),
+    displayName: sql<string>`${other.displayName}`.as("other_name"),
+    role: sql<(typeof ROLES)[number]>`${other.role}`.as("other_role"),
+  };
+  const [incoming, outgoing] = await ctx.db.batch([
+    ctx.db
+      .select(row)
+      .from(connectionRequests)
+      .innerJoin(other, eq(other.id, connectionRequests.fromId))
+      .where(and(eq(connectionRequests.toId, actor.id), eq(connectionRequests.status, "pending")))
+      .orderBy(desc(connectionRequests.createdAt))
+      .limit(100),
+    ctx.db
+      .select(row)
+      .from(connectionRequests)
+      .innerJoin(other, eq(other.id, connectionRequests.toId))
+      .where(and(eq(connectionRequests.fromId, actor.id), eq(connectionRequests.status, "pending")))
+      .orderBy(desc(connectionRequests.createdAt))
+      .limit(100),
+  ]);
+  const view = (r: (typeof incoming)[number]) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() });
+  return { incoming: incoming.map(view), outgoing: outgoing.map(view) };
+}
+
+/** The signed-in user's connections, with where each came from. */
+export async function listConnections({ ctx }: { ctx: ActionContext }) {
+  const actor = me(ctx);
+  const rows = await ctx.db
+    .select({
+      userId: users.id,
+      displayName: users.displayName,
+      role: users.role,
+      source: connections.source,
+    })
+    .from(connections)
+    .innerJoin(users, eq(users.id, connections.peerId))
+    .where(eq(connections.userId, actor.id))
+    .orderBy(users.displayName)
+    .limit(1000);
+  return rows;
+}
+
+/** Whether `userId`'s connections include each of `others` (for "connected" badges). */
+export async function connectedTo(
+  ctx: ActionContext,
+  userId: string,
+  others: string[],
+): Promise<Set<string>> {
+  if (others.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ peerId: connections.peerId })
+    .from(connections)
+    .where(and(eq(connections.userId, userId), inArray(connections.peerId, others)));
+  return new Set(rows.map((r) => r.peerId));
+}
