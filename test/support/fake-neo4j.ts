@@ -63,11 +63,13 @@ const STATEMENTS = new Map(Object.entries(CYPHER).map(([name, text]) => [text, n
  * or a parameter the statement needs and the request lacks, fails as on a real server.
  *
  * `GET /__requests` lists what it received, `DELETE /__requests` forgets it; `GET /__graph/<db>`
- * shows a database's graph. Databases: `options.databases` (default "neo4j" and "atas"); the
+ * shows a database's graph. Databases: `options.databases` (default "neo4j", "atas" and "sync"); the
  * database "unavailable" answers 503 as a stopped one does, and any other name 404 DatabaseNotFound.
  */
 export async function startFakeNeo4j(options: { user: string; password: string; databases?: string[] }) {
-  const graphs = new Map((options.databases ?? ["neo4j", "atas"]).map((name) => [name, emptyGraph()]));
+  const graphs = new Map(
+    (options.databases ?? ["neo4j", "atas", "sync"]).map((name) => [name, emptyGraph()]),
+  );
   const received: FakeNeo4jRequest[] = [];
   const parser = loadParser();
   let bookmark = 0;

@@ -1,0 +1,112 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { graphMirrorFor, secondDegreeFor } from "../../worker/src/adapters/second-degree";
+import { d1SecondDegree } from "../../worker/src/adapters/second-degree/d1";
+import { createDb } from "../../worker/src/db/client";
+import type { GraphJob } from "../../worker/src/env";
+import { consumeGraphBatch } from "../../worker/src/jobs/graph";
+import { resyncGraph } from "../../worker/src/network/services/graph-sync";
+import { systemContext } from "../../worker/src/shared/context";
+import { call, signUp } from "../support/http";
+
+/** The worker's env with Neo4j configured: the mirror is the local server speaking the Query API. */
+const withNeo4j = {
+  ...env,
+  NEO4J_QUERY_URL: env.FAKE_NEO4J_URL,
+  NEO4J_USER: "neo4j",
+  NEO4J_PASSWORD: "test-password",
+};
+
+function batchOf(bodies: unknown[]) {
+  const outcomes: string[] = [];
+  const messages = bodies.map((body, i) => ({
+    id: `m${i}`,
+    timestamp: new Date(),
+    body,
+    attempts: 1,
+    ack: () => outcomes.push("ack"),
+    retry: () => outcomes.push("retry"),
+  }));
+  return {
+    outcomes,
+    batch: { queue: "atas-graph", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>,
+  };
+}
+
+async function person(name: string, role: "student" | "expert") {
+  const id = crypto.randomUUID();
+  await env.DB.prepare(
+    "insert into users (id, email, password_hash, display_name, role, created_at, updated_at) values (?, ?, 'x', ?, ?, 0, 0)",
+  )
+    .bind(id, `${id}@sync.test`, name, role)
+    .run();
+  return { id, displayName: name, role };
+}
+
+describe("the graph queue and resync", () => {
+  it("a batch applied twice leaves the mirror as applied once; the mirror then answers like D1", async () => {
+    const [me, friend, expert] = await Promise.all([
+      person("Me", "student"),
+      person("Friend", "student"),
+      person("Far Expert", "expert"),
+    ]);
+    const job: GraphJob = {
+      kind: "graph",
+      key: crypto.randomUUID(),
+      changes: [
+        ...[me, friend, expert].map((user) => ({ op: "user" as const, user: user as never })),
+        { op: "connect", a: me.id, b: friend.id, source: "connection" },
+        { op: "connect", a: friend.id, b: expert.id, source: "connection" },
+      ],
+    };
+    const first = batchOf([job]);
+    await consumeGraphBatch(first.batch, withNeo4j);
+    expect(first.outcomes).toEqual(["ack"]);
+    const mirror = secondDegreeFor(withNeo4j, createDb(env.DB));
+    const once = await mirror.experts(me.id, 10);
+    const again = batchOf([job]);
+    await consumeGraphBatch(again.batch, withNeo4j);
+    expect(again.outcomes).toEqual(["ack"]);
+    expect(await mirror.experts(me.id, 10)).toEqual(once);
+    expect(once).toEqual([
+      { userId: expert.id, expertId: expert.id, via: [{ userId: friend.id, displayName: "Friend" }] },
+    ]);
+  });
+
+  it("without a mirror the job is acknowledged and nothing is called; a mirror that fails gets the batch retried", async () => {
+    expect(graphMirrorFor(env)).toBeNull();
+    const plain = batchOf([{ kind: "graph", key: "k", changes: [] }]);
+    await consumeGraphBatch(plain.batch, env);
+    expect(plain.outcomes).toEqual(["ack"]);
+    const down = batchOf([{ kind: "graph", key: "k", changes: [{ op: "disconnect", a: "x", b: "y" }] }]);
+    await consumeGraphBatch(down.batch, { ...withNeo4j, NEO4J_QUERY_URL: "http://127.0.0.1:9" });
+    expect(down.outcomes).toEqual(["retry"]);
+  });
+
+  it("edges made through the API reach the queue; resync copies D1 so the mirror answers as D1 does", async () => {
+    const [a, b] = await Promise.all([signUp({ displayName: "Sync A" }), signUp({ displayName: "Sync B" })]);
+    const expert = await person("Sync Expert", "expert");
+    await env.DB.batch([
+      env.DB.prepare(
+        "insert into connections (user_id, peer_id, source, created_at) values (?, ?, 'connection', 0)",
+      ).bind(b.id, expert.id),
+      env.DB.prepare(
+        "insert into connections (user_id, peer_id, source, created_at) values (?, ?, 'connection', 0)",
+      ).bind(expert.id, b.id),
+    ]);
+    const { id } = (await (
+      await call("/api/connections/requests", { cookie: a.cookie, json: { toUserId: b.id } })
+    ).json()) as {
+      id: string;
+    };
+    expect(
+      (await call(`/api/connections/requests/${id}/accept`, { method: "POST", cookie: b.cookie })).status,
+    ).toBe(204);
+    const counts = await resyncGraph({ ctx: systemContext(withNeo4j) });
+    expect(counts.edges).toBeGreaterThanOrEqual(2);
+    const viaD1 = await d1SecondDegree(createDb(env.DB)).experts(a.id, 10);
+    const viaNeo4j = await secondDegreeFor(withNeo4j, createDb(env.DB)).experts(a.id, 10);
+    expect(viaNeo4j).toEqual(viaD1);
+    expect(viaD1.map((e) => e.userId)).toEqual([expert.id]);
+  }, 20_000);
+});
