@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, run, startPlatform } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
+import { percentile } from "./support.ts";
 
 const EXPERTS = Number(process.env.EXPERTS ?? 10_000);
 const INVITATIONS = Number(process.env.INVITATIONS ?? 100_000);
@@ -315,11 +316,6 @@ async function bulkSql(passwordHash: string) {
     busyExpert: "expert0@bench.atas.dev",
     busyExpertId: busyExpert,
   };
-}
-
-function percentile(samples: number[], p: number) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 async function load(name: string, paths: string[], cookie: string | null, base: string) {

@@ -9,16 +9,12 @@ import { Redis } from "@upstash/redis";
 import { ROOT, startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
 import { startFakeResend } from "../test/support/fake-resend.ts";
 import { DEFAULT_PBKDF2_ITERATIONS, hashPassword } from "../worker/src/shared/crypto.ts";
+import { latencyRow, percentile, queueGainLines } from "./support.ts";
 
 const QUEUED_RUNS = Number(process.env.QUEUED_RUNS ?? 200);
 const INLINE_RUNS = Number(process.env.INLINE_RUNS ?? 12);
 const PROVIDER_DELAY_MS = 3000;
 const KEY = "re_bench_key";
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 async function measure(mode: "queue" | "inline", runs: number, providerUrl: string, port: number) {
   const platform = await startPlatform({
@@ -81,17 +77,12 @@ if (redis) process.env.REDIS_URL = redis.url;
 try {
   const queued = await measure("queue", QUEUED_RUNS, provider.url, 8795);
   const inline = await measure("inline", INLINE_RUNS, provider.url, 8796);
-  const row = (name: string, s: number[]) =>
-    `${name.padEnd(34)} n=${String(s.length).padStart(3)}  p50 ${percentile(s, 50).toFixed(1).padStart(8)} ms  p99 ${percentile(s, 99).toFixed(1).padStart(8)} ms`;
   console.log(
     `\nPOST /api/auth/register (wrangler dev, local D1, PBKDF2-SHA256 100k, Upstash twin on ${redis ? "Redis" : "memory"})`,
   );
-  console.log(row("mail job queued", queued));
-  console.log(row(`mail inline, provider ${PROVIDER_DELAY_MS} ms`, inline));
-  const ratio50 = percentile(inline, 50) / percentile(queued, 50);
-  const ratio99 = percentile(inline, 99) / percentile(queued, 99);
-  console.log(`ratio inline/queued: p50 ${ratio50.toFixed(1)}x, p99 ${ratio99.toFixed(1)}x (target >= 50x)`);
-  console.log(`queued p99 ${percentile(queued, 99).toFixed(1)} ms (target <= 50 ms)`);
+  console.log(latencyRow("mail job queued", queued));
+  console.log(latencyRow(`mail inline, provider ${PROVIDER_DELAY_MS} ms`, inline));
+  for (const line of queueGainLines(queued, inline)) console.log(line);
   const hash = await hashCost();
   console.log(
     `PBKDF2-SHA256, ${DEFAULT_PBKDF2_ITERATIONS} iterations (WebCrypto): p50 ${percentile(hash, 50).toFixed(1)} ms per hash`,

@@ -5,3 +5,4 @@ export * from "../jobs/schema";
 export * from "../network/schema";
 export * from "../pro/schema";
 export * from "../profiles/schema";
+export * from "../realtime/schema";

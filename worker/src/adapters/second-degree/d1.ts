@@ -4,53 +4,48 @@ import type { Reachable, ReachableExpert, SecondDegree } from "./interface";
 
 interface Row {
   target_id: string;
-  via_id: string;
-  via_name: string;
-  mutuals: number;
+  vias: string;
 }
 
 /**
  * The local default: an indexed two-hop join over `connections` in D1 (one row per direction, so
- * "my connections" and "theirs" are both primary-key range scans: about degree² rows read).
- * Anyone blocked either way is excluded, as a result and as a mutual connection.
+ * "my connections" and "theirs" are both primary-key range scans). One pass groups the two-hop
+ * rows by person with their mutual connections' ids; a second query names those mutuals. Anyone
+ * blocked either way is excluded, as a result and as a mutual connection.
  */
 export function d1SecondDegree(db: Db): SecondDegree {
   async function twoHops(userId: string, limit: number, roles: SQL): Promise<Reachable[]> {
-    const rows = await db.all<Row>(sql`
+    const ranked = await db.all<Row>(sql`
       with mine as (select peer_id from connections where user_id = ${userId}),
       blocked as (
         select blocked_id as id from blocks where blocker_id = ${userId}
         union select blocker_id from blocks where blocked_id = ${userId}
-      ),
-      reach as (
-        select e2.peer_id as target_id, e1.peer_id as via_id
-        from connections e1
-        join connections e2 on e2.user_id = e1.peer_id
-        where e1.user_id = ${userId}
-          and e2.peer_id != ${userId}
-          and e2.peer_id not in (select peer_id from mine)
-          and e2.peer_id not in (select id from blocked)
-          and e1.peer_id not in (select id from blocked)
-      ),
-      ranked as (
-        select reach.target_id, count(*) as mutuals
-        from reach join users t on t.id = reach.target_id and t.role ${roles}
-        group by reach.target_id
-        order by mutuals desc, reach.target_id
-        limit ${limit}
       )
-      select r.target_id, reach.via_id, v.display_name as via_name, r.mutuals
-      from ranked r
-      join reach on reach.target_id = r.target_id
-      join users v on v.id = reach.via_id
-      order by r.mutuals desc, r.target_id, v.display_name`);
-    const found = new Map<string, Reachable>();
-    for (const row of rows) {
-      const entry = found.get(row.target_id) ?? { userId: row.target_id, via: [] };
-      entry.via.push({ userId: row.via_id, displayName: row.via_name });
-      found.set(row.target_id, entry);
-    }
-    return [...found.values()];
+      select e2.peer_id as target_id, json_group_array(e1.peer_id) as vias
+      from connections e1
+      join connections e2 on e2.user_id = e1.peer_id
+      join users t on t.id = e2.peer_id
+      where e1.user_id = ${userId}
+        and e2.peer_id != ${userId}
+        and t.role ${roles}
+        and e2.peer_id not in (select peer_id from mine)
+        and e2.peer_id not in (select id from blocked)
+        and e1.peer_id not in (select id from blocked)
+      group by e2.peer_id
+      order by count(*) desc, e2.peer_id
+      limit ${limit}`);
+    if (ranked.length === 0) return [];
+    const viaIds = [...new Set(ranked.flatMap((r) => JSON.parse(r.vias) as string[]))];
+    const names = await db.all<{ id: string; display_name: string }>(
+      sql`select id, display_name from users where id in (select value from json_each(${JSON.stringify(viaIds)}))`,
+    );
+    const nameOf = new Map(names.map((n) => [n.id, n.display_name]));
+    return ranked.map((row) => ({
+      userId: row.target_id,
+      via: (JSON.parse(row.vias) as string[])
+        .map((id) => ({ userId: id, displayName: nameOf.get(id) ?? "" }))
+        .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId)),
+    }));
   }
   return {
     async experts(userId: string, limit: number): Promise<ReachableExpert[]> {

@@ -1,0 +1,207 @@
+/**
+ * The second-degree network at scale: 10,000 users with about 50 connections each in local D1,
+ * then `GET /api/network/experts` through the real worker (`wrangler dev`) at 20 concurrent
+ * requests, cold (every request a cache miss: the two-hop query and the ranking run) and warm
+ * (served from the Upstash twin). Prints p50/p95 and the D1 rows read per cold request against
+ * the degree² bound (measured in the dev measurement mode, `x-atas-measure: d1`).
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, run, startPlatform } from "../scripts/platform.ts";
+import { hashPassword } from "../worker/src/shared/crypto.ts";
+import { percentile } from "./support.ts";
+
+const USERS = Number(process.env.USERS ?? 10_000);
+const DEGREE = Number(process.env.DEGREE ?? 50);
+const EXPERT_SHARE = 0.2;
+const MEASURED = 40;
+const WARM_REQUESTS = 400;
+const CONCURRENCY = 20;
+const PASSWORD = "bench passphrase 2026";
+const PORT = 8798;
+const STATE = join(ROOT, ".wrangler", "bench-network");
+
+/** A small deterministic PRNG so every run seeds the same graph. */
+let seed = 7;
+const rand = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return seed / 2_147_483_648;
+};
+const uuid = (n: number) => `00000004-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+const q = (value: string | number | null) =>
+  value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`;
+
+function* inserts(table: string, columns: string[], rows: Iterable<(string | number | null)[]>) {
+  let chunk: string[] = [];
+  for (const row of rows) {
+    chunk.push(`(${row.map(q).join(",")})`);
+    // D1 refuses statements over 100 KB.
+    if (chunk.length === 200) {
+      yield `INSERT OR IGNORE INTO ${table} (${columns.join(",")}) VALUES ${chunk.join(",")};`;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield `INSERT OR IGNORE INTO ${table} (${columns.join(",")}) VALUES ${chunk.join(",")};`;
+}
+
+const isExpert = (i: number) => i % Math.round(1 / EXPERT_SHARE) === 0;
+
+/** Users, expert profiles, and each user connected to about DEGREE others, mostly near them (clustered, like campuses). */
+function bulkSql(passwordHash: string): string {
+  const now = Date.now();
+  const lines: string[] = [];
+  lines.push(
+    ...inserts(
+      "users",
+      [
+        "id",
+        "email",
+        "password_hash",
+        "display_name",
+        "role",
+        "campus_id",
+        "email_verified_at",
+        "created_at",
+        "updated_at",
+      ],
+      Array.from({ length: USERS }, (_, i) => [
+        uuid(i),
+        `net${i}@bench.atas.dev`,
+        passwordHash,
+        `Person ${i}`,
+        isExpert(i) ? "expert" : "student",
+        i % 3 === 0 ? "um" : null,
+        now,
+        now,
+        now,
+      ]),
+    ),
+  );
+  const experts = Array.from({ length: USERS }, (_, i) => i).filter(isExpert);
+  lines.push(
+    ...inserts(
+      "expert_profiles",
+      ["user_id", "headline", "industry", "topics", "campus_ties", "updated_at"],
+      experts.map((i) => [uuid(i), "Engineer", "Fintech", '["payments"]', i % 2 ? '["um"]' : "[]", now]),
+    ),
+  );
+  function* edges() {
+    for (let i = 0; i < USERS; i++) {
+      for (let k = 0; k < DEGREE / 2; k++) {
+        // Half the ties are local (within 500 ids), half anywhere: two hops reach a few thousand people.
+        const j = k % 2 ? Math.floor(rand() * USERS) : (i + 1 + Math.floor(rand() * 500)) % USERS;
+        if (j === i) continue;
+        yield [uuid(i), uuid(j), "connection", now];
+        yield [uuid(j), uuid(i), "connection", now];
+      }
+    }
+  }
+  lines.push(...inserts("connections", ["user_id", "peer_id", "source", "created_at"], edges()));
+  return lines.join("\n");
+}
+
+async function main() {
+  if (!(process.env.BENCH_REUSE && existsSync(STATE))) {
+    const dir = mkdtempSync(join(tmpdir(), "atas-bench-network-"));
+    const file = join(dir, "bulk.sql");
+    writeFileSync(file, bulkSql(await hashPassword(PASSWORD)));
+    rmSync(STATE, { recursive: true, force: true });
+    const seededAt = performance.now();
+    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
+    await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", STATE, "--file", file, "--yes"]);
+    console.log(
+      `seeded ${USERS} users, ~${DEGREE} connections each, in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const platform = await startPlatform({
+    port: PORT,
+    persistTo: STATE,
+    seed: false,
+    log: (line: string) => {
+      if (/error/i.test(line)) console.error(line);
+    },
+  });
+  try {
+    const login = async (i: number) => {
+      const response = await fetch(`${platform.url}/api/auth/login`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          origin: platform.url,
+          "x-atas-csrf": "1",
+          "cf-connecting-ip": `10.9.${i >> 8}.${i & 255}`,
+        },
+        body: JSON.stringify({ email: `net${i}@bench.atas.dev`, password: PASSWORD }),
+      });
+      if (!response.ok) throw new Error(`login ${i}: ${response.status} ${await response.text()}`);
+      return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    };
+    // Students spread over the id space.
+    const people = Array.from({ length: MEASURED }, (_, k) => 1 + k * Math.floor(USERS / MEASURED)).map(
+      (i) => (isExpert(i) ? i + 1 : i),
+    );
+    const cookies = await Promise.all(people.map(login));
+
+    // Cold: each user once, 20 at a time, measuring rows read on every request.
+    const cold: number[] = [];
+    const reads: number[] = [];
+    const returned: number[] = [];
+    const degrees: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < cookies.length) {
+          const cookie = cookies[next++] ?? "";
+          const started = performance.now();
+          const response = await fetch(`${platform.url}/api/network/experts?limit=20`, {
+            headers: { cookie, "x-atas-measure": "d1" },
+          });
+          if (!response.ok) throw new Error(`network experts: ${response.status} ${await response.text()}`);
+          const body = (await response.json()) as { experts: unknown[] };
+          cold.push(performance.now() - started);
+          reads.push(Number(response.headers.get("x-d1-rows-read")));
+          returned.push(body.experts.length);
+          const mine = await fetch(`${platform.url}/api/connections`, { headers: { cookie } });
+          degrees.push(((await mine.json()) as { connections: unknown[] }).connections.length);
+        }
+      }),
+    );
+    // Warm: the same users again and again, served from the cache.
+    const warm: number[] = [];
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < WARM_REQUESTS) {
+          const cookie = cookies[sent++ % cookies.length] ?? "";
+          const started = performance.now();
+          await (
+            await fetch(`${platform.url}/api/network/experts?limit=20`, { headers: { cookie } })
+          ).arrayBuffer();
+          warm.push(performance.now() - started);
+        }
+      }),
+    );
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const bound = mean(degrees.map((d) => d * d));
+    console.log(
+      `\n/api/network/experts, ${USERS} users, ${CONCURRENCY} concurrent (wrangler dev, local D1, Upstash twin)`,
+    );
+    console.log(
+      `cold (cache miss)  n=${cold.length}  p50 ${percentile(cold, 50).toFixed(1)} ms  p95 ${percentile(cold, 95).toFixed(1)} ms`,
+    );
+    console.log(
+      `warm (cache hit)   n=${warm.length}  p50 ${percentile(warm, 50).toFixed(1)} ms  p95 ${percentile(warm, 95).toFixed(1)} ms`,
+    );
+    console.log(
+      `rows read per cold request: mean ${mean(reads).toFixed(0)}, max ${Math.max(...reads)}; degree mean ${mean(degrees).toFixed(1)}, ` +
+        `degree² bound mean ${bound.toFixed(0)} -> read/bound ${(mean(reads) / bound).toFixed(2)}; experts returned mean ${mean(returned).toFixed(1)}`,
+    );
+  } finally {
+    await platform.stop();
+  }
+}
+
+await main();

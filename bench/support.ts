@@ -1,0 +1,26 @@
+/** What the benchmarks share: percentiles and the lines they print them in. */
+
+/** The nearest-rank percentile `p` (0–100) of `samples`; NaN when there are none. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** One row of a latency table: what was timed, how many times, p50 and p99 in milliseconds. */
+export function latencyRow(name: string, samples: number[]): string {
+  return `${name.padEnd(34)} n=${String(samples.length).padStart(3)}  p50 ${percentile(samples, 50).toFixed(1).padStart(8)} ms  p99 ${percentile(samples, 99).toFixed(1).padStart(8)} ms`;
+}
+
+/**
+ * What queueing the slow work gains over doing it inside the request, against the shared targets;
+ * `label` says under what load both were measured when that is not one request at a time.
+ */
+export function queueGainLines(queued: number[], inline: number[], label?: string): string[] {
+  const ratio50 = percentile(inline, 50) / percentile(queued, 50);
+  const ratio99 = percentile(inline, 99) / percentile(queued, 99);
+  const under = label ? ` (${label})` : "";
+  return [
+    `ratio inline/queued${under}: p50 ${ratio50.toFixed(1)}x, p99 ${ratio99.toFixed(1)}x (target >= 50x)`,
+    `queued p99${under} ${percentile(queued, 99).toFixed(1)} ms (target <= 50 ms)`,
+  ];
+}
