@@ -140,6 +140,11 @@ describe("profiles", () => {
     });
     const body = (await ok.json()) as { profile: { club: { officers: { displayName: string }[] } } };
     expect(body.profile.club.officers.map((o) => o.displayName)).toEqual(["Officer One"]);
+    // Running the club together connects the officer and the club in the network.
+    const edge = await env.DB.prepare("select source from connections where user_id = ? and peer_id = ?")
+      .bind(student.id, club.id)
+      .first<{ source: string }>();
+    expect(edge?.source).toBe("club");
   });
 
   it("who may not: no session, no CSRF proof, unknown profile, bad id", async () => {

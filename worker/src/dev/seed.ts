@@ -138,6 +138,20 @@ export async function seedDemo(ctx: ActionContext) {
           })
           .onConflictDoNothing(),
       ),
+      // Running the club connects each officer with it (source "club"), as a profile update does.
+      ...club.officerIndexes.flatMap((index) => {
+        const officer = studentIds[index] ?? "";
+        return [
+          db
+            .insert(connections)
+            .values({ userId: id, peerId: officer, source: "club", createdAt: now })
+            .onConflictDoNothing(),
+          db
+            .insert(connections)
+            .values({ userId: officer, peerId: id, source: "club", createdAt: now })
+            .onConflictDoNothing(),
+        ];
+      }),
     );
   }
 

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { campuses, users } from "../../identity/schema";
+import { connect } from "../../network/services/edges";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
 import {
@@ -114,6 +115,9 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
     }
   }
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  // Running a club together is an edge the network knows from real activity.
+  for (const officer of input.club && officers ? officers : [])
+    await connect(ctx, actor.id, officer.userId, "club");
   await invalidateProfile(ctx, actor.id);
   return loadProfile(db, actor.id);
 }
