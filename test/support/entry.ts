@@ -2,4 +2,5 @@
 import { createWorker } from "../../worker/src/worker";
 
 export { Inbox } from "../../worker/src/realtime/inbox";
+export { Room } from "../../worker/src/realtime/room";
 export default createWorker();

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import {
   data,
   Form,
@@ -19,6 +19,7 @@ import { HTML_LANG, LANGS, preferredLang, translator } from "./lib/i18n";
 import { useRootData, useT } from "./lib/root-data";
 import { requestTimeZone } from "./lib/time";
 import { TimeZoneProvider } from "./lib/time-zone";
+import { useInbox } from "./lib/use-inbox";
 import stylesHref from "./styles.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -82,6 +83,14 @@ function SiteHeader() {
   const t = useT();
   const location = useLocation();
   const account = root?.account;
+  // The bell counts live: every notification pushed to this user's inbox adds one until the next
+  // page load brings the stored count (which the notifications page resets).
+  const [pushed, setPushed] = useState(0);
+  useEffect(() => setPushed(0), [root?.unread]);
+  useInbox((frame) => {
+    if (frame.type === "notification") setPushed((n) => n + 1);
+  }, Boolean(account));
+  const unread = (root?.unread ?? 0) + pushed;
   const here = `${location.pathname}${location.search}`;
   return (
     <header className="site-header">
@@ -108,6 +117,9 @@ function SiteHeader() {
               <NavLink to="/invitations" className="nav-link">
                 {t("nav.invitations")}
               </NavLink>
+              <NavLink to="/rooms" className="nav-link">
+                {t("rooms.title")}
+              </NavLink>
               <NavLink to="/network" className="nav-link">
                 {t("network.title")}
               </NavLink>
@@ -118,8 +130,8 @@ function SiteHeader() {
               ) : null}
               <NavLink
                 to="/notifications"
-                className={root?.unread ? "nav-link bell has-unread" : "nav-link bell"}
-                aria-label={t("nav.unread", { count: root?.unread ?? 0 })}
+                className={unread ? "nav-link bell has-unread" : "nav-link bell"}
+                aria-label={t("nav.unread", { count: unread })}
               >
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
                   <path
@@ -128,7 +140,7 @@ function SiteHeader() {
                   />
                 </svg>
                 <span className="bell-count" data-testid="unread-count">
-                  {root?.unread ?? 0}
+                  {unread}
                 </span>
               </NavLink>
               <NavLink

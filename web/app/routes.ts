@@ -19,6 +19,8 @@ export default [
   route("notifications", "routes/notifications.tsx"),
   route("admin", "routes/admin.tsx"),
   route("network", "routes/network.tsx"),
+  route("rooms", "routes/rooms.tsx"),
+  route("rooms/:id", "routes/room.tsx"),
   route("dev/mail", "routes/dev-mail.tsx"),
   route("lang", "routes/lang.tsx"),
   route("*", "routes/not-found.tsx"),

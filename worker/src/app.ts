@@ -14,6 +14,7 @@ import { mountInvitations } from "./pro/routes/invitations";
 import { mountNotifications } from "./pro/routes/notifications";
 import { mountMe } from "./profiles/routes/me";
 import { mountProfiles } from "./profiles/routes/profiles";
+import { mountRooms } from "./realtime/rooms-routes";
 import { mountInbox } from "./realtime/routes";
 import { loadSession } from "./shared/auth";
 import { csrfGuard } from "./shared/csrf";
@@ -50,6 +51,7 @@ export function createApp() {
   mountProfiles(app);
   mountExperts(app);
   mountInbox(app);
+  mountRooms(app);
   mountDeadLetters(app);
   mountDrafts(app);
   mountNetwork(app);

@@ -1,12 +1,14 @@
 import type { GraphChange } from "./adapters/second-degree/interface";
 import type { Session, User } from "./identity/schema";
 import type { Inbox } from "./realtime/inbox";
+import type { Room } from "./realtime/room";
 
 /** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
 export interface Env {
   DB: D1Database;
   UPLOADS: R2Bucket;
   INBOX: DurableObjectNamespace<Inbox>;
+  ROOMS: DurableObjectNamespace<Room>;
   EMAIL_QUEUE: Queue<EmailJob>;
   AI_QUEUE: Queue<AiJob>;
   GRAPH_QUEUE: Queue<GraphJob>;

@@ -110,7 +110,8 @@ export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
 
 /** Room ids: `campus:<id>`, `topic:<slug>`, `club:<clubUserId>`, `dm:<userIdA>:<userIdB>` (sorted). */
-export const ROOM_ID_PATTERN = /^(campus:[a-z0-9-]{1,40}|topic:[a-z0-9-]{1,40}|club:[0-9a-f-]{36}|dm:[0-9a-f-]{36}:[0-9a-f-]{36})$/;
+export const ROOM_ID_PATTERN =
+  /^(campus:[a-z0-9-]{1,40}|topic:[a-z0-9-]{1,40}|club:[0-9a-f-]{36}|dm:[0-9a-f-]{36}:[0-9a-f-]{36})$/;
 
 export type ParsedRoomId =
   | { kind: "campus"; campusId: string }

@@ -24,8 +24,9 @@ export class Unauthorized extends ProblemError {
   }
 }
 export class Forbidden extends ProblemError {
-  constructor(detail = "You may not do this.") {
-    super(403, "Forbidden", detail);
+  /** `code` names the reason when the page should act on it (`needs-request` offers a message request). */
+  constructor(detail = "You may not do this.", code?: string) {
+    super(403, "Forbidden", detail, code ? { code } : {});
   }
 }
 export class NotFound extends ProblemError {

@@ -30,6 +30,7 @@ export const POLICIES = {
   avatarUser: { tokens: 20, window: "1 h", failClosed: false },
   draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "bucket", code: "ip-limit" },
   draftAccount: { tokens: 30, window: "1 d", failClosed: true, code: "daily-quota" },
+  messageRequestUser: { tokens: 20, window: "1 d", failClosed: false, code: "message-requests" },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

@@ -1,0 +1,65 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "./browser";
+import { base, collectPageErrors, DEMO_PASSWORD, submitLogin } from "./helpers";
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signedIn(email: string, path: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base()}/login?redirectTo=${encodeURIComponent(path)}`);
+  await submitLogin(page, email, DEMO_PASSWORD);
+  await page.waitForURL((url) => url.pathname === path);
+  return page;
+}
+
+describe("atas-link: live rooms", () => {
+  it("two people chat in one room; each sees the other typing, the messages in order, and the online count", async () => {
+    const room = "/rooms/topic%3Acareers";
+    const ana = await signedIn("student31@siswa.um.edu.my", "/rooms");
+    const errors = collectPageErrors(ana);
+    // The rooms list shows the topic rooms with a live count.
+    const row = ana.getByTestId("room-row").filter({ hasText: /careers/i });
+    await row.first().waitFor();
+    await row.first().getByRole("link").click();
+    await ana.waitForURL((url) => url.pathname === room);
+    const ben = await signedIn("student36@siswa.um.edu.my", room);
+    errors.push(...collectPageErrors(ben));
+
+    for (const page of [ana, ben])
+      await expect
+        .poll(async () => Number((await page.getByTestId("room-online").textContent())?.match(/\d+/)?.[0]))
+        .toBeGreaterThanOrEqual(2);
+
+    // Ben types; Ana sees it; Ben sends; Ana reads it.
+    const stamp = Date.now();
+    const hello = `Hi Ana ${stamp}`;
+    await ben.getByTestId("composer").pressSequentially(hello, { delay: 20 });
+    await expect.poll(() => ana.getByTestId("typing").textContent()).toContain("is typing");
+    await ben.getByTestId("send").click();
+    await expect.poll(() => ana.getByTestId("messages").textContent()).toContain(hello);
+
+    await ana.getByTestId("composer").fill(`Hello Ben ${stamp}`);
+    await ana.getByTestId("composer").press("Enter");
+    await expect.poll(() => ben.getByTestId("messages").textContent()).toContain(`Hello Ben ${stamp}`);
+    // One order for everyone.
+    const order = async (page: typeof ana) => {
+      const text = (await page.getByTestId("messages").textContent()) ?? "";
+      return [text.indexOf(hello), text.indexOf(`Hello Ben ${stamp}`)];
+    };
+    for (const page of [ana, ben]) {
+      const [first, second] = await order(page);
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(second).toBeGreaterThan(first ?? 0);
+    }
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,558 @@
+import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../worker/src/db/client";
+import { createSession } from "../../worker/src/identity/services/sessions";
+import { type Room, roomOf } from "../../worker/src/realtime/room";
+import {
+  type ClientFrame,
+  directRoomId,
+  MAX_MESSAGE_CHARS,
+  type ServerFrame,
+  type ServerFrameOf,
+} from "../../worker/src/realtime/room-protocol";
+import { act, draft, expert as makeExpert } from "../pro/fixtures";
+import { call, expectProblem, ORIGIN, signUp, uniqueEmail } from "../support/http";
+
+type Person = { id: string; cookie: string };
+type FrameType = ServerFrame["type"];
+
+/** A socket in a room that keeps every frame, so a test waits for the frame it means, not for time. */
+class Client {
+  readonly frames: ServerFrame[] = [];
+  pongs = 0;
+  private wake = new Set<() => void>();
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly person: Person,
+  ) {
+    ws.addEventListener("message", (event) => {
+      const data = String(event.data);
+      if (data === "pong") this.pongs += 1;
+      else this.frames.push(JSON.parse(data) as ServerFrame);
+      for (const wake of this.wake) wake();
+    });
+  }
+
+  send(frame: ClientFrame | "ping") {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  say(body: string, id: string = crypto.randomUUID()) {
+    this.send({ type: "message", id, body });
+    return id;
+  }
+
+  of<T extends FrameType>(type: T): ServerFrameOf<T>[] {
+    return this.frames.filter((f): f is ServerFrameOf<T> => f.type === type);
+  }
+
+  /** The first frame of `type` (in arrival order) that `match` accepts; waits for it if need be. */
+  until<T extends FrameType>(
+    type: T,
+    match: (frame: ServerFrameOf<T>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ServerFrameOf<T>> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.of(type).find(match);
+        if (!found) return false;
+        this.wake.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.wake.delete(check);
+        reject(new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`));
+      }, timeoutMs);
+      if (!check()) this.wake.add(check);
+    });
+  }
+
+  /** Waits until `n` frames of `type` have arrived. */
+  async count<T extends FrameType>(type: T, n: number): Promise<ServerFrameOf<T>[]> {
+    await this.until(type, () => this.of(type).length >= n);
+    return this.of(type);
+  }
+
+  ack(id: string) {
+    return this.until("ack", (a) => a.id === id);
+  }
+
+  seqs() {
+    return this.of("message").map((m) => m.seq);
+  }
+
+  close() {
+    this.ws.close(1000);
+  }
+}
+
+function open(cookie: string | null, roomId: string, options: { after?: number; origin?: string } = {}) {
+  const query = options.after === undefined ? "" : `?after=${options.after}`;
+  const headers: Record<string, string> = { upgrade: "websocket", origin: options.origin ?? ORIGIN };
+  if (cookie) headers.cookie = cookie;
+  return SELF.fetch(`${ORIGIN}/api/rooms/${roomId}/ws${query}`, { headers });
+}
+
+async function join(person: Person, roomId: string, after?: number): Promise<Client> {
+  const response = await open(person.cookie, roomId, after === undefined ? {} : { after });
+  if (response.status !== 101) throw new Error(`join ${roomId}: ${response.status} ${await response.text()}`);
+  const ws = response.webSocket;
+  if (!ws) throw new Error("no socket");
+  const client = new Client(ws, person);
+  ws.accept();
+  await client.until("welcome");
+  return client;
+}
+
+/** A signed-in person without the mail round trip: for tests that need many of them. */
+async function quickPerson(name: string, role: "student" | "expert" | "admin" = "student"): Promise<Person> {
+  const id = crypto.randomUUID();
+  await env.DB.prepare(
+    "insert into users (id, email, password_hash, display_name, role, created_at, updated_at) values (?, ?, 'x', ?, ?, 0, 0)",
+  )
+    .bind(id, uniqueEmail("room"), name, role)
+    .run();
+  const { token } = await createSession(createDb(env.DB), id, "test");
+  return { id, cookie: `atas_session=${token}` };
+}
+
+/** A club account and the room that goes with it: a fresh room per test. */
+async function clubRoom() {
+  const club = await quickPerson("Chess Club");
+  await env.DB.prepare("update users set role = 'club' where id = ?").bind(club.id).run();
+  return { club, roomId: `club:${club.id}` };
+}
+
+async function connected(a: string, b: string) {
+  const insert =
+    "insert into connections (user_id, peer_id, source, created_at) values (?, ?, 'connection', 0)";
+  await env.DB.batch([env.DB.prepare(insert).bind(a, b), env.DB.prepare(insert).bind(b, a)]);
+}
+
+function roomStub(roomId: string): DurableObjectStub<Room> {
+  return roomOf(env, roomId);
+}
+
+describe("live rooms", () => {
+  it("every client sees the same messages in the same seq order", async () => {
+    const { club, roomId } = await clubRoom();
+    const [a, b] = await Promise.all([quickPerson("Ana"), quickPerson("Ben")]);
+    const clients = await Promise.all([join(club, roomId), join(a, roomId), join(b, roomId)]);
+    const sent: string[] = [];
+    for (let round = 0; round < 4; round++)
+      for (const [i, client] of clients.entries()) sent.push(client.say(`round ${round} from ${i}`));
+    const orders = await Promise.all(
+      clients.map(async (client) => (await client.count("message", sent.length)).map((m) => m.id)),
+    );
+    for (const order of orders) expect(order).toEqual(orders[0]);
+    expect([...(orders[0] ?? [])].sort()).toEqual([...sent].sort());
+    const seqs = clients[0]?.seqs() ?? [];
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(sent.length);
+    // Each sender got an ack for each of its messages, with the seq everyone saw.
+    for (const client of clients) {
+      const acks = await client.count("ack", 4);
+      for (const ack of acks) {
+        const seen = clients[0]?.of("message").find((m) => m.id === ack.id);
+        expect(seen?.seq).toBe(ack.seq);
+        expect(seen?.userId).toBe(client.person.id);
+      }
+    }
+    for (const client of clients) client.close();
+  });
+
+  it("a reconnecting client gets exactly what it missed: no gap, no duplicate", async () => {
+    const { club, roomId } = await clubRoom();
+    const reader = await quickPerson("Reader");
+    const writer = await join(club, roomId);
+    let away = await join(reader, roomId);
+    writer.say("one");
+    writer.say("two");
+    writer.say("three");
+    await away.count("message", 3);
+    const cursor = Math.max(...away.seqs());
+    away.close();
+    const missed = [writer.say("four"), writer.say("five"), writer.say("six")];
+    await Promise.all(missed.map((id) => writer.ack(id)));
+
+    away = await join(reader, roomId, cursor);
+    const caughtUp = await away.until("caught-up");
+    expect(away.of("history")).toEqual([]);
+    expect(away.of("message").map((m) => m.id)).toEqual(missed);
+    expect(caughtUp.last).toBe(Math.max(...writer.seqs()));
+    // Live again: the next message arrives once.
+    const seven = writer.say("seven");
+    await away.until("message", (m) => m.id === seven);
+    expect(away.of("message").map((m) => m.id)).toEqual([...missed, seven]);
+
+    for (const client of [writer, away]) client.close();
+  });
+
+  it("a client that reconnects without a cursor, then sends `resume`, gets each message once", async () => {
+    const { club, roomId } = await clubRoom();
+    const stub = roomStub(roomId);
+    const posted = [];
+    for (let i = 1; i <= 60; i++)
+      posted.push(
+        await stub.post({
+          id: crypto.randomUUID(),
+          userId: club.id,
+          displayName: "Chess Club",
+          body: `m${i}`,
+        }),
+      );
+    // It had m1..m5; the join replays the last 50 (m11..m60); `resume` fills in m6..m10.
+    const client = await join(club, roomId);
+    const history = await client.until("history");
+    client.send({ type: "resume", after: posted[4]?.seq ?? 0 });
+    const caughtUp = await client.until("caught-up");
+    expect(caughtUp.last).toBe(posted[59]?.seq);
+    const live = client.say("m61");
+    await client.until("message", (m) => m.id === live);
+    const bodies = [...history.messages, ...client.of("message")].map((m) => m.body);
+    expect(bodies.sort()).toEqual(Array.from({ length: 56 }, (_, i) => `m${i + 6}`).sort());
+    expect(client.of("message").map((m) => m.body)).toEqual(["m6", "m7", "m8", "m9", "m10", "m61"]);
+    client.close();
+  });
+
+  it("a resent message id is stored once and acked again", async () => {
+    const { club, roomId } = await clubRoom();
+    const other = await quickPerson("Other");
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(other, roomId)]);
+    const id = crypto.randomUUID();
+    sender.say("hello once", id);
+    const first = await sender.ack(id);
+    sender.say("hello once", id);
+    const after = sender.say("next");
+    await watcher.until("message", (m) => m.id === after);
+    expect(sender.of("ack").filter((a) => a.id === id)).toEqual([first, first]);
+    expect(watcher.of("message").filter((m) => m.id === id)).toHaveLength(1);
+    const fresh = await join(other, roomId);
+    const history = await fresh.until("history");
+    expect(history.messages.filter((m) => m.id === id)).toHaveLength(1);
+    for (const client of [sender, watcher, fresh]) client.close();
+  });
+
+  it("refuses upgrades without a session, from a foreign origin, or into someone else's direct room", async () => {
+    const [a, b, stranger] = await Promise.all([signUp(), signUp(), signUp()]);
+    await connected(a.id, b.id);
+    const made = await call("/api/rooms/dm", { cookie: a.cookie, json: { userId: b.id } });
+    expect(made.status).toBe(200);
+    const { id: dm } = (await made.json()) as { id: string };
+    expect(dm).toBe(directRoomId(a.id, b.id));
+
+    expect((await open(null, "topic:careers")).status).toBe(401);
+    await expectProblem(await open(a.cookie, "topic:careers", { origin: "https://evil.example" }), 403);
+    await expectProblem(await open(stranger.cookie, dm), 404);
+    await expectProblem(await open(a.cookie, "topic:no-such-topic"), 404);
+    await expectProblem(await open(a.cookie, "campus:um"), 404); // not a UM student
+    await expectProblem(await open(a.cookie, "nonsense"), 400);
+    await expectProblem(
+      await call("/api/rooms/topic:careers/ws", { cookie: a.cookie, headers: { origin: ORIGIN } }),
+      426,
+    );
+    // The two of them get in; an identity header sent by the client is ignored.
+    const forged = await SELF.fetch(`${ORIGIN}/api/rooms/${dm}/ws`, {
+      headers: {
+        upgrade: "websocket",
+        origin: ORIGIN,
+        cookie: b.cookie,
+        "x-atas-room-identity": encodeURIComponent(
+          JSON.stringify({ roomId: dm, userId: a.id, displayName: "A", role: "admin", moderator: true }),
+        ),
+      },
+    });
+    expect(forged.status).toBe(101);
+    const ws = forged.webSocket;
+    if (!ws) throw new Error("no socket");
+    const client = new Client(ws, b);
+    ws.accept();
+    const welcome = await client.until("welcome");
+    expect(welcome.you).toMatchObject({ userId: b.id, moderator: false, role: "student" });
+    client.close();
+  });
+
+  it("direct rooms: students need a connection or an accepted request; an expert needs an invitation", async () => {
+    const [a, b] = await Promise.all([signUp(), signUp()]);
+    const refused = await expectProblem(
+      await call("/api/rooms/dm", { cookie: a.cookie, json: { userId: b.id } }),
+      403,
+    );
+    expect(refused).toMatchObject({ code: "needs-request" });
+
+    const ask = await call("/api/message-requests", {
+      cookie: a.cookie,
+      json: { toUserId: b.id, text: "Hi! Saw your talk notes." },
+    });
+    expect(ask.status).toBe(201);
+    const { id } = (await ask.json()) as { id: string };
+    const listed = (await (await call("/api/message-requests", { cookie: b.cookie })).json()) as {
+      incoming: { id: string; userId: string; text: string }[];
+    };
+    expect(listed.incoming).toEqual([expect.objectContaining({ id, userId: a.id })]);
+    await expectProblem(
+      await call(`/api/message-requests/${id}/accept`, { method: "POST", cookie: a.cookie }),
+      403,
+    );
+    const accepted = await call(`/api/message-requests/${id}/accept`, { method: "POST", cookie: b.cookie });
+    expect(accepted.status).toBe(200);
+    const { roomId } = (await accepted.json()) as { roomId: string };
+    expect(roomId).toBe(directRoomId(a.id, b.id));
+    const reopened = await call("/api/rooms/dm", { cookie: b.cookie, json: { userId: a.id } });
+    expect(await reopened.json()).toEqual({ id: roomId });
+    // The request's text opens the conversation.
+    const inside = await join(b, roomId);
+    expect((await inside.until("history")).messages).toEqual([
+      expect.objectContaining({ userId: a.id, body: "Hi! Saw your talk notes." }),
+    ]);
+    inside.close();
+
+    const expert = await makeExpert();
+    const noInvitation = await expectProblem(
+      await call("/api/rooms/dm", { cookie: a.cookie, json: { userId: expert.id } }),
+      403,
+    );
+    expect(noInvitation).toMatchObject({ code: "needs-invitation" });
+    expect(
+      await expectProblem(
+        await call("/api/message-requests", { cookie: a.cookie, json: { toUserId: expert.id, text: "hi" } }),
+        403,
+      ),
+    ).toMatchObject({ code: "needs-invitation" });
+    await expectProblem(await open(a.cookie, directRoomId(a.id, expert.id)), 404);
+
+    const invitation = await draft(a.cookie, expert.id);
+    expect((await act(a.cookie, invitation, "send")).status).toBe(200);
+    // Sent is not enough; accepted is.
+    await expectProblem(await call("/api/rooms/dm", { cookie: expert.cookie, json: { userId: a.id } }), 403);
+    await env.DB.prepare("update invitations set status = 'accepted' where id = ?").bind(invitation).run();
+    const opened = await call("/api/rooms/dm", { cookie: expert.cookie, json: { userId: a.id } });
+    expect(opened.status).toBe(200);
+    const withExpert = await join(a, ((await opened.json()) as { id: string }).id);
+    withExpert.close();
+  });
+
+  it("refuses messages that are too long, and a connection sending too fast", async () => {
+    const { club, roomId } = await clubRoom();
+    const client = await join(club, roomId);
+    client.say("x".repeat(MAX_MESSAGE_CHARS + 1));
+    expect(await client.until("error")).toMatchObject({ code: "too-long" });
+    client.say("   ");
+    await client.until("error", (e) => e.code === "empty");
+    client.send({ type: "message", id: "not-a-uuid", body: "hi" } as ClientFrame);
+    await client.until("error", (e) => e.code === "bad-frame");
+    // 2,000 characters is fine (code points: an emoji counts once).
+    const long = client.say("😀".repeat(MAX_MESSAGE_CHARS));
+    await client.ack(long);
+    for (let i = 0; i < 10; i++) client.say(`burst ${i}`);
+    const limited = await client.until("error", (e) => e.code === "rate-limited");
+    expect(limited.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(await client.count("ack", 10)).toHaveLength(10);
+    client.close();
+  });
+
+  it("a moderator mutes a member: their messages are refused until the mute is lifted", async () => {
+    const { club, roomId } = await clubRoom();
+    const [member, bystander, outsider] = await Promise.all([
+      quickPerson("Member"),
+      quickPerson("Bystander"),
+      quickPerson("Outsider"),
+    ]);
+    const [moderator, muted, other] = await Promise.all([
+      join(club, roomId),
+      join(member, roomId),
+      join(bystander, roomId),
+    ]);
+    expect((await moderator.until("welcome")).you.moderator).toBe(true);
+    await expectProblem(
+      await call(`/api/rooms/${roomId}/mute`, {
+        cookie: bystander.cookie,
+        json: { userId: member.id, minutes: 5 },
+      }),
+      403,
+    );
+    await expectProblem(
+      await call(`/api/rooms/${roomId}/mute`, {
+        cookie: club.cookie,
+        json: { userId: outsider.id, minutes: 5 },
+      }),
+      404,
+    );
+    const mute = await call(`/api/rooms/${roomId}/mute`, {
+      cookie: club.cookie,
+      json: { userId: member.id, minutes: 10 },
+    });
+    expect(mute.status).toBe(200);
+    muted.say("can I talk?");
+    await muted.until("error", (e) => e.code === "muted");
+    const again = await join(member, roomId);
+    expect(await again.until("welcome")).toMatchObject({ muted: true });
+    await call(`/api/rooms/${roomId}/mute`, { cookie: club.cookie, json: { userId: member.id, minutes: 0 } });
+    const back = muted.say("back");
+    await other.until("message", (m) => m.id === back);
+    expect(other.of("message").map((m) => m.body)).toEqual(["back"]);
+    for (const client of [moderator, muted, other, again]) client.close();
+  });
+
+  it("authors and admins delete messages for everyone; others may not", async () => {
+    const { roomId } = await clubRoom();
+    const [author, other, admin] = await Promise.all([
+      quickPerson("Author"),
+      quickPerson("Other"),
+      quickPerson("Admin", "admin"),
+    ]);
+    const [a, b, boss] = await Promise.all([join(author, roomId), join(other, roomId), join(admin, roomId)]);
+    const first = await a.ack(a.say("mine"));
+    const second = await b.ack(b.say("theirs"));
+    await a.count("message", 2);
+    const cursor = second.seq;
+    b.close();
+
+    a.send({ type: "delete", seq: second.seq });
+    await a.until("error", (e) => e.code === "forbidden");
+    a.send({ type: "delete", seq: first.seq });
+    await boss.until("deleted", (d) => d.seq === first.seq);
+    boss.send({ type: "delete", seq: second.seq });
+    await a.until("deleted", (d) => d.seq === second.seq);
+
+    // Someone who was away and comes back with a cursor hears of both deletions.
+    const returning = await join(other, roomId, cursor);
+    await returning.until("caught-up");
+    expect(returning.of("deleted").map((d) => d.seq)).toEqual([first.seq, second.seq]);
+    // Later history omits them.
+    const fresh = await join(author, roomId);
+    expect((await fresh.until("history")).messages).toEqual([]);
+    fresh.send({ type: "delete", seq: first.seq });
+    await fresh.until("error", (e) => e.code === "not-found");
+    for (const client of [a, boss, returning, fresh]) client.close();
+  });
+
+  it("survives eviction: sockets keep their identity and the history stays", async () => {
+    const { club, roomId } = await clubRoom();
+    const bee = await signUp({ displayName: "Bee" });
+    const [a, b] = await Promise.all([join(club, roomId), join(bee, roomId)]);
+    const first = await a.ack(a.say("before the nap"));
+    const stub = roomStub(roomId);
+    await runInDurableObject(stub, (instance: Room & { marker?: number }) => {
+      instance.marker = 1;
+    });
+    await evictDurableObject(stub);
+    // A ping is answered by the runtime, without waking the object.
+    b.send("ping");
+    await expect.poll(() => b.pongs).toBe(1);
+
+    const id = b.say("after the nap");
+    const seen = await a.until("message", (m) => m.id === id);
+    expect(seen).toMatchObject({ userId: bee.id, displayName: "Bee", seq: first.seq + 1 });
+    const state = await runInDurableObject(stub, (instance: Room & { marker?: number }, ctx) => ({
+      marker: instance.marker,
+      sockets: ctx.getWebSockets().length,
+    }));
+    expect(state).toEqual({ marker: undefined, sockets: 2 });
+    const c = await join(bee, roomId);
+    const welcome = await c.until("welcome");
+    expect(welcome.online).toBe(2);
+    expect((await c.until("history")).messages.map((m) => m.body)).toEqual([
+      "before the nap",
+      "after the nap",
+    ]);
+    for (const client of [a, b, c]) client.close();
+  });
+
+  it("presence is a coalesced count: twenty joins do not send twenty frames", async () => {
+    const { club, roomId } = await clubRoom();
+    const first = await join(club, roomId);
+    const people = await Promise.all(Array.from({ length: 20 }, (_, i) => quickPerson(`Guest ${i}`)));
+    const before = first.of("presence").length;
+    const joined = await Promise.all(people.map((person) => join(person, roomId)));
+    await first.until("presence", (p) => p.count === 21);
+    // At most one frame a second: the joins take well under three.
+    expect(first.of("presence").length - before).toBeLessThanOrEqual(3);
+    // Each joiner learns the count from its welcome, with a small sample of who is there.
+    const last = joined.at(-1);
+    const welcome = await last?.until("welcome");
+    expect(welcome?.online).toBeGreaterThan(1);
+    expect(welcome?.members.length).toBeLessThanOrEqual(12);
+    for (const client of joined.slice(0, 10)) client.close();
+    await first.until("presence", (p) => p.count === 11);
+    for (const client of [first, ...joined.slice(10)]) client.close();
+  });
+
+  it("typing is relayed to others, not echoed, and throttled", async () => {
+    const { club, roomId } = await clubRoom();
+    const other = await quickPerson("Reader");
+    const [typist, secondTab, reader] = await Promise.all([
+      join(club, roomId),
+      join(club, roomId),
+      join(other, roomId),
+    ]);
+    typist.send({ type: "typing" });
+    typist.send({ type: "typing" });
+    const id = typist.say("done typing");
+    await Promise.all([reader, typist, secondTab].map((c) => c.until("message", (m) => m.id === id)));
+    expect(reader.of("typing")).toEqual([{ type: "typing", userId: club.id, displayName: "Chess Club" }]);
+    expect(typist.of("typing")).toEqual([]);
+    expect(secondTab.of("typing")).toEqual([]);
+    for (const client of [typist, secondTab, reader]) client.close();
+  });
+
+  it("direct rooms carry read receipts, remembered across visits", async () => {
+    const [a, b] = await Promise.all([quickPerson("Ana"), quickPerson("Ben")]);
+    await connected(a.id, b.id);
+    const { id: roomId } = (await (
+      await call("/api/rooms/dm", { cookie: a.cookie, json: { userId: b.id } })
+    ).json()) as { id: string };
+    const [ana, ben] = await Promise.all([join(a, roomId), join(b, roomId)]);
+    const { seq } = await ana.ack(ana.say("lunch?"));
+    ben.send({ type: "read", upTo: seq });
+    expect(await ana.until("read")).toEqual({ type: "read", userId: b.id, upTo: seq });
+    ben.close();
+    const again = await join(b, roomId);
+    expect((await again.until("welcome")).you.readUpTo).toBe(seq);
+    for (const client of [ana, again]) client.close();
+  });
+
+  it("replays the last 50 on join and pages older history on request", async () => {
+    const { club, roomId } = await clubRoom();
+    const stub = roomStub(roomId);
+    for (let i = 1; i <= 60; i++)
+      await stub.post({ id: crypto.randomUUID(), userId: club.id, displayName: "Chess Club", body: `m${i}` });
+    const client = await join(club, roomId);
+    const first = await client.until("history");
+    expect(first.messages.map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i + 11}`));
+    expect(first.more).toBe(true);
+    client.send({ type: "history", before: first.messages[0]?.seq ?? 0, limit: 20 });
+    const older = await client.until("history", (h) => h !== first);
+    expect(older.messages.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 1}`));
+    expect(older.more).toBe(false);
+    client.close();
+  });
+
+  it("lists the rooms a user can enter, with live counts", async () => {
+    const student = await signUp({ email: uniqueEmail("s", "siswa.um.edu.my") });
+    const friend = await quickPerson("Friend");
+    await connected(student.id, friend.id);
+    await call("/api/rooms/dm", { cookie: student.cookie, json: { userId: friend.id } });
+    const campus = await join(student, "campus:um");
+    const response = await call("/api/rooms", { cookie: student.cookie });
+    expect(response.status).toBe(200);
+    const { rooms } = (await response.json()) as {
+      rooms: { id: string; kind: string; title: string; online: number; peer: unknown }[];
+    };
+    const byId = new Map(rooms.map((r) => [r.id, r]));
+    expect(byId.get("campus:um")).toMatchObject({ kind: "campus", title: "Universiti Malaya", online: 1 });
+    for (const topic of ["topic:careers", "topic:internships", "topic:ai"])
+      expect(byId.has(topic)).toBe(true);
+    expect(byId.get(directRoomId(student.id, friend.id))).toMatchObject({
+      kind: "dm",
+      title: "Friend",
+      peer: { userId: friend.id, displayName: "Friend" },
+    });
+    expect([...byId.keys()].some((id) => id.startsWith("campus:") && id !== "campus:um")).toBe(false);
+    campus.close();
+    expect((await call("/api/rooms")).status).toBe(401);
+  });
+});

@@ -1,0 +1,172 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type {
+  RoomMessage,
+  RoomPerson,
+  ServerFrame,
+  ServerFrameOf,
+} from "../../../worker/src/realtime/room-protocol";
+
+export type RoomStatus = "connecting" | "live" | "offline";
+
+export interface RoomState {
+  status: RoomStatus;
+  you: ServerFrameOf<"welcome">["you"] | null;
+  messages: RoomMessage[];
+  /** Sent but not yet acknowledged, by client id (shown greyed until the room stores them). */
+  pending: { id: string; body: string }[];
+  online: number;
+  members: RoomPerson[];
+  typing: { userId: string; displayName: string; until: number }[];
+  muted: boolean;
+  more: boolean;
+  error: ServerFrameOf<"error"> | null;
+}
+
+const PING_MS = 25_000;
+const TYPING_SHOWN_MS = 3_000;
+
+/**
+ * One live room over a WebSocket: the welcome and the replay, then messages as they come. On a
+ * drop it reconnects with a growing pause and resumes from the last seq it holds, so nothing is
+ * missed and nothing shows twice; messages typed while offline are sent again on reconnect (the
+ * room stores a resent id once).
+ */
+export function useRoom(roomId: string) {
+  const [state, setState] = useState<RoomState>({
+    status: "connecting",
+    you: null,
+    messages: [],
+    pending: [],
+    online: 0,
+    members: [],
+    typing: [],
+    muted: false,
+    more: false,
+    error: null,
+  });
+  const socket = useRef<WebSocket | null>(null);
+  const last = useRef(0);
+  const unsent = useRef<{ id: string; body: string }[]>([]);
+
+  useEffect(() => {
+    let closed = false;
+    let retryMs = 500;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let ping: ReturnType<typeof setInterval> | undefined;
+    const apply = (frame: ServerFrame) => {
+      setState((s) => {
+        switch (frame.type) {
+          case "welcome":
+            return {
+              ...s,
+              status: "live",
+              you: frame.you,
+              online: frame.online,
+              members: frame.members,
+              muted: frame.muted,
+            };
+          case "history": {
+            const known = new Set(s.messages.map((m) => m.seq));
+            const merged = [...frame.messages.filter((m) => !known.has(m.seq)), ...s.messages].sort(
+              (a, b) => a.seq - b.seq,
+            );
+            return { ...s, messages: merged, more: frame.more };
+          }
+          case "message": {
+            if (s.messages.some((m) => m.seq === frame.seq)) return s;
+            const { type: _, ...message } = frame;
+            return {
+              ...s,
+              messages: [...s.messages, message].sort((a, b) => a.seq - b.seq),
+              pending: s.pending.filter((p) => p.id !== frame.id),
+              typing: s.typing.filter((t) => t.userId !== frame.userId),
+            };
+          }
+          case "ack":
+            unsent.current = unsent.current.filter((p) => p.id !== frame.id);
+            return { ...s, pending: s.pending.filter((p) => p.id !== frame.id) };
+          case "typing":
+            return {
+              ...s,
+              typing: [
+                ...s.typing.filter((t) => t.userId !== frame.userId),
+                { userId: frame.userId, displayName: frame.displayName, until: Date.now() + TYPING_SHOWN_MS },
+              ],
+            };
+          case "presence":
+            return { ...s, online: frame.count };
+          case "deleted":
+            return { ...s, messages: s.messages.filter((m) => m.seq !== frame.seq) };
+          case "error":
+            return { ...s, error: frame, pending: frame.code === "muted" ? [] : s.pending };
+          default:
+            return s;
+        }
+      });
+      // The cursor a reconnect resumes from: the newest seq this page holds.
+      if (frame.type === "message") last.current = Math.max(last.current, frame.seq);
+      if (frame.type === "caught-up") last.current = Math.max(last.current, frame.last);
+      if (frame.type === "history")
+        for (const m of frame.messages) last.current = Math.max(last.current, m.seq);
+    };
+    const connect = () => {
+      const scheme = location.protocol === "https:" ? "wss" : "ws";
+      // A reconnect asks for exactly what it missed (the room replays after the cursor, then goes live).
+      const after = last.current > 0 ? `?after=${last.current}` : "";
+      const ws = new WebSocket(
+        `${scheme}://${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws${after}`,
+      );
+      socket.current = ws;
+      ws.addEventListener("open", () => {
+        retryMs = 500;
+        // Messages typed while offline go again (the room stores a resent id once).
+        for (const p of unsent.current) ws.send(JSON.stringify({ type: "message", id: p.id, body: p.body }));
+        ping = setInterval(() => ws.send("ping"), PING_MS);
+      });
+      ws.addEventListener("message", (event) => {
+        if (event.data === "pong") return;
+        try {
+          apply(JSON.parse(String(event.data)) as ServerFrame);
+        } catch {
+          // Not a frame we know: ignore it.
+        }
+      });
+      ws.addEventListener("close", () => {
+        clearInterval(ping);
+        if (closed) return;
+        setState((s) => ({ ...s, status: "offline" }));
+        retry = setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 15_000);
+      });
+    };
+    connect();
+    const offline = () => setState((s) => ({ ...s, status: "offline" }));
+    window.addEventListener("offline", offline);
+    return () => {
+      closed = true;
+      clearTimeout(retry);
+      clearInterval(ping);
+      window.removeEventListener("offline", offline);
+      socket.current?.close(1000);
+    };
+  }, [roomId]);
+
+  const send = useCallback((body: string) => {
+    const message = { id: crypto.randomUUID(), body };
+    unsent.current.push(message);
+    setState((s) => ({ ...s, pending: [...s.pending, message], error: null }));
+    if (socket.current?.readyState === WebSocket.OPEN)
+      socket.current.send(JSON.stringify({ type: "message", ...message }));
+  }, []);
+  const frame = useCallback((value: object) => {
+    if (socket.current?.readyState === WebSocket.OPEN) socket.current.send(JSON.stringify(value));
+  }, []);
+  return {
+    state,
+    send,
+    typing: useCallback(() => frame({ type: "typing" }), [frame]),
+    remove: useCallback((seq: number) => frame({ type: "delete", seq }), [frame]),
+    older: useCallback((before: number) => frame({ type: "history", before, limit: 50 }), [frame]),
+    read: useCallback((upTo: number) => frame({ type: "read", upTo }), [frame]),
+  };
+}

@@ -1,0 +1,161 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { data, Link, redirect } from "react-router";
+import { Notice } from "~/components/notice";
+import { apiCall } from "~/lib/api.server";
+import { useT } from "~/lib/root-data";
+import { useHydrated } from "~/lib/use-hydrated";
+import { useRoom } from "~/lib/use-room";
+import { MAX_MESSAGE_CHARS } from "../../../worker/src/realtime/room-protocol";
+import type { Route } from "./+types/room";
+
+interface RoomSummary {
+  id: string;
+  kind: string;
+  title: string;
+  online: number;
+}
+
+export const meta: Route.MetaFunction = ({ data: room }) => [
+  { title: room ? `${room.title} · ATAS` : "ATAS" },
+];
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const result = await apiCall<{ rooms: RoomSummary[] }>(context, request, "/api/rooms");
+  if (result.status === 401)
+    throw redirect(`/login?redirectTo=${encodeURIComponent(`/rooms/${params.id}`)}`, {
+      headers: result.headers,
+    });
+  if (!result.ok) throw data(result.problem, { status: result.status });
+  const room = result.data.rooms.find((r) => r.id === params.id);
+  if (!room) throw data(null, { status: 404 });
+  return room;
+}
+
+/** A live room: history, messages as they come, who is typing, how many are here; works across reconnects. */
+export default function Room({ loaderData }: Route.ComponentProps) {
+  const t = useT();
+  const hydrated = useHydrated();
+  const { state, send, typing, remove, older } = useRoom(loaderData.id);
+  const [draft, setDraft] = useState("");
+  const list = useRef<HTMLOListElement>(null);
+  const lastTyping = useRef(0);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  // Stay at the bottom as messages arrive.
+  const count = state.messages.length + state.pending.length;
+  useEffect(() => {
+    if (count >= 0) list.current?.lastElementChild?.scrollIntoView({ block: "end" });
+  }, [count]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const body = draft.trim();
+    if (!body) return;
+    send(body);
+    setDraft("");
+  }
+  function onType(value: string) {
+    setDraft(value);
+    if (Date.now() - lastTyping.current > 2000) {
+      lastTyping.current = Date.now();
+      typing();
+    }
+  }
+  const typers = state.typing.filter((x) => x.until > now && x.userId !== state.you?.userId);
+  const first = state.messages[0];
+
+  return (
+    <div className="stack room-page">
+      <p>
+        <Link to="/rooms">← {t("rooms.back")}</Link>
+      </p>
+      <section className="card room">
+        <div className="room-head">
+          <h1>{loaderData.title}</h1>
+          <span className="chip" data-testid="room-online">
+            {t("rooms.online", { n: state.online })}
+          </span>
+        </div>
+        {state.status === "offline" ? (
+          <Notice tone="error" testId="room-offline">
+            {t("rooms.offline")}
+          </Notice>
+        ) : null}
+        {!hydrated ? <p className="muted">{t("rooms.needsScript")}</p> : null}
+        {state.more && first ? (
+          <button type="button" className="button button-ghost button-small" onClick={() => older(first.seq)}>
+            {t("rooms.older")}
+          </button>
+        ) : null}
+        <ol className="plain messages" ref={list} data-testid="messages" aria-live="polite">
+          {state.messages.map((m) => (
+            <li
+              key={m.seq}
+              className={m.userId === state.you?.userId ? "message mine" : "message"}
+              data-testid="message"
+            >
+              <p className="message-meta">
+                <strong>{m.displayName}</strong>{" "}
+                <time className="muted small" dateTime={new Date(m.at).toISOString()}>
+                  {new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                </time>
+                {m.userId === state.you?.userId || state.you?.moderator ? (
+                  <button
+                    type="button"
+                    className="link-button small"
+                    onClick={() => remove(m.seq)}
+                    aria-label={t("rooms.delete")}
+                  >
+                    ×
+                  </button>
+                ) : null}
+              </p>
+              <p className="prewrap message-body">{m.body}</p>
+            </li>
+          ))}
+          {state.pending.map((p) => (
+            <li key={p.id} className="message mine pending" data-testid="message-pending">
+              <p className="prewrap message-body">{p.body}</p>
+            </li>
+          ))}
+        </ol>
+        <p className="muted small typing" data-testid="typing">
+          {typers.length
+            ? t("rooms.typing", { names: typers.map((x) => x.displayName).join(", ") })
+            : "\u00a0"}
+        </p>
+        {state.error ? (
+          <Notice tone="error" testId="room-error">
+            {t(`rooms.error.${state.error.code}` as Parameters<typeof t>[0], {
+              seconds: state.error.retryAfter ?? 10,
+            })}
+          </Notice>
+        ) : null}
+        <form onSubmit={submit} className="composer">
+          <label htmlFor="composer" className="visually-hidden">
+            {t("rooms.write")}
+          </label>
+          <textarea
+            id="composer"
+            rows={2}
+            maxLength={MAX_MESSAGE_CHARS}
+            value={draft}
+            disabled={state.muted}
+            placeholder={state.muted ? t("rooms.muted") : t("rooms.write")}
+            onChange={(e) => onType(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey) submit(e);
+            }}
+            data-testid="composer"
+          />
+          <button type="submit" className="button" disabled={!hydrated || state.muted} data-testid="send">
+            {t("rooms.send")}
+          </button>
+        </form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireUser } from "../shared/auth";
+import { actionContext } from "../shared/context";
+import { isSameOrigin } from "../shared/csrf";
+import { Forbidden, ProblemError } from "../shared/errors";
+import { jsonBody, jsonResponse, problems, type Router } from "../shared/openapi";
+import { encodeIdentity, ROOM_IDENTITY_HEADER, roomOf } from "./room";
+import { ROOM_ID_PATTERN } from "./room-protocol";
+import { ROOM_KINDS } from "./schema";
+import { openDirectRoom } from "./services/direct-rooms";
+import { listRooms } from "./services/list-rooms";
+import { answerMessageRequest, listMessageRequests, sendMessageRequest } from "./services/message-requests";
+import { muteMember } from "./services/mute-member";
+import { enterRoom } from "./services/room-access";
+
+const RoomParam = z.object({
+  id: z.string().regex(ROOM_ID_PATTERN).openapi({ example: "topic:careers" }),
+});
+const guarded = {
+  400: problems[400],
+  401: problems[401],
+  403: problems[403],
+  404: problems[404],
+  409: problems[409],
+};
+const Person = z.object({ userId: z.string(), displayName: z.string() });
+
+const RoomListing = z
+  .object({
+    id: z.string(),
+    kind: z.enum(ROOM_KINDS),
+    title: z.string(),
+    online: z.number().int(),
+    lastMessageAt: z.string().nullable(),
+    peer: Person.nullable(),
+  })
+  .openapi("RoomListing");
+
+const MessageRequestRow = z.object({
+  id: z.string(),
+  userId: z.string(),
+  displayName: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+});
+const RequestAnswer = z.object({
+  id: z.string(),
+  status: z.enum(["pending", "accepted", "declined"]),
+  roomId: z.string().nullable(),
+});
+
+const routes = {
+  list: createRoute({
+    method: "get",
+    path: "/api/rooms",
+    tags: ["rooms"],
+    summary: "Rooms you can enter (campus, topics, your clubs, your direct rooms), with who is online now",
+    middleware: [requireUser] as const,
+    responses: {
+      200: jsonResponse(z.object({ rooms: z.array(RoomListing) }), "Rooms"),
+      401: problems[401],
+    },
+  }),
+  direct: createRoute({
+    method: "post",
+    path: "/api/rooms/dm",
+    tags: ["rooms"],
+    summary:
+      "The direct room with someone, opened if the rules allow (403 `needs-request` or `needs-invitation` if not)",
+    middleware: [requireUser] as const,
+    request: { body: jsonBody(z.object({ userId: z.string().uuid() })) },
+    responses: { 200: jsonResponse(z.object({ id: z.string() }), "The room"), ...guarded },
+  }),
+  connect: createRoute({
+    method: "get",
+    path: "/api/rooms/{id}/ws",
+    tags: ["rooms"],
+    summary:
+      "Open the room's WebSocket (joins campus, topic and club rooms on the first visit). Frames: realtime/room-protocol.ts; `?after=<seq>` resumes from a cursor",
+    middleware: [requireUser] as const,
+    request: {
+      params: RoomParam,
+      query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    },
+    responses: {
+      101: { description: "Switching to the room's WebSocket" },
+      ...guarded,
+      426: { description: "Not a WebSocket upgrade" },
+    },
+  }),
+  mute: createRoute({
+    method: "post",
+    path: "/api/rooms/{id}/mute",
+    tags: ["rooms"],
+    summary: "Mute a member for some minutes (0 lifts it); for the room's moderators and admins",
+    middleware: [requireUser] as const,
+    request: {
+      params: RoomParam,
+      body: jsonBody(
+        z.object({
+          userId: z.string().uuid(),
+          minutes: z
+            .number()
+            .int()
+            .min(0)
+            .max(30 * 24 * 60),
+        }),
+      ),
+    },
+    responses: {
+      200: jsonResponse(z.object({ mutedUntil: z.string().nullable() }), "Muted until"),
+      ...guarded,
+    },
+  }),
+  requests: createRoute({
+    method: "get",
+    path: "/api/message-requests",
+    tags: ["rooms"],
+    summary: "Open message requests, to you and from you",
+    middleware: [requireUser] as const,
+    responses: {
+      200: jsonResponse(
+        z.object({ incoming: z.array(MessageRequestRow), outgoing: z.array(MessageRequestRow) }),
+        "Requests",
+      ),
+      401: problems[401],
+    },
+  }),
+  ask: createRoute({
+    method: "post",
+    path: "/api/message-requests",
+    tags: ["rooms"],
+    summary: "Ask to write to someone (asking someone who asked you accepts their request)",
+    middleware: [requireUser] as const,
+    request: {
+      body: jsonBody(z.object({ toUserId: z.string().uuid(), text: z.string().trim().min(1).max(500) })),
+    },
+    responses: { 201: jsonResponse(RequestAnswer, "Asked"), ...guarded, 429: problems[429] },
+  }),
+  answer: createRoute({
+    method: "post",
+    path: "/api/message-requests/{id}/{answer}",
+    tags: ["rooms"],
+    summary: "Accept (opens the direct room) or decline a message request; for its recipient",
+    middleware: [requireUser] as const,
+    request: { params: z.object({ id: z.string().uuid(), answer: z.enum(["accept", "decline"]) }) },
+    responses: { 200: jsonResponse(RequestAnswer, "Answered"), ...guarded },
+  }),
+};
+
+export function mountRooms(app: Router) {
+  app.openapi(routes.list, async (c) => c.json({ rooms: await listRooms({ ctx: actionContext(c) }) }, 200));
+  app.openapi(routes.direct, async (c) =>
+    c.json(await openDirectRoom({ ctx: actionContext(c), input: c.req.valid("json") }), 200),
+  );
+  // The Origin is checked here because browsers send no preflight for WebSockets.
+  app.openapi(routes.connect, async (c) => {
+    if (c.req.header("upgrade") !== "websocket")
+      throw new ProblemError(426, "Upgrade required", "Expected a WebSocket upgrade.");
+    if (!c.req.header("origin") || !isSameOrigin(c.env, c.req.raw)) throw new Forbidden("Foreign origin.");
+    const { id } = c.req.valid("param");
+    const { after } = c.req.valid("query");
+    const identity = await enterRoom({ ctx: actionContext(c), input: { roomId: id } });
+    // Only the headers the room needs: whatever identity the client sent is dropped here.
+    const url = new URL("https://room/ws");
+    if (after !== undefined) url.searchParams.set("after", String(after));
+    return roomOf(c.env, id).fetch(
+      new Request(url, {
+        headers: { upgrade: "websocket", [ROOM_IDENTITY_HEADER]: encodeIdentity(identity) },
+      }),
+    );
+  });
+  app.openapi(routes.mute, async (c) => {
+    const { mutedUntil } = await muteMember({
+      ctx: actionContext(c),
+      input: { roomId: c.req.valid("param").id, ...c.req.valid("json") },
+    });
+    return c.json({ mutedUntil: mutedUntil === null ? null : new Date(mutedUntil).toISOString() }, 200);
+  });
+  app.openapi(routes.requests, async (c) =>
+    c.json(await listMessageRequests({ ctx: actionContext(c) }), 200),
+  );
+  app.openapi(routes.ask, async (c) =>
+    c.json(await sendMessageRequest({ ctx: actionContext(c), input: c.req.valid("json") }), 201),
+  );
+  app.openapi(routes.answer, async (c) =>
+    c.json(await answerMessageRequest({ ctx: actionContext(c), input: c.req.valid("param") }), 200),
+  );
+}

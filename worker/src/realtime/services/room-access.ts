@@ -1,0 +1,144 @@
+import { and, eq } from "drizzle-orm";
+import { campuses, type User, users } from "../../identity/schema";
+import { isBlockedEitherWay } from "../../network/services/edges";
+import { clubOfficers, clubProfiles } from "../../profiles/schema";
+import type { ActionContext } from "../../shared/context";
+import { NotFound } from "../../shared/errors";
+import type { RoomIdentity } from "../room";
+import { type ParsedRoomId, parseRoomId } from "../room-protocol";
+import { type RoomMember, roomMembers, rooms } from "../schema";
+import { me } from "./direct-rooms";
+
+/** A room the actor may be in: its D1 row (null if not created yet) and whether they run it. */
+interface Eligibility {
+  parsed: ParsedRoomId;
+  exists: boolean;
+  /** For a room created on first visit: its title. */
+  title: string | null;
+  /** Runs the room by office: the club account and its officers. */
+  runs: boolean;
+}
+
+/**
+ * Who may be in which room: a campus room holds that campus's people; topic rooms anyone signed in;
+ * a club room the club, its officers and anyone who joins; a direct room its two people. Anything
+ * else — and a direct room of others — is the same 404 as a room that does not exist.
+ */
+async function eligibility(ctx: ActionContext, actor: User, roomId: string): Promise<Eligibility> {
+  const missing = new NotFound("No such room.");
+  const parsed = parseRoomId(roomId);
+  if (!parsed) throw missing;
+  const room = await ctx.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).get();
+  const exists = room !== undefined;
+  switch (parsed.kind) {
+    case "campus": {
+      if (actor.campusId !== parsed.campusId && actor.role !== "admin") throw missing;
+      if (exists) return { parsed, exists, title: null, runs: false };
+      // Campus rooms are seeded; a campus added later gets its room on first visit.
+      const campus = await ctx.db
+        .select({ name: campuses.name })
+        .from(campuses)
+        .where(eq(campuses.id, parsed.campusId))
+        .get();
+      if (!campus) throw missing;
+      return { parsed, exists, title: campus.name, runs: false };
+    }
+    case "topic":
+      if (!exists) throw missing;
+      return { parsed, exists, title: null, runs: false };
+    case "club": {
+      const [club, officer] = await ctx.db.batch([
+        ctx.db
+          .select({ displayName: users.displayName, name: clubProfiles.name })
+          .from(users)
+          .leftJoin(clubProfiles, eq(clubProfiles.userId, users.id))
+          .where(and(eq(users.id, parsed.clubId), eq(users.role, "club")))
+          .limit(1),
+        ctx.db
+          .select({ clubId: clubOfficers.clubId })
+          .from(clubOfficers)
+          .where(and(eq(clubOfficers.clubId, parsed.clubId), eq(clubOfficers.userId, actor.id)))
+          .limit(1),
+      ]);
+      const found = club[0];
+      if (!found) throw missing;
+      return {
+        parsed,
+        exists,
+        title: found.name || found.displayName,
+        runs: actor.id === parsed.clubId || officer.length > 0,
+      };
+    }
+    case "dm": {
+      if (!exists || !parsed.userIds.includes(actor.id)) throw missing;
+      const other = parsed.userIds[0] === actor.id ? parsed.userIds[1] : parsed.userIds[0];
+      if (await isBlockedEitherWay(ctx, actor.id, other)) throw missing;
+      return { parsed, exists, title: null, runs: false };
+    }
+    default: {
+      const unknown: never = parsed;
+      throw new Error(`unknown room kind ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Lets the actor into a room, joining it on the first visit when they are eligible (a direct room
+ * is joined only by being one of its two people). Returns the identity the room object will trust.
+ */
+export async function enterRoom({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { roomId: string };
+}): Promise<RoomIdentity> {
+  const actor = me(ctx);
+  const { parsed, exists, title, runs } = await eligibility(ctx, actor, input.roomId);
+  const selectMember = ctx.db
+    .select()
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, actor.id)))
+    .limit(1);
+  let member: RoomMember | undefined;
+  if (parsed.kind === "dm") {
+    [member] = await selectMember;
+  } else {
+    const role = runs ? ("moderator" as const) : ("member" as const);
+    const join = ctx.db
+      .insert(roomMembers)
+      .values({ roomId: input.roomId, userId: actor.id, role })
+      .onConflictDoNothing();
+    if (exists || title === null) {
+      [, [member]] = await ctx.db.batch([join, selectMember]);
+    } else {
+      const create = ctx.db
+        .insert(rooms)
+        .values({ id: input.roomId, kind: parsed.kind, title })
+        .onConflictDoNothing();
+      [, , [member]] = await ctx.db.batch([create, join, selectMember]);
+    }
+  }
+  if (!member) throw new NotFound("No such room.");
+  return {
+    roomId: input.roomId,
+    userId: actor.id,
+    displayName: actor.displayName,
+    role: actor.role,
+    moderator: actor.role === "admin" || runs || member.role === "moderator",
+    mutedUntil: member.mutedUntil,
+  };
+}
+
+/** Whether the actor moderates the room (admins moderate every room they may see). 404 if they may not see it. */
+export async function moderates(ctx: ActionContext, roomId: string): Promise<boolean> {
+  const actor = me(ctx);
+  const { runs } = await eligibility(ctx, actor, roomId);
+  if (actor.role === "admin" || runs) return true;
+  const row = await ctx.db
+    .select({ role: roomMembers.role })
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, actor.id)))
+    .get();
+  return row?.role === "moderator";
+}
