@@ -34,9 +34,13 @@ describe("atas-link: live rooms", () => {
     const ben = await signedIn("student36@siswa.um.edu.my", room);
     errors.push(...collectPageErrors(ben));
 
+    // Both sockets are live, and each page counts both people (presence frames come at most once a second).
+    for (const page of [ana, ben]) await page.locator('[data-testid="room"][data-status="live"]').waitFor();
     for (const page of [ana, ben])
       await expect
-        .poll(async () => Number((await page.getByTestId("room-online").textContent())?.match(/\d+/)?.[0]))
+        .poll(async () => Number((await page.getByTestId("room-online").textContent())?.match(/\d+/)?.[0]), {
+          timeout: 15_000,
+        })
         .toBeGreaterThanOrEqual(2);
 
     // Ben types; Ana sees it; Ben sends; Ana reads it.
@@ -61,5 +65,25 @@ describe("atas-link: live rooms", () => {
       expect(second).toBeGreaterThan(first ?? 0);
     }
     expect(errors).toEqual([]);
+  });
+  it("a direct message between strangers starts as a request; accepted, it opens the DM with its text", async () => {
+    const ana = await signedIn("student41@siswa.um.edu.my", "/rooms");
+    const ben = await signedIn("student46@siswa.um.edu.my", "/rooms");
+    const benId = await ben.evaluate(
+      async () => ((await (await fetch("/api/me")).json()) as { account: { id: string } }).account.id,
+    );
+    await ana.goto(`${base()}/u/${benId}`);
+    await ana.getByTestId("message").click();
+    const form = ana.getByTestId("message-request");
+    await form.waitFor();
+    const text = `Hi Ben, can I ask about your internship? ${Date.now()}`;
+    await form.locator('textarea[name="text"]').fill(text);
+    await form.getByRole("button").click();
+    await ana.getByText("Message request sent.").waitFor();
+    await ben.goto(`${base()}/rooms`);
+    const request = ben.getByTestId("message-requests").locator("li", { hasText: text });
+    await request.locator('button[value="accept"]').click();
+    await ben.waitForURL(/\/rooms\/dm%3A/);
+    await expect.poll(() => ben.getByTestId("messages").textContent()).toContain(text);
   });
 });

@@ -72,7 +72,7 @@ export default function Room({ loaderData }: Route.ComponentProps) {
       <p>
         <Link to="/rooms">← {t("rooms.back")}</Link>
       </p>
-      <section className="card room">
+      <section className="card room" data-testid="room" data-status={state.status}>
         <div className="room-head">
           <h1>{loaderData.title}</h1>
           <span className="chip" data-testid="room-online">

@@ -1,4 +1,5 @@
 import { data, Form, redirect, useNavigation } from "react-router";
+import { TextAreaField } from "~/components/field";
 import { Notice } from "~/components/notice";
 import { ProfileView } from "~/components/profile-view";
 import { apiCall } from "~/lib/api.server";
@@ -35,13 +36,44 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   return { ...result.data, link };
 }
 
-/** Connect: asks to connect (or accepts their request, if they asked first). */
+/**
+ * Connect (asks, or accepts their request if they asked first); Message (opens the direct room when
+ * the two may talk, else offers a message request); send a message request.
+ */
 export async function action({ request, context, params }: Route.ActionArgs) {
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "connect");
+  type Result = { problem: Problem | null; offerRequest: boolean; requested?: boolean };
+  if (intent === "message") {
+    const room = await apiCall<{ id: string }>(context, request, "/api/rooms/dm", {
+      json: { userId: params.id },
+    });
+    if (room.ok) return redirect(`/rooms/${encodeURIComponent(room.data.id)}`, { headers: room.headers });
+    return data<Result>(
+      { problem: room.problem, offerRequest: room.problem.code === "needs-request" },
+      { status: room.status, headers: room.headers },
+    );
+  }
+  if (intent === "request-message") {
+    const text = String(form.get("text") ?? "").trim();
+    const sent = await apiCall(context, request, "/api/message-requests", {
+      json: { toUserId: params.id, text },
+    });
+    if (sent.ok)
+      return data<Result>({ problem: null, offerRequest: false, requested: true }, { headers: sent.headers });
+    return data<Result>(
+      { problem: sent.problem, offerRequest: true },
+      { status: sent.status, headers: sent.headers },
+    );
+  }
   const result = await apiCall(context, request, "/api/connections/requests", {
     json: { toUserId: params.id },
   });
   if (result.ok) return redirect(`/u/${params.id}`, { headers: result.headers });
-  return data({ problem: result.problem as Problem }, { status: result.status, headers: result.headers });
+  return data<Result>(
+    { problem: result.problem, offerRequest: false },
+    { status: result.status, headers: result.headers },
+  );
 }
 
 export default function PublicProfile({ loaderData, actionData }: Route.ComponentProps) {
@@ -51,10 +83,31 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
   return (
     <div className="stack">
       <ProfileView profile={loaderData.profile} />
-      {link === "none" ? (
-        <Form method="post">
-          <button type="submit" className="button" disabled={busy} data-testid="connect">
-            {t("network.connect")}
+      {link !== "self" && link !== "visitor" ? (
+        <div className="row-actions">
+          {link === "none" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="connect" />
+              <button type="submit" className="button" disabled={busy} data-testid="connect">
+                {t("network.connect")}
+              </button>
+            </Form>
+          ) : null}
+          <Form method="post">
+            <input type="hidden" name="intent" value="message" />
+            <button type="submit" className="button button-ghost" disabled={busy} data-testid="message">
+              {t("rooms.message")}
+            </button>
+          </Form>
+        </div>
+      ) : null}
+      {actionData?.requested ? <Notice tone="success">{t("rooms.requestSent")}</Notice> : null}
+      {actionData?.offerRequest ? (
+        <Form method="post" className="form card" data-testid="message-request">
+          <input type="hidden" name="intent" value="request-message" />
+          <TextAreaField label={t("rooms.requestLabel")} name="text" rows={3} maxLength={500} required />
+          <button type="submit" className="button" disabled={busy}>
+            {t("rooms.requestSend")}
           </button>
         </Form>
       ) : null}
