@@ -58,6 +58,25 @@ describe("the inbox Durable Object", () => {
     ws.close(1000);
   });
 
+  it("reading notifications in one tab sends the new unread count to every tab", async () => {
+    const user = await signUp();
+    await env.DB.prepare(
+      "insert into notifications (id, user_id, type, text, created_at) values (?, ?, 'test', 'x', ?)",
+    )
+      .bind(crypto.randomUUID(), user.id, Date.now())
+      .run();
+    const tab = await connect(user.cookie);
+    const ws = tab.webSocket;
+    if (!ws) throw new Error("no socket");
+    const hello = nextFrame(ws);
+    ws.accept();
+    await hello;
+    const pushed = nextFrame(ws);
+    expect((await call("/api/notifications/read", { cookie: user.cookie, json: {} })).status).toBe(200);
+    expect(await pushed).toEqual({ type: "unread", count: 0 });
+    ws.close(1000);
+  });
+
   it("refuses upgrades without a session or from a foreign origin", async () => {
     const user = await signUp();
     expect(

@@ -83,14 +83,15 @@ function SiteHeader() {
   const t = useT();
   const location = useLocation();
   const account = root?.account;
-  // The bell counts live: every notification pushed to this user's inbox adds one until the next
-  // page load brings the stored count (which the notifications page resets).
-  const [pushed, setPushed] = useState(0);
-  useEffect(() => setPushed(0), [root?.unread]);
+  // The bell counts live: a notification pushed to this user's inbox adds one; reading them in any
+  // tab sends the new count to every tab. A page load brings the stored count again.
+  const [live, setLive] = useState<{ base: number | null; pushed: number }>({ base: null, pushed: 0 });
+  useEffect(() => setLive({ base: null, pushed: 0 }), [root?.unread]);
   useInbox((frame) => {
-    if (frame.type === "notification") setPushed((n) => n + 1);
+    if (frame.type === "notification") setLive((l) => ({ ...l, pushed: l.pushed + 1 }));
+    if (frame.type === "unread") setLive({ base: frame.count, pushed: 0 });
   }, Boolean(account));
-  const unread = (root?.unread ?? 0) + pushed;
+  const unread = (live.base ?? root?.unread ?? 0) + live.pushed;
   const here = `${location.pathname}${location.search}`;
   return (
     <header className="site-header">

@@ -33,7 +33,9 @@ export interface LiveDraft {
 export type InboxFrame =
   | { type: "hello"; unread: InboxNotification[]; drafts: LiveDraft[] }
   | { type: "notification"; notification: InboxNotification }
-  | DraftFrame;
+  | DraftFrame
+  /** The user's unread count as D1 has it now (after reading in one tab, every tab shows it). */
+  | { type: "unread"; count: number };
 
 const KEEP = 100;
 
@@ -116,6 +118,12 @@ export class Inbox extends DurableObject<Env> {
     sql.exec("delete from live_drafts where updated_at < ?", Date.now() - 3_600_000);
     const message = JSON.stringify({ type: "draft", ...frame } satisfies InboxFrame);
     for (const socket of this.ctx.getWebSockets()) socket.send(message);
+  }
+
+  /** Tells every open tab the unread count, e.g. after notifications were read in one of them. */
+  async unread(count: number): Promise<void> {
+    const frame = JSON.stringify({ type: "unread", count } satisfies InboxFrame);
+    for (const socket of this.ctx.getWebSockets()) socket.send(frame);
   }
 
   liveDrafts(): LiveDraft[] {

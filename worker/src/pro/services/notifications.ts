@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 import { notifications } from "../schema";
@@ -47,5 +48,12 @@ export async function markNotificationsRead({
     .update(notifications)
     .set({ readAt: Date.now() })
     .where(input.ids ? and(mine, inArray(notifications.id, input.ids)) : mine);
-  return listNotifications({ ctx });
+  const list = await listNotifications({ ctx });
+  // Other tabs of this user show the new count at once.
+  ctx.waitUntil(
+    inboxOf(ctx.env, actor.id)
+      .unread(list.unread)
+      .catch(() => {}),
+  );
+  return list;
 }
