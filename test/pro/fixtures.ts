@@ -22,10 +22,15 @@ export async function expert(availability = ALL_WEEK) {
   return user;
 }
 
-/** A whole hour `days` from now, so it is in the future and inside an all-week window. */
+/**
+ * A whole hour about `hours` from now that a 60-minute session fits inside one Kuala Lumpur day
+ * (the all-week window ends at 23:59): an hour that would run past local midnight moves earlier.
+ */
 export function hoursFromNow(hours: number): string {
-  const t = Date.now() + hours * 3600_000;
-  return new Date(Math.ceil(t / 3600_000) * 3600_000).toISOString();
+  let t = Math.ceil((Date.now() + hours * 3600_000) / 3600_000) * 3600_000;
+  const klHour = (new Date(t).getUTCHours() + 8) % 24;
+  if (klHour >= 22) t -= (klHour - 21) * 3600_000;
+  return new Date(t).toISOString();
 }
 
 export function invitationBody(expertId: string, overrides: Record<string, unknown> = {}) {
