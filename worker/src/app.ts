@@ -8,6 +8,8 @@ import { mountRegister } from "./identity/routes/register";
 import { mountSession } from "./identity/routes/session";
 import { mountVerify } from "./identity/routes/verify";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
+import { mountEngagement } from "./link/routes/engagement";
+import { mountNotes, NOTE_IMAGE_UPLOAD_PATH } from "./link/routes/notes";
 import { mountNetwork } from "./network/routes/network";
 import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";
@@ -29,15 +31,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp() {
   const app = createRouter();
   app.use("*", requestId);
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLarge(MAX_BODY_BYTES);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLarge(MAX_BODY_BYTES);
+    },
+  });
+  // Note images (up to 5 MB) carry their own, larger limit on their route.
+  app.use("/api/*", (c, next) => (c.req.path === NOTE_IMAGE_UPLOAD_PATH ? next() : apiBodyLimit(c, next)));
   app.use("/api/*", d1Meter);
   app.use("/api/*", csrfGuard);
   app.use("/api/*", loadSession);
@@ -57,6 +58,8 @@ export function createApp() {
   mountNetwork(app);
   mountInvitations(app);
   mountNotifications(app);
+  mountNotes(app);
+  mountEngagement(app);
   mountDev(app);
 
   app.doc31("/openapi.json", {

@@ -2,6 +2,8 @@ export * from "../drafts/schema";
 export * from "../graph/schema";
 export * from "../identity/schema";
 export * from "../jobs/schema";
+export * from "../link/engagement-schema";
+export * from "../link/notes-schema";
 export * from "../network/schema";
 export * from "../pro/schema";
 export * from "../profiles/schema";

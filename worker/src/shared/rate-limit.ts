@@ -31,6 +31,8 @@ export const POLICIES = {
   draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "bucket", code: "ip-limit" },
   draftAccount: { tokens: 30, window: "1 d", failClosed: true, code: "daily-quota" },
   messageRequestUser: { tokens: 20, window: "1 d", failClosed: false, code: "message-requests" },
+  commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
+  noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

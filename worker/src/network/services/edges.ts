@@ -2,6 +2,7 @@ import { and, eq, or } from "drizzle-orm";
 import type { GraphChange } from "../../adapters/second-degree/interface";
 import { blocks, connections, type EDGE_SOURCES } from "../../graph/schema";
 import { users } from "../../identity/schema";
+import { follows } from "../../link/engagement-schema";
 import { invalidate } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 
@@ -62,9 +63,19 @@ export async function disconnect(ctx: ActionContext, a: string, b: string): Prom
   return true;
 }
 
-/** A block also removes any connection between the two. */
+/** A block also removes any connection and any follow between the two (the counts follow by trigger). */
 export async function block(ctx: ActionContext, blocker: string, blocked: string): Promise<void> {
-  await ctx.db.insert(blocks).values({ blockerId: blocker, blockedId: blocked }).onConflictDoNothing();
+  await ctx.db.batch([
+    ctx.db.insert(blocks).values({ blockerId: blocker, blockedId: blocked }).onConflictDoNothing(),
+    ctx.db
+      .delete(follows)
+      .where(
+        or(
+          and(eq(follows.followerId, blocker), eq(follows.followeeId, blocked)),
+          and(eq(follows.followerId, blocked), eq(follows.followeeId, blocker)),
+        ),
+      ),
+  ]);
   await disconnect(ctx, blocker, blocked);
   await afterEdgeChange(ctx, [blocker, blocked], [{ op: "block", blocker, blocked }]);
 }

@@ -1,0 +1,52 @@
+import { eq } from "drizzle-orm";
+import type { User } from "../../identity/schema";
+import { notifications } from "../../pro/schema";
+import { inboxOf } from "../../realtime/routes";
+import type { ActionContext } from "../../shared/context";
+import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
+import { type Note, notes } from "../notes-schema";
+import { canSee } from "./visibility";
+
+export function me(ctx: ActionContext): User {
+  if (!ctx.actor) throw new Unauthorized();
+  return ctx.actor;
+}
+
+/**
+ * A note the actor may see (the notes side's `canSee`: visibility and blocks both ways). Anything
+ * else is a 404, so a blocked person learns nothing about the note.
+ */
+export async function visibleNote(ctx: ActionContext, actor: User, noteId: string): Promise<Note> {
+  const note = await ctx.db.select().from(notes).where(eq(notes.id, noteId)).get();
+  if (!note || !(await canSee(ctx, actor, note))) throw new NotFound("No such note.");
+  return note;
+}
+
+/** A stored notification and its live push; never to the actor themselves. */
+export async function tell(ctx: ActionContext, userId: string, type: string, text: string): Promise<void> {
+  if (ctx.actor?.id === userId) return;
+  await ctx.db.insert(notifications).values({ userId, type, text });
+  ctx.waitUntil(
+    inboxOf(ctx.env, userId)
+      .notify({ type, text })
+      .catch(() => {}),
+  );
+}
+
+/** `created_at` and id, so pages of equal timestamps neither skip nor repeat rows. */
+export interface Cursor {
+  at: number;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return `${cursor.at}_${cursor.id}`;
+}
+
+export function decodeCursor(raw: string | undefined): Cursor | null {
+  if (!raw) return null;
+  const [at, id] = raw.split("_");
+  const n = Number(at);
+  if (!id || !Number.isSafeInteger(n)) throw new BadRequest("The cursor is not valid.", { field: "cursor" });
+  return { at: n, id };
+}

@@ -1,0 +1,34 @@
+import { and, eq } from "drizzle-orm";
+import type { ActionContext } from "../../shared/context";
+import { noteCounts, noteLikes } from "../engagement-schema";
+import { me, tell, visibleNote } from "./engagement-access";
+
+export async function noteCountsOf(ctx: ActionContext, noteId: string) {
+  const row = await ctx.db
+    .select({ likes: noteCounts.likes, collects: noteCounts.collects, comments: noteCounts.comments })
+    .from(noteCounts)
+    .where(eq(noteCounts.noteId, noteId))
+    .get();
+  return row ?? { likes: 0, collects: 0, comments: 0 };
+}
+
+/** Likes a note the actor can see. A second like is ignored by the key, so it never counts twice. */
+export async function likeNote({ ctx, input }: { ctx: ActionContext; input: { noteId: string } }) {
+  const actor = me(ctx);
+  const note = await visibleNote(ctx, actor, input.noteId);
+  const added = await ctx.db
+    .insert(noteLikes)
+    .values({ noteId: note.id, userId: actor.id })
+    .onConflictDoNothing()
+    .returning({ at: noteLikes.createdAt });
+  if (added.length > 0)
+    await tell(ctx, note.authorId, "note.like", `${actor.displayName} liked your note "${note.title}".`);
+  return { liked: true, likes: (await noteCountsOf(ctx, note.id)).likes };
+}
+
+export async function unlikeNote({ ctx, input }: { ctx: ActionContext; input: { noteId: string } }) {
+  const actor = me(ctx);
+  const note = await visibleNote(ctx, actor, input.noteId);
+  await ctx.db.delete(noteLikes).where(and(eq(noteLikes.noteId, note.id), eq(noteLikes.userId, actor.id)));
+  return { liked: false, likes: (await noteCountsOf(ctx, note.id)).likes };
+}

@@ -1,0 +1,318 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { z } from "zod";
+import { blocks } from "../../graph/schema";
+import { users } from "../../identity/schema";
+import type { ActionContext } from "../../shared/context";
+import { decodeCursor, encodeCursor } from "../../shared/cursor";
+import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
+import { type Note, type NoteVisibility, noteImages, noteMentions, notes, noteTopics } from "../notes-schema";
+import { toImageView } from "./note-images";
+import { parseTopics } from "./notes-text";
+import { blockedEitherWay, canSee, isFollowing } from "./visibility";
+
+type Batch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+
+export interface NoteView {
+  id: string;
+  author: { id: string; displayName: string };
+  title: string;
+  /** Plain text exactly as written; clients render it as text, never as HTML. */
+  body: string;
+  topics: string[];
+  mentions: { id: string; displayName: string }[];
+  visibility: NoteVisibility;
+  campusId: string | null;
+  images: ReturnType<typeof toImageView>[];
+  createdAt: string;
+  editedAt: string | null;
+}
+
+/** Topics, mentions, images and author names for a page of notes, in one round trip. */
+async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> {
+  if (rows.length === 0) return [];
+  const { db } = ctx;
+  const ids = rows.map((n) => n.id);
+  const authorIds = [...new Set(rows.map((n) => n.authorId))];
+  const [authors, topics, mentions, images] = await db.batch([
+    db
+      .select({ id: users.id, displayName: users.displayName })
+      .from(users)
+      .where(inArray(users.id, authorIds)),
+    db
+      .select({ noteId: noteTopics.noteId, topic: noteTopics.topic })
+      .from(noteTopics)
+      .where(inArray(noteTopics.noteId, ids)),
+    db
+      .select({ noteId: noteMentions.noteId, id: users.id, displayName: users.displayName })
+      .from(noteMentions)
+      .innerJoin(users, eq(users.id, noteMentions.userId))
+      .where(inArray(noteMentions.noteId, ids)),
+    db
+      .select({
+        noteId: noteImages.noteId,
+        id: noteImages.id,
+        width: noteImages.width,
+        height: noteImages.height,
+      })
+      .from(noteImages)
+      .where(inArray(noteImages.noteId, ids))
+      .orderBy(asc(noteImages.position)),
+  ]);
+  const names = new Map(authors.map((a) => [a.id, a.displayName]));
+  return rows.map((note) => {
+    // Topics keep the order they have in the body.
+    const parsed = parseTopics(note.body);
+    const stored = new Set(topics.filter((t) => t.noteId === note.id).map((t) => t.topic));
+    return {
+      id: note.id,
+      author: { id: note.authorId, displayName: names.get(note.authorId) ?? "" },
+      title: note.title,
+      body: note.body,
+      topics: parsed.filter((t) => stored.has(t)),
+      mentions: mentions
+        .filter((m) => m.noteId === note.id)
+        .map(({ id, displayName }) => ({ id, displayName })),
+      visibility: note.visibility,
+      campusId: note.campusId,
+      images: images.filter((i) => i.noteId === note.id).map(toImageView),
+      createdAt: new Date(note.createdAt).toISOString(),
+      editedAt: note.editedAt === null ? null : new Date(note.editedAt).toISOString(),
+    };
+  });
+}
+
+/** Mentioned users must exist; those blocked either way are dropped without saying so. */
+async function checkedMentions(ctx: ActionContext, actorId: string, requested: string[]): Promise<string[]> {
+  const ids = [...new Set(requested)];
+  if (ids.length === 0) return [];
+  const [found, blocked] = await ctx.db.batch([
+    ctx.db.select({ id: users.id }).from(users).where(inArray(users.id, ids)),
+    ctx.db
+      .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
+      .from(blocks)
+      .where(
+        or(
+          and(eq(blocks.blockerId, actorId), inArray(blocks.blockedId, ids)),
+          and(eq(blocks.blockedId, actorId), inArray(blocks.blockerId, ids)),
+        ),
+      ),
+  ]);
+  if (found.length !== ids.length)
+    throw new BadRequest("A mentioned user does not exist.", { field: "mentions" });
+  const hidden = new Set(blocked.flatMap((b) => [b.blockerId, b.blockedId]));
+  return ids.filter((id) => !hidden.has(id));
+}
+
+function topicAndMentionRows(
+  ctx: ActionContext,
+  noteId: string,
+  createdAt: number,
+  body?: string,
+  mentions?: string[],
+) {
+  const statements: BatchItem<"sqlite">[] = [];
+  if (body !== undefined) {
+    statements.push(ctx.db.delete(noteTopics).where(eq(noteTopics.noteId, noteId)));
+    const topics = parseTopics(body);
+    if (topics.length)
+      statements.push(
+        ctx.db.insert(noteTopics).values(topics.map((topic) => ({ noteId, topic, createdAt }))),
+      );
+  }
+  if (mentions !== undefined) {
+    statements.push(ctx.db.delete(noteMentions).where(eq(noteMentions.noteId, noteId)));
+    if (mentions.length)
+      statements.push(ctx.db.insert(noteMentions).values(mentions.map((userId) => ({ noteId, userId }))));
+  }
+  return statements;
+}
+
+export interface CreateNoteInput {
+  title: string;
+  body: string;
+  imageIds: string[];
+  visibility: NoteVisibility;
+  mentions?: string[] | undefined;
+}
+
+/** Posts a note with 1–9 of the author's own unattached uploads, in the author's campus. */
+export async function createNote({ ctx, input }: { ctx: ActionContext; input: CreateNoteInput }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  await enforce(ctx.env, "noteUser", actor.id);
+  const { db } = ctx;
+  const imageIds = [...new Set(input.imageIds)];
+  if (imageIds.length !== input.imageIds.length)
+    throw new BadRequest("Each image may appear once.", { field: "imageIds" });
+  if (input.visibility === "campus" && !actor.campusId)
+    throw new BadRequest("Campus notes need a campus on your profile.", { field: "visibility" });
+  const owned = await db
+    .select({ id: noteImages.id })
+    .from(noteImages)
+    .where(and(inArray(noteImages.id, imageIds), eq(noteImages.ownerId, actor.id), isNull(noteImages.noteId)))
+    .all();
+  if (owned.length !== imageIds.length)
+    throw new BadRequest("Each image must be your own upload and not on another note.", {
+      field: "imageIds",
+    });
+  const mentions = await checkedMentions(ctx, actor.id, input.mentions ?? []);
+
+  const noteId = crypto.randomUUID();
+  const createdAt = Date.now();
+  await db.batch([
+    db.insert(notes).values({
+      id: noteId,
+      authorId: actor.id,
+      campusId: actor.campusId,
+      title: input.title,
+      body: input.body,
+      visibility: input.visibility,
+      createdAt,
+    }),
+    ...imageIds.map((id, position) =>
+      db
+        .update(noteImages)
+        .set({ noteId, position })
+        .where(and(eq(noteImages.id, id), eq(noteImages.ownerId, actor.id), isNull(noteImages.noteId))),
+    ),
+    ...topicAndMentionRows(ctx, noteId, createdAt, input.body, mentions),
+  ]);
+  // Two posts racing for one upload: the later one finds an image missing and is taken back.
+  const attached = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(noteImages)
+    .where(eq(noteImages.noteId, noteId))
+    .get();
+  if ((attached?.n ?? 0) !== imageIds.length) {
+    await db.batch([
+      db.update(noteImages).set({ noteId: null, position: 0 }).where(eq(noteImages.noteId, noteId)),
+      db.delete(noteTopics).where(eq(noteTopics.noteId, noteId)),
+      db.delete(noteMentions).where(eq(noteMentions.noteId, noteId)),
+      db.delete(notes).where(eq(notes.id, noteId)),
+    ]);
+    throw new Conflict("An image was attached to another note meanwhile.", "image-taken");
+  }
+  return loadVisibleNote(ctx, noteId);
+}
+
+async function loadVisibleNote(ctx: ActionContext, id: string): Promise<NoteView> {
+  const note = await ctx.db.select().from(notes).where(eq(notes.id, id)).get();
+  if (!note || !(await canSee(ctx, ctx.actor, note))) throw new NotFound("No such note.");
+  const [view] = await noteViews(ctx, [note]);
+  if (!view) throw new NotFound("No such note.");
+  return view;
+}
+
+/** Anyone the note is hidden from (visibility, blocks either way) gets 404, as if it did not exist. */
+export function getNote({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
+  return loadVisibleNote(ctx, input.id);
+}
+
+export interface UpdateNoteInput {
+  id: string;
+  title?: string | undefined;
+  body?: string | undefined;
+  visibility?: NoteVisibility | undefined;
+  mentions?: string[] | undefined;
+}
+
+/** The author edits title, body, visibility or mentions; topics are parsed again from a new body. */
+export async function updateNote({ ctx, input }: { ctx: ActionContext; input: UpdateNoteInput }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const { db } = ctx;
+  const note = await db.select().from(notes).where(eq(notes.id, input.id)).get();
+  if (!note || !(await canSee(ctx, actor, note))) throw new NotFound("No such note.");
+  if (note.authorId !== actor.id) throw new Forbidden("Only the author may edit a note.");
+  const campusId = note.campusId ?? actor.campusId;
+  if (input.visibility === "campus" && !campusId)
+    throw new BadRequest("Campus notes need a campus on your profile.", { field: "visibility" });
+  const mentions =
+    input.mentions === undefined ? undefined : await checkedMentions(ctx, actor.id, input.mentions);
+  await db.batch([
+    db
+      .update(notes)
+      .set({
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.body !== undefined ? { body: input.body } : {}),
+        ...(input.visibility !== undefined ? { visibility: input.visibility, campusId } : {}),
+        editedAt: Date.now(),
+      })
+      .where(and(eq(notes.id, note.id), eq(notes.authorId, actor.id))),
+    ...topicAndMentionRows(ctx, note.id, note.createdAt, input.body, mentions),
+  ]);
+  return loadVisibleNote(ctx, note.id);
+}
+
+/** The author or an admin removes a note for good: its rows, then its images in R2. */
+export async function deleteNote({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const { db } = ctx;
+  const note = await db.select().from(notes).where(eq(notes.id, input.id)).get();
+  if (!note) throw new NotFound("No such note.");
+  if (note.authorId !== actor.id && actor.role !== "admin") {
+    if (!(await canSee(ctx, actor, note))) throw new NotFound("No such note.");
+    throw new Forbidden("Only the author may delete a note.");
+  }
+  const images = await db
+    .select({ key: noteImages.key, displayKey: noteImages.displayKey })
+    .from(noteImages)
+    .where(eq(noteImages.noteId, note.id))
+    .all();
+  await db.batch([
+    db.delete(noteTopics).where(eq(noteTopics.noteId, note.id)),
+    db.delete(noteMentions).where(eq(noteMentions.noteId, note.id)),
+    db.delete(noteImages).where(eq(noteImages.noteId, note.id)),
+    db.delete(notes).where(eq(notes.id, note.id)),
+  ] satisfies Batch);
+  // After the rows: a failure here leaves unreachable objects, never a note with missing images.
+  const keys = [...new Set(images.flatMap((i) => [i.key, i.displayKey]))];
+  if (keys.length) await ctx.env.UPLOADS.delete(keys);
+}
+
+const NotesCursor = z.object({ t: z.number().int(), id: z.string().max(64) });
+
+/** The author's notes the viewer may see, newest first; keyset-paginated on (created_at, id). */
+export async function listUserNotes({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { userId: string; limit: number; cursor?: string | undefined };
+}) {
+  const { db } = ctx;
+  const viewer = ctx.actor;
+  const author = await db.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).get();
+  if (!author) throw new NotFound("No such user.");
+  if (viewer && (await blockedEitherWay(ctx, viewer.id, author.id))) throw new NotFound("No such user.");
+  const after = input.cursor ? decodeCursor(input.cursor, NotesCursor) : null;
+
+  const conditions: (SQL | undefined)[] = [eq(notes.authorId, author.id)];
+  if (viewer?.id !== author.id) {
+    const seen: (SQL | undefined)[] = [eq(notes.visibility, "public")];
+    if (viewer?.campusId) seen.push(and(eq(notes.visibility, "campus"), eq(notes.campusId, viewer.campusId)));
+    if (viewer && (await isFollowing(ctx, viewer.id, author.id)))
+      seen.push(eq(notes.visibility, "followers"));
+    conditions.push(or(...seen));
+  }
+  if (after)
+    conditions.push(
+      or(lt(notes.createdAt, after.t), and(eq(notes.createdAt, after.t), lt(notes.id, after.id))),
+    );
+  const rows = await db
+    .select()
+    .from(notes)
+    .where(and(...conditions))
+    .orderBy(desc(notes.createdAt), desc(notes.id))
+    .limit(input.limit + 1)
+    .all();
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    notes: await noteViews(ctx, page),
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null,
+  };
+}

@@ -1,0 +1,56 @@
+import { and, eq, or, sql } from "drizzle-orm";
+import { blocks } from "../../graph/schema";
+import type { User } from "../../identity/schema";
+import type { ActionContext } from "../../shared/context";
+import { follows } from "../engagement-schema";
+import type { Note } from "../notes-schema";
+
+/** A block hides each from the other, both ways. */
+export async function blockedEitherWay(ctx: ActionContext, a: string, b: string): Promise<boolean> {
+  if (a === b) return false;
+  const row = await ctx.db
+    .select({ one: sql<number>`1` })
+    .from(blocks)
+    .where(
+      or(
+        and(eq(blocks.blockerId, a), eq(blocks.blockedId, b)),
+        and(eq(blocks.blockerId, b), eq(blocks.blockedId, a)),
+      ),
+    )
+    .get();
+  return row !== undefined;
+}
+
+/** Whether `follower` follows `followee` (one primary-key lookup). */
+export async function isFollowing(ctx: ActionContext, follower: string, followee: string): Promise<boolean> {
+  const row = await ctx.db
+    .select({ one: sql<number>`1` })
+    .from(follows)
+    .where(and(eq(follows.followerId, follower), eq(follows.followeeId, followee)))
+    .get();
+  return row !== undefined;
+}
+
+/** The one rule for who sees a note; anything it refuses is answered as 404, never 403. */
+export async function canSee(
+  ctx: ActionContext,
+  viewer: User | null,
+  note: Pick<Note, "authorId" | "campusId" | "visibility">,
+): Promise<boolean> {
+  if (viewer?.id === note.authorId) return true;
+  if (viewer && (await blockedEitherWay(ctx, viewer.id, note.authorId))) return false;
+  switch (note.visibility) {
+    case "public":
+      return true;
+    case "campus":
+      return viewer !== null && note.campusId !== null && viewer.campusId === note.campusId;
+    case "followers":
+      return viewer !== null && (await isFollowing(ctx, viewer.id, note.authorId));
+    case "private":
+      return false;
+    default: {
+      const never: never = note.visibility;
+      return never;
+    }
+  }
+}
