@@ -27,6 +27,9 @@ export default defineConfig(async () => {
     resolve: { alias: { "atas-web-build": "./test/support/no-web-build.ts" } },
     test: {
       globalSetup: ["./test/support/global-setup.ts"],
+      // Sign-ups hash passwords (PBKDF2, 100k iterations) and the files run side by side on shared
+      // cores: a test that takes 2 s alone can take 6 s under load. Speed is measured in bench/.
+      testTimeout: 20_000,
       setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**", "test/scripts/**"],
