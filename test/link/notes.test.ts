@@ -145,6 +145,13 @@ describe("notes", () => {
       .bind(note.id)
       .all<{ topic: string }>();
     expect(topics.results.map((r) => r.topic)).toEqual(["food", "kl_eats"]);
+    // The mentioned person is told.
+    const told = await env.DB.prepare(
+      "select text from notifications where user_id = ? and type = 'note.mention'",
+    )
+      .bind(friend.id)
+      .first<{ text: string }>();
+    expect(told?.text).toBe('Mei mentioned you in "Nasi lemak near campus".');
   });
 
   it("serves images with their sniffed type, nosniff, inline and a long cache, never as HTML", async () => {

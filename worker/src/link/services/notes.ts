@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { type Note, type NoteVisibility, noteImages, noteMentions, notes, noteTopics } from "../notes-schema";
+import { tell } from "./engagement-access";
 import { toImageView } from "./note-images";
 import { parseTopics } from "./notes-text";
 import { blockedEitherWay, canSee, isFollowing } from "./visibility";
@@ -194,7 +195,27 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
     ]);
     throw new Conflict("An image was attached to another note meanwhile.", "image-taken");
   }
-  return loadVisibleNote(ctx, noteId);
+  const view = await loadVisibleNote(ctx, noteId);
+  await tellMentioned(ctx, noteId, mentions, input.title);
+  return view;
+}
+
+/** Everyone mentioned who may see the note is told (stored and live); nobody hears of a note hidden from them. */
+async function tellMentioned(ctx: ActionContext, noteId: string, mentioned: string[], title: string) {
+  const note = await ctx.db.select().from(notes).where(eq(notes.id, noteId)).get();
+  if (!note || mentioned.length === 0) return;
+  const people = await ctx.db
+    .select()
+    .from(users)
+    .where(sql`${users.id} in (select value from json_each(${JSON.stringify(mentioned)}))`);
+  for (const person of people)
+    if (await canSee(ctx, person, note))
+      await tell(
+        ctx,
+        person.id,
+        "note.mention",
+        `${ctx.actor?.displayName ?? "Someone"} mentioned you in "${title}".`,
+      );
 }
 
 async function loadVisibleNote(ctx: ActionContext, id: string): Promise<NoteView> {
