@@ -1,0 +1,823 @@
+/**
+ * Live rooms under load, ours against Cloudflare's public chat demo (workers-chat-demo) in the same
+ * local runtime. SOCKETS sockets join one room; then SENDERS of them send RATE messages a second
+ * between them for SECONDS seconds, and every socket receives every message (RATE x SOCKETS frames
+ * a second). The same again with SMALL_SOCKETS sockets for SMALL_SECONDS, a load this 2-core
+ * machine carries without queueing. Prints, for both side by side: connect time and the frames the
+ * server sent while the room filled, the share of frames delivered, order kept per sender,
+ * duplicates, p50/p95/p99 delivery latency, and workerd's CPU per delivered frame. Targets: p95 no
+ * worse than the demo's, at least 1.5x its delivered frames per CPU second, and joining not O(N²).
+ * Asserts no timing.
+ *
+ * Both run under `wrangler dev` (ours through scripts/platform.ts, seeded), but the load goes
+ * straight to the inner workerd that runs the worker and its Durable Objects, found through /proc:
+ * wrangler dev's proxy in front of it is a development tool, not part of what is measured. Ours
+ * runs from a copy of the app taken at the start, so others' edits cannot reload it mid-run. The
+ * load generator offers permessage-deflate, as browsers do. The demo is never copied
+ * into the repo: its source files are read from CHAT_DEMO (a checkout or a bare git directory; by
+ * default the mirror, else a shallow clone) into a temporary directory, with its per-IP limiter made
+ * to always allow.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { QUIET_WRANGLER_ENV, ROOT } from "../scripts/platform.ts";
+import { DEMO_PASSWORD, demoStudents } from "../worker/src/dev/seed-data.ts";
+import { percentile } from "./support.ts";
+
+const SOCKETS = Number(process.env.SOCKETS ?? 500);
+const SECONDS = Number(process.env.SECONDS ?? 30);
+const SMALL_SOCKETS = Number(process.env.SMALL_SOCKETS ?? 100);
+const SMALL_SECONDS = Number(process.env.SMALL_SECONDS ?? 15);
+/**
+ * Our room lets one connection send 10 messages per 10 s (RATE_LIMIT in room-protocol.ts), so the
+ * 50 messages a second come from 50 sockets at 1 a second each; the brief's SPEC_SENDERS at 5 a
+ * second each are tried separately to show what that limit does to them.
+ */
+const SENDERS = Number(process.env.SENDERS ?? 50);
+const RATE = Number(process.env.RATE ?? 50);
+const CONNECT_CONCURRENCY = Number(process.env.CONNECT_CONCURRENCY ?? 25);
+const SPEC_SENDERS = 10;
+const SPEC_SECONDS = 10;
+/** Our presence frames go out at most once a second: wait for the last one before counting. */
+const SETTLE_MS = 2000;
+/** After the last message: wait until every socket has everything, or nothing arrives for this long. */
+const QUIET_MS = 3000;
+const DRAIN_MS = 20_000;
+const OURS_PORT = 8871;
+const DEMO_PORT = 8872;
+const DEMO_MIRROR = "/work/.mirror/cloudflare+workers-chat-demo/repo";
+const DEMO_REPO = "https://github.com/cloudflare/workers-chat-demo";
+
+/** A room size and how long its senders send; each gets fresh rooms (ours has four seeded topic rooms). */
+interface Config {
+  sockets: number;
+  seconds: number;
+  ourRoom: string;
+  demoRoom: string;
+}
+const SMALL: Config = {
+  sockets: SMALL_SOCKETS,
+  seconds: SMALL_SECONDS,
+  ourRoom: "topic:internships",
+  demoRoom: "small",
+};
+const FULL: Config = { sockets: SOCKETS, seconds: SECONDS, ourRoom: "topic:careers", demoRoom: "full" };
+
+// Logins come from one address each (the log-in limiter allows 20 a minute per address), and a shared
+// Redis would carry other runs' per-account counts: the limiters run in memory here.
+process.env.REDIS_URL ??= "memory";
+
+// ---------------------------------------------------------------------------------------------
+// The runtime's processes, from /proc.
+
+const TICK_MS = 1000 / (Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100);
+
+function argsOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Fields 3 onwards of /proc/<pid>/stat (after the parenthesised name): [0] state, [2] pgid, [11] utime, [12] stime. */
+function statOf(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+const RESTARTED =
+  "workerd restarted during the run (wrangler dev reloads when a watched file changes): run again";
+
+/** User plus system CPU time the process has used, in ms. */
+function cpuMs(pid: number): number {
+  const stat = statOf(pid);
+  if (!stat) throw new Error(RESTARTED);
+  return (Number(stat[11]) + Number(stat[12])) * TICK_MS;
+}
+
+/** Busy time of the whole machine (all cores), in ms, from /proc/stat. */
+function machineCpuMs(): number {
+  const times = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = times.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (times[3] ?? 0) + (times[4] ?? 0);
+  return (total - idle) * TICK_MS;
+}
+
+const pids = () =>
+  readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+
+/** TCP ports the process listens on: its socket inodes matched against /proc/net/tcp's LISTEN rows. */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // closed while we looked
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const row of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      if (cols[3] === "0A" && inodes.has(cols[9] ?? ""))
+        ports.push(Number.parseInt((cols[1] ?? "").split(":")[1] ?? "", 16));
+    }
+  }
+  return ports;
+}
+
+/** The workerd that runs the worker itself, and the port of its own entry socket. */
+interface Runtime {
+  pid: number;
+  port: number;
+  /** wrangler's other processes (its node, the proxy's workerd): what they spend shows whether traffic went round them. */
+  others: number[];
+}
+
+/**
+ * `wrangler dev --port P` runs two workerd processes in its process group: the proxy, listening on
+ * P, and the worker's own, whose entry socket is on a free port (`entry=127.0.0.1:0`) it reports
+ * only to wrangler. Of that process's listening ports (entry, inspector, debug, direct sockets),
+ * the entry is the one that answers `looksRight`.
+ */
+async function innerRuntime(
+  outerPort: number,
+  looksRight: (base: string) => Promise<boolean>,
+): Promise<Runtime> {
+  const wrangler = pids().find((pid) => {
+    const args = argsOf(pid);
+    return (
+      args.includes("dev") && args.some((a) => a.includes("wrangler")) && args.includes(String(outerPort))
+    );
+  });
+  const group = wrangler === undefined ? undefined : statOf(wrangler)?.[2];
+  if (!group) throw new Error(`no wrangler dev on port ${outerPort}`);
+  const members = pids().filter((pid) => statOf(pid)?.[2] === group);
+  const inner = members.filter((pid) => {
+    const args = argsOf(pid);
+    return args[0]?.endsWith("/workerd") && !args.includes(`--socket-addr=entry=127.0.0.1:${outerPort}`);
+  });
+  for (const pid of inner) {
+    for (const port of listeningPorts(pid)) {
+      const ok = await looksRight(`http://127.0.0.1:${port}`).catch(() => false);
+      if (ok) return { pid, port, others: members.filter((p) => p !== pid) };
+    }
+  }
+  throw new Error(`no inner workerd answering for wrangler dev on port ${outerPort}`);
+}
+
+/** wrangler dev restarts workerd when a file it watches changes: a run across a restart means nothing. */
+function stillRunning(runtime: Runtime) {
+  if (!statOf(runtime.pid)) throw new Error(RESTARTED);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two chats, as the load generator sees them.
+
+/** A frame as JSON gives it; each chat reads its own fields. */
+type Frame = Record<string, unknown>;
+
+interface Chat {
+  label: string;
+  wsUrl: string;
+  headers(socket: number): Record<string, string>;
+  /** What a socket sends as soon as it is open (the demo's name), if anything. */
+  hello?(socket: number): string;
+  /** The frame that says the socket is in the room with its backlog. */
+  joined(frame: Frame): boolean;
+  /** The body of a chat message frame; null for any other frame. */
+  bodyOf(frame: Frame): string | null;
+  /** What a sender sends to post `body`. */
+  post(body: string): string;
+  /** The frame's kind, for counting frames. */
+  kindOf(frame: Frame): string;
+}
+
+/** Node's WebSocket (undici) takes request headers; the DOM typing does not know it. */
+const NodeWebSocket = WebSocket as unknown as new (
+  url: string,
+  init: { headers: Record<string, string> },
+) => WebSocket;
+
+/** What the sockets received in one phase: frames by kind, and for chat messages, who got which. */
+class Phase {
+  frames = 0;
+  kinds = new Map<string, number>();
+  sent = 0;
+  firstSentAt = 0;
+  lastSentAt = 0;
+  delivered = 0;
+  duplicates = 0;
+  /** A message that reached a socket after a later one from the same sender. */
+  outOfOrder = 0;
+  /** Length of a chat message frame as received (before any WebSocket compression). */
+  messageChars = 0;
+  lastDeliveredAt = 0;
+  readonly senders: number;
+  readonly messages: number;
+  private latencies: Float64Array;
+  private seen: Uint8Array[];
+  private lastSeq: Int32Array[];
+  private sorted: number[] | null = null;
+
+  constructor(sockets: number, senders: number, messages: number) {
+    this.senders = senders;
+    this.messages = messages;
+    this.latencies = new Float64Array(sockets * messages);
+    this.seen = Array.from({ length: sockets }, () => new Uint8Array(messages));
+    this.lastSeq = Array.from({ length: sockets }, () => new Int32Array(senders).fill(-1));
+  }
+
+  count(kind: string) {
+    this.frames++;
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+  }
+
+  /** A message `body` (`sender:seq:sentAt`) reached `socket` at `at` (performance.now()). */
+  receive(socket: number, body: string, at: number) {
+    const [sender = -1, seq = -1, sentAt = 0] = body.split(":").map(Number);
+    const index = seq * this.senders + sender;
+    const seen = this.seen[socket];
+    const last = this.lastSeq[socket];
+    if (!seen || !last || !(index >= 0 && index < this.messages)) return;
+    if (seen[index]) {
+      this.duplicates++;
+      return;
+    }
+    seen[index] = 1;
+    if (seq < (last[sender] ?? -1)) this.outOfOrder++;
+    else last[sender] = seq;
+    this.latencies[this.delivered++] = at - sentAt;
+    this.lastDeliveredAt = at;
+  }
+
+  /** Delivery latency percentile in ms (nearest rank, as support.ts). */
+  latency(p: number): number {
+    // Sorted once; percentile's own sort of a sorted copy is then linear.
+    this.sorted ??= Array.from(this.latencies.subarray(0, this.delivered)).sort((a, b) => a - b);
+    return percentile(this.sorted, p);
+  }
+}
+
+interface Client {
+  socket: WebSocket;
+  /** From opening the socket to being in the room, in ms. */
+  connectMs: number;
+}
+
+/** The load generator: opens the sockets, drives the senders, records every arrival. */
+class Crowd {
+  clients: Client[] = [];
+  phase: Phase = new Phase(0, 1, 0);
+  closed = 0;
+  readonly chat: Chat;
+
+  constructor(chat: Chat) {
+    this.chat = chat;
+  }
+
+  private open(index: number): Promise<Client> {
+    const { chat } = this;
+    const started = performance.now();
+    const socket = new NodeWebSocket(chat.wsUrl, { headers: chat.headers(index) });
+    return new Promise<Client>((resolve, reject) => {
+      let inRoom = false;
+      const timer = setTimeout(
+        () => reject(new Error(`${chat.label}: socket ${index} not in the room after 60 s`)),
+        60_000,
+      );
+      socket.addEventListener("open", () => {
+        const hello = chat.hello?.(index);
+        if (hello) socket.send(hello);
+      });
+      socket.addEventListener("message", (event) => {
+        const at = performance.now();
+        const text = String(event.data);
+        const frame = JSON.parse(text) as Frame;
+        const phase = this.phase;
+        phase.count(chat.kindOf(frame));
+        const body = chat.bodyOf(frame);
+        if (body !== null) {
+          phase.receive(index, body, at);
+          phase.messageChars = text.length;
+        }
+        if (!inRoom && chat.joined(frame)) {
+          inRoom = true;
+          clearTimeout(timer);
+          resolve({ socket, connectMs: at - started });
+        }
+      });
+      socket.addEventListener("close", (event) => {
+        this.closed++;
+        if (!inRoom) {
+          clearTimeout(timer);
+          reject(
+            new Error(`${chat.label}: socket ${index} closed before joining (${event.code} ${event.reason})`),
+          );
+        }
+      });
+    });
+  }
+
+  /** Opens `count` sockets, CONNECT_CONCURRENCY at a time; each counts once it is in the room. */
+  async fill(count: number) {
+    const clients: Client[] = new Array(count);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONNECT_CONCURRENCY }, async () => {
+        while (next < count) {
+          const index = next++;
+          clients[index] = await this.open(index);
+        }
+      }),
+    );
+    this.clients = clients;
+  }
+
+  /**
+   * `rate` messages a second for `seconds`, from the sockets at `senderIndexes` in turn, each
+   * carrying its sender, that sender's sequence number and when it was sent.
+   */
+  async send(senderIndexes: number[], rate: number, seconds: number): Promise<Phase> {
+    const messages = Math.round(rate * seconds);
+    const phase = new Phase(this.clients.length, senderIndexes.length, messages);
+    this.phase = phase;
+    const every = 1000 / rate;
+    const start = performance.now();
+    phase.firstSentAt = start;
+    for (let j = 0; j < messages; j++) {
+      const wait = start + j * every - performance.now();
+      if (wait > 1) await sleep(wait);
+      const sender = j % senderIndexes.length;
+      const client = this.clients[senderIndexes[sender] ?? -1];
+      if (!client) throw new Error(`no sender socket ${senderIndexes[sender]}`);
+      const sentAt = performance.now();
+      const seq = Math.floor(j / senderIndexes.length);
+      client.socket.send(this.chat.post(`${sender}:${seq}:${sentAt.toFixed(3)}`));
+      phase.sent++;
+      phase.lastSentAt = sentAt;
+    }
+    return phase;
+  }
+
+  /** Waits until every socket has every message, or nothing arrives for QUIET_MS, or DRAIN_MS. */
+  async drain(phase: Phase) {
+    const expected = phase.sent * this.clients.length;
+    const deadline = performance.now() + DRAIN_MS;
+    while (phase.delivered < expected && performance.now() < deadline) {
+      if (performance.now() - Math.max(phase.lastDeliveredAt, phase.lastSentAt) > QUIET_MS) break;
+      await sleep(100);
+    }
+  }
+
+  close() {
+    for (const { socket } of this.clients) socket.close(1000);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// One measured run.
+
+interface Measured {
+  chat: Chat;
+  config: Config;
+  /** The WebSocket extensions the server accepted (undici offers permessage-deflate, as browsers do). */
+  extensions: string;
+  connect: number[];
+  joinFrames: Phase;
+  joinCpuMs: number;
+  load: Phase;
+  /** workerd's CPU while the senders sent, and until the drain ended. */
+  sendCpuMs: number;
+  sendMs: number;
+  loadCpuMs: number;
+  /** wrangler's other processes (its node, the proxy's workerd) during the load. */
+  aroundCpuMs: number;
+  generatorCpuMs: number;
+  /** CPU time of the whole machine during the load, all cores, in ms. */
+  machineBusyMs: number;
+  wallMs: number;
+  spec?: Phase;
+}
+
+/** Waits (up to 20 s) until neither runtime is still working off an earlier run: under 5 % of a core. */
+async function idle(runtimes: Runtime[]) {
+  const total = () => runtimes.reduce((sum, runtime) => sum + cpuMs(runtime.pid), 0);
+  const deadline = performance.now() + 20_000;
+  while (performance.now() < deadline) {
+    const before = total();
+    await sleep(500);
+    if (total() - before < 25) return;
+  }
+}
+
+const aroundMs = (runtime: Runtime) =>
+  runtime.others.reduce((sum, pid) => sum + (statOf(pid) ? cpuMs(pid) : 0), 0);
+
+async function measure(chat: Chat, runtime: Runtime, config: Config, spec: boolean): Promise<Measured> {
+  const crowd = new Crowd(chat);
+  const joinPhase = new Phase(config.sockets, 1, 0);
+  crowd.phase = joinPhase;
+  const joinCpuBefore = cpuMs(runtime.pid);
+  try {
+    await crowd.fill(config.sockets);
+    await sleep(SETTLE_MS);
+    const joinCpuMs = cpuMs(runtime.pid) - joinCpuBefore;
+    stillRunning(runtime);
+    const senders = Array.from({ length: SENDERS }, (_, k) => k);
+    const before = {
+      workerd: cpuMs(runtime.pid),
+      around: aroundMs(runtime),
+      generator: process.cpuUsage(),
+      machine: machineCpuMs(),
+      at: performance.now(),
+    };
+    const load = await crowd.send(senders, RATE, config.seconds);
+    const sendCpuMs = cpuMs(runtime.pid) - before.workerd;
+    const sendMs = performance.now() - before.at;
+    await crowd.drain(load);
+    const generator = process.cpuUsage(before.generator);
+    const measured: Measured = {
+      chat,
+      config,
+      extensions: crowd.clients[0]?.socket.extensions || "none",
+      connect: crowd.clients.map((c) => c.connectMs),
+      joinFrames: joinPhase,
+      joinCpuMs,
+      load,
+      sendCpuMs,
+      sendMs,
+      loadCpuMs: cpuMs(runtime.pid) - before.workerd,
+      aroundCpuMs: aroundMs(runtime) - before.around,
+      generatorCpuMs: (generator.user + generator.system) / 1000,
+      machineBusyMs: machineCpuMs() - before.machine,
+      wallMs: performance.now() - before.at,
+    };
+    stillRunning(runtime);
+    if (spec) {
+      // The brief's senders at 5 a second each, from sockets that have not sent yet.
+      const specSenders = Array.from({ length: SPEC_SENDERS }, (_, k) => SENDERS + k);
+      measured.spec = await crowd.send(specSenders, RATE, SPEC_SECONDS);
+      await crowd.drain(measured.spec);
+      stillRunning(runtime);
+    }
+    if (crowd.closed > 0) console.error(`${chat.label}: ${crowd.closed} sockets closed during the run`);
+    return measured;
+  } finally {
+    crowd.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ours.
+
+let addresses = 0;
+const nextIp = () => {
+  addresses++;
+  return `10.${(addresses >> 16) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`;
+};
+
+async function logIn(base: string, origin: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin, "x-atas-csrf": "1", "cf-connecting-ip": nextIp() },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+/**
+ * A frozen copy of the app, run through its own scripts/platform.ts: wrangler dev restarts workerd
+ * whenever a file it watches changes, and others edit worker/ while a benchmark runs.
+ */
+async function snapshot(dir: string): Promise<typeof import("../scripts/platform.ts")> {
+  for (const entry of [
+    "worker",
+    "web",
+    "scripts",
+    "migrations",
+    "wrangler.toml",
+    "package.json",
+    "tsconfig.json",
+  ])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  return import(join(dir, "scripts", "platform.ts"));
+}
+
+/** A runtime up and ready for load, and the chat it serves in a room of each size. */
+interface Contender {
+  runtime: Runtime;
+  chatIn(config: Config): Chat;
+}
+
+async function startOurs(): Promise<Contender> {
+  const dir = mkdtempSync(join(tmpdir(), "atas-bench-rooms-"));
+  let stopping = false;
+  let stopPlatform = async () => {};
+  const stop = async () => {
+    stopping = true;
+    await stopPlatform();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  stops.add(stop);
+  const { startPlatform } = await snapshot(dir);
+  const platform = await startPlatform({
+    port: OURS_PORT,
+    persistTo: join(dir, ".wrangler", "state"),
+    fresh: true,
+    // Silent but for wrangler's last words when it dies on its own.
+    log: (line) => {
+      if (!stopping && line.startsWith("wrangler dev exited")) console.error(line);
+    },
+  });
+  stopPlatform = platform.stop;
+  const runtime = await innerRuntime(OURS_PORT, async (base) => {
+    const response = await fetch(`${base}/openapi.json`, { signal: AbortSignal.timeout(2000) });
+    return response.ok && "openapi" in ((await response.json()) as object);
+  });
+  console.log(
+    `ours: wrangler dev on ${OURS_PORT}; load straight to workerd pid ${runtime.pid}, port ${runtime.port}`,
+  );
+  const inner = `http://127.0.0.1:${runtime.port}`;
+  const emails = demoStudents().map((s) => s.email);
+  const cookies: string[] = [];
+  for (let i = 0; i < emails.length; i += 10)
+    cookies.push(
+      ...(await Promise.all(emails.slice(i, i + 10).map((email) => logIn(inner, platform.url, email)))),
+    );
+  const chatIn = (config: Config): Chat => ({
+    label: "ours",
+    wsUrl: `ws://127.0.0.1:${runtime.port}/api/rooms/${config.ourRoom}/ws`,
+    // Many tabs to one account: the 50 seeded students, 10 sockets each for 500. The worker checks
+    // the Origin against APP_ORIGIN, which startPlatform sets to the proxy's URL.
+    headers: (socket) => ({ cookie: cookies[socket % cookies.length] ?? "", origin: platform.url }),
+    joined: (frame) => frame.type === "history",
+    bodyOf: (frame) => (frame.type === "message" ? String(frame.body) : null),
+    post: (body) => JSON.stringify({ type: "message", id: crypto.randomUUID(), body }),
+    kindOf: (frame) =>
+      frame.type === "error" ? `error:${String(frame.code)}` : String(frame.type ?? "unknown"),
+  });
+  return { runtime, chatIn };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cloudflare's demo.
+
+/** One file of the demo, from a checkout or a (bare) git directory. */
+function demoFile(source: string, path: string): string {
+  if (existsSync(join(source, path))) return readFileSync(join(source, path), "utf8");
+  const shown = spawnSync("git", ["-C", source, "show", `HEAD:${path}`], { encoding: "utf8" });
+  if (shown.status !== 0) throw new Error(`cannot read ${path} from ${source}: ${shown.stderr}`);
+  return shown.stdout;
+}
+
+/** The demo's source: CHAT_DEMO, the mirror, or a shallow clone into the scratch directory. */
+function demoSource(scratch: string): string {
+  if (process.env.CHAT_DEMO) return process.env.CHAT_DEMO;
+  if (existsSync(DEMO_MIRROR)) return DEMO_MIRROR;
+  const clone = join(scratch, "clone");
+  const cloned = spawnSync("git", ["clone", "--depth", "1", DEMO_REPO, clone], { stdio: "inherit" });
+  if (cloned.status !== 0) throw new Error(`cannot clone ${DEMO_REPO}; set CHAT_DEMO to a checkout`);
+  return clone;
+}
+
+/** The start of RateLimiterClient.checkLimit() in the demo, and the same made to always allow. */
+const LIMITER_CHECK = "  checkLimit() {\n";
+const LIMITER_ALLOWS = `${LIMITER_CHECK}    return true; // bench/rooms.ts: the per-IP limiter always allows\n`;
+
+async function startDemo(): Promise<Contender> {
+  const dir = mkdtempSync(join(tmpdir(), "atas-bench-chat-demo-"));
+  let child: ChildProcess | null = null;
+  const stop = async () => {
+    if (child && child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child?.once("exit", resolve));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  stops.add(stop);
+  const source = demoSource(dir);
+  const chatModule = demoFile(source, "src/chat.mjs");
+  if (chatModule.split(LIMITER_CHECK).length !== 2)
+    throw new Error("the demo's RateLimiterClient.checkLimit() is not where the benchmark expects it");
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "wrangler.toml"), demoFile(source, "wrangler.toml"));
+  writeFileSync(join(dir, "src", "chat.mjs"), chatModule.replace(LIMITER_CHECK, LIMITER_ALLOWS));
+  writeFileSync(join(dir, "src", "chat.html"), demoFile(source, "src/chat.html"));
+
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(DEMO_PORT), "--persist-to", join(dir, "state")];
+  const wrangler = spawn(
+    join(ROOT, "node_modules", ".bin", "wrangler"),
+    [...args, "--show-interactive-dev-session=false"],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...QUIET_WRANGLER_ENV },
+      detached: true,
+    },
+  );
+  child = wrangler;
+  let tail = "";
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  wrangler.stdout?.on("data", keep);
+  wrangler.stderr?.on("data", keep);
+  const outer = `http://127.0.0.1:${DEMO_PORT}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (wrangler.exitCode !== null) throw new Error(`the demo's wrangler dev exited:\n${tail}`);
+    if (Date.now() > deadline) throw new Error(`the demo did not answer at ${outer}:\n${tail}`);
+    const up = await fetch(outer).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    await sleep(250);
+  }
+  // Only the demo answers GET /api/room with its own 405.
+  const runtime = await innerRuntime(DEMO_PORT, async (base) => {
+    const response = await fetch(`${base}/api/room`, { signal: AbortSignal.timeout(2000) });
+    return response.status === 405 && (await response.text()) === "Method not allowed";
+  });
+  console.log(
+    `demo: wrangler dev on ${DEMO_PORT}; load straight to workerd pid ${runtime.pid}, port ${runtime.port}`,
+  );
+  const chatIn = (config: Config): Chat => ({
+    label: "demo",
+    wsUrl: `ws://127.0.0.1:${runtime.port}/api/room/${config.demoRoom}/websocket`,
+    headers: () => ({ "cf-connecting-ip": "10.0.0.1" }),
+    hello: (socket) => JSON.stringify({ name: `u${socket}` }),
+    joined: (frame) => frame.ready === true,
+    bodyOf: (frame) => (typeof frame.name === "string" && "message" in frame ? String(frame.message) : null),
+    post: (body) => JSON.stringify({ message: body }),
+    kindOf: (frame) => ("message" in frame ? "message" : (Object.keys(frame)[0] ?? "unknown")),
+  });
+  return { runtime, chatIn };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+const grouped = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const CORES = availableParallelism();
+
+function kinds(phase: Phase, except?: string): string {
+  const parts = [...phase.kinds]
+    .filter(([kind]) => kind !== except)
+    .map(([kind, n]) => `${kind} ${grouped(n)}`);
+  return parts.length ? parts.join(", ") : "none";
+}
+
+function report(ours: Measured, demo: Measured) {
+  const { sockets, seconds } = ours.config;
+  console.log(
+    `\n${sockets} sockets in one room, ${SENDERS} senders at ${RATE} msg/s in all for ${seconds} s ` +
+      `(${grouped(RATE * sockets)} frames/s expected), straight to workerd`,
+  );
+  const row = (name: string, a: string, b: string, note = "") =>
+    console.log(`${name.padEnd(44)}${a.padStart(28)}${b.padStart(28)}  ${note}`.trimEnd());
+  const both = (name: string, figure: (m: Measured) => string, note = "") =>
+    row(name, figure(ours), figure(demo), note);
+  const expected = (m: Measured) => m.load.sent * m.connect.length;
+  const perCpuS = (m: Measured) => m.load.delivered / (m.loadCpuMs / 1000);
+  const cores = (ms: number, m: Measured) => fixed(ms / m.wallMs, 2);
+  const sendRate = (m: Measured) => m.load.sent / ((m.load.lastSentAt - m.load.firstSentAt) / 1000);
+  const elsewhere = (m: Measured) =>
+    Math.max(0, m.machineBusyMs - m.loadCpuMs - m.generatorCpuMs - m.aroundCpuMs);
+  row("", "ours", "demo");
+  both(
+    "connect p50 / p95, ms",
+    (m) => `${fixed(percentile(m.connect, 50))} / ${fixed(percentile(m.connect, 95))}`,
+  );
+  both("connect p50 of the last 100 joins, ms", (m) => fixed(percentile(m.connect.slice(-100), 50)));
+  both(
+    "frames sent while the room filled",
+    (m) => grouped(m.joinFrames.frames),
+    `N² = ${grouped(sockets ** 2)}`,
+  );
+  both("workerd CPU while the room filled, ms/join", (m) => fixed(m.joinCpuMs / sockets, 2));
+  both("messages sent (achieved rate)", (m) => `${m.load.sent} (${fixed(sendRate(m))}/s)`);
+  both("delivered / expected frames", (m) => `${grouped(m.load.delivered)} / ${grouped(expected(m))}`);
+  both("delivered share", (m) => `${fixed((100 * m.load.delivered) / expected(m), 2)} %`);
+  both("out of order (per sender, per socket)", (m) => String(m.load.outOfOrder));
+  both("duplicates", (m) => String(m.load.duplicates));
+  both("latency p50 / p95 / p99, ms", (m) => [50, 95, 99].map((p) => fixed(m.load.latency(p))).join(" / "));
+  both("other frames during the load", (m) => kinds(m.load, "message"));
+  both("message frame, characters", (m) => String(m.load.messageChars));
+  both("WebSocket extension negotiated", (m) => m.extensions.split(";")[0] ?? "");
+  both(
+    "workerd CPU during the load, s",
+    (m) => fixed(m.loadCpuMs / 1000, 2),
+    `over ${fixed(ours.wallMs / 1000)} / ${fixed(demo.wallMs / 1000)} s`,
+  );
+  both("delivered frames per workerd CPU s", (m) => grouped(perCpuS(m)));
+  both("workerd CPU per delivered frame, µs", (m) => fixed((m.loadCpuMs * 1000) / m.load.delivered, 2));
+  both("workerd, cores busy while sending", (m) => fixed(m.sendCpuMs / m.sendMs, 2));
+  both("workerd, cores busy until drained", (m) => cores(m.loadCpuMs, m));
+  both("load generator (this process), cores busy", (m) => cores(m.generatorCpuMs, m));
+  both("wrangler's proxy and node, cores busy", (m) => cores(m.aroundCpuMs, m));
+  both("everything else on the machine, cores busy", (m) => cores(elsewhere(m), m));
+  both("machine busy", (m) => `${fixed((100 * m.machineBusyMs) / m.wallMs / CORES)} % of ${CORES}`);
+
+  const p95 = [ours.load.latency(95), demo.load.latency(95)] as const;
+  const gain = perCpuS(ours) / perCpuS(demo);
+  const verdict = (met: boolean) => (met ? "met" : "NOT met");
+  console.log(
+    `target p95 no worse than the demo's: ${fixed(p95[0])} vs ${fixed(p95[1])} ms -> ${verdict(p95[0] <= p95[1])}`,
+  );
+  console.log(
+    `target >= 1.5x the demo's delivered frames per CPU s: ${fixed(gain, 2)}x -> ${verdict(gain >= 1.5)}`,
+  );
+  console.log(
+    `target joining not O(N²): ${fixed(ours.joinFrames.frames / sockets)} frames per join for ours (${kinds(ours.joinFrames)}), ` +
+      `${fixed(demo.joinFrames.frames / sockets)} for the demo (${kinds(demo.joinFrames)})`,
+  );
+  for (const m of [ours, demo]) {
+    // One room is one Durable Object, which runs on one thread: near a whole core, it queues.
+    const saturated = m.sendCpuMs / m.sendMs > 0.85 || m.machineBusyMs / m.wallMs / CORES > 0.9;
+    if (saturated)
+      console.log(
+        `${m.chat.label}: saturated (workerd ${fixed(m.sendCpuMs / m.sendMs, 2)} cores while sending, load generator ` +
+          `${cores(m.generatorCpuMs, m)}, machine ${fixed((100 * m.machineBusyMs) / m.wallMs / CORES)} %): its latencies are mostly queueing`,
+      );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** How to stop each runtime still up, for the end of the run or an interrupt. */
+const stops = new Set<() => Promise<void>>();
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(
+    signal,
+    () => void Promise.allSettled([...stops].map((stop) => stop())).finally(() => process.exit(130)),
+  );
+
+console.log(
+  `Live rooms: ${SENDERS} senders at ${RATE} msg/s in all to ${SMALL.sockets} sockets for ${SMALL.seconds} s, then ` +
+    `${FULL.sockets} sockets for ${FULL.seconds} s; joins ${CONNECT_CONCURRENCY} at a time`,
+);
+// Both runtimes stay up and each size runs ours then the demo back to back: the machine is shared,
+// and what else runs on it changes by the minute.
+try {
+  const oursUp = await startOurs();
+  const demoUp = await startDemo();
+  const run = async (who: Contender, config: Config, spec: boolean) => {
+    await idle([oursUp.runtime, demoUp.runtime]);
+    return measure(who.chatIn(config), who.runtime, config, spec);
+  };
+  // The brief's senders try ours in the small room, while it keeps up.
+  const small = [
+    await run(oursUp, SMALL, SMALL.sockets >= SENDERS + SPEC_SENDERS),
+    await run(demoUp, SMALL, false),
+  ];
+  const full = [await run(oursUp, FULL, false), await run(demoUp, FULL, false)];
+  report(full[0] as Measured, full[1] as Measured);
+  report(small[0] as Measured, small[1] as Measured);
+  const spec = small[0]?.spec;
+  if (spec)
+    console.log(
+      `\nOurs with the brief's ${SPEC_SENDERS} senders at ${RATE / SPEC_SENDERS} msg/s each for ${SPEC_SECONDS} s ` +
+        `(${SMALL.sockets} sockets; the room lets a connection send 10 per 10 s): ${spec.sent} sent, ` +
+        `${spec.kinds.get("ack") ?? 0} accepted, ${spec.kinds.get("error:rate-limited") ?? 0} refused as rate-limited`,
+    );
+} finally {
+  await Promise.allSettled([...stops].map((stop) => stop()));
+}
