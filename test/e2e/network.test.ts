@@ -37,7 +37,8 @@ async function acceptRequest(page: Page) {
   await page.goto(`${base()}/network`);
   const accept = page.locator('[data-testid^="accept-"]').first();
   await accept.click();
-  await page.waitForLoadState("networkidle");
+  // Accepted: the request leaves the list once the page has reloaded its data.
+  await expect.poll(() => page.locator('[data-testid^="accept-"]').count()).toBe(0);
 }
 
 describe("the second-degree network", () => {
@@ -59,6 +60,7 @@ describe("the second-degree network", () => {
     await acceptRequest(expert);
     await student.goto(`${base()}/u/${connectorId}`);
     await student.getByTestId("connect").click();
+    await expect.poll(() => student.getByTestId("connect-state").textContent()).toContain("Request sent");
     await acceptRequest(connector);
 
     // The directory now shows the expert in the student's network, via the connector.
