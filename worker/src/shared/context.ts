@@ -4,6 +4,7 @@ import { upstashStore } from "../adapters/store/upstash";
 import { createDb, type Db } from "../db/client";
 import type { AppEnv, Env } from "../env";
 import type { User } from "../identity/schema";
+import { Unauthorized } from "./errors";
 
 /** What a verb needs to act: who is asking, and the systems it may touch. */
 export interface ActionContext {
@@ -16,6 +17,12 @@ export interface ActionContext {
   requestId: string;
   /** Keeps background work alive after the response (cache fills). */
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/** The signed-in user acting, or 401. */
+export function me(ctx: ActionContext): User {
+  if (!ctx.actor) throw new Unauthorized();
+  return ctx.actor;
 }
 
 export function systemContext(env: Env, waitUntil: (p: Promise<unknown>) => void = () => {}): ActionContext {

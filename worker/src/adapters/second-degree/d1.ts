@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { type Db, inJsonList } from "../../db/client";
+import { users } from "../../identity/schema";
 import type { Reachable, ReachableExpert, SecondDegree } from "./interface";
 
 interface Row {
@@ -36,10 +37,11 @@ export function d1SecondDegree(db: Db): SecondDegree {
       limit ${limit}`);
     if (ranked.length === 0) return [];
     const viaIds = [...new Set(ranked.flatMap((r) => JSON.parse(r.vias) as string[]))];
-    const names = await db.all<{ id: string; display_name: string }>(
-      sql`select id, display_name from users where id in (select value from json_each(${JSON.stringify(viaIds)}))`,
-    );
-    const nameOf = new Map(names.map((n) => [n.id, n.display_name]));
+    const names = await db
+      .select({ id: users.id, displayName: users.displayName })
+      .from(users)
+      .where(inJsonList(users.id, viaIds));
+    const nameOf = new Map(names.map((n) => [n.id, n.displayName]));
     return ranked.map((row) => ({
       userId: row.target_id,
       via: (JSON.parse(row.vias) as string[])

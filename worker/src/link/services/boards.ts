@@ -1,10 +1,10 @@
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { users } from "../../identity/schema";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import { type Board, boardNotes, boards, noteCounts } from "../engagement-schema";
 import { notes } from "../notes-schema";
-import { me, visibleNote } from "./engagement-access";
+import { visibleNote } from "./engagement-access";
 import { noteCountsOf } from "./likes";
 import { blockedEitherWay, canSee } from "./visibility";
 

@@ -1,10 +1,10 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { commentCounts, commentLikes, comments } from "../engagement-schema";
 import { notes } from "../notes-schema";
-import { decodeCursor, encodeCursor, me, tell, visibleNote } from "./engagement-access";
+import { decodeCursor, encodeCursor, tell, visibleNote } from "./engagement-access";
 import { noteCountsOf } from "./likes";
 import { blockedEitherWay, canSee } from "./visibility";
 

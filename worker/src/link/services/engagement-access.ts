@@ -1,16 +1,13 @@
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import type { User } from "../../identity/schema";
 import { notifications } from "../../pro/schema";
 import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
+import { decodeCursor as decodeOpaque, encodeCursor as encodeOpaque } from "../../shared/cursor";
 import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
 import { type Note, notes } from "../notes-schema";
 import { canSee } from "./visibility";
-
-export function me(ctx: ActionContext): User {
-  if (!ctx.actor) throw new Unauthorized();
-  return ctx.actor;
-}
 
 /**
  * A note the actor may see (the notes side's `canSee`: visibility and blocks both ways). Anything
@@ -23,9 +20,15 @@ export async function visibleNote(ctx: ActionContext, actor: User, noteId: strin
 }
 
 /** A stored notification and its live push; never to the actor themselves. */
-export async function tell(ctx: ActionContext, userId: string, type: string, text: string): Promise<void> {
+export async function tell(
+  ctx: ActionContext,
+  userId: string,
+  type: string,
+  text: string,
+  invitationId: string | null = null,
+): Promise<void> {
   if (ctx.actor?.id === userId) return;
-  await ctx.db.insert(notifications).values({ userId, type, text });
+  await ctx.db.insert(notifications).values({ userId, type, text, invitationId });
   ctx.waitUntil(
     inboxOf(ctx.env, userId)
       .notify({ type, text })
@@ -39,14 +42,13 @@ export interface Cursor {
   id: string;
 }
 
+const CursorSchema = z.object({ at: z.number().int(), id: z.string().max(64) });
+
+/** The shared opaque codec (shared/cursor.ts) for this shape. */
 export function encodeCursor(cursor: Cursor): string {
-  return `${cursor.at}_${cursor.id}`;
+  return encodeOpaque(cursor);
 }
 
 export function decodeCursor(raw: string | undefined): Cursor | null {
-  if (!raw) return null;
-  const [at, id] = raw.split("_");
-  const n = Number(at);
-  if (!id || !Number.isSafeInteger(n)) throw new BadRequest("The cursor is not valid.", { field: "cursor" });
-  return { at: n, id };
+  return raw ? decodeOpaque(raw, CursorSchema) : null;
 }

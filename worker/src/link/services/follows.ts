@@ -2,10 +2,10 @@ import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import { connect, disconnect } from "../../network/services/edges";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, NotFound } from "../../shared/errors";
 import { follows, topicFollows, userCounts } from "../engagement-schema";
-import { decodeCursor, encodeCursor, me, tell } from "./engagement-access";
+import { decodeCursor, encodeCursor, tell } from "./engagement-access";
 import { blockedEitherWay } from "./visibility";
 
 export interface FollowCounts {

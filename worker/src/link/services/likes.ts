@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { noteCounts, noteLikes } from "../engagement-schema";
-import { me, tell, visibleNote } from "./engagement-access";
+import { tell, visibleNote } from "./engagement-access";
 
 export async function noteCountsOf(ctx: ActionContext, noteId: string) {
   const row = await ctx.db

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
+import { inJsonList } from "../../db/client";
 import { blocks } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
@@ -204,10 +205,7 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
 async function tellMentioned(ctx: ActionContext, noteId: string, mentioned: string[], title: string) {
   const note = await ctx.db.select().from(notes).where(eq(notes.id, noteId)).get();
   if (!note || mentioned.length === 0) return;
-  const people = await ctx.db
-    .select()
-    .from(users)
-    .where(sql`${users.id} in (select value from json_each(${JSON.stringify(mentioned)}))`);
+  const people = await ctx.db.select().from(users).where(inJsonList(users.id, mentioned));
   for (const person of people)
     if (await canSee(ctx, person, note))
       await tell(

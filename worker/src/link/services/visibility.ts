@@ -1,25 +1,14 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import { blocks } from "../../graph/schema";
 import type { User } from "../../identity/schema";
+/** A block hides each from the other, both ways. */
+/** Blocks live with the network (network/services/edges.ts); one query serves both products. */
+import { isBlockedEitherWay as blockedEitherWay } from "../../network/services/edges";
 import type { ActionContext } from "../../shared/context";
 import { follows } from "../engagement-schema";
 import type { Note } from "../notes-schema";
 
-/** A block hides each from the other, both ways. */
-export async function blockedEitherWay(ctx: ActionContext, a: string, b: string): Promise<boolean> {
-  if (a === b) return false;
-  const row = await ctx.db
-    .select({ one: sql<number>`1` })
-    .from(blocks)
-    .where(
-      or(
-        and(eq(blocks.blockerId, a), eq(blocks.blockedId, b)),
-        and(eq(blocks.blockerId, b), eq(blocks.blockedId, a)),
-      ),
-    )
-    .get();
-  return row !== undefined;
-}
+export { blockedEitherWay };
 
 /** Whether `follower` follows `followee` (one primary-key lookup). */
 export async function isFollowing(ctx: ActionContext, follower: string, followee: string): Promise<boolean> {

@@ -2,9 +2,9 @@ import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
-import { invitations, notifications } from "../../pro/schema";
+import { tell } from "../../link/services/engagement-access";
+import { invitations } from "../../pro/schema";
 import { invitationFor } from "../../pro/services/invitation-access";
-import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { introductions } from "../schema";
@@ -16,22 +16,6 @@ async function connected(ctx: ActionContext, a: string, b: string): Promise<bool
     .where(and(eq(connections.userId, a), eq(connections.peerId, b)))
     .get();
   return row !== undefined;
-}
-
-/** A stored notification and its live push (the notifications page and the bell both see it). */
-async function tell(
-  ctx: ActionContext,
-  userId: string,
-  type: string,
-  text: string,
-  invitationId: string | null,
-) {
-  await ctx.db.insert(notifications).values({ userId, type, text, invitationId });
-  ctx.waitUntil(
-    inboxOf(ctx.env, userId)
-      .notify({ type, text })
-      .catch(() => {}),
-  );
 }
 
 /**

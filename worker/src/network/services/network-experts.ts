@@ -1,5 +1,6 @@
-import { type AnyColumn, and, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { secondDegreeFor } from "../../adapters/second-degree";
+import { inJsonList } from "../../db/client";
 import { campuses, users } from "../../identity/schema";
 import { invitationTallies } from "../../pro/schema";
 import { expertProfiles, studentProfiles } from "../../profiles/schema";
@@ -7,10 +8,6 @@ import { readThrough } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 import { networkKeys } from "./edges";
-
-/** `column IN (ids)` with the ids as one JSON parameter: D1 allows at most 100 bound parameters a query. */
-const inJson = (column: AnyColumn, ids: string[]) =>
-  sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`;
 
 /** How many two-hop candidates the graph hands over for ranking. */
 const CANDIDATES = 100;
@@ -75,7 +72,7 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
       })
       .from(users)
       .innerJoin(expertProfiles, eq(expertProfiles.userId, users.id))
-      .where(inJson(users.id, ids)),
+      .where(inJsonList(users.id, ids)),
     ctx.db
       .select({
         userId: invitationTallies.userId,
@@ -89,7 +86,7 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
         )}) then ${invitationTallies.n} else 0 end)`,
       })
       .from(invitationTallies)
-      .where(and(inJson(invitationTallies.userId, ids), eq(invitationTallies.side, "expert")))
+      .where(and(inJsonList(invitationTallies.userId, ids), eq(invitationTallies.side, "expert")))
       .groupBy(invitationTallies.userId),
     ctx.db
       .select({ interests: studentProfiles.interests })
@@ -160,7 +157,7 @@ export async function peopleYouMayKnow({ ctx, input }: { ctx: ActionContext; inp
         .select({ id: users.id, displayName: users.displayName, role: users.role, campusId: users.campusId })
         .from(users)
         .where(
-          inJson(
+          inJsonList(
             users.id,
             found.map((f) => f.userId),
           ),

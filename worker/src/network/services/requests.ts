@@ -2,14 +2,9 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { connectionRequests, connections } from "../../graph/schema";
 import { type ROLES, users } from "../../identity/schema";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { connect, disconnect, isBlockedEitherWay } from "./edges";
-
-function me(ctx: ActionContext) {
-  if (!ctx.actor) throw new Unauthorized();
-  return ctx.actor;
-}
 
 /**
  * Asks someone to connect. Asking someone who already asked you accepts their request (what both

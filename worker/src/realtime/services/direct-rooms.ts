@@ -3,15 +3,10 @@ import { connections } from "../../graph/schema";
 import { type User, users } from "../../identity/schema";
 import { isBlockedEitherWay } from "../../network/services/edges";
 import { invitations } from "../../pro/schema";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { directRoomId } from "../room-protocol";
 import { messageRequests, roomMembers, rooms } from "../schema";
-
-export function me(ctx: ActionContext): User {
-  if (!ctx.actor) throw new Unauthorized();
-  return ctx.actor;
-}
 
 /** Invitations in these states let an expert and the other side write to each other. */
 const OPEN_INVITATION_STATES = ["accepted", "scheduled", "completed"] as const;

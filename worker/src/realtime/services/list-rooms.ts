@@ -1,11 +1,10 @@
 import { and, desc, eq, inArray, or } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { roomOf } from "../room";
 import { parseRoomId, type RoomPerson } from "../room-protocol";
 import { type RoomKind, roomMembers, rooms } from "../schema";
-import { me } from "./direct-rooms";
 
 export interface RoomListing {
   id: string;

@@ -2,12 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { campuses, type User, users } from "../../identity/schema";
 import { isBlockedEitherWay } from "../../network/services/edges";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
-import type { ActionContext } from "../../shared/context";
+import { type ActionContext, me } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import type { RoomIdentity } from "../room";
 import { type ParsedRoomId, parseRoomId } from "../room-protocol";
 import { type RoomMember, roomMembers, rooms } from "../schema";
-import { me } from "./direct-rooms";
 
 /** A room the actor may be in: its D1 row (null if not created yet) and whether they run it. */
 interface Eligibility {
