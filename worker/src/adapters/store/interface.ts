@@ -7,6 +7,36 @@ export interface KeyValueStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   incr(key: string, ttlSeconds: number): Promise<number>;
   del(keys: string[]): Promise<void>;
+
+  // Sorted sets: feed timelines, ranked candidate sets, trending counts. Each method is one
+  // round trip however many keys it touches.
+
+  /**
+   * Sets each member's score (or adds to it with `increment`), then trims each set to its `cap`
+   * highest scores and renews its TTL.
+   */
+  zadd(writes: SortedSetWrite[], options: { cap?: number; ttlSeconds: number; increment?: boolean }): Promise<void>;
+  /** Each read's members, highest score first; `null` where the set does not exist. */
+  zrangeDesc(reads: SortedSetRead[]): Promise<(ScoredMember[] | null)[]>;
+  /** Removes the members from every key. */
+  zrem(keys: string[], members: string[]): Promise<void>;
+}
+
+export interface ScoredMember {
+  member: string;
+  score: number;
+}
+
+export interface SortedSetWrite {
+  key: string;
+  members: ScoredMember[];
+}
+
+export interface SortedSetRead {
+  key: string;
+  limit: number;
+  /** Only scores strictly below this (the page cursor); the top of the set when absent. */
+  below?: number;
 }
 
 export class StoreUnavailable extends Error {

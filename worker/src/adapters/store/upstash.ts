@@ -1,6 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "../../env";
-import { type KeyValueStore, StoreUnavailable } from "./interface";
+import { type KeyValueStore, type ScoredMember, StoreUnavailable } from "./interface";
 
 /** Short deadline: a slow store must not hold a request; callers fall back or fail closed. */
 const STORE_TIMEOUT_MS = 1500;
@@ -53,5 +53,52 @@ export function upstashStore(env: Env): KeyValueStore {
       guarded(async () => {
         if (keys.length > 0) await redis.del(...keys);
       }),
+    zadd: (writes, { cap, ttlSeconds, increment }) =>
+      guarded(async () => {
+        const pipeline = redis.pipeline();
+        let commands = 0;
+        for (const { key, members } of writes) {
+          const [first, ...rest] = members;
+          if (!first) continue;
+          if (increment) for (const { member, score } of members) pipeline.zincrby(key, score, member);
+          else pipeline.zadd(key, first, ...rest);
+          if (cap !== undefined) pipeline.zremrangebyrank(key, 0, -(cap + 1));
+          pipeline.expire(key, ttlSeconds);
+          commands += 1;
+        }
+        if (commands > 0) await pipeline.exec();
+      }),
+    zrangeDesc: (reads) =>
+      guarded(async () => {
+        if (reads.length === 0) return [];
+        const pipeline = redis.pipeline();
+        for (const { key, limit, below } of reads) {
+          pipeline.exists(key);
+          pipeline.zrange(key, below === undefined ? "+inf" : `(${below}`, "-inf", {
+            byScore: true,
+            rev: true,
+            offset: 0,
+            count: limit,
+            withScores: true,
+          });
+        }
+        const replies = await pipeline.exec<unknown[]>();
+        return reads.map((_, i) => (replies[2 * i] === 1 ? pairs(replies[2 * i + 1]) : null));
+      }),
+    zrem: (keys, members) =>
+      guarded(async () => {
+        if (keys.length === 0 || members.length === 0) return;
+        const pipeline = redis.pipeline();
+        for (const key of keys) pipeline.zrem(key, ...members);
+        await pipeline.exec();
+      }),
   };
+}
+
+/** WITHSCORES replies alternate member and score. */
+function pairs(reply: unknown): ScoredMember[] {
+  const flat = Array.isArray(reply) ? reply : [];
+  const out: ScoredMember[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ member: String(flat[i]), score: Number(flat[i + 1]) });
+  return out;
 }
