@@ -38,7 +38,10 @@ describe("KeyValueStore sorted sets", () => {
       { member: "t2", score: 1 },
     ];
     await store.zadd([{ key: a, members }], { ttlSeconds: 60, increment: true });
-    await store.zadd([{ key: a, members: [{ member: "t2", score: 2 }] }], { ttlSeconds: 60, increment: true });
+    await store.zadd([{ key: a, members: [{ member: "t2", score: 2 }] }], {
+      ttlSeconds: 60,
+      increment: true,
+    });
     await store.zadd([{ key: b, members }], { ttlSeconds: 60 });
     await store.zrem([a, b], ["t1"]);
     const [left, right] = await store.zrangeDesc([

@@ -1,7 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 import { consumeAiBatch } from "./jobs/ai";
-import { runDailyCron } from "./jobs/cron";
+import { FEEDS_CRON, runDailyCron, runFeedsCron } from "./jobs/cron";
 import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
 import { consumeGraphBatch } from "./jobs/graph";
 
@@ -43,7 +43,9 @@ export function createWorker(web?: WebHandler): ExportedHandler<Env> {
       throw new Error(`no consumer for queue ${batch.queue}`);
     },
     async scheduled(controller, env, ctx) {
-      ctx.waitUntil(runDailyCron(controller, env));
+      ctx.waitUntil(
+        controller.cron === FEEDS_CRON ? runFeedsCron(controller, env) : runDailyCron(controller, env),
+      );
     },
   };
 }

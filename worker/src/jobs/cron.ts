@@ -4,6 +4,11 @@ import { purgeExpiredSessions } from "../identity/services/sessions";
 import { earlyMorningRun } from "../pro/services/early-morning-run";
 import { systemContext } from "../shared/context";
 
+/** 22:00 UTC = 06:00 in Kuala Lumpur: reminders, expiry, housekeeping. */
+export const DAILY_CRON = "0 22 * * *";
+/** atas-link's feeds: candidate sets re-scored (their time decay) and trending counts decayed. */
+export const FEEDS_CRON = "*/10 * * * *";
+
 /**
  * The daily early-morning run (22:00 UTC = 06:00 in Kuala Lumpur). It only finds work; anything
  * that sends mail is enqueued: invitation reminders and expiry (pro/services/early-morning-run.ts),
@@ -16,5 +21,26 @@ export async function runDailyCron(controller: Pick<ScheduledController, "schedu
   console.log(`early-morning run: ${JSON.stringify(report)}`);
   await purgeExpiredSessions(ctx.db, now);
   await purgeStaleEmailTokens(ctx.db, now);
+  return report;
+}
+
+/**
+ * Every ten minutes: the work that keeps atas-link's sorted sets current between events.
+ * Each step is independent; one failing does not stop the others.
+ */
+export async function runFeedsCron(controller: Pick<ScheduledController, "scheduledTime">, env: Env) {
+  const ctx = systemContext(env);
+  const now = controller.scheduledTime;
+  const steps: [string, () => Promise<unknown>][] = [];
+  const report: Record<string, unknown> = {};
+  for (const [name, step] of steps) {
+    try {
+      report[name] = await step();
+    } catch (error) {
+      report[name] = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  console.log(`feeds run at ${new Date(now).toISOString()}: ${JSON.stringify(report)}`);
+  void ctx;
   return report;
 }

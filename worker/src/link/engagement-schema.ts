@@ -65,6 +65,21 @@ export const noteLikes = sqliteTable(
   ],
 );
 
+/** Someone the user no longer wants in their feeds; unlike a block, the muted person is not told or stopped. */
+export const mutes = sqliteTable(
+  "mutes",
+  {
+    muterId: text("muter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    mutedId: text("muted_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.muterId, t.mutedId] })],
+);
+
 export const BOARD_VISIBILITIES = ["public", "private"] as const;
 
 /** A named collection of notes; private boards are seen by their owner alone. */

@@ -21,8 +21,13 @@ export const notes = sqliteTable(
     visibility: text("visibility", { enum: NOTE_VISIBILITIES }).notNull(),
     createdAt: createdAt(),
     editedAt: instant("edited_at"),
+    /** Set when reports reach the threshold or an admin hides it; only the author and admins see it then. */
+    hiddenAt: instant("hidden_at"),
   },
-  (t) => [index("notes_author_idx").on(t.authorId, t.createdAt, t.id)],
+  (t) => [
+    index("notes_author_idx").on(t.authorId, t.createdAt, t.id),
+    index("notes_created_idx").on(t.createdAt, t.id),
+  ],
 );
 export type Note = typeof notes.$inferSelect;
 

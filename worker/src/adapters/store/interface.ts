@@ -15,7 +15,10 @@ export interface KeyValueStore {
    * Sets each member's score (or adds to it with `increment`), then trims each set to its `cap`
    * highest scores and renews its TTL.
    */
-  zadd(writes: SortedSetWrite[], options: { cap?: number; ttlSeconds: number; increment?: boolean }): Promise<void>;
+  zadd(
+    writes: SortedSetWrite[],
+    options: { cap?: number; ttlSeconds: number; increment?: boolean },
+  ): Promise<void>;
   /** Each read's members, highest score first; `null` where the set does not exist. */
   zrangeDesc(reads: SortedSetRead[]): Promise<(ScoredMember[] | null)[]>;
   /** Removes the members from every key. */

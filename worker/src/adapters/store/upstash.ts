@@ -99,6 +99,7 @@ export function upstashStore(env: Env): KeyValueStore {
 function pairs(reply: unknown): ScoredMember[] {
   const flat = Array.isArray(reply) ? reply : [];
   const out: ScoredMember[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ member: String(flat[i]), score: Number(flat[i + 1]) });
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    out.push({ member: String(flat[i]), score: Number(flat[i + 1]) });
   return out;
 }

@@ -39,7 +39,7 @@ const NoteImageSchema = z
   })
   .openapi("NoteImage");
 
-const NoteSchema = z
+export const NoteSchema = z
   .object({
     id: z.string(),
     author: z.object({ id: z.string(), displayName: z.string() }),
@@ -52,6 +52,9 @@ const NoteSchema = z
     images: z.array(NoteImageSchema),
     createdAt: z.string(),
     editedAt: z.string().nullable(),
+    hidden: z.boolean().openapi({ description: "Hidden by moderation; only the author and admins see it" }),
+    counts: z.object({ likes: z.number().int(), collects: z.number().int(), comments: z.number().int() }),
+    viewer: z.object({ liked: z.boolean(), collected: z.boolean() }),
   })
   .openapi("Note");
 

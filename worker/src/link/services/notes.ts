@@ -8,6 +8,7 @@ import type { ActionContext } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
+import { boardNotes, boards, noteCounts, noteLikes } from "../engagement-schema";
 import { type Note, type NoteVisibility, noteImages, noteMentions, notes, noteTopics } from "../notes-schema";
 import { tell } from "./engagement-access";
 import { toImageView } from "./note-images";
@@ -29,15 +30,24 @@ export interface NoteView {
   images: ReturnType<typeof toImageView>[];
   createdAt: string;
   editedAt: string | null;
+  /** Set while moderation hides the note; only its author and admins ever receive such a note. */
+  hidden: boolean;
+  counts: { likes: number; collects: number; comments: number };
+  /** What the viewer has done with the note (false for a signed-out viewer). */
+  viewer: { liked: boolean; collected: boolean };
 }
 
-/** Topics, mentions, images and author names for a page of notes, in one round trip. */
-async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> {
+/**
+ * Everything a page of notes shows — authors, topics, mentions, images, counts and the viewer's
+ * like and collect — in one round trip, whichever list the notes came from.
+ */
+export async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> {
   if (rows.length === 0) return [];
   const { db } = ctx;
   const ids = rows.map((n) => n.id);
   const authorIds = [...new Set(rows.map((n) => n.authorId))];
-  const [authors, topics, mentions, images] = await db.batch([
+  const viewerId = ctx.actor?.id ?? "";
+  const [authors, topics, mentions, images, counts, liked, collected] = await db.batch([
     db
       .select({ id: users.id, displayName: users.displayName })
       .from(users)
@@ -61,7 +71,20 @@ async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> 
       .from(noteImages)
       .where(inArray(noteImages.noteId, ids))
       .orderBy(asc(noteImages.position)),
+    db.select().from(noteCounts).where(inArray(noteCounts.noteId, ids)),
+    db
+      .select({ noteId: noteLikes.noteId })
+      .from(noteLikes)
+      .where(and(eq(noteLikes.userId, viewerId), inArray(noteLikes.noteId, ids))),
+    db
+      .selectDistinct({ noteId: boardNotes.noteId })
+      .from(boardNotes)
+      .innerJoin(boards, eq(boards.id, boardNotes.boardId))
+      .where(and(eq(boards.ownerId, viewerId), inArray(boardNotes.noteId, ids))),
   ]);
+  const countsOf = new Map(counts.map((c) => [c.noteId, c]));
+  const likedIds = new Set(liked.map((l) => l.noteId));
+  const collectedIds = new Set(collected.map((c) => c.noteId));
   const names = new Map(authors.map((a) => [a.id, a.displayName]));
   return rows.map((note) => {
     // Topics keep the order they have in the body.
@@ -81,6 +104,13 @@ async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> 
       images: images.filter((i) => i.noteId === note.id).map(toImageView),
       createdAt: new Date(note.createdAt).toISOString(),
       editedAt: note.editedAt === null ? null : new Date(note.editedAt).toISOString(),
+      hidden: note.hiddenAt !== null,
+      counts: {
+        likes: countsOf.get(note.id)?.likes ?? 0,
+        collects: countsOf.get(note.id)?.collects ?? 0,
+        comments: countsOf.get(note.id)?.comments ?? 0,
+      },
+      viewer: { liked: likedIds.has(note.id), collected: collectedIds.has(note.id) },
     };
   });
 }

@@ -1,12 +1,10 @@
-import { and, eq, or, sql } from "drizzle-orm";
-import { blocks } from "../../graph/schema";
+import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { User } from "../../identity/schema";
-/** A block hides each from the other, both ways. */
 /** Blocks live with the network (network/services/edges.ts); one query serves both products. */
 import { isBlockedEitherWay as blockedEitherWay } from "../../network/services/edges";
 import type { ActionContext } from "../../shared/context";
 import { follows } from "../engagement-schema";
-import type { Note } from "../notes-schema";
+import { type Note, notes } from "../notes-schema";
 
 export { blockedEitherWay };
 
@@ -20,13 +18,17 @@ export async function isFollowing(ctx: ActionContext, follower: string, followee
   return row !== undefined;
 }
 
-/** The one rule for who sees a note; anything it refuses is answered as 404, never 403. */
+/**
+ * The one rule for who sees a note by its id; anything it refuses is answered as 404, never 403.
+ * A note hidden by moderation stays visible to its author (marked) and to admins reviewing it.
+ */
 export async function canSee(
   ctx: ActionContext,
   viewer: User | null,
-  note: Pick<Note, "authorId" | "campusId" | "visibility">,
+  note: Pick<Note, "authorId" | "campusId" | "visibility" | "hiddenAt">,
 ): Promise<boolean> {
-  if (viewer?.id === note.authorId) return true;
+  if (viewer?.id === note.authorId || viewer?.role === "admin") return true;
+  if (note.hiddenAt !== null) return false;
   if (viewer && (await blockedEitherWay(ctx, viewer.id, note.authorId))) return false;
   switch (note.visibility) {
     case "public":
@@ -42,4 +44,28 @@ export async function canSee(
       return never;
     }
   }
+}
+
+/**
+ * The same rule as `canSee`, as one SQL condition on `notes`, for every list of other people's
+ * notes (feeds, search, topic pages, boards). Lists also leave out authors the viewer muted and
+ * notes hidden by moderation (even for admins: they review those in the queue).
+ */
+export function listedNotes(viewer: Pick<User, "id" | "campusId"> | null): SQL {
+  if (!viewer) return and(isNull(notes.hiddenAt), eq(notes.visibility, "public")) as SQL;
+  const seen = or(
+    eq(notes.authorId, viewer.id),
+    eq(notes.visibility, "public"),
+    viewer.campusId ? and(eq(notes.visibility, "campus"), eq(notes.campusId, viewer.campusId)) : undefined,
+    and(
+      eq(notes.visibility, "followers"),
+      sql`exists (select 1 from follows f where f.follower_id = ${viewer.id} and f.followee_id = ${notes.authorId})`,
+    ),
+  );
+  return and(
+    isNull(notes.hiddenAt),
+    seen,
+    sql`not exists (select 1 from blocks b where (b.blocker_id = ${viewer.id} and b.blocked_id = ${notes.authorId}) or (b.blocker_id = ${notes.authorId} and b.blocked_id = ${viewer.id}))`,
+    sql`not exists (select 1 from mutes m where m.muter_id = ${viewer.id} and m.muted_id = ${notes.authorId})`,
+  ) as SQL;
 }
