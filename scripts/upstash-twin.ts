@@ -42,6 +42,8 @@ export interface UpstashTwin {
   url: string;
   token: string;
   mode: "redis" | "memory";
+  /** Authenticated HTTP requests answered so far (a pipeline is one): benchmarks count Upstash calls with it. */
+  readonly requests: number;
   close(): Promise<void>;
 }
 
@@ -749,6 +751,7 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
     return { aborted: false, outcomes };
   };
 
+  let requests = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === "OPTIONS") {
       res.writeHead(204, CORS_HEADERS);
@@ -761,6 +764,7 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
       sendJson(res, 401, { error: "Unauthorized" });
       return;
     }
+    requests += 1;
     if (req.method !== "POST" && req.method !== "GET") {
       req.resume();
       sendJson(res, 405, { error: `ERR method ${req.method} not allowed` });
@@ -850,6 +854,9 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
     url: `http://${shownHost}:${port}`,
     token,
     mode: backend.mode,
+    get requests() {
+      return requests;
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

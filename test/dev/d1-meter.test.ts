@@ -8,6 +8,7 @@ describe("the D1 measurement mode", () => {
     expect(Number(measured.headers.get("x-d1-rows-returned"))).toBe(body.campuses.length);
     expect(Number(measured.headers.get("x-d1-rows-read"))).toBeGreaterThanOrEqual(body.campuses.length);
     expect(Number(measured.headers.get("x-d1-queries"))).toBe(1);
+    expect(Number(measured.headers.get("x-d1-round-trips"))).toBe(1);
     const plain = await call("/api/campuses");
     expect(plain.headers.get("x-d1-rows-read")).toBeNull();
   });

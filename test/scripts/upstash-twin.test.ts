@@ -119,6 +119,16 @@ describe.each<Mode>(["memory", "redis"])("upstash twin (%s mode)", (mode) => {
       expect(await redis.get("s:missing")).toBeNull();
     });
 
+    it("counts the calls it answers, a pipeline as one", async () => {
+      const before = twin.requests;
+      const pipeline = redis.pipeline();
+      pipeline.set("s:count", "1");
+      pipeline.get("s:count");
+      await pipeline.exec();
+      await redis.get("s:count");
+      expect(twin.requests - before).toBe(2);
+    });
+
     it("talks the same without base64 response encoding", async () => {
       const plain = new Redis({ url: twin.url, token: twin.token, responseEncoding: false });
       await plain.set("s:plain", "naïve ✓");

@@ -4,13 +4,14 @@ import type { AppEnv } from "../env";
 /**
  * Measurement mode for benchmarks (never in production): a request carrying
  * `x-atas-measure: d1` runs against a D1 wrapper that adds up `rows_read` and rows returned and
- * reports them in `x-d1-rows-read`, `x-d1-rows-returned` and `x-d1-queries`. D1's `raw()` (which
+ * reports them in `x-d1-rows-read`, `x-d1-rows-returned` and `x-d1-queries`, with the round trips
+ * to D1 (a batch is one) in `x-d1-round-trips`. D1's `raw()` (which
  * drizzle uses for selects) reports no meta, so in this mode each raw statement also runs once
  * through `all()` to read its meta; time such requests separately.
  */
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.APP_ENV === "production" || c.req.header("x-atas-measure") !== "d1") return next();
-  const tally = { rowsRead: 0, rowsReturned: 0, queries: 0 };
+  const tally = { rowsRead: 0, rowsReturned: 0, queries: 0, roundTrips: 0 };
   const count = (meta: { rows_read?: number } | undefined, rows: number) => {
     tally.queries += 1;
     tally.rowsRead += meta?.rows_read ?? 0;
@@ -22,6 +23,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
         if (property === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
         if (property === "all") {
           return async () => {
+            tally.roundTrips += 1;
             const result = await target.all();
             count(result.meta, result.results.length);
             return result;
@@ -29,13 +31,23 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
         }
         if (property === "raw") {
           return async (options?: { columnNames?: boolean }) => {
+            tally.roundTrips += 1;
             const metered = await target.all();
             count(metered.meta, metered.results.length);
             return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
           };
         }
+        if (property === "first") {
+          return async (column?: string) => {
+            tally.roundTrips += 1;
+            const result = await target.all();
+            count(result.meta, Math.min(result.results.length, 1));
+            return column === undefined ? target.first() : target.first(column);
+          };
+        }
         if (property === "run") {
           return async () => {
+            tally.roundTrips += 1;
             const result = await target.run();
             count(result.meta, result.results?.length ?? 0);
             return result;
@@ -51,6 +63,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
       if (property === "prepare") return (query: string) => wrapStatement(target.prepare(query));
       if (property === "batch") {
         return async (statements: D1PreparedStatement[]) => {
+          tally.roundTrips += 1;
           const results = await target.batch(statements);
           for (const result of results) count(result.meta, result.results?.length ?? 0);
           return results;
@@ -65,4 +78,5 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   c.res.headers.set("x-d1-rows-read", String(tally.rowsRead));
   c.res.headers.set("x-d1-rows-returned", String(tally.rowsReturned));
   c.res.headers.set("x-d1-queries", String(tally.queries));
+  c.res.headers.set("x-d1-round-trips", String(tally.roundTrips));
 });
