@@ -9,6 +9,14 @@ describe("the D1 measurement mode", () => {
     expect(Number(measured.headers.get("x-d1-rows-read"))).toBeGreaterThanOrEqual(body.campuses.length);
     expect(Number(measured.headers.get("x-d1-queries"))).toBe(1);
     expect(Number(measured.headers.get("x-d1-round-trips"))).toBe(1);
+    const withSql = await call("/api/campuses", { headers: { "x-atas-measure": "d1+sql" } });
+    const statements = JSON.parse(
+      new TextDecoder().decode(
+        Uint8Array.from(atob(withSql.headers.get("x-d1-statements") ?? ""), (c) => c.charCodeAt(0)),
+      ),
+    ) as { sql: string; params: unknown[] }[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.sql).toMatch(/from "campuses"/);
     const plain = await call("/api/campuses");
     expect(plain.headers.get("x-d1-rows-read")).toBeNull();
   });

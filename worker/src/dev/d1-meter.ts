@@ -7,25 +7,37 @@ import type { AppEnv } from "../env";
  * reports them in `x-d1-rows-read`, `x-d1-rows-returned` and `x-d1-queries`, with the round trips
  * to D1 (a batch is one) in `x-d1-round-trips`. D1's `raw()` (which
  * drizzle uses for selects) reports no meta, so in this mode each raw statement also runs once
- * through `all()` to read its meta; time such requests separately.
+ * through `all()` to read its meta; time such requests separately. With `x-atas-measure: d1+sql` the
+ * statements themselves come back too (`x-d1-statements`, base64 JSON of `{ sql, params }[]`), so a
+ * benchmark can run the very same queries straight against SQLite and see the overhead.
  */
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.env.APP_ENV === "production" || c.req.header("x-atas-measure") !== "d1") return next();
+  const mode = c.req.header("x-atas-measure");
+  if (c.env.APP_ENV === "production" || (mode !== "d1" && mode !== "d1+sql")) return next();
   const tally = { rowsRead: 0, rowsReturned: 0, queries: 0, roundTrips: 0 };
-  const count = (meta: { rows_read?: number } | undefined, rows: number) => {
+  const statements: { sql: string; params: unknown[] }[] = [];
+  const texts = new WeakMap<D1PreparedStatement, { sql: string; params: unknown[] }>();
+  const count = (meta: { rows_read?: number } | undefined, rows: number, statement?: D1PreparedStatement) => {
+    const text = statement && texts.get(statement);
+    if (mode === "d1+sql" && text) statements.push(text);
     tally.queries += 1;
     tally.rowsRead += meta?.rows_read ?? 0;
     tally.rowsReturned += rows;
   };
-  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(statement, {
+  const wrapStatement = (
+    statement: D1PreparedStatement,
+    sql: string,
+    params: unknown[],
+  ): D1PreparedStatement => {
+    const wrapped: D1PreparedStatement = new Proxy(statement, {
       get(target, property) {
-        if (property === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+        if (property === "bind")
+          return (...args: unknown[]) => wrapStatement(target.bind(...args), sql, args);
         if (property === "all") {
           return async () => {
             tally.roundTrips += 1;
             const result = await target.all();
-            count(result.meta, result.results.length);
+            count(result.meta, result.results.length, wrapped);
             return result;
           };
         }
@@ -33,7 +45,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
           return async (options?: { columnNames?: boolean }) => {
             tally.roundTrips += 1;
             const metered = await target.all();
-            count(metered.meta, metered.results.length);
+            count(metered.meta, metered.results.length, wrapped);
             return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
           };
         }
@@ -41,7 +53,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
           return async (column?: string) => {
             tally.roundTrips += 1;
             const result = await target.all();
-            count(result.meta, Math.min(result.results.length, 1));
+            count(result.meta, Math.min(result.results.length, 1), wrapped);
             return column === undefined ? target.first() : target.first(column);
           };
         }
@@ -49,7 +61,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
           return async () => {
             tally.roundTrips += 1;
             const result = await target.run();
-            count(result.meta, result.results?.length ?? 0);
+            count(result.meta, result.results?.length ?? 0, wrapped);
             return result;
           };
         }
@@ -57,15 +69,20 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
+    texts.set(wrapped, { sql, params });
+    return wrapped;
+  };
   const raw = c.env.DB;
   const metered = new Proxy(raw, {
     get(target, property) {
-      if (property === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+      if (property === "prepare") return (query: string) => wrapStatement(target.prepare(query), query, []);
       if (property === "batch") {
-        return async (statements: D1PreparedStatement[]) => {
+        return async (batch: D1PreparedStatement[]) => {
           tally.roundTrips += 1;
-          const results = await target.batch(statements);
-          for (const result of results) count(result.meta, result.results?.length ?? 0);
+          const results = await target.batch(batch);
+          results.forEach((result, i) => {
+            count(result.meta, result.results?.length ?? 0, batch[i]);
+          });
           return results;
         };
       }
@@ -79,4 +96,12 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   c.res.headers.set("x-d1-rows-returned", String(tally.rowsReturned));
   c.res.headers.set("x-d1-queries", String(tally.queries));
   c.res.headers.set("x-d1-round-trips", String(tally.roundTrips));
+  if (mode === "d1+sql") c.res.headers.set("x-d1-statements", btoa(encodeUtf8(JSON.stringify(statements))));
 });
+
+/** btoa takes Latin-1; the statements may carry any text. */
+function encodeUtf8(text: string): string {
+  let out = "";
+  for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
