@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, run, startPlatform } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
+import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
 import { percentile } from "./support.ts";
 
 const USERS = Number(process.env.USERS ?? 10_000);
@@ -22,28 +23,10 @@ const PASSWORD = "bench passphrase 2026";
 const PORT = 8798;
 const STATE = join(ROOT, ".wrangler", "bench-network");
 
-/** A small deterministic PRNG so every run seeds the same graph. */
-let seed = 7;
-const rand = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
-};
-const uuid = (n: number) => `00000004-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
-const q = (value: string | number | null) =>
-  value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`;
-
-function* inserts(table: string, columns: string[], rows: Iterable<(string | number | null)[]>) {
-  let chunk: string[] = [];
-  for (const row of rows) {
-    chunk.push(`(${row.map(q).join(",")})`);
-    // D1 refuses statements over 100 KB.
-    if (chunk.length === 200) {
-      yield `INSERT OR IGNORE INTO ${table} (${columns.join(",")}) VALUES ${chunk.join(",")};`;
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield `INSERT OR IGNORE INTO ${table} (${columns.join(",")}) VALUES ${chunk.join(",")};`;
-}
+const { rand } = prng(7);
+const uuid = (n: number) => benchId(4, n);
+const insertsOrIgnore = (table: string, columns: string[], rows: Iterable<SqlValue[]>) =>
+  inserts(table, columns, rows, { perStatement: 200, orIgnore: true });
 
 const isExpert = (i: number) => i % Math.round(1 / EXPERT_SHARE) === 0;
 
@@ -52,7 +35,7 @@ function bulkSql(passwordHash: string): string {
   const now = Date.now();
   const lines: string[] = [];
   lines.push(
-    ...inserts(
+    ...insertsOrIgnore(
       "users",
       [
         "id",
@@ -80,7 +63,7 @@ function bulkSql(passwordHash: string): string {
   );
   const experts = Array.from({ length: USERS }, (_, i) => i).filter(isExpert);
   lines.push(
-    ...inserts(
+    ...insertsOrIgnore(
       "expert_profiles",
       ["user_id", "headline", "industry", "topics", "campus_ties", "updated_at"],
       experts.map((i) => [uuid(i), "Engineer", "Fintech", '["payments"]', i % 2 ? '["um"]' : "[]", now]),
@@ -97,7 +80,7 @@ function bulkSql(passwordHash: string): string {
       }
     }
   }
-  lines.push(...inserts("connections", ["user_id", "peer_id", "source", "created_at"], edges()));
+  lines.push(...insertsOrIgnore("connections", ["user_id", "peer_id", "source", "created_at"], edges()));
   return lines.join("\n");
 }
 

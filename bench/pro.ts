@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, run, startPlatform } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
+import { benchId, inserts, prng } from "./seed-sql.ts";
 import { percentile } from "./support.ts";
 
 const EXPERTS = Number(process.env.EXPERTS ?? 10_000);
@@ -140,30 +141,8 @@ const STATES = [
   "draft",
 ];
 
-/** A small deterministic PRNG so every run seeds the same data. */
-let seed = 42;
-const rand = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
-};
-const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)] as T;
-const uuid = (prefix: number, n: number) =>
-  `${prefix.toString(16).padStart(8, "0")}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
-const q = (value: string | number | null) =>
-  value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`;
-
-function* inserts(table: string, columns: string[], rows: Iterable<(string | number | null)[]>) {
-  let chunk: string[] = [];
-  for (const row of rows) {
-    chunk.push(`(${row.map(q).join(",")})`);
-    // D1 refuses statements over 100 KB.
-    if (chunk.length === 100) {
-      yield `INSERT INTO ${table} (${columns.join(",")}) VALUES ${chunk.join(",")};`;
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield `INSERT INTO ${table} (${columns.join(",")}) VALUES ${chunk.join(",")};`;
-}
+const { rand, pick } = prng(42);
+const uuid = benchId;
 
 async function bulkSql(passwordHash: string) {
   const now = Date.now();
