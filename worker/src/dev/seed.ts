@@ -8,6 +8,7 @@ import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../
 import type { ActionContext } from "../shared/context";
 import { hashPassword } from "../shared/crypto";
 import { ADMIN, CLUBS, DEMO_PASSWORD, demoStudents, EXPERTS } from "./seed-data";
+import { seedLinkDemo } from "./seed-link";
 
 /** A stable UUID (version 8) per address, so seeding twice writes the same rows. */
 async function stableId(email: string): Promise<string> {
@@ -159,6 +160,14 @@ export async function seedDemo(ctx: ActionContext) {
   const clubIds = await Promise.all(CLUBS.map((c) => stableId(c.email)));
   statements.push(...(await demoInvitations(db, { studentIds, expertIds, clubIds, now })));
   statements.push(...demoConnections(db, { studentIds, expertIds, now }));
+  statements.push(
+    ...(await seedLinkDemo(db, ctx.env.UPLOADS, {
+      studentIds,
+      campusOf: (index) => students[index]?.campusId ?? "um",
+      stableId,
+      now,
+    })),
+  );
 
   // D1 caps statements per batch; send in slices.
   for (let i = 0; i < statements.length; i += 50) {
