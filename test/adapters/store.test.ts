@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { upstashStore } from "../../worker/src/adapters/store/upstash";
+import { redisClient, upstashStore } from "../../worker/src/adapters/store/upstash";
 
 /** The sorted-set operations feeds rely on, against the Upstash twin over the REST protocol. */
 describe("KeyValueStore sorted sets", () => {
@@ -50,5 +50,19 @@ describe("KeyValueStore sorted sets", () => {
     ]);
     expect(left).toEqual([{ member: "t2", score: 3 }]);
     expect(right).toEqual([{ member: "t2", score: 1 }]);
+  });
+
+  it("a read can renew a set's TTL in the same call, and never creates a missing set", async () => {
+    const [kept, never] = [key("kept"), key("never")];
+    await store.zadd([{ key: kept, members: [{ member: "m", score: 1 }] }], { ttlSeconds: 60 });
+    const [read, missing] = await store.zrangeDesc([
+      { key: kept, limit: 5, ttlSeconds: 3600 },
+      { key: never, limit: 5, ttlSeconds: 3600 },
+    ]);
+    expect(read).toEqual([{ member: "m", score: 1 }]);
+    expect(missing).toBeNull();
+    const redis = redisClient(env);
+    expect(await redis.ttl(kept)).toBeGreaterThan(60);
+    expect(await redis.exists(never)).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ export interface Env {
   EMAIL_QUEUE: Queue<EmailJob>;
   AI_QUEUE: Queue<AiJob>;
   GRAPH_QUEUE: Queue<GraphJob>;
+  FANOUT_QUEUE: Queue<FanoutJob>;
   ASSETS?: Fetcher;
 
   APP_ENV: "development" | "test" | "production";
@@ -38,6 +39,10 @@ export interface Env {
   NEO4J_PASSWORD?: string;
   /** The Aura database to query (default "neo4j"); ignored when NEO4J_QUERY_URL already ends in /query/v2. */
   NEO4J_DATABASE?: string;
+  /** Entries kept per following-feed timeline (default 800, Mastodon's); tests set it lower. */
+  FEED_TIMELINE_CAP?: string;
+  /** Authors with more followers than this are merged at read time instead of fanned out (default 10000). */
+  FANOUT_MAX_FOLLOWERS?: string;
 }
 
 /** Mail jobs carry ids; the consumer reads the rest from D1 and mints any token itself. */
@@ -64,6 +69,15 @@ export type AiJob = { kind: "draft"; key: string; draftId: string };
 
 /** Edge changes for the graph mirror, in the order they happened in D1. */
 export type GraphJob = { kind: "graph"; key: string; changes: GraphChange[] };
+
+/**
+ * Following-feed timeline work, by note id: `fanout` adds a posted (or newly visible) note to its
+ * active followers' timelines; `withdraw` takes a deleted note out of them (the note row is gone,
+ * so the job carries its author).
+ */
+export type FanoutJob =
+  | { kind: "fanout"; key: string; noteId: string }
+  | { kind: "withdraw"; key: string; noteId: string; authorId: string };
 
 export interface Variables {
   requestId: string;

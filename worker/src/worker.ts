@@ -3,6 +3,7 @@ import type { Env } from "./env";
 import { consumeAiBatch } from "./jobs/ai";
 import { FEEDS_CRON, runDailyCron, runFeedsCron } from "./jobs/cron";
 import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
+import { consumeFanoutBatch } from "./jobs/fanout";
 import { consumeGraphBatch } from "./jobs/graph";
 
 /** The dev mailbox page and its client-side data request belong to the web app. */
@@ -40,6 +41,7 @@ export function createWorker(web?: WebHandler): ExportedHandler<Env> {
       if (batch.queue.startsWith("atas-email")) return consumeEmailBatch(batch, env);
       if (batch.queue.startsWith("atas-ai")) return consumeAiBatch(batch, env);
       if (batch.queue.startsWith("atas-graph")) return consumeGraphBatch(batch, env);
+      if (batch.queue.startsWith("atas-fanout")) return consumeFanoutBatch(batch, env);
       throw new Error(`no consumer for queue ${batch.queue}`);
     },
     async scheduled(controller, env, ctx) {

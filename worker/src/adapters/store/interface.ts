@@ -40,6 +40,8 @@ export interface SortedSetRead {
   limit: number;
   /** Only scores strictly below this (the page cursor); the top of the set when absent. */
   below?: number;
+  /** Renews the set's TTL in the same round trip (a read that keeps the set in use); never creates it. */
+  ttlSeconds?: number;
 }
 
 export class StoreUnavailable extends Error {

@@ -72,7 +72,16 @@ export function upstashStore(env: Env): KeyValueStore {
       guarded(async () => {
         if (reads.length === 0) return [];
         const pipeline = redis.pipeline();
-        for (const { key, limit, below } of reads) {
+        // Where each read's EXISTS reply sits; its ZRANGE reply follows it.
+        const at: number[] = [];
+        let replies = 0;
+        for (const { key, limit, below, ttlSeconds } of reads) {
+          // EXPIRE on a missing key does nothing, so a read never creates a set.
+          if (ttlSeconds !== undefined) {
+            pipeline.expire(key, ttlSeconds);
+            replies += 1;
+          }
+          at.push(replies);
           pipeline.exists(key);
           pipeline.zrange(key, below === undefined ? "+inf" : `(${below}`, "-inf", {
             byScore: true,
@@ -81,9 +90,10 @@ export function upstashStore(env: Env): KeyValueStore {
             count: limit,
             withScores: true,
           });
+          replies += 2;
         }
-        const replies = await pipeline.exec<unknown[]>();
-        return reads.map((_, i) => (replies[2 * i] === 1 ? pairs(replies[2 * i + 1]) : null));
+        const results = await pipeline.exec<unknown[]>();
+        return at.map((i) => (results[i] === 1 ? pairs(results[i + 1]) : null));
       }),
     zrem: (keys, members) =>
       guarded(async () => {

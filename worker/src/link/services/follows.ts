@@ -1,12 +1,17 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { connections } from "../../graph/schema";
-import { users } from "../../identity/schema";
+import { type User, users } from "../../identity/schema";
 import { connect, disconnect } from "../../network/services/edges";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, NotFound } from "../../shared/errors";
+import { followSources } from "../discover-schema";
 import { follows, topicFollows, userCounts } from "../engagement-schema";
+import { notes } from "../notes-schema";
+import { noteChanged } from "./candidate-sets";
 import { decodeCursor, encodeCursor, tell } from "./engagement-access";
-import { blockedEitherWay } from "./visibility";
+import { mergeAuthor } from "./following-feed";
+import { forgetAuthors } from "./timelines";
+import { blockedEitherWay, canSee } from "./visibility";
 
 export interface FollowCounts {
   followers: number;
@@ -61,8 +66,17 @@ async function followState(ctx: ActionContext, actorId: string, userId: string) 
 /**
  * Follows someone. Following back someone who follows you connects you (a `mutual-follow` edge in
  * the network). Following twice changes nothing; the followee hears of a new follow only.
+ * `fromNoteId` names the note the follow came from: a new follow of that note's author, made by
+ * someone who may see the note, counts as a follow gained by the note (the discovery ranking's
+ * strongest signal); any other note is ignored, so the follow itself never fails on it.
  */
-export async function followUser({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
+export async function followUser({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { userId: string; fromNoteId?: string | undefined };
+}) {
   const actor = me(ctx);
   if (input.userId === actor.id) throw new BadRequest("You cannot follow yourself.");
   await reachablePerson(ctx, actor.id, input.userId);
@@ -79,6 +93,8 @@ export async function followUser({ ctx, input }: { ctx: ActionContext; input: { 
   if (result.meta.changes > 0) {
     if (await followsRow(ctx, input.userId, actor.id))
       await connect(ctx, actor.id, input.userId, "mutual-follow");
+    if (input.fromNoteId) await creditNote(ctx, actor, input.userId, input.fromNoteId);
+    await mergeAuthor(ctx, actor, input.userId);
     await tell(ctx, input.userId, "follow", `${actor.displayName} followed you.`);
   } else if (await blockedEitherWay(ctx, actor.id, input.userId)) {
     throw new NotFound("No such person.");
@@ -86,9 +102,28 @@ export async function followUser({ ctx, input }: { ctx: ActionContext; input: { 
   return followState(ctx, actor.id, input.userId);
 }
 
+/** Records the note a new follow came from; the row goes with the follow (a foreign key cascade). */
+async function creditNote(ctx: ActionContext, actor: User, followeeId: string, noteId: string) {
+  const note = await ctx.db.select().from(notes).where(eq(notes.id, noteId)).get();
+  if (!note || note.authorId !== followeeId || !(await canSee(ctx, actor, note))) return;
+  // Written only while the follow exists, so an unfollow racing this leaves no orphan credit.
+  const credited = await ctx.db.run(sql`
+    insert into follow_sources (follower_id, followee_id, note_id, created_at)
+    select ${actor.id}, ${followeeId}, ${note.id}, ${Date.now()}
+    where exists (select 1 from follows where follower_id = ${actor.id} and followee_id = ${followeeId})
+    on conflict do nothing`);
+  if (credited.meta.changes > 0) noteChanged(ctx, note.id);
+}
+
 /** Unfollows; a network edge that came from the mutual follow ends with it, any other edge stays. */
 export async function unfollowUser({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
   const actor = me(ctx);
+  // The note credited with this follow loses the credit with it (cascade); its score is re-placed.
+  const source = await ctx.db
+    .select({ noteId: followSources.noteId })
+    .from(followSources)
+    .where(and(eq(followSources.followerId, actor.id), eq(followSources.followeeId, input.userId)))
+    .get();
   const removed = await ctx.db
     .delete(follows)
     .where(and(eq(follows.followerId, actor.id), eq(follows.followeeId, input.userId)))
@@ -100,6 +135,8 @@ export async function unfollowUser({ ctx, input }: { ctx: ActionContext; input: 
       .where(and(eq(connections.userId, actor.id), eq(connections.peerId, input.userId)))
       .get();
     if (edge?.source === "mutual-follow") await disconnect(ctx, actor.id, input.userId);
+    if (source) noteChanged(ctx, source.noteId);
+    await forgetAuthors(ctx, [actor.id], [input.userId]);
   }
   return followState(ctx, actor.id, input.userId);
 }

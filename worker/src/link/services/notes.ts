@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
@@ -10,9 +10,12 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../s
 import { enforce } from "../../shared/rate-limit";
 import { boardNotes, boards, noteCounts, noteLikes } from "../engagement-schema";
 import { type Note, type NoteVisibility, noteImages, noteMentions, notes, noteTopics } from "../notes-schema";
+import { noteChanged, noteRemoved } from "./candidate-sets";
 import { tell } from "./engagement-access";
 import { toImageView } from "./note-images";
 import { parseTopics } from "./notes-text";
+import { enqueueTimelineWork, fanoutJob } from "./timelines";
+import { bumpTopics } from "./trending";
 import { blockedEitherWay, canSee, isFollowing } from "./visibility";
 
 type Batch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
@@ -37,30 +40,31 @@ export interface NoteView {
   viewer: { liked: boolean; collected: boolean };
 }
 
-/**
- * Everything a page of notes shows — authors, topics, mentions, images, counts and the viewer's
- * like and collect — in one round trip, whichever list the notes came from.
- */
-export async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> {
-  if (rows.length === 0) return [];
+/** A page's note ids: a list, or SQL selecting them (so a feed loads its page and their views in one batch). */
+export type NoteIds = string[] | SQL;
+
+function inIds(column: AnyColumn, ids: NoteIds): SQL {
+  return Array.isArray(ids) ? inJsonList(column, ids) : sql`${column} in ${ids}`;
+}
+
+/** The statements behind `noteViews`, for a caller that adds them to its own batch. */
+export function noteViewQueries(ctx: ActionContext, ids: NoteIds) {
   const { db } = ctx;
-  const ids = rows.map((n) => n.id);
-  const authorIds = [...new Set(rows.map((n) => n.authorId))];
   const viewerId = ctx.actor?.id ?? "";
-  const [authors, topics, mentions, images, counts, liked, collected] = await db.batch([
+  return [
     db
       .select({ id: users.id, displayName: users.displayName })
       .from(users)
-      .where(inArray(users.id, authorIds)),
+      .where(sql`${users.id} in (select ${notes.authorId} from ${notes} where ${inIds(notes.id, ids)})`),
     db
       .select({ noteId: noteTopics.noteId, topic: noteTopics.topic })
       .from(noteTopics)
-      .where(inArray(noteTopics.noteId, ids)),
+      .where(inIds(noteTopics.noteId, ids)),
     db
       .select({ noteId: noteMentions.noteId, id: users.id, displayName: users.displayName })
       .from(noteMentions)
       .innerJoin(users, eq(users.id, noteMentions.userId))
-      .where(inArray(noteMentions.noteId, ids)),
+      .where(inIds(noteMentions.noteId, ids)),
     db
       .select({
         noteId: noteImages.noteId,
@@ -69,19 +73,42 @@ export async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteV
         height: noteImages.height,
       })
       .from(noteImages)
-      .where(inArray(noteImages.noteId, ids))
+      .where(inIds(noteImages.noteId, ids))
       .orderBy(asc(noteImages.position)),
-    db.select().from(noteCounts).where(inArray(noteCounts.noteId, ids)),
+    db.select().from(noteCounts).where(inIds(noteCounts.noteId, ids)),
     db
       .select({ noteId: noteLikes.noteId })
       .from(noteLikes)
-      .where(and(eq(noteLikes.userId, viewerId), inArray(noteLikes.noteId, ids))),
+      .where(and(eq(noteLikes.userId, viewerId), inIds(noteLikes.noteId, ids))),
     db
       .selectDistinct({ noteId: boardNotes.noteId })
       .from(boardNotes)
       .innerJoin(boards, eq(boards.id, boardNotes.boardId))
-      .where(and(eq(boards.ownerId, viewerId), inArray(boardNotes.noteId, ids))),
-  ]);
+      .where(and(eq(boards.ownerId, viewerId), inIds(boardNotes.noteId, ids))),
+  ] as const;
+}
+
+type Replies<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
+export type NoteViewRows = Replies<ReturnType<typeof noteViewQueries>>;
+
+/**
+ * Everything a page of notes shows — authors, topics, mentions, images, counts and the viewer's
+ * like and collect — in one round trip, whichever list the notes came from.
+ */
+export async function noteViews(ctx: ActionContext, rows: Note[]): Promise<NoteView[]> {
+  if (rows.length === 0) return [];
+  const results = await ctx.db.batch(
+    noteViewQueries(
+      ctx,
+      rows.map((n) => n.id),
+    ),
+  );
+  return assembleNoteViews(rows, results);
+}
+
+/** Turns note rows and the replies of `noteViewQueries` into views, in the rows' order. */
+export function assembleNoteViews(rows: Note[], results: NoteViewRows | Readonly<NoteViewRows>): NoteView[] {
+  const [authors, topics, mentions, images, counts, liked, collected] = results;
   const countsOf = new Map(counts.map((c) => [c.noteId, c]));
   const likedIds = new Set(liked.map((l) => l.noteId));
   const collectedIds = new Set(collected.map((c) => c.noteId));
@@ -226,6 +253,10 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
     ]);
     throw new Conflict("An image was attached to another note meanwhile.", "image-taken");
   }
+  noteChanged(ctx, noteId);
+  bumpTopics(ctx, noteId, "post");
+  // Only now that the row is committed: the fan-out consumer reads it back by id.
+  await enqueueTimelineWork(ctx, fanoutJob(noteId));
   const view = await loadVisibleNote(ctx, noteId);
   await tellMentioned(ctx, noteId, mentions, input.title);
   return view;
@@ -292,6 +323,12 @@ export async function updateNote({ ctx, input }: { ctx: ActionContext; input: Up
       .where(and(eq(notes.id, note.id), eq(notes.authorId, actor.id))),
     ...topicAndMentionRows(ctx, note.id, note.createdAt, input.body, mentions),
   ]);
+  // A new visibility moves the note between candidate sets (or out of them).
+  if (input.visibility !== undefined) noteChanged(ctx, note.id);
+  // A wider audience is fanned out again (adding is idempotent); a narrower one is left to the feed
+  // read, which checks every note's visibility again.
+  if (input.visibility !== undefined && input.visibility !== note.visibility)
+    await enqueueTimelineWork(ctx, fanoutJob(note.id));
   return loadVisibleNote(ctx, note.id);
 }
 
@@ -319,6 +356,13 @@ export async function deleteNote({ ctx, input }: { ctx: ActionContext; input: { 
   ] satisfies Batch);
   // After the rows: a failure here leaves unreachable objects, never a note with missing images.
   const keys = [...new Set(images.flatMap((i) => [i.key, i.displayKey]))];
+  noteRemoved(ctx, note);
+  await enqueueTimelineWork(ctx, {
+    kind: "withdraw",
+    key: `withdraw:${note.id}`,
+    noteId: note.id,
+    authorId: note.authorId,
+  });
   if (keys.length) await ctx.env.UPLOADS.delete(keys);
 }
 
@@ -341,6 +385,8 @@ export async function listUserNotes({
 
   const conditions: (SQL | undefined)[] = [eq(notes.authorId, author.id)];
   if (viewer?.id !== author.id) {
+    // As in every list (`listedNotes`): a note hidden by moderation is left out, admins included.
+    conditions.push(isNull(notes.hiddenAt));
     const seen: (SQL | undefined)[] = [eq(notes.visibility, "public")];
     if (viewer?.campusId) seen.push(and(eq(notes.visibility, "campus"), eq(notes.campusId, viewer.campusId)));
     if (viewer && (await isFollowing(ctx, viewer.id, author.id)))

@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { User } from "../../identity/schema";
 /** Blocks live with the network (network/services/edges.ts); one query serves both products. */
 import { isBlockedEitherWay as blockedEitherWay } from "../../network/services/edges";
@@ -53,6 +53,17 @@ export async function canSee(
  */
 export function listedNotes(viewer: Pick<User, "id" | "campusId"> | null): SQL {
   if (!viewer) return and(isNull(notes.hiddenAt), eq(notes.visibility, "public")) as SQL;
+  return listedNotesTo({ id: viewer.id, campusId: viewer.campusId });
+}
+
+/**
+ * `listedNotes` with the viewer given as SQL, e.g. the columns of a follower row, so one query can
+ * ask it for many viewers at once (fan-out picks the followers who may see a new note).
+ */
+export function listedNotesTo(viewer: {
+  id: string | SQLWrapper;
+  campusId: string | SQLWrapper | null;
+}): SQL {
   const seen = or(
     eq(notes.authorId, viewer.id),
     eq(notes.visibility, "public"),

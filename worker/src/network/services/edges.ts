@@ -3,6 +3,7 @@ import type { GraphChange } from "../../adapters/second-degree/interface";
 import { blocks, connections, type EDGE_SOURCES } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import { follows } from "../../link/engagement-schema";
+import { forgetAuthors } from "../../link/services/timelines";
 import { invalidate } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 
@@ -77,6 +78,8 @@ export async function block(ctx: ActionContext, blocker: string, blocked: string
       ),
   ]);
   await disconnect(ctx, blocker, blocked);
+  // The follows are gone: each one's notes leave the other's following-feed timeline.
+  await forgetAuthors(ctx, [blocker, blocked], [blocker, blocked]);
   await afterEdgeChange(ctx, [blocker, blocked], [{ op: "block", blocker, blocked }]);
 }
 
