@@ -118,11 +118,11 @@ describe("GET /api/experts: full-text search", () => {
     expect(ids(await search({ q: `${word} payroll` }))).toEqual([]);
   });
 
-  it("returns a snippet with <mark> around the match", async () => {
+  it("returns a snippet with U+E000 … U+E001 around the match", async () => {
     const word = token();
     await insertExpert({ bio: `Long before this, I worked on ${word} systems for a decade.` });
     const [card] = (await search({ q: word })).experts;
-    expect(card?.snippet).toContain(`<mark>${word}</mark>`);
+    expect(card?.snippet).toContain(`\uE000${word}\uE001`);
     expect((await search({ q: word, limit: "1" })).experts[0]?.snippet).toBeDefined();
     // The directory listing (no q) has nothing to highlight.
     expect((await search({ limit: "1" })).experts[0]?.snippet).toBeUndefined();

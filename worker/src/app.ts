@@ -8,8 +8,13 @@ import { mountRegister } from "./identity/routes/register";
 import { mountSession } from "./identity/routes/session";
 import { mountVerify } from "./identity/routes/verify";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
+import { mountDiscover } from "./link/routes/discover";
 import { mountEngagement } from "./link/routes/engagement";
+import { mountFeeds } from "./link/routes/feeds";
+import { mountModeration } from "./link/routes/moderation";
 import { mountNotes, NOTE_IMAGE_UPLOAD_PATH } from "./link/routes/notes";
+import { mountSearch } from "./link/routes/search";
+import { mountTopics } from "./link/routes/topics";
 import { mountNetwork } from "./network/routes/network";
 import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";
@@ -60,6 +65,11 @@ export function createApp() {
   mountNotifications(app);
   mountNotes(app);
   mountEngagement(app);
+  mountFeeds(app);
+  mountDiscover(app);
+  mountModeration(app);
+  mountSearch(app);
+  mountTopics(app);
   mountDev(app);
 
   app.doc31("/openapi.json", {

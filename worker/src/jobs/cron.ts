@@ -1,6 +1,8 @@
 import type { Env } from "../env";
 import { purgeStaleEmailTokens } from "../identity/services/email-tokens";
 import { purgeExpiredSessions } from "../identity/services/sessions";
+import { refreshCandidateSets } from "../link/services/candidate-sets";
+import { refreshTrending } from "../link/services/trending";
 import { earlyMorningRun } from "../pro/services/early-morning-run";
 import { systemContext } from "../shared/context";
 
@@ -31,7 +33,10 @@ export async function runDailyCron(controller: Pick<ScheduledController, "schedu
 export async function runFeedsCron(controller: Pick<ScheduledController, "scheduledTime">, env: Env) {
   const ctx = systemContext(env);
   const now = controller.scheduledTime;
-  const steps: [string, () => Promise<unknown>][] = [];
+  const steps: [string, () => Promise<unknown>][] = [
+    ["discover candidates", () => refreshCandidateSets(ctx, now)],
+    ["trending", () => refreshTrending(ctx, now)],
+  ];
   const report: Record<string, unknown> = {};
   for (const [name, step] of steps) {
     try {

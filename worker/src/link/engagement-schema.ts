@@ -136,6 +136,8 @@ export const comments = sqliteTable(
     body: text("body").notNull(),
     createdAt: createdAt(),
     deletedAt: instant("deleted_at"),
+    /** Set when reports reach the threshold; only the comment's author and admins see it then. */
+    hiddenAt: instant("hidden_at"),
   },
   (t) => [
     index("comments_note_idx").on(t.noteId, t.parentId, t.createdAt, t.id),
@@ -158,7 +160,7 @@ export const commentLikes = sqliteTable(
   (t) => [primaryKey({ columns: [t.commentId, t.userId] })],
 );
 
-/** Exact per-note counts, kept by triggers on note_likes, board_notes and comments (live ones). */
+/** Exact per-note counts, kept by triggers on note_likes, board_notes, comments (live ones) and follow_sources. */
 export const noteCounts = sqliteTable("note_counts", {
   noteId: text("note_id")
     .primaryKey()
@@ -166,6 +168,8 @@ export const noteCounts = sqliteTable("note_counts", {
   likes: integer("likes").notNull().default(0),
   collects: integer("collects").notNull().default(0),
   comments: integer("comments").notNull().default(0),
+  /** Follows of the author made from this note (link/discover-schema.ts `follow_sources`). */
+  followsGained: integer("follows_gained").notNull().default(0),
 });
 
 /** Exact per-comment counts (likes, live replies), kept by triggers on comment_likes and comments. */

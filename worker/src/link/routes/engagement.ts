@@ -81,6 +81,7 @@ const CommentRow = z
     likes: z.number().int(),
     liked: z.boolean(),
     replies: z.number().int(),
+    hidden: z.boolean().openapi({ description: "Hidden by reports; only its author and admins see it" }),
   })
   .openapi("Comment");
 
@@ -91,7 +92,14 @@ const routes = {
     tags: ["link"],
     summary: "Follow someone; following back connects you",
     middleware: [requireUser] as const,
-    request: { params: UserParam },
+    request: {
+      params: UserParam,
+      query: z.object({
+        fromNoteId: z.string().uuid().optional().openapi({
+          description: "The note of theirs you followed them from; it counts as a follow gained by that note",
+        }),
+      }),
+    },
     responses: { 200: jsonResponse(FollowState, "Following"), ...guarded },
   }),
   unfollow: createRoute({
@@ -325,7 +333,13 @@ const routes = {
 /** Follows, likes, boards and comments of atas-link. */
 export function mountEngagement(app: Router) {
   app.openapi(routes.follow, async (c) =>
-    c.json(await followUser({ ctx: actionContext(c), input: c.req.valid("param") }), 200),
+    c.json(
+      await followUser({
+        ctx: actionContext(c),
+        input: { ...c.req.valid("param"), ...c.req.valid("query") },
+      }),
+      200,
+    ),
   );
   app.openapi(routes.unfollow, async (c) =>
     c.json(await unfollowUser({ ctx: actionContext(c), input: c.req.valid("param") }), 200),

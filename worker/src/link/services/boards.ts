@@ -4,8 +4,10 @@ import { type ActionContext, me } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import { type Board, boardNotes, boards, noteCounts } from "../engagement-schema";
 import { notes } from "../notes-schema";
+import { noteChanged } from "./candidate-sets";
 import { visibleNote } from "./engagement-access";
 import { noteCountsOf } from "./likes";
+import { bumpTopics } from "./trending";
 import { blockedEitherWay, canSee } from "./visibility";
 
 const boardView = (board: Board, noteCount: number) => ({
@@ -87,7 +89,15 @@ export async function collectNote({
   const actor = me(ctx);
   const board = await ownBoard(ctx, actor.id, input.boardId);
   const note = await visibleNote(ctx, actor, input.noteId);
-  await ctx.db.insert(boardNotes).values({ boardId: board.id, noteId: note.id }).onConflictDoNothing();
+  const added = await ctx.db
+    .insert(boardNotes)
+    .values({ boardId: board.id, noteId: note.id })
+    .onConflictDoNothing()
+    .returning({ at: boardNotes.createdAt });
+  if (added.length > 0) {
+    noteChanged(ctx, note.id);
+    bumpTopics(ctx, note.id, "collect");
+  }
   return { collected: true, collects: (await noteCountsOf(ctx, note.id)).collects };
 }
 
@@ -101,9 +111,11 @@ export async function uncollectNote({
 }) {
   const actor = me(ctx);
   const board = await ownBoard(ctx, actor.id, input.boardId);
-  await ctx.db
+  const removed = await ctx.db
     .delete(boardNotes)
-    .where(and(eq(boardNotes.boardId, board.id), eq(boardNotes.noteId, input.noteId)));
+    .where(and(eq(boardNotes.boardId, board.id), eq(boardNotes.noteId, input.noteId)))
+    .returning({ at: boardNotes.createdAt });
+  if (removed.length > 0) noteChanged(ctx, input.noteId);
   return { collected: false, collects: (await noteCountsOf(ctx, input.noteId)).collects };
 }
 

@@ -1,11 +1,14 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
+import type { User } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { commentCounts, commentLikes, comments } from "../engagement-schema";
 import { notes } from "../notes-schema";
+import { noteChanged } from "./candidate-sets";
 import { decodeCursor, encodeCursor, tell, visibleNote } from "./engagement-access";
 import { noteCountsOf } from "./likes";
+import { bumpTopics } from "./trending";
 import { blockedEitherWay, canSee } from "./visibility";
 
 export const COMMENT_MAX = 1000;
@@ -23,6 +26,7 @@ interface CommentRow {
   likes: number;
   replies: number;
   liked: number;
+  hidden_at: number | null;
 }
 
 const commentView = (row: CommentRow) => ({
@@ -36,6 +40,8 @@ const commentView = (row: CommentRow) => ({
   likes: row.likes,
   liked: row.liked === 1,
   replies: row.replies,
+  /** Hidden by reports until an admin decides; only its author and admins are shown such a comment. */
+  hidden: row.hidden_at !== null,
 });
 export type CommentView = ReturnType<typeof commentView>;
 
@@ -48,14 +54,21 @@ function plainBody(raw: string): string {
   return body;
 }
 
-/** A live comment and the actor's standing to act on it: its note visible, its author not blocked either way. */
-async function reachableComment(ctx: ActionContext, actorId: string, commentId: string) {
+/**
+ * A live comment and the actor's standing to act on it: its author not blocked either way, and not
+ * hidden by reports (except from its author and admins).
+ */
+async function reachableComment(ctx: ActionContext, actor: User, commentId: string) {
   const comment = await ctx.db
     .select()
     .from(comments)
     .where(and(eq(comments.id, commentId), isNull(comments.deletedAt)))
     .get();
-  if (!comment || (await blockedEitherWay(ctx, actorId, comment.authorId)))
+  if (
+    !comment ||
+    (comment.hiddenAt !== null && comment.authorId !== actor.id && actor.role !== "admin") ||
+    (await blockedEitherWay(ctx, actor.id, comment.authorId))
+  )
     throw new NotFound("No such comment.");
   return comment;
 }
@@ -77,7 +90,7 @@ export async function createComment({
   let topId: string | null = null;
   let repliedTo: string | null = null;
   if (input.parentId) {
-    const parent = await reachableComment(ctx, actor.id, input.parentId);
+    const parent = await reachableComment(ctx, actor, input.parentId);
     if (parent.noteId !== note.id) throw new NotFound("No such comment.");
     topId = parent.parentId ?? parent.id;
     repliedTo = parent.authorId;
@@ -88,6 +101,8 @@ export async function createComment({
     .values({ noteId: note.id, authorId: actor.id, parentId: topId, body })
     .returning();
   if (!created) throw new Error("comment insert returned nothing");
+  noteChanged(ctx, note.id);
+  bumpTopics(ctx, note.id, "comment");
   if (repliedTo) await tell(ctx, repliedTo, "comment.reply", `${actor.displayName} replied to your comment.`);
   if (note.authorId !== repliedTo)
     await tell(
@@ -108,13 +123,14 @@ export async function createComment({
       likes: 0,
       replies: 0,
       liked: 0,
+      hidden_at: null,
     }),
     comments: (await noteCountsOf(ctx, note.id)).comments,
   };
 }
 
 const selectComments = (actorId: string, extra = sql``) => sql`
-  select ${extra} c.id, c.note_id, c.parent_id, c.author_id, u.display_name as author_name, c.body, c.created_at,
+  select ${extra} c.id, c.note_id, c.parent_id, c.author_id, u.display_name as author_name, c.body, c.created_at, c.hidden_at,
     coalesce(cc.likes, 0) as likes, coalesce(cc.replies, 0) as replies,
     exists (select 1 from comment_likes l where l.comment_id = c.id and l.user_id = ${actorId}) as liked
   from comments c
@@ -125,9 +141,14 @@ const notBlocked = (actorId: string) => sql`not exists (
   select 1 from blocks b
   where (b.blocker_id = ${actorId} and b.blocked_id = c.author_id) or (b.blocker_id = c.author_id and b.blocked_id = ${actorId}))`;
 
+/** Comments hidden by reports are shown to their author and to admins only. */
+const shown = (actor: User) =>
+  actor.role === "admin" ? sql`1 = 1` : sql`(c.hidden_at is null or c.author_id = ${actor.id})`;
+
 /**
  * A note's threads a page at a time, newest or oldest first, each with its first replies (oldest
- * first). Deleted comments and people blocked either way with the reader are left out.
+ * first). Deleted comments, hidden ones (but to their author and admins) and people blocked either
+ * way with the reader are left out.
  */
 export async function listComments({
   ctx,
@@ -147,7 +168,7 @@ export async function listComments({
     : sql``;
   const top = await ctx.db.all<CommentRow>(sql`
     ${selectComments(actor.id)}
-    where c.note_id = ${note.id} and c.parent_id is null and c.deleted_at is null and ${notBlocked(actor.id)} ${after}
+    where c.note_id = ${note.id} and c.parent_id is null and c.deleted_at is null and ${shown(actor)} and ${notBlocked(actor.id)} ${after}
     order by c.created_at ${newest ? sql`desc` : sql`asc`}, c.id ${newest ? sql`desc` : sql`asc`}
     limit ${input.limit + 1}`);
   const page = top.slice(0, input.limit);
@@ -158,7 +179,7 @@ export async function listComments({
       : await ctx.db.all<CommentRow>(sql`
         select * from (
           ${selectComments(actor.id, sql`row_number() over (partition by c.parent_id order by c.created_at, c.id) as n,`)}
-          where c.parent_id in ${ids} and c.deleted_at is null and ${notBlocked(actor.id)}
+          where c.parent_id in ${ids} and c.deleted_at is null and ${shown(actor)} and ${notBlocked(actor.id)}
         ) as r
         where r.n <= ${REPLIES_SHOWN}
         order by r.parent_id, r.created_at, r.id`);
@@ -202,6 +223,7 @@ export async function deleteComment({ ctx, input }: { ctx: ActionContext; input:
     .where(
       and(or(eq(comments.id, comment.id), eq(comments.parentId, comment.id)), isNull(comments.deletedAt)),
     );
+  noteChanged(ctx, note.id);
   return { comments: (await noteCountsOf(ctx, note.id)).comments };
 }
 
@@ -216,7 +238,7 @@ async function commentLikesOf(ctx: ActionContext, commentId: string): Promise<nu
 
 export async function likeComment({ ctx, input }: { ctx: ActionContext; input: { commentId: string } }) {
   const actor = me(ctx);
-  const comment = await reachableComment(ctx, actor.id, input.commentId);
+  const comment = await reachableComment(ctx, actor, input.commentId);
   await visibleNote(ctx, actor, comment.noteId);
   const added = await ctx.db
     .insert(commentLikes)
@@ -230,7 +252,7 @@ export async function likeComment({ ctx, input }: { ctx: ActionContext; input: {
 
 export async function unlikeComment({ ctx, input }: { ctx: ActionContext; input: { commentId: string } }) {
   const actor = me(ctx);
-  const comment = await reachableComment(ctx, actor.id, input.commentId);
+  const comment = await reachableComment(ctx, actor, input.commentId);
   await ctx.db
     .delete(commentLikes)
     .where(and(eq(commentLikes.commentId, comment.id), eq(commentLikes.userId, actor.id)));

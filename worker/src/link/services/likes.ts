@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { type ActionContext, me } from "../../shared/context";
 import { noteCounts, noteLikes } from "../engagement-schema";
+import { noteChanged } from "./candidate-sets";
 import { tell, visibleNote } from "./engagement-access";
+import { bumpTopics } from "./trending";
 
 export async function noteCountsOf(ctx: ActionContext, noteId: string) {
   const row = await ctx.db
@@ -21,14 +23,21 @@ export async function likeNote({ ctx, input }: { ctx: ActionContext; input: { no
     .values({ noteId: note.id, userId: actor.id })
     .onConflictDoNothing()
     .returning({ at: noteLikes.createdAt });
-  if (added.length > 0)
+  if (added.length > 0) {
+    noteChanged(ctx, note.id);
+    bumpTopics(ctx, note.id, "like");
     await tell(ctx, note.authorId, "note.like", `${actor.displayName} liked your note "${note.title}".`);
+  }
   return { liked: true, likes: (await noteCountsOf(ctx, note.id)).likes };
 }
 
 export async function unlikeNote({ ctx, input }: { ctx: ActionContext; input: { noteId: string } }) {
   const actor = me(ctx);
   const note = await visibleNote(ctx, actor, input.noteId);
-  await ctx.db.delete(noteLikes).where(and(eq(noteLikes.noteId, note.id), eq(noteLikes.userId, actor.id)));
+  const removed = await ctx.db
+    .delete(noteLikes)
+    .where(and(eq(noteLikes.noteId, note.id), eq(noteLikes.userId, actor.id)))
+    .returning({ at: noteLikes.createdAt });
+  if (removed.length > 0) noteChanged(ctx, note.id);
   return { liked: false, likes: (await noteCountsOf(ctx, note.id)).likes };
 }

@@ -51,7 +51,7 @@ const ExpertCardSchema = z
     campusTies: z.array(z.string()),
     snippet: z.string().optional().openapi({
       description:
-        "With q: the best-matching passage; matches are wrapped in <mark> and </mark>, the rest is raw text",
+        "With q: the best-matching passage, plain text; each match is wrapped in U+E000 … U+E001 (never HTML)",
     }),
   })
   .openapi("ExpertCard");

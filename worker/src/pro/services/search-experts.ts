@@ -34,7 +34,7 @@ export interface ExpertCard {
   topics: string[];
   acceptingInvitations: boolean;
   campusTies: string[];
-  /** Only when searching: the best-matching passage, matches wrapped in <mark>…</mark>. */
+  /** Only when searching: the best-matching passage, each match wrapped in U+E000 … U+E001 (never HTML). */
   snippet?: string;
 }
 
@@ -49,7 +49,8 @@ const DAY_MS = 86_400_000;
  * is and their headline count for more than their bio; the facets column (filter tokens) counts for nothing.
  */
 const RANK = "bm25(0.0, 10.0, 6.0, 3.0, 3.0, 4.0, 4.0, 1.0, 0.0)";
-const SNIPPET = sql.raw("snippet(expert_search, -1, '<mark>', '</mark>', '…', 12)");
+/** The app's highlight markers, U+E000 and U+E001: text a user typed ("<mark>") can never pose as one. */
+const SNIPPET = sql.raw("snippet(expert_search, -1, char(57344), char(57345), '…', 12)");
 
 /**
  * The public expert directory. With `q`: full-text matches by bm25 relevance. Without: accepting
