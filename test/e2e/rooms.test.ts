@@ -64,6 +64,22 @@ describe("atas-link: live rooms", () => {
       expect(first).toBeGreaterThanOrEqual(0);
       expect(second).toBeGreaterThan(first ?? 0);
     }
+    // Chromium offers permessage-deflate; the room declines it (small frames, see rooms-routes.ts).
+    const extensions = await ana.evaluate(
+      (path) =>
+        new Promise<string>((resolve, reject) => {
+          const ws = new WebSocket(
+            `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`,
+          );
+          ws.onopen = () => {
+            resolve(ws.extensions);
+            ws.close();
+          };
+          ws.onerror = () => reject(new Error("the room's socket did not open"));
+        }),
+      room.replace("/rooms/", "/api/rooms/").concat("/ws"),
+    );
+    expect(extensions).toBe("");
     expect(errors).toEqual([]);
   });
   it("a direct message between strangers starts as a request; accepted, it opens the DM with its text", async () => {

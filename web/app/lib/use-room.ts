@@ -8,10 +8,13 @@ import type {
 
 export type RoomStatus = "connecting" | "live" | "offline";
 
+/** A message with its author, looked up from the number the room sends. */
+export type ShownMessage = RoomMessage & RoomPerson;
+
 export interface RoomState {
   status: RoomStatus;
   you: ServerFrameOf<"welcome">["you"] | null;
-  messages: RoomMessage[];
+  messages: ShownMessage[];
   /** Sent but not yet acknowledged, by client id (shown greyed until the room stores them). */
   pending: { id: string; body: string }[];
   online: number;
@@ -24,6 +27,8 @@ export interface RoomState {
 
 const PING_MS = 25_000;
 const TYPING_SHOWN_MS = 3_000;
+/** An author this page has not been told about (the room names each author before it needs to). */
+const UNKNOWN: RoomPerson = { userId: "", displayName: "…" };
 
 /**
  * One live room over a WebSocket: the welcome and the replay, then messages as they come. On a
@@ -47,13 +52,20 @@ export function useRoom(roomId: string) {
   const socket = useRef<WebSocket | null>(null);
   const last = useRef(0);
   const unsent = useRef<{ id: string; body: string }[]>([]);
+  /** Authors by the number the room gave them; kept across reconnects (the numbers are the room's). */
+  const people = useRef(new Map<number, RoomPerson>());
 
   useEffect(() => {
     let closed = false;
     let retryMs = 500;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let ping: ReturnType<typeof setInterval> | undefined;
+    const shown = (m: RoomMessage): ShownMessage => ({ ...m, ...(people.current.get(m.by) ?? UNKNOWN) });
     const apply = (frame: ServerFrame) => {
+      // Authors first, so the messages of this frame find them.
+      if (frame.type === "history")
+        for (const { n, userId, displayName } of frame.people) people.current.set(n, { userId, displayName });
+      if (frame.type === "message" && frame.who) people.current.set(frame.by, frame.who);
       setState((s) => {
         switch (frame.type) {
           case "welcome":
@@ -67,19 +79,20 @@ export function useRoom(roomId: string) {
             };
           case "history": {
             const known = new Set(s.messages.map((m) => m.seq));
-            const merged = [...frame.messages.filter((m) => !known.has(m.seq)), ...s.messages].sort(
-              (a, b) => a.seq - b.seq,
-            );
+            const merged = [
+              ...frame.messages.filter((m) => !known.has(m.seq)).map(shown),
+              ...s.messages,
+            ].sort((a, b) => a.seq - b.seq);
             return { ...s, messages: merged, more: frame.more };
           }
           case "message": {
             if (s.messages.some((m) => m.seq === frame.seq)) return s;
-            const { type: _, ...message } = frame;
+            // The sender's pending copy goes with its ack, which follows.
+            const message = shown({ seq: frame.seq, by: frame.by, at: frame.at, body: frame.body });
             return {
               ...s,
               messages: [...s.messages, message].sort((a, b) => a.seq - b.seq),
-              pending: s.pending.filter((p) => p.id !== frame.id),
-              typing: s.typing.filter((t) => t.userId !== frame.userId),
+              typing: s.typing.filter((t) => t.userId !== message.userId),
             };
           }
           case "ack":

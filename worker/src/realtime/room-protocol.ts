@@ -10,8 +10,11 @@ export const MAX_MESSAGE_CHARS = 2000;
 /** Messages replayed to a socket that joins without a cursor. */
 export const REPLAY_ON_JOIN = 50;
 export const MAX_HISTORY_PAGE = 100;
-/** The per-connection token bucket: this many messages at once, refilled over the window. */
-export const RATE_LIMIT = { messages: 10, windowMs: 10_000 } as const;
+/**
+ * The per-connection token bucket: up to `burst` messages at once, refilled at `perSecond`. A person
+ * firing off a few short lines keeps up; a script flooding the room does not.
+ */
+export const RATE_LIMIT = { burst: 10, perSecond: 5 } as const;
 /** A connection's typing frames are relayed at most this often. */
 export const TYPING_EVERY_MS = 2000;
 /** Presence frames are coalesced: at most one per room per this many ms. */
@@ -36,20 +39,28 @@ export const ClientFrame = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export const RoomMessage = z.object({
-  seq: z.number().int(),
-  /** The client's id for the message. */
-  id: z.string(),
-  userId: z.string(),
-  displayName: z.string(),
-  body: z.string(),
-  /** When the room stored it (epoch ms). */
-  at: z.number(),
-});
-export type RoomMessage = z.infer<typeof RoomMessage>;
-
 export const RoomPerson = z.object({ userId: z.string(), displayName: z.string() });
 export type RoomPerson = z.infer<typeof RoomPerson>;
+
+/**
+ * Someone who has written in the room, under the short number the room gave them (`n`). Messages name
+ * their author by that number alone: every socket of a busy room gets every message, so each byte of
+ * a message frame is paid once per socket. Clients learn the numbers from `history` pages and from
+ * the `who` a message carries when its author may be new to some socket.
+ */
+export const RoomAuthor = RoomPerson.extend({ n: z.number().int() });
+export type RoomAuthor = z.infer<typeof RoomAuthor>;
+
+/** A stored message as every socket gets it. The sender's own id for it comes back in its `ack` only. */
+export const RoomMessage = z.object({
+  seq: z.number().int(),
+  /** The author's `n`. */
+  by: z.number().int(),
+  /** When the room stored it (epoch ms). */
+  at: z.number(),
+  body: z.string(),
+});
+export type RoomMessage = z.infer<typeof RoomMessage>;
 
 export const ERROR_CODES = [
   "bad-frame",
@@ -81,9 +92,18 @@ export const ServerFrame = z.discriminatedUnion("type", [
     muted: z.boolean(),
     mutedUntil: z.number().nullable(),
   }),
-  /** Messages in seq order; `more` says whether older ones exist (page with `history {before}`). */
-  z.object({ type: z.literal("history"), messages: z.array(RoomMessage), more: z.boolean() }),
-  RoomMessage.extend({ type: z.literal("message") }),
+  /**
+   * Messages in seq order with their authors; `more` says whether older ones exist (page with
+   * `history {before}`).
+   */
+  z.object({
+    type: z.literal("history"),
+    messages: z.array(RoomMessage),
+    people: z.array(RoomAuthor),
+    more: z.boolean(),
+  }),
+  /** `who` comes with it when some socket may not know the author yet (it joined since they last spoke). */
+  RoomMessage.extend({ type: z.literal("message"), who: RoomPerson.optional() }),
   /** The sender's message is stored under `seq` (sent again for a resent id). */
   z.object({ type: z.literal("ack"), id: z.string(), seq: z.number().int() }),
   z.object({ type: z.literal("typing"), userId: z.string(), displayName: z.string() }),

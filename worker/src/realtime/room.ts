@@ -7,6 +7,7 @@ import {
   PRESENCE_EVERY_MS,
   RATE_LIMIT,
   REPLAY_ON_JOIN,
+  type RoomAuthor,
   type RoomErrorCode,
   type RoomMessage,
   type RoomPerson,
@@ -63,15 +64,19 @@ interface SocketState {
   typingAt: number;
 }
 
+/** A message with its author's number and name (`MESSAGE_COLUMNS` from `messages m join people p`). */
 interface MessageRow {
   seq: number;
-  client_id: string;
+  at: number;
+  body: string;
+  n: number;
   user_id: string;
   display_name: string;
-  body: string;
-  at: number;
   [key: string]: SqlStorageValue;
 }
+
+const MESSAGE_COLUMNS =
+  "m.seq, m.at, m.body, p.n, p.user_id, p.display_name from messages m join people p on p.user_id = m.user_id";
 
 /** Beyond this many names in one presence frame, only the count is sent. */
 const PRESENCE_NAMES = 5;
@@ -79,13 +84,11 @@ const MEMBERS_SAMPLE = 12;
 /** Longest raw frame read; a valid one is far shorter. */
 const MAX_FRAME_CHARS = 4 * MAX_MESSAGE_CHARS + 512;
 
-const toMessage = (row: MessageRow): RoomMessage => ({
-  seq: row.seq,
-  id: row.client_id,
+const toMessage = (row: MessageRow): RoomMessage => ({ seq: row.seq, by: row.n, at: row.at, body: row.body });
+const toAuthor = (row: MessageRow): RoomAuthor => ({
+  n: row.n,
   userId: row.user_id,
   displayName: row.display_name,
-  body: row.body,
-  at: row.at,
 });
 
 /**
@@ -102,6 +105,14 @@ export class Room extends DurableObject<Env> {
   private left: RoomPerson[] = [];
   private gone = new Set<string>();
   private presenceScheduled = false;
+  /** Authors by user id, as numbered in the `people` table. */
+  private authors = new Map<string, RoomAuthor>();
+  /**
+   * Sockets accepted so far (since the instance woke), and the value it had when each author was last
+   * introduced with a message's `who`: a socket accepted later may not know that author's number yet.
+   */
+  private joins = 0;
+  private introduced = new Map<number, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,6 +127,16 @@ export class Room extends DurableObject<Env> {
     sql.exec("create table if not exists meta (key text primary key, value integer not null)");
     sql.exec("create table if not exists mutes (user_id text primary key, until integer not null)");
     sql.exec("create table if not exists reads (user_id text primary key, up_to integer not null)");
+    sql.exec(
+      "create table if not exists people (n integer primary key, user_id text not null unique, display_name text not null)",
+    );
+    // Rooms that stored messages before authors were numbered: number everyone who has written, once.
+    if (this.meta("people") === null) {
+      sql.exec(
+        "insert or ignore into people (user_id, display_name) select user_id, display_name from messages group by user_id",
+      );
+      this.setMeta("people", 1);
+    }
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -143,7 +164,7 @@ export class Room extends DurableObject<Env> {
       moderator: identity.moderator,
       since: last,
       floor: last + 1,
-      tokens: RATE_LIMIT.messages,
+      tokens: RATE_LIMIT.burst,
       refilledAt: now,
       typingAt: 0,
     };
@@ -151,6 +172,7 @@ export class Room extends DurableObject<Env> {
     if (replay) state.floor = replay.messages[0]?.seq ?? last + 1;
     else if (after !== null) state.floor = Math.min(after + 1, last + 1);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.joins += 1;
     this.ctx.acceptWebSocket(server, [identity.userId]);
     server.serializeAttachment(state);
     this.arrive(online, state);
@@ -289,8 +311,9 @@ export class Room extends DurableObject<Env> {
   async post(input: { id: string; userId: string; displayName: string; body: string }): Promise<RoomMessage> {
     const existing = this.byClientId(input.userId, input.id);
     if (existing) return existing;
-    const message = this.store(input);
-    this.broadcast({ type: "message", ...message });
+    const author = this.author(input.userId, input.displayName);
+    const message = this.store(input.id, author, input.body);
+    this.announce(message, author);
     return message;
   }
 
@@ -306,8 +329,8 @@ export class Room extends DurableObject<Env> {
     if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
     const now = Date.now();
     if (this.mutedUntil(state.userId, now) !== null) return fail(ws, "muted", "You are muted in this room.");
-    const perMs = RATE_LIMIT.messages / RATE_LIMIT.windowMs;
-    state.tokens = Math.min(RATE_LIMIT.messages, state.tokens + (now - state.refilledAt) * perMs);
+    const perMs = RATE_LIMIT.perSecond / 1000;
+    state.tokens = Math.min(RATE_LIMIT.burst, state.tokens + (now - state.refilledAt) * perMs);
     state.refilledAt = now;
     if (state.tokens < 1) {
       ws.serializeAttachment(state);
@@ -316,8 +339,9 @@ export class Room extends DurableObject<Env> {
     }
     state.tokens -= 1;
     ws.serializeAttachment(state);
-    const message = this.store({ id, userId: state.userId, displayName: state.displayName, body });
-    this.broadcast({ type: "message", ...message });
+    const author = this.author(state.userId, state.displayName);
+    const message = this.store(id, author, body);
+    this.announce(message, author);
     send(ws, { type: "ack", id, seq: message.seq });
   }
 
@@ -364,41 +388,77 @@ export class Room extends DurableObject<Env> {
 
   // Storage.
 
-  private store(input: { id: string; userId: string; displayName: string; body: string }): RoomMessage {
-    const message: RoomMessage = { seq: this.nextSeq(), at: Date.now(), ...input };
+  /** `id` is the sender's id for the message; `author` is numbered already. */
+  private store(id: string, author: RoomAuthor, body: string): RoomMessage {
+    const message: RoomMessage = { seq: this.nextSeq(), by: author.n, at: Date.now(), body };
     this.ctx.storage.sql.exec(
       "insert into messages (seq, client_id, user_id, display_name, body, at) values (?, ?, ?, ?, ?, ?)",
       message.seq,
-      message.id,
-      message.userId,
-      message.displayName,
+      id,
+      author.userId,
+      author.displayName,
       message.body,
       message.at,
     );
     return message;
   }
 
+  /** The author's number in this room, given on their first message; their name is kept current. */
+  private author(userId: string, displayName: string): RoomAuthor {
+    const known = this.authors.get(userId);
+    if (known?.displayName === displayName) return known;
+    const [row] = this.ctx.storage.sql
+      .exec<{ n: number }>(
+        "insert into people (user_id, display_name) values (?, ?) on conflict(user_id) do update set display_name = excluded.display_name returning n",
+        userId,
+        displayName,
+      )
+      .toArray();
+    if (!row) throw new Error("no author number");
+    const author = { n: row.n, userId, displayName };
+    this.authors.set(userId, author);
+    // A new name is news to everyone.
+    if (known) this.introduced.delete(author.n);
+    return author;
+  }
+
+  /**
+   * Sends a new message to every socket, serialised once. The author's name comes along when a
+   * socket joined since they were last introduced; otherwise every socket knows their number.
+   */
+  private announce(message: RoomMessage, author: RoomAuthor) {
+    const introducedAt = this.introduced.get(author.n);
+    if (introducedAt !== undefined && introducedAt >= this.joins) {
+      this.broadcast({ type: "message", ...message });
+      return;
+    }
+    this.introduced.set(author.n, this.joins);
+    const who = { userId: author.userId, displayName: author.displayName };
+    this.broadcast({ type: "message", ...message, who });
+  }
+
   private byClientId(userId: string, id: string): RoomMessage | null {
     const [row] = this.ctx.storage.sql
-      .exec<MessageRow>(
-        "select seq, client_id, user_id, display_name, body, at from messages where user_id = ? and client_id = ?",
-        userId,
-        id,
-      )
+      .exec<MessageRow>(`select ${MESSAGE_COLUMNS} where m.user_id = ? and m.client_id = ?`, userId, id)
       .toArray();
     return row ? toMessage(row) : null;
   }
 
-  /** Live messages before `before`, oldest first, and whether older ones exist. */
-  private page(before: number, limit: number): { messages: RoomMessage[]; more: boolean } {
+  /** Live messages before `before`, oldest first, their authors, and whether older ones exist. */
+  private page(
+    before: number,
+    limit: number,
+  ): { messages: RoomMessage[]; people: RoomAuthor[]; more: boolean } {
     const rows = this.ctx.storage.sql
       .exec<MessageRow>(
-        "select seq, client_id, user_id, display_name, body, at from messages where seq < ? and deleted_seq is null order by seq desc limit ?",
+        `select ${MESSAGE_COLUMNS} where m.seq < ? and m.deleted_seq is null order by m.seq desc limit ?`,
         before,
         limit + 1,
       )
       .toArray();
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), more: rows.length > limit };
+    const page = rows.slice(0, limit).reverse();
+    const people = new Map(page.map((row) => [row.n, toAuthor(row)]));
+    return { messages: page.map(toMessage), people: [...people.values()], more: rows.length > limit };
   }
 
   /**
@@ -415,13 +475,24 @@ export class Room extends DurableObject<Env> {
         after,
       ))
         send(ws, { type: "deleted", seq: row.seq });
-    if (messagesUpTo > after)
-      for (const row of sql.exec<MessageRow>(
-        "select seq, client_id, user_id, display_name, body, at from messages where seq > ? and seq <= ? and deleted_seq is null order by seq",
-        after,
-        messagesUpTo,
-      ))
-        send(ws, { type: "message", ...toMessage(row) });
+    if (messagesUpTo <= after) return;
+    // Each author's name comes with their first message here: this socket may not know them.
+    const named = new Set<number>();
+    for (const row of sql.exec<MessageRow>(
+      `select ${MESSAGE_COLUMNS} where m.seq > ? and m.seq <= ? and m.deleted_seq is null order by m.seq`,
+      after,
+      messagesUpTo,
+    )) {
+      if (named.has(row.n)) send(ws, { type: "message", ...toMessage(row) });
+      else {
+        named.add(row.n);
+        send(ws, {
+          type: "message",
+          ...toMessage(row),
+          who: { userId: row.user_id, displayName: row.display_name },
+        });
+      }
+    }
   }
 
   private nextSeq(): number {

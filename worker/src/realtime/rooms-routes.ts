@@ -148,6 +148,17 @@ const routes = {
   }),
 };
 
+/**
+ * Room sockets go uncompressed. A room's frames are small JSON (a message is about 80 bytes) and
+ * every message goes to every socket: with permessage-deflate each socket deflates each frame on its
+ * own, which measured as most of a busy room's CPU (bench/rooms.ts) to save a few dozen bytes a frame.
+ * When the response names its extensions, workerd agrees to those of the client's offers it finds
+ * there (kj's manual compression mode) and drops the rest, header included; left unnamed, it would
+ * accept the browser's permessage-deflate offer. Naming no known extension agrees to none; the
+ * browser test (test/e2e/rooms.test.ts) checks that Chromium's offer is declined.
+ */
+const UNCOMPRESSED = "x-atas-uncompressed";
+
 export function mountRooms(app: Router) {
   app.openapi(routes.list, async (c) => c.json({ rooms: await listRooms({ ctx: actionContext(c) }) }, 200));
   app.openapi(routes.direct, async (c) =>
@@ -164,11 +175,17 @@ export function mountRooms(app: Router) {
     // Only the headers the room needs: whatever identity the client sent is dropped here.
     const url = new URL("https://room/ws");
     if (after !== undefined) url.searchParams.set("after", String(after));
-    return roomOf(c.env, id).fetch(
+    const upgraded = await roomOf(c.env, id).fetch(
       new Request(url, {
         headers: { upgrade: "websocket", [ROOM_IDENTITY_HEADER]: encodeIdentity(identity) },
       }),
     );
+    if (!upgraded.webSocket) return upgraded;
+    return new Response(null, {
+      status: 101,
+      webSocket: upgraded.webSocket,
+      headers: { "sec-websocket-extensions": UNCOMPRESSED },
+    });
   });
   app.openapi(routes.mute, async (c) => {
     const { mutedUntil } = await muteMember({
