@@ -7,7 +7,7 @@ import type { User } from "../../worker/src/identity/schema";
 import { createSession } from "../../worker/src/identity/services/sessions";
 import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { ageHours, engagement, hotScore } from "../../worker/src/link/ranking";
-import { DISCOVER_KEYS, syncNote } from "../../worker/src/link/services/candidate-sets";
+import { BUILT_MARK, DISCOVER_KEYS, syncNote } from "../../worker/src/link/services/candidate-sets";
 import { discoverFeed } from "../../worker/src/link/services/discover-feed";
 import { systemContext } from "../../worker/src/shared/context";
 import worker from "../support/entry";
@@ -47,7 +47,7 @@ async function campus(): Promise<string> {
 async function person(campusId: string | null = null, name = "Link User"): Promise<Person> {
   const id = crypto.randomUUID();
   await env.DB.prepare(
-    "insert into users (id, email, password_hash, display_name, role, campus_id, created_at, updated_at) values (?, ?, 'x', ?, 'student', ?, 0, 0)",
+    "insert into users (id, email, password_hash, display_name, role, campus_id, campus_verified, created_at, updated_at) values (?, ?, 'x', ?, 'student', ?4, ?4 is not null, 0, 0)",
   )
     .bind(id, `${id}@discover.test`, name, campusId)
     .run();
@@ -156,9 +156,10 @@ async function post(author: Person, visibility: "public" | "campus" = "public"):
   return posted.id;
 }
 
-/** Tests start from empty global sets; campus sets are per test already. */
+/** Tests start from empty global sets, as the cron builds them (campus sets are per test already). */
 beforeEach(async () => {
   await redis.del(DISCOVER_KEYS.all, DISCOVER_KEYS.fresh);
+  await redis.zadd(DISCOVER_KEYS.all, { score: 1e300, member: BUILT_MARK });
 });
 
 describe("discovery feed ranking", () => {
@@ -422,6 +423,28 @@ describe("candidate sets", () => {
     expect(await score(DISCOVER_KEYS.all, kept)).toBeCloseTo(hotScore(5, ageHours(createdAt, now)), 6);
     expect(await score(DISCOVER_KEYS.all, madePrivate)).toBeNull();
   });
+
+  it("do not trust a set an event made alone: older notes still show until the cron builds it", async () => {
+    const author = await person(await campus());
+    const older = await note(author, { hoursOld: 2, likes: 40, place: false });
+    // A flushed store, then the first post: its event creates disc:all holding that note only.
+    await redis.del(DISCOVER_KEYS.all);
+    const fresh = await post(author);
+    await until(async () => (await score(DISCOVER_KEYS.all, fresh)) !== null, "the post in disc:all");
+    const reader = await person();
+    expect(idsOf(await feed(reader, 50))).toEqual(expect.arrayContaining([older, fresh]));
+
+    const report = (await runFeedsCron({ scheduledTime: Date.now() }, env)) as Record<
+      string,
+      { rebuilt: boolean }
+    >;
+    expect(report["discover candidates"]?.rebuilt).toBe(true);
+    expect(await score(DISCOVER_KEYS.all, BUILT_MARK)).not.toBeNull();
+    expect(await score(DISCOVER_KEYS.all, older)).not.toBeNull();
+    const ids = idsOf(await feed(reader, 50));
+    expect(ids).toEqual(expect.arrayContaining([older, fresh]));
+    expect(ids).not.toContain(BUILT_MARK);
+  });
 });
 
 describe("visibility in the discovery feed", () => {
@@ -581,7 +604,13 @@ describe("discovery feed pages", () => {
         },
       ]),
     ) as unknown as KeyValueStore;
-    const user = { id: viewer.id, campusId: home, role: "student", displayName: "Link User" } as User;
+    const user = {
+      id: viewer.id,
+      campusId: home,
+      campusVerified: true,
+      role: "student",
+      displayName: "Link User",
+    } as User;
     const result = await discoverFeed({
       ctx: { ...systemContext(env), store: counting, actor: user },
       input: { limit: 20 },

@@ -24,7 +24,7 @@ const store = upstashStore(env);
 async function person(campusId: string | null = "um"): Promise<Person> {
   const id = crypto.randomUUID();
   await env.DB.prepare(
-    "insert into users (id, email, password_hash, display_name, role, campus_id, created_at, updated_at) values (?, ?, 'x', 'Feed Reader', 'student', ?, 0, 0)",
+    "insert into users (id, email, password_hash, display_name, role, campus_id, campus_verified, created_at, updated_at) values (?, ?, 'x', 'Feed Reader', 'student', ?3, ?3 is not null, 0, 0)",
   )
     .bind(id, `${id}@feed.test`, campusId)
     .run();
@@ -110,7 +110,7 @@ async function expectedFeed(reader: Person): Promise<string[]> {
   const rows = await env.DB.prepare(
     `select n.id from notes n join follows f on f.followee_id = n.author_id and f.follower_id = ?
      where n.hidden_at is null and n.visibility <> 'private'
-       and (n.visibility <> 'campus' or n.campus_id = (select campus_id from users where id = ?))
+       and (n.visibility <> 'campus' or n.campus_id = (select case when campus_verified then campus_id end from users where id = ?))
      order by n.created_at desc, n.id desc`,
   )
     .bind(reader.id, reader.id)
@@ -207,6 +207,7 @@ async function reading(reader: Person, overrides: Partial<Env> = {}) {
     ...(user as Record<string, unknown>),
     displayName: user?.display_name,
     campusId: user?.campus_id ?? null,
+    campusVerified: Boolean(user?.campus_verified),
   } as unknown as NonNullable<ActionContext["actor"]>;
   const ctx: ActionContext = { ...base, store: countedStore, db: createDb(countedD1), actor };
   return {

@@ -17,7 +17,7 @@ export async function person(
   const id = crypto.randomUUID();
   const campusId = options.campusId ?? null;
   await env.DB.prepare(
-    "insert into users (id, email, password_hash, display_name, role, bio, campus_id, created_at, updated_at) values (?, ?, 'x', ?, 'student', ?, ?, 0, 0)",
+    "insert into users (id, email, password_hash, display_name, role, bio, campus_id, campus_verified, created_at, updated_at) values (?, ?, 'x', ?, 'student', ?, ?5, ?5 is not null, 0, 0)",
   )
     .bind(id, `${id}@search.test`, options.name ?? "Search User", options.bio ?? "", campusId)
     .run();

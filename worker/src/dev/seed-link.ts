@@ -211,9 +211,10 @@ export async function seedLinkDemo(
     stableId: (key: string) => Promise<string>;
     now: number;
   },
-): Promise<BatchItem<"sqlite">[]> {
+): Promise<{ statements: BatchItem<"sqlite">[]; notes: { id: string; createdAt: number }[] }> {
   const { studentIds, campusOf, stableId, now } = input;
   const statements: BatchItem<"sqlite">[] = [];
+  const posted: { id: string; createdAt: number }[] = [];
   const student = (i: number) => studentIds[i] ?? "";
 
   // Each of the first twenty students follows the next five (a ring), so following feeds have content.
@@ -242,6 +243,7 @@ export async function seedLinkDemo(
   for (const [n, [author, title, body, pictures, hoursAgo]] of DEMO_NOTES.entries()) {
     const noteId = await stableId(`note:${n}`);
     const createdAt = now - hoursAgo * HOUR;
+    posted.push({ id: noteId, createdAt });
     statements.push(
       db
         .insert(notes)
@@ -346,5 +348,5 @@ export async function seedLinkDemo(
         .values({ boardId, noteId: await stableId(`note:${n}`), createdAt: now })
         .onConflictDoNothing(),
     );
-  return statements;
+  return { statements, notes: posted };
 }

@@ -1,8 +1,12 @@
 import { count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
+import { inJsonList } from "../db/client";
 import { connections } from "../graph/schema";
 import { users } from "../identity/schema";
+import { runFeedsCron } from "../jobs/cron";
+import { notes } from "../link/notes-schema";
+import { addToTrending, TRENDING_WEIGHTS } from "../link/services/trending";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
 import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
 import type { ActionContext } from "../shared/context";
@@ -160,13 +164,16 @@ export async function seedDemo(ctx: ActionContext) {
   const clubIds = await Promise.all(CLUBS.map((c) => stableId(c.email)));
   statements.push(...(await demoInvitations(db, { studentIds, expertIds, clubIds, now })));
   statements.push(...demoConnections(db, { studentIds, expertIds, now }));
-  statements.push(
-    ...(await seedLinkDemo(db, ctx.env.UPLOADS, {
-      studentIds,
-      campusOf: (index) => students[index]?.campusId ?? "um",
-      stableId,
-      now,
-    })),
+  const link = await seedLinkDemo(db, ctx.env.UPLOADS, {
+    studentIds,
+    campusOf: (index) => students[index]?.campusId ?? "um",
+    stableId,
+    now,
+  });
+  statements.push(...link.statements);
+  const linkIds = link.notes.map((n) => n.id);
+  const seededBefore = new Set(
+    (await db.select({ id: notes.id }).from(notes).where(inJsonList(notes.id, linkIds))).map((n) => n.id),
   );
 
   // D1 caps statements per batch; send in slices.
@@ -174,6 +181,11 @@ export async function seedDemo(ctx: ActionContext) {
     const slice = statements.slice(i, i + 50) as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
     await db.batch(slice);
   }
+  // New demo notes count toward trending as their posting did, at the time they were posted; then
+  // the feeds cron builds the discovery sets and trending lists, so the first visit sees them.
+  for (const note of link.notes)
+    if (!seededBefore.has(note.id)) await addToTrending(ctx, note.id, TRENDING_WEIGHTS.post, note.createdAt);
+  await runFeedsCron({ scheduledTime: now }, ctx.env);
   const tally = await db.select({ role: users.role, n: count() }).from(users).groupBy(users.role).all();
   const byRole = Object.fromEntries(tally.map((r) => [r.role, r.n]));
   const admin = await db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN.email)).get();

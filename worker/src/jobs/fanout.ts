@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, or } from "drizzle-orm";
+import { and, asc, eq, gt, gte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../env";
 import { users } from "../identity/schema";
@@ -105,7 +105,10 @@ export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport
         and(
           eq(follows.followeeId, note.authorId),
           gte(feedActivity.activeAt, since),
-          listedNotesTo({ id: follows.followerId, campusId: users.campusId }),
+          listedNotesTo({
+            id: follows.followerId,
+            campusId: sql`case when ${users.campusVerified} then ${users.campusId} end`,
+          }),
           from
             ? or(
                 gt(follows.createdAt, from.at),

@@ -21,7 +21,7 @@ import { ageHours, coldRate, engagement, hotScore, inColdStart } from "../rankin
  * set keeps its best `SET_CAP` members. Events keep them current note by note (`noteChanged`,
  * called after a like, collect, comment, credited follow, post, edit or moderation), and the
  * ten-minute cron re-scores every member (`refreshCandidateSets`: time decay moves every score),
- * drops what left, and rebuilds from D1 when the sets are gone. Scores in a set are therefore at
+ * drops what left, and rebuilds from D1 when the sets are gone or were not built by it (`BUILT_MARK`). Scores in a set are therefore at
  * most ten minutes old; the read path re-scores its candidates from D1's counts anyway, so the sets
  * only decide which notes are considered, never their final order.
  */
@@ -31,6 +31,18 @@ export const DISCOVER_KEYS = {
   campus: (campusId: string) => `disc:campus:${campusId}`,
   freshCampus: (campusId: string) => `disc:new:campus:${campusId}`,
 } as const;
+
+/**
+ * Marks `disc:all` as built from D1 by the cron. An event alone can create a set (the first note
+ * after a flush), and such a set holds only what happened since; without the mark it would pass
+ * for complete and hide every older note. It sits above every real score, so trimming never drops
+ * it, and readers skip it.
+ */
+export const BUILT_MARK = "~built";
+const BUILT_SCORE = 1e300;
+
+/** Whether a read of `disc:all` shows a set the cron built (else: read D1, the cron rebuilds). */
+export const isBuilt = (all: ScoredMember[] | null) => all?.some((m) => m.member === BUILT_MARK) ?? false;
 
 export const SET_CAP = 2000;
 /** Renewed by every write and each cron run; two days without either and the sets rebuild. */
@@ -152,8 +164,8 @@ export async function refreshCandidateSets(ctx: ActionContext, now: number): Pro
   const { db } = ctx;
   const campusIds = (await db.select({ id: campuses.id }).from(campuses)).map((c) => c.id);
   const keys = [DISCOVER_KEYS.all, DISCOVER_KEYS.fresh, ...campusIds.flatMap((id) => keysOf(id).slice(2))];
-  const current = await ctx.store.zrangeDesc(keys.map((key) => ({ key, limit: SET_CAP })));
-  const rebuilt = current[0] === null;
+  const current = await ctx.store.zrangeDesc(keys.map((key) => ({ key, limit: SET_CAP + 1 })));
+  const rebuilt = !isBuilt(current[0] ?? null);
 
   const facts = new Map<string, NoteFacts>();
   if (rebuilt) {
@@ -182,7 +194,7 @@ export async function refreshCandidateSets(ctx: ActionContext, now: number): Pro
     }
   }
   const members = [...new Set(current.flatMap((set) => (set ?? []).map((m) => m.member)))].filter(
-    (id) => !facts.has(id),
+    (id) => id !== BUILT_MARK && !facts.has(id),
   );
   for (let i = 0; i < members.length; i += PAGE_ROWS) {
     const rows = await db
@@ -220,10 +232,11 @@ export async function refreshCandidateSets(ctx: ActionContext, now: number): Pro
       chunkSize += members.length;
     }
   }
+  chunk.push({ key: DISCOVER_KEYS.all, members: [{ member: BUILT_MARK, score: BUILT_SCORE }] });
   await flush();
   let removed = 0;
   for (const [i, key] of keys.entries()) {
-    const belong = new Set((wanted.get(key) ?? []).map((m) => m.member));
+    const belong = new Set((wanted.get(key) ?? []).map((m) => m.member)).add(BUILT_MARK);
     const stale = (current[i] ?? []).map((m) => m.member).filter((id) => !belong.has(id));
     if (stale.length) {
       await ctx.store.zrem([key], stale);

@@ -9,7 +9,7 @@ import { notInterested } from "../discover-schema";
 import { noteCounts, noteLikes, topicFollows } from "../engagement-schema";
 import { type Note, notes, noteTopics } from "../notes-schema";
 import { type Candidate, DIVERSITY_WINDOW, NO_SIGNALS, rankPage, type ViewerSignals } from "../ranking";
-import { DISCOVER_KEYS } from "./candidate-sets";
+import { BUILT_MARK, DISCOVER_KEYS, isBuilt } from "./candidate-sets";
 import { visibleNote } from "./engagement-access";
 import { noteViews } from "./notes";
 import { listedNotes } from "./visibility";
@@ -71,7 +71,7 @@ export async function discoverFeed({
 
   // 1. The store: one pipeline over the sets this viewer draws from.
   const reads: SortedSetRead[] = [
-    { key: DISCOVER_KEYS.all, limit: served.size + WINDOW.all * limit },
+    { key: DISCOVER_KEYS.all, limit: served.size + WINDOW.all * limit + 1 },
     { key: DISCOVER_KEYS.fresh, limit: served.size + WINDOW.fresh * limit },
   ];
   if (viewer?.campusId)
@@ -83,10 +83,10 @@ export async function discoverFeed({
   let setsExhausted = false;
   try {
     const sets = await ctx.store.zrangeDesc(reads);
-    // A missing `disc:all` means the sets are gone (flushed, expired): D1 serves until the cron rebuilds.
-    if (sets[0] !== null) {
+    // Sets the cron has not built (flushed, expired, or made by an event alone): D1 serves until it does.
+    if (isBuilt(sets[0] ?? null)) {
       ids = [...new Set(sets.flatMap((set) => (set ?? []).map((m) => m.member)))].filter(
-        (id) => !served.has(prefix(id)),
+        (id) => id !== BUILT_MARK && !served.has(prefix(id)),
       );
       setsExhausted = sets.every((set, i) => (set?.length ?? 0) < (reads[i]?.limit ?? 0));
     }

@@ -16,7 +16,7 @@ import { toImageView } from "./note-images";
 import { parseTopics } from "./notes-text";
 import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { bumpTopics } from "./trending";
-import { blockedEitherWay, canSee, isFollowing } from "./visibility";
+import { blockedEitherWay, canSee, isFollowing, memberCampus } from "./visibility";
 
 type Batch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
 
@@ -205,8 +205,8 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
   const imageIds = [...new Set(input.imageIds)];
   if (imageIds.length !== input.imageIds.length)
     throw new BadRequest("Each image may appear once.", { field: "imageIds" });
-  if (input.visibility === "campus" && !actor.campusId)
-    throw new BadRequest("Campus notes need a campus on your profile.", { field: "visibility" });
+  if (input.visibility === "campus" && !memberCampus(actor))
+    throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", { field: "visibility" });
   const owned = await db
     .select({ id: noteImages.id })
     .from(noteImages)
@@ -306,9 +306,9 @@ export async function updateNote({ ctx, input }: { ctx: ActionContext; input: Up
   const note = await db.select().from(notes).where(eq(notes.id, input.id)).get();
   if (!note || !(await canSee(ctx, actor, note))) throw new NotFound("No such note.");
   if (note.authorId !== actor.id) throw new Forbidden("Only the author may edit a note.");
-  const campusId = note.campusId ?? actor.campusId;
+  const campusId = note.campusId ?? memberCampus(actor);
   if (input.visibility === "campus" && !campusId)
-    throw new BadRequest("Campus notes need a campus on your profile.", { field: "visibility" });
+    throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", { field: "visibility" });
   const mentions =
     input.mentions === undefined ? undefined : await checkedMentions(ctx, actor.id, input.mentions);
   await db.batch([
@@ -388,7 +388,8 @@ export async function listUserNotes({
     // As in every list (`listedNotes`): a note hidden by moderation is left out, admins included.
     conditions.push(isNull(notes.hiddenAt));
     const seen: (SQL | undefined)[] = [eq(notes.visibility, "public")];
-    if (viewer?.campusId) seen.push(and(eq(notes.visibility, "campus"), eq(notes.campusId, viewer.campusId)));
+    const campus = viewer && memberCampus(viewer);
+    if (campus) seen.push(and(eq(notes.visibility, "campus"), eq(notes.campusId, campus)));
     if (viewer && (await isFollowing(ctx, viewer.id, author.id)))
       seen.push(eq(notes.visibility, "followers"));
     conditions.push(or(...seen));

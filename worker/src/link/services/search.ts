@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest } from "../../shared/errors";
 import { type Note, notes } from "../notes-schema";
 import { type NoteView, noteViews } from "./notes";
-import { listedNotes } from "./visibility";
+import { listedNotes, memberCampus } from "./visibility";
 
 /**
  * Search over atas-link: notes, people and #topics. The indexes (FTS5 tables `note_search` and
@@ -66,7 +66,8 @@ function seenBy(viewer: ActionContext["actor"]): string {
   const seen = ['"vpublic"'];
   if (viewer) {
     seen.push('"vfollowers"', facet("a", viewer.id));
-    if (viewer.campusId) seen.push(facet("vc", viewer.campusId));
+    const campus = memberCampus(viewer);
+    if (campus) seen.push(facet("vc", campus));
   }
   return `{facets} : (${seen.join(" OR ")})`;
 }

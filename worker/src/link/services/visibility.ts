@@ -19,6 +19,14 @@ export async function isFollowing(ctx: ActionContext, follower: string, followee
 }
 
 /**
+ * The campus whose campus-only notes this person may read: only one proven by a campus e-mail.
+ * Anyone can type a campus into their profile, so an unverified campus opens nothing.
+ */
+export function memberCampus(person: Pick<User, "campusId" | "campusVerified">): string | null {
+  return person.campusVerified ? person.campusId : null;
+}
+
+/**
  * The one rule for who sees a note by its id; anything it refuses is answered as 404, never 403.
  * A note hidden by moderation stays visible to its author (marked) and to admins reviewing it.
  */
@@ -34,7 +42,7 @@ export async function canSee(
     case "public":
       return true;
     case "campus":
-      return viewer !== null && note.campusId !== null && viewer.campusId === note.campusId;
+      return viewer !== null && note.campusId !== null && memberCampus(viewer) === note.campusId;
     case "followers":
       return viewer !== null && (await isFollowing(ctx, viewer.id, note.authorId));
     case "private":
@@ -51,9 +59,9 @@ export async function canSee(
  * notes (feeds, search, topic pages, boards). Lists also leave out authors the viewer muted and
  * notes hidden by moderation (even for admins: they review those in the queue).
  */
-export function listedNotes(viewer: Pick<User, "id" | "campusId"> | null): SQL {
+export function listedNotes(viewer: Pick<User, "id" | "campusId" | "campusVerified"> | null): SQL {
   if (!viewer) return and(isNull(notes.hiddenAt), eq(notes.visibility, "public")) as SQL;
-  return listedNotesTo({ id: viewer.id, campusId: viewer.campusId });
+  return listedNotesTo({ id: viewer.id, campusId: memberCampus(viewer) });
 }
 
 /**
@@ -62,6 +70,7 @@ export function listedNotes(viewer: Pick<User, "id" | "campusId"> | null): SQL {
  */
 export function listedNotesTo(viewer: {
   id: string | SQLWrapper;
+  /** The viewer's verified campus (`memberCampus`), or SQL giving it. */
   campusId: string | SQLWrapper | null;
 }): SQL {
   const seen = or(
