@@ -324,6 +324,20 @@ describe("notes", () => {
       }),
       400,
     );
+
+    // A campus typed into a profile, not proven by a campus e-mail, opens nothing and posts nothing.
+    await env.DB.prepare("update users set campus_id = 'um', campus_verified = 0 where id = ?")
+      .bind(noCampus.id)
+      .run();
+    expect(await sees(noCampus, campus)).toBe(404);
+    expect(await list(noCampus)).toEqual([pub.id]);
+    await expectProblem(
+      await call("/api/notes", {
+        cookie: noCampus.cookie,
+        json: { title: "t", body: "", visibility: "campus", imageIds: [image2.id] },
+      }),
+      400,
+    );
   }, 20_000);
 
   it("hides notes between blocked users either way", async () => {
