@@ -110,11 +110,30 @@ function SiteHeader() {
               {t("nav.devMail")}
             </NavLink>
           ) : null}
+          {/* atas-link's feeds; visitors see public notes. Following is a tab of the same page. */}
+          <NavLink
+            to="/discover"
+            className={({ isActive }) =>
+              isActive || location.pathname === "/following" ? "nav-link active" : "nav-link"
+            }
+            data-testid="nav-discover"
+          >
+            {t("nav.discover")}
+          </NavLink>
           <NavLink to="/experts" className="nav-link">
             {t("nav.experts")}
           </NavLink>
           {account ? (
             <>
+              <NavLink
+                to="/notes/new"
+                className="button button-small nav-post"
+                aria-label={t("nav.postLabel")}
+                data-testid="nav-post"
+              >
+                <span aria-hidden="true">+ </span>
+                {t("nav.post")}
+              </NavLink>
               <NavLink to="/invitations" className="nav-link">
                 {t("nav.invitations")}
               </NavLink>

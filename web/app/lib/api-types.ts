@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { DraftView } from "../../../worker/src/drafts/services/read-draft";
+import type { NoteSchema } from "../../../worker/src/link/routes/notes";
 import type { NetworkExpert } from "../../../worker/src/network/services/network-experts";
 import type {
   CreateInvitationSchema,
@@ -34,6 +35,14 @@ export interface ExpertPage {
 export interface Expert {
   profile: Profile;
   trackRecord: TrackRecord;
+}
+
+/** An atas-link note as every notes endpoint returns it (counts and the viewer's like/collect included). */
+export type Note = z.infer<typeof NoteSchema>;
+export type NoteImage = Note["images"][number];
+export interface NotePage {
+  notes: Note[];
+  nextCursor: string | null;
 }
 
 export type CreateInvitation = z.input<typeof CreateInvitationSchema>;

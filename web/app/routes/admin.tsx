@@ -1,4 +1,4 @@
-import { data, Form, redirect } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import { Fact } from "~/components/facts";
 import { apiCall } from "~/lib/api.server";
 import { pageMeta, useT } from "~/lib/root-data";
@@ -76,6 +76,12 @@ export default function Admin({ loaderData }: Route.ComponentProps) {
             ))}
           </ul>
         ) : null}
+      </section>
+      <section className="card" aria-labelledby="moderation-title">
+        <h2 id="moderation-title">{t("reports.title")}</h2>
+        <Link to="/admin/reports" className="button" data-testid="admin-reports-link">
+          {t("admin.reportsLink")}
+        </Link>
       </section>
       <section className="card" aria-labelledby="dead-title">
         <h2 id="dead-title">{t("admin.deadTitle")}</h2>

@@ -13,7 +13,13 @@ export default function Home() {
         {account ? (
           <div className="actions">
             <p className="welcome">{t("home.welcomeBack", { name: account.displayName })}</p>
-            <Link to="/profile" className="button">
+            {/* Students come back for their feed; everyone else's first stop stays their profile. */}
+            {account.role === "student" ? (
+              <Link to="/discover" className="button" data-testid="home-feed">
+                {t("home.ctaFeed")}
+              </Link>
+            ) : null}
+            <Link to="/profile" className={account.role === "student" ? "button button-ghost" : "button"}>
               {t("home.ctaProfile")}
             </Link>
           </div>
@@ -48,6 +54,11 @@ export default function Home() {
             <li>{t("home.linkFeeds")}</li>
             <li>{t("home.linkRooms")}</li>
           </ul>
+          <p>
+            <Link to="/discover" className="button button-small button-ghost">
+              {t("home.linkBrowse")}
+            </Link>
+          </p>
         </section>
       </div>
 

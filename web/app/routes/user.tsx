@@ -1,9 +1,11 @@
-import { data, Form, redirect, useNavigation } from "react-router";
+import { data, Form, Link, redirect, useNavigation } from "react-router";
+import type { Board } from "~/components/collect-dialog";
 import { TextAreaField } from "~/components/field";
+import { PagedNoteGrid } from "~/components/note-grid";
 import { Notice } from "~/components/notice";
 import { ProfileView } from "~/components/profile-view";
 import { apiCall } from "~/lib/api.server";
-import type { Account, Problem, Profile } from "~/lib/api-types";
+import type { Account, Note, NotePage, Problem, Profile } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
 import { useT } from "~/lib/root-data";
 import type { Route } from "./+types/user";
@@ -12,20 +14,27 @@ export const meta: Route.MetaFunction = ({ data: page }) => [
   { title: page ? `${page.profile.displayName} · ATAS` : "ATAS" },
 ];
 
-type Link = "self" | "connected" | "asked" | "none" | "visitor";
+type Tie = "self" | "connected" | "asked" | "none" | "visitor";
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const id = encodeURIComponent(params.id);
-  const [result, me, connections, requests] = await Promise.all([
+  const search = new URL(request.url).searchParams;
+  // Notes, or (signed in) boards: `?tab=boards`. `?cursor=` pages the notes (the grid's "Load more").
+  const tab: "notes" | "boards" = search.get("tab") === "boards" ? "boards" : "notes";
+  const cursor = search.get("cursor");
+  const notesPath = `/api/users/${id}/notes?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+  const [result, me, connections, requests, notes, boards] = await Promise.all([
     apiCall<{ profile: Profile }>(context, request, `/api/profiles/${id}`),
     apiCall<{ account: Account }>(context, request, "/api/me"),
     apiCall<{ connections: { userId: string }[] }>(context, request, "/api/connections"),
     apiCall<{ outgoing: { userId: string }[] }>(context, request, "/api/connections/requests"),
+    tab === "notes" ? apiCall<NotePage>(context, request, notesPath) : null,
+    tab === "boards" ? apiCall<{ boards: Board[] }>(context, request, `/api/users/${id}/boards`) : null,
   ]);
   // A malformed id is as missing as an unknown one.
   if (result.status === 404 || result.status === 400) throw data(null, { status: 404 });
   if (!result.ok) throw data(result.problem, { status: result.status });
-  let link: Link = "visitor";
+  let link: Tie = "visitor";
   if (me.ok) {
     if (me.data.account.id === params.id) link = "self";
     else if (connections.ok && connections.data.connections.some((c) => c.userId === params.id))
@@ -33,7 +42,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     else if (requests.ok && requests.data.outgoing.some((r) => r.userId === params.id)) link = "asked";
     else link = "none";
   }
-  return { ...result.data, link };
+  return {
+    ...result.data,
+    link,
+    tab,
+    notes: notes?.ok ? notes.data.notes : [],
+    nextCursor: notes?.ok ? notes.data.nextCursor : null,
+    // Boards are listed to signed-in readers only (the API's rule); null means "not loaded".
+    boards: boards?.ok ? boards.data.boards : null,
+  };
 }
 
 /**
@@ -122,6 +139,80 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
         </p>
       ) : null}
       {actionData?.problem ? <Notice tone="error">{problemMessage(actionData.problem, t)}</Notice> : null}
+      <UserContent
+        userId={loaderData.profile.id}
+        signedIn={link !== "visitor"}
+        tab={loaderData.tab}
+        notes={loaderData.notes}
+        nextCursor={loaderData.nextCursor}
+        boards={loaderData.boards}
+      />
     </div>
+  );
+}
+
+/** The person's notes as a grid, and (to signed-in readers) their boards: public ones, or all of one's own. */
+function UserContent({
+  userId,
+  signedIn,
+  tab,
+  notes,
+  nextCursor,
+  boards,
+}: {
+  userId: string;
+  signedIn: boolean;
+  tab: "notes" | "boards";
+  notes: Note[];
+  nextCursor: string | null;
+  boards: Board[] | null;
+}) {
+  const t = useT();
+  return (
+    <section className="stack" aria-label={t("profile.tabs")}>
+      {signedIn ? (
+        <nav className="tabs" aria-label={t("profile.tabs")}>
+          <Link
+            to={`/u/${userId}`}
+            className={tab === "notes" ? "tab active" : "tab"}
+            aria-current={tab === "notes" ? "page" : undefined}
+            preventScrollReset
+            data-testid="tab-notes"
+          >
+            {t("profile.notesTab")}
+          </Link>
+          <Link
+            to={`/u/${userId}?tab=boards`}
+            className={tab === "boards" ? "tab active" : "tab"}
+            aria-current={tab === "boards" ? "page" : undefined}
+            preventScrollReset
+            data-testid="tab-boards"
+          >
+            {t("profile.boardsTab")}
+          </Link>
+        </nav>
+      ) : (
+        <h2>{t("profile.notesTab")}</h2>
+      )}
+      {tab === "notes" ? (
+        <PagedNoteGrid notes={notes} nextCursor={nextCursor} empty={t("profile.noNotes")} />
+      ) : boards?.length ? (
+        <ul className="plain board-list" data-testid="board-list">
+          {boards.map((board) => (
+            <li key={board.id}>
+              <Link to={`/boards/${board.id}`} className="board-tile">
+                <strong>{board.name}</strong>
+                <span className="muted small">
+                  {t("board.notes", { n: board.notes })}
+                  {board.visibility === "private" ? ` · ${t("board.private")}` : ""}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t("profile.noBoards")}</p>
+      )}
+    </section>
   );
 }

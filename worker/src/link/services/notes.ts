@@ -206,7 +206,9 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
   if (imageIds.length !== input.imageIds.length)
     throw new BadRequest("Each image may appear once.", { field: "imageIds" });
   if (input.visibility === "campus" && !memberCampus(actor))
-    throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", { field: "visibility" });
+    throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", {
+      field: "visibility",
+    });
   const owned = await db
     .select({ id: noteImages.id })
     .from(noteImages)
@@ -308,7 +310,9 @@ export async function updateNote({ ctx, input }: { ctx: ActionContext; input: Up
   if (note.authorId !== actor.id) throw new Forbidden("Only the author may edit a note.");
   const campusId = note.campusId ?? memberCampus(actor);
   if (input.visibility === "campus" && !campusId)
-    throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", { field: "visibility" });
+    throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", {
+      field: "visibility",
+    });
   const mentions =
     input.mentions === undefined ? undefined : await checkedMentions(ctx, actor.id, input.mentions);
   await db.batch([

@@ -1,0 +1,387 @@
+import { data, Form, Link, redirect, useFetcher, useNavigation, useSearchParams } from "react-router";
+import { Avatar } from "~/components/avatar";
+import { type Board, CollectButton } from "~/components/collect-dialog";
+import { SelectField, TextAreaField, TextField } from "~/components/field";
+import { NoteBody } from "~/components/note-body";
+import { HeartIcon } from "~/components/note-card";
+import { NoteCarousel } from "~/components/note-carousel";
+import { type CommentThread, NoteComments } from "~/components/note-comments";
+import { Notice } from "~/components/notice";
+import { ReportButton } from "~/components/report-button";
+import { When } from "~/components/when";
+import { apiCall } from "~/lib/api.server";
+import type { Me, Note, Problem } from "~/lib/api-types";
+import { fieldErrors, formText, problemMessage } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
+import { useT } from "~/lib/root-data";
+import type { Route } from "./+types/note";
+
+const VISIBILITIES = ["public", "campus", "followers", "private"] as const;
+const COMMENTS_FIRST = 20;
+const COMMENTS_MAX = 100;
+
+export const meta: Route.MetaFunction = ({ data: page }) => [
+  { title: page ? `${page.note.title} · ATAS` : "ATAS" },
+  ...(page ? [{ name: "description", content: page.note.body.slice(0, 160) }] : []),
+];
+
+interface CommentPage {
+  threads: CommentThread[];
+  nextCursor: string | null;
+  comments: number;
+}
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const id = encodeURIComponent(params.id);
+  // `?comments=N` shows more threads: the "More comments" link, with or without JavaScript.
+  const shown = Math.min(
+    COMMENTS_MAX,
+    Math.max(COMMENTS_FIRST, Number(new URL(request.url).searchParams.get("comments")) || 0),
+  );
+  const [found, me, comments] = await Promise.all([
+    apiCall<{ note: Note }>(context, request, `/api/notes/${id}`),
+    apiCall<Me>(context, request, "/api/me"),
+    apiCall<CommentPage>(context, request, `/api/notes/${id}/comments?limit=${shown}`),
+  ]);
+  // Missing, malformed, or not for this reader: all the same 404.
+  if (found.status === 404 || found.status === 400) throw data(null, { status: 404 });
+  if (!found.ok) throw data(found.problem, { status: found.status });
+  const note = found.data.note;
+  const viewer = me.ok ? me.data.account : null;
+  let following: boolean | null = null;
+  let boards: Board[] = [];
+  if (viewer) {
+    const [follow, mine] = await Promise.all([
+      viewer.id === note.author.id
+        ? null
+        : apiCall<{ following: boolean }>(context, request, `/api/follows/${note.author.id}`),
+      apiCall<{ boards: Board[] }>(context, request, `/api/users/${viewer.id}/boards`),
+    ]);
+    following = follow?.ok ? follow.data.following : null;
+    boards = mine.ok ? mine.data.boards : [];
+  }
+  return data(
+    {
+      note,
+      viewerId: viewer?.id ?? null,
+      following,
+      boards,
+      comments: comments.ok ? comments.data : null,
+      shownComments: shown,
+    },
+    { headers: me.headers },
+  );
+}
+
+export interface NoteActionResult {
+  intent: string;
+  ok: boolean;
+  problem?: Problem;
+  board?: string;
+}
+
+/** Every button on the page posts here (as a fetcher with JavaScript, as a form without). */
+export async function action({ request, context, params }: Route.ActionArgs) {
+  const form = await request.formData();
+  const intent = formText(form, "intent");
+  const id = encodeURIComponent(params.id);
+  const notePath = `/api/notes/${id}`;
+  const answer = (
+    result: { ok: boolean; status: number; headers: Headers; problem?: Problem },
+    board?: string,
+  ) =>
+    data<NoteActionResult>(
+      {
+        intent,
+        ok: result.ok,
+        ...(result.problem ? { problem: result.problem } : {}),
+        ...(board ? { board } : {}),
+      },
+      { status: result.ok ? 200 : result.status, headers: result.headers },
+    );
+  const commentId = encodeURIComponent(formText(form, "commentId"));
+  switch (intent) {
+    case "like":
+    case "unlike":
+      return answer(
+        await apiCall(context, request, `${notePath}/like`, { method: intent === "like" ? "PUT" : "DELETE" }),
+      );
+    case "follow":
+    case "unfollow":
+      return answer(
+        await apiCall(context, request, `/api/follows/${encodeURIComponent(formText(form, "authorId"))}`, {
+          method: intent === "follow" ? "PUT" : "DELETE",
+        }),
+      );
+    case "collect": {
+      const boardId = encodeURIComponent(formText(form, "boardId"));
+      const result = await apiCall(context, request, `/api/boards/${boardId}/notes/${id}`, { method: "PUT" });
+      return answer(result, formText(form, "boardName"));
+    }
+    case "create-board": {
+      const board = await apiCall<Board>(context, request, "/api/boards", {
+        json: { name: formText(form, "name"), visibility: form.get("private") ? "private" : "public" },
+      });
+      if (!board.ok) return answer(board);
+      const result = await apiCall(context, request, `/api/boards/${board.data.id}/notes/${id}`, {
+        method: "PUT",
+      });
+      return answer(result, board.data.name);
+    }
+    case "comment": {
+      const parentId = formText(form, "parentId");
+      return answer(
+        await apiCall(context, request, `${notePath}/comments`, {
+          json: { body: formText(form, "body"), ...(parentId ? { parentId } : {}) },
+        }),
+      );
+    }
+    case "like-comment":
+    case "unlike-comment":
+      return answer(
+        await apiCall(context, request, `/api/comments/${commentId}/like`, {
+          method: intent === "like-comment" ? "PUT" : "DELETE",
+        }),
+      );
+    case "delete-comment":
+      return answer(await apiCall(context, request, `/api/comments/${commentId}`, { method: "DELETE" }));
+    case "edit": {
+      const result = await apiCall(context, request, notePath, {
+        method: "PATCH",
+        json: {
+          title: formText(form, "title"),
+          body: formText(form, "body"),
+          visibility: formText(form, "visibility"),
+        },
+      });
+      if (result.ok) return redirect(`/notes/${id}`, { headers: result.headers });
+      return answer(result);
+    }
+    case "delete": {
+      const result = await apiCall(context, request, notePath, { method: "DELETE" });
+      if (result.ok) return redirect("/profile", { headers: result.headers });
+      return answer(result);
+    }
+    default:
+      return data<NoteActionResult>(
+        { intent, ok: false, problem: { title: "Unknown action", status: 400 } },
+        { status: 400 },
+      );
+  }
+}
+
+export default function NotePage({ loaderData, actionData }: Route.ComponentProps) {
+  const t = useT();
+  const [params] = useSearchParams();
+  const { note, viewerId, following, boards, comments, shownComments } = loaderData;
+  const mine = viewerId === note.author.id;
+  const editing = mine && params.has("edit");
+  const moreHref =
+    comments?.nextCursor && shownComments < COMMENTS_MAX
+      ? `?comments=${Math.min(COMMENTS_MAX, shownComments + COMMENTS_FIRST)}#comments-title`
+      : null;
+  return (
+    <div className="stack">
+      <article className="note-page" data-testid="note">
+        <NoteCarousel images={note.images} title={note.title} />
+        <div className="card">
+          <header className="note-author">
+            <Link to={`/u/${note.author.id}`} className="note-author-name" data-testid="note-author">
+              <Avatar name={note.author.displayName} url={null} alt="" size="small" />
+              {note.author.displayName}
+            </Link>
+            {viewerId && !mine && following !== null ? (
+              <FollowButton authorId={note.author.id} following={following} />
+            ) : null}
+          </header>
+          {note.hidden ? (
+            <Notice tone="info" testId="note-hidden">
+              {t("note.hiddenBadge")}
+            </Notice>
+          ) : null}
+          {editing ? (
+            <EditNote note={note} problem={actionData?.intent === "edit" ? actionData.problem : undefined} />
+          ) : (
+            <>
+              <h1 className="note-title" data-testid="note-title">
+                {note.title}
+              </h1>
+              <NoteBody note={note} />
+              <p className="note-meta">
+                <When iso={note.createdAt} zone={false} />
+                {note.editedAt ? (
+                  <span data-testid="note-edited">
+                    {" · "}
+                    {t("note.edited")}
+                  </span>
+                ) : null}
+                {mine
+                  ? ` · ${t("note.visibleTo", { who: t(`visibility.${note.visibility}` as MessageKey) })}`
+                  : null}
+              </p>
+            </>
+          )}
+          {viewerId ? (
+            <div className="note-actions">
+              <LikeButton liked={note.viewer.liked} likes={note.counts.likes} />
+              <CollectButton
+                boards={boards}
+                collected={note.viewer.collected}
+                collects={note.counts.collects}
+                open={params.has("collect")}
+                closeHref={`/notes/${note.id}`}
+              />
+              {mine ? null : <ReportButton target="note" id={note.id} />}
+              {mine && !editing ? (
+                <>
+                  <Link to="?edit=1" className="button button-ghost" data-testid="note-edit">
+                    {t("note.edit")}
+                  </Link>
+                  <DeleteNote />
+                </>
+              ) : null}
+            </div>
+          ) : (
+            <p className="muted">
+              <Link to={`/login?redirectTo=/notes/${note.id}`}>{t("nav.login")}</Link> ·{" "}
+              {t("note.signInToAct")}
+            </p>
+          )}
+          {actionData?.problem && actionData.intent !== "edit" ? (
+            <Notice tone="error">{problemMessage(actionData.problem, t)}</Notice>
+          ) : null}
+        </div>
+      </article>
+      {viewerId && comments ? (
+        <NoteComments
+          threads={comments.threads}
+          count={comments.comments}
+          viewerId={viewerId}
+          noteAuthorId={note.author.id}
+          replyTo={params.get("reply")}
+          moreHref={moreHref}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/** Optimistic: the heart fills and the count moves as soon as it is pressed; the API's answer then revalidates. */
+function LikeButton({ liked, likes }: { liked: boolean; likes: number }) {
+  const t = useT();
+  const fetcher = useFetcher<NoteActionResult>();
+  const pending = fetcher.formData?.get("intent");
+  const shown = pending ? pending === "like" : liked;
+  const count = likes + (shown === liked ? 0 : shown ? 1 : -1);
+  return (
+    <fetcher.Form method="post" preventScrollReset>
+      <button
+        type="submit"
+        name="intent"
+        value={shown ? "unlike" : "like"}
+        className="button button-ghost like-button"
+        aria-pressed={shown}
+        aria-label={t("note.likeButton", { n: count })}
+        data-testid="like"
+      >
+        <HeartIcon filled={shown} />
+        <span aria-hidden="true">{shown ? t("note.liked") : t("note.like")}</span>
+        <span className="tab-count" aria-hidden="true" data-testid="like-count">
+          {count}
+        </span>
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function FollowButton({ authorId, following }: { authorId: string; following: boolean }) {
+  const t = useT();
+  const fetcher = useFetcher<NoteActionResult>();
+  const pending = fetcher.formData?.get("intent");
+  const shown = pending ? pending === "follow" : following;
+  return (
+    <fetcher.Form method="post" preventScrollReset>
+      <input type="hidden" name="authorId" value={authorId} />
+      <button
+        type="submit"
+        name="intent"
+        value={shown ? "unfollow" : "follow"}
+        className={shown ? "button button-small button-ghost" : "button button-small"}
+        aria-pressed={shown}
+        data-testid="follow"
+      >
+        {shown ? t("note.following") : t("note.follow")}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function DeleteNote() {
+  const t = useT();
+  return (
+    <Form
+      method="post"
+      onSubmit={(event) => {
+        if (!window.confirm(t("note.deleteConfirm"))) event.preventDefault();
+      }}
+    >
+      <button
+        type="submit"
+        name="intent"
+        value="delete"
+        className="button button-danger"
+        data-testid="note-delete"
+      >
+        {t("note.delete")}
+      </button>
+    </Form>
+  );
+}
+
+function EditNote({ note, problem }: { note: Note; problem: Problem | undefined }) {
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const errors = fieldErrors(problem);
+  return (
+    <Form method="post" className="form" data-testid="note-edit-form">
+      {problem && !problem.errors?.length ? <Notice tone="error">{problemMessage(problem, t)}</Notice> : null}
+      <TextField
+        label={t("newNote.titleLabel")}
+        name="title"
+        required
+        maxLength={100}
+        defaultValue={note.title}
+        error={errors.title}
+      />
+      <TextAreaField
+        label={t("newNote.bodyLabel")}
+        name="body"
+        rows={6}
+        maxLength={2000}
+        defaultValue={note.body}
+        hint={t("newNote.bodyHint")}
+        error={errors.body}
+      />
+      <SelectField
+        label={t("newNote.visibility")}
+        name="visibility"
+        defaultValue={note.visibility}
+        error={errors.visibility}
+      >
+        {VISIBILITIES.map((v) => (
+          <option key={v} value={v}>
+            {t(`visibility.${v}` as MessageKey)}
+          </option>
+        ))}
+      </SelectField>
+      <div className="actions">
+        <button type="submit" name="intent" value="edit" className="button" disabled={busy}>
+          {t("note.save")}
+        </button>
+        <Link to={`/notes/${note.id}`} className="button button-ghost">
+          {t("note.cancel")}
+        </Link>
+      </div>
+    </Form>
+  );
+}
