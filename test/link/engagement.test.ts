@@ -286,10 +286,10 @@ describe("boards", () => {
       await call(`/api/users/${owner.id}/boards`, { cookie: viewer.cookie }),
     );
     expect(seen.boards).toMatchObject([{ id: shared.id, notes: 1 }]);
-    const board = await json<{ notes: { id: string; collects: number }[] }>(
+    const board = await json<{ notes: { id: string; counts: { collects: number } }[] }>(
       await call(`/api/boards/${shared.id}`, { cookie: viewer.cookie }),
     );
-    expect(board.notes).toMatchObject([{ id, collects: 2 }]);
+    expect(board.notes).toMatchObject([{ id, counts: { collects: 2 } }]);
     await expectProblem(await call(`/api/boards/${mine.id}`, { cookie: viewer.cookie }), 404);
     await expectProblem(await put(`/api/boards/${shared.id}/notes/${id}`, viewer), 404);
 

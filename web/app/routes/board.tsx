@@ -6,7 +6,7 @@ import type { Note, Profile } from "~/lib/api-types";
 import { useT } from "~/lib/root-data";
 import type { Route } from "./+types/board";
 
-/** Notes shown per page: the board API lists ids, and each card needs its note's cover. */
+/** Notes per page; the board API returns them whole (cover, author, counts), newest collected first. */
 const PAGE = 20;
 
 export const meta: Route.MetaFunction = ({ data: page }) => [
@@ -15,29 +15,30 @@ export const meta: Route.MetaFunction = ({ data: page }) => [
 
 interface BoardPage {
   board: Board;
-  notes: { id: string }[];
+  notes: Note[];
+  nextCursor: string | null;
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const id = encodeURIComponent(params.id);
-  const found = await apiCall<BoardPage>(context, request, `/api/boards/${id}`);
+  const api = new URLSearchParams({ limit: String(PAGE) });
+  const cursor = new URL(request.url).searchParams.get("cursor");
+  if (cursor) api.set("cursor", cursor);
+  const found = await apiCall<BoardPage>(context, request, `/api/boards/${id}?${api}`);
   if (found.status === 401) throw redirect(`/login?redirectTo=/boards/${id}`, { headers: found.headers });
   if (found.status === 404 || found.status === 400) throw data(null, { status: 404 });
   if (!found.ok) throw data(found.problem, { status: found.status });
-  // The cursor is an offset into the board's notes, newest collected first.
-  const from = Math.max(0, Math.trunc(Number(new URL(request.url).searchParams.get("cursor")) || 0));
-  const ids = found.data.notes.slice(from, from + PAGE).map((n) => n.id);
-  const [owner, ...notes] = await Promise.all([
-    apiCall<{ profile: Profile }>(context, request, `/api/profiles/${found.data.board.ownerId}`),
-    ...ids.map((noteId) => apiCall<{ note: Note }>(context, request, `/api/notes/${noteId}`)),
-  ]);
+  const owner = await apiCall<{ profile: Profile }>(
+    context,
+    request,
+    `/api/profiles/${encodeURIComponent(found.data.board.ownerId)}`,
+  );
   return data(
     {
       board: found.data.board,
       ownerName: owner.ok ? owner.data.profile.displayName : null,
-      // A note hidden or deleted between the two reads is simply left out.
-      notes: notes.flatMap((n) => (n.ok ? [n.data.note] : [])),
-      nextCursor: from + PAGE < found.data.notes.length ? String(from + PAGE) : null,
+      notes: found.data.notes,
+      nextCursor: found.data.nextCursor,
     },
     { headers: found.headers },
   );

@@ -2,13 +2,14 @@ import type { Env } from "../env";
 import { purgeStaleEmailTokens } from "../identity/services/email-tokens";
 import { purgeExpiredSessions } from "../identity/services/sessions";
 import { refreshCandidateSets } from "../link/services/candidate-sets";
+import { sweepUnattachedImages } from "../link/services/note-images";
 import { refreshTrending } from "../link/services/trending";
 import { earlyMorningRun } from "../pro/services/early-morning-run";
 import { systemContext } from "../shared/context";
 
 /** 22:00 UTC = 06:00 in Kuala Lumpur: reminders, expiry, housekeeping. */
 export const DAILY_CRON = "0 22 * * *";
-/** atas-link's feeds: candidate sets re-scored (their time decay) and trending counts decayed. */
+/** atas-link: candidate sets re-scored (their time decay), trending counts decayed, abandoned uploads swept. */
 export const FEEDS_CRON = "*/10 * * * *";
 
 /**
@@ -36,6 +37,9 @@ export async function runFeedsCron(controller: Pick<ScheduledController, "schedu
   const steps: [string, () => Promise<unknown>][] = [
     ["discover candidates", () => refreshCandidateSets(ctx, now)],
     ["trending", () => refreshTrending(ctx, now)],
+    // Here rather than daily: small bounded pages every ten minutes drain a burst of abandoned
+    // uploads without one long run, and a failure is isolated like the other steps.
+    ["unattached uploads", () => sweepUnattachedImages(ctx, now)],
   ];
   const report: Record<string, unknown> = {};
   for (const [name, step] of steps) {

@@ -23,6 +23,7 @@ import {
   unfollowUser,
 } from "../services/follows";
 import { likeNote, unlikeNote } from "../services/likes";
+import { NoteSchema } from "./notes";
 
 const UserParam = z.object({ userId: z.string().uuid() });
 const IdParam = z.object({ id: z.string().uuid() });
@@ -211,27 +212,13 @@ const routes = {
     method: "get",
     path: "/api/boards/{id}",
     tags: ["link"],
-    summary: "A board and the notes in it you may see",
+    summary:
+      "A board and a page of the notes in it you may see, newest collected first; 404 for a private board not yours",
     middleware: [requireUser] as const,
-    request: { params: IdParam },
+    request: { params: IdParam, query: Page },
     responses: {
       200: jsonResponse(
-        z.object({
-          board: BoardRow,
-          notes: z.array(
-            z.object({
-              id: z.string(),
-              authorId: z.string(),
-              title: z.string(),
-              visibility: z.string(),
-              createdAt: z.string(),
-              collectedAt: z.string(),
-              likes: z.number().int(),
-              collects: z.number().int(),
-              comments: z.number().int(),
-            }),
-          ),
-        }),
+        z.object({ board: BoardRow, notes: z.array(NoteSchema), nextCursor: z.string().nullable() }),
         "Board",
       ),
       ...guarded,
@@ -385,7 +372,13 @@ export function mountEngagement(app: Router) {
     c.json(await listBoards({ ctx: actionContext(c), input: { userId: c.req.valid("param").id } }), 200),
   );
   app.openapi(routes.board, async (c) =>
-    c.json(await getBoard({ ctx: actionContext(c), input: { boardId: c.req.valid("param").id } }), 200),
+    c.json(
+      await getBoard({
+        ctx: actionContext(c),
+        input: { boardId: c.req.valid("param").id, ...c.req.valid("query") },
+      }),
+      200,
+    ),
   );
   app.openapi(routes.collect, async (c) => {
     const { id, noteId } = c.req.valid("param");

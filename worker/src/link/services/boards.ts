@@ -1,14 +1,18 @@
-import { and, desc, eq, or, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, or, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { blocks } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
+import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { NotFound } from "../../shared/errors";
-import { type Board, boardNotes, boards, noteCounts } from "../engagement-schema";
+import { type Board, boardNotes, boards } from "../engagement-schema";
 import { notes } from "../notes-schema";
 import { noteChanged } from "./candidate-sets";
 import { visibleNote } from "./engagement-access";
 import { noteCountsOf } from "./likes";
+import { assembleNoteViews, noteViewQueries } from "./notes";
 import { bumpTopics } from "./trending";
-import { blockedEitherWay, canSee } from "./visibility";
+import { blockedEitherWay, listedNotes } from "./visibility";
 
 const boardView = (board: Board, noteCount: number) => ({
   id: board.id,
@@ -33,16 +37,6 @@ export async function createBoard({
     .returning();
   if (!board) throw new Error("board insert returned nothing");
   return boardView(board, 0);
-}
-
-/** A board the actor may read: their own, or someone's public board when neither blocked the other. */
-async function readableBoard(ctx: ActionContext, actorId: string, boardId: string): Promise<Board> {
-  const board = await ctx.db.select().from(boards).where(eq(boards.id, boardId)).get();
-  if (!board) throw new NotFound("No such board.");
-  if (board.ownerId === actorId) return board;
-  if (board.visibility !== "public" || (await blockedEitherWay(ctx, actorId, board.ownerId)))
-    throw new NotFound("No such board.");
-  return board;
 }
 
 /** Only the owner changes a board; to anyone else it is not there (private) or not theirs (404 too). */
@@ -119,46 +113,84 @@ export async function uncollectNote({
   return { collected: false, collects: (await noteCountsOf(ctx, input.noteId)).collects };
 }
 
+const BoardCursor = z.object({ t: z.number().int(), id: z.string().max(64) });
+
 /**
- * A board and its latest 100 notes, newest collected first; notes the reader may not see are left
- * out (the notes side's `canSee` per note: one small query each for block and follower checks).
+ * Who may read a board, as SQL on `boards`: its owner, or anyone when it is public and neither
+ * blocked the other. SQL rather than a lookup so the board and a page of it come in one batch.
  */
-export async function getBoard({ ctx, input }: { ctx: ActionContext; input: { boardId: string } }) {
+function readableBy(actorId: string): SQL {
+  return or(
+    eq(boards.ownerId, actorId),
+    and(
+      eq(boards.visibility, "public"),
+      sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${actorId} and ${blocks.blockedId} = ${boards.ownerId}) or (${blocks.blockerId} = ${boards.ownerId} and ${blocks.blockedId} = ${actorId}))`,
+    ),
+  ) as SQL;
+}
+
+/**
+ * A board and a page of its notes as full note views, newest collected first, keyset-paginated on
+ * (collected at, note id). Notes the reader may not see are left out in SQL (`listedNotes`), and
+ * the board's rule is part of the page's query, so the board, the page and the views come in one
+ * D1 batch. A board the reader may not read is 404, as if it did not exist.
+ */
+export async function getBoard({
+  ctx,
+  input,
+}: {
+  ctx: ActionContext;
+  input: { boardId: string; limit: number; cursor?: string | undefined };
+}) {
   const actor = me(ctx);
-  const board = await readableBoard(ctx, actor.id, input.boardId);
-  const rows = await ctx.db
+  const { db } = ctx;
+  const after = input.cursor ? decodeCursor(input.cursor, BoardCursor) : null;
+  const readable = and(eq(boards.id, input.boardId), readableBy(actor.id));
+  const pageQuery = db
     .select({
-      note: notes,
-      collectedAt: boardNotes.createdAt,
-      likes: sql<number>`coalesce(${noteCounts.likes}, 0)`,
-      collects: sql<number>`coalesce(${noteCounts.collects}, 0)`,
-      comments: sql<number>`coalesce(${noteCounts.comments}, 0)`,
+      ...getTableColumns(notes),
+      // Aliased: batch rows are keyed by column name, and notes has its own created_at.
+      collectedAt: sql<number>`${boardNotes.createdAt}`.as("collected_at"),
     })
     .from(boardNotes)
+    .innerJoin(boards, eq(boards.id, boardNotes.boardId))
     .innerJoin(notes, eq(notes.id, boardNotes.noteId))
-    .leftJoin(noteCounts, eq(noteCounts.noteId, notes.id))
-    .where(eq(boardNotes.boardId, board.id))
-    .orderBy(desc(boardNotes.createdAt))
-    .limit(100);
-  const seen = await Promise.all(rows.map((row) => canSee(ctx, actor, row.note)));
-  const visible = rows.filter((_, i) => seen[i]);
-  const total = await ctx.db
-    .select({ n: sql<number>`count(*)` })
-    .from(boardNotes)
-    .where(eq(boardNotes.boardId, board.id))
-    .get();
+    .where(
+      and(
+        eq(boardNotes.boardId, input.boardId),
+        readable,
+        listedNotes(actor),
+        after
+          ? or(
+              lt(boardNotes.createdAt, after.t),
+              and(eq(boardNotes.createdAt, after.t), lt(boardNotes.noteId, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(boardNotes.createdAt), desc(boardNotes.noteId))
+    .limit(input.limit + 1);
+  const [found, rows, ...views] = await db.batch([
+    db
+      .select({
+        board: boards,
+        noteCount: sql<number>`(select count(*) from ${boardNotes} where ${boardNotes.boardId} = ${boards.id})`,
+      })
+      .from(boards)
+      .where(readable),
+    pageQuery,
+    ...noteViewQueries(ctx, sql`(select id from ${pageQuery})`),
+  ]);
+  const board = found[0];
+  if (!board) throw new NotFound("No such board.");
+  const page = rows.slice(0, input.limit);
+  const last = rows.length > input.limit ? page.at(-1) : undefined;
   return {
-    board: boardView(board, total?.n ?? 0),
-    notes: visible.map((row) => ({
-      id: row.note.id,
-      authorId: row.note.authorId,
-      title: row.note.title,
-      visibility: row.note.visibility,
-      createdAt: new Date(row.note.createdAt).toISOString(),
-      collectedAt: new Date(row.collectedAt).toISOString(),
-      likes: row.likes,
-      collects: row.collects,
-      comments: row.comments,
-    })),
+    board: boardView(board.board, board.noteCount),
+    notes: assembleNoteViews(
+      page.map(({ collectedAt: _, ...note }) => note),
+      views,
+    ),
+    nextCursor: last ? encodeCursor({ t: last.collectedAt, id: last.id }) : null,
   };
 }

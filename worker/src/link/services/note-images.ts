@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { sniffImageType } from "../../profiles/services/avatar";
 import type { ActionContext } from "../../shared/context";
 import {
@@ -118,6 +118,46 @@ export async function readNoteImage({
       "cache-control": "private, max-age=31536000, immutable",
     },
   });
+}
+
+/** An upload not on a note after this long was abandoned (the composer posts within minutes). */
+export const UNATTACHED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+/** Rows per page (up to twice as many R2 keys, within one R2 delete's limit of 1000). */
+const SWEEP_PAGE = 100;
+/** Pages per run: the feeds cron comes back in ten minutes for the rest. */
+const SWEEP_PAGES = 10;
+
+/**
+ * Removes uploads that never made it onto a note, older than a day: rows first, then their R2
+ * objects. The delete is conditional on `note_id is null` in the same statement that picks the
+ * rows, so an image attached meanwhile is never touched; only rows this statement actually deleted
+ * (RETURNING) lose their objects. A crash between the two leaves unreachable objects, never a note
+ * with a missing image.
+ */
+export async function sweepUnattachedImages(ctx: ActionContext, now: number) {
+  const { db } = ctx;
+  const cutoff = now - UNATTACHED_UPLOAD_TTL_MS;
+  let images = 0;
+  let objects = 0;
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const oldest = db
+      .select({ id: noteImages.id })
+      .from(noteImages)
+      .where(and(isNull(noteImages.noteId), lt(noteImages.createdAt, cutoff)))
+      .orderBy(asc(noteImages.createdAt))
+      .limit(SWEEP_PAGE);
+    const removed = await db
+      .delete(noteImages)
+      .where(and(inArray(noteImages.id, oldest), isNull(noteImages.noteId)))
+      .returning({ key: noteImages.key, displayKey: noteImages.displayKey });
+    // An image without a display version uses its original for both keys.
+    const keys = [...new Set(removed.flatMap((image) => [image.key, image.displayKey]))];
+    if (keys.length) await ctx.env.UPLOADS.delete(keys);
+    images += removed.length;
+    objects += keys.length;
+    if (removed.length < SWEEP_PAGE) break;
+  }
+  return { images, objects };
 }
 
 /** Pixel size read from the image header (PNG, GIF, WebP, JPEG), or null when it cannot be found. */
