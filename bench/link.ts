@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Redis } from "@upstash/redis";
-import { ROOT, run, startPlatform } from "../scripts/platform.ts";
+import { ROOT, run } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
-import { percentile } from "./support.ts";
+import { percentile, snapshot } from "./support.ts";
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const NOTES = Number(process.env.NOTES ?? 100_000);
@@ -200,12 +200,16 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  const frozen = mkdtempSync(join(tmpdir(), "atas-bench-link-app-"));
+  const { startPlatform } = await snapshot(frozen);
   const platform = await startPlatform({
     port: PORT,
     persistTo: STATE,
     seed: false,
+    // BENCH_VERBOSE=1 shows wrangler's own output (worker logs, restarts).
+    inheritOutput: Boolean(process.env.BENCH_VERBOSE),
     log: (line: string) => {
-      if (/error/i.test(line)) console.error(line);
+      if (/error|exceeded|restarted/i.test(line)) console.error(line);
     },
   });
   const redis = new Redis({
@@ -386,6 +390,7 @@ async function main() {
     );
   } finally {
     await platform.stop();
+    rmSync(frozen, { recursive: true, force: true });
   }
 }
 

@@ -21,7 +21,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -29,14 +28,13 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { QUIET_WRANGLER_ENV, ROOT } from "../scripts/platform.ts";
 import { DEMO_PASSWORD, demoStudents } from "../worker/src/dev/seed-data.ts";
-import { percentile } from "./support.ts";
+import { percentile, snapshot } from "./support.ts";
 
 const SOCKETS = Number(process.env.SOCKETS ?? 500);
 const SECONDS = Number(process.env.SECONDS ?? 30);
@@ -500,28 +498,6 @@ async function logIn(base: string, origin: string, email: string): Promise<strin
   });
   if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
   return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
-
-/**
- * A frozen copy of the app, run through its own scripts/platform.ts: wrangler dev restarts workerd
- * whenever a file it watches changes, and others edit worker/ while a benchmark runs.
- */
-async function snapshot(dir: string): Promise<typeof import("../scripts/platform.ts")> {
-  for (const entry of [
-    "worker",
-    "web",
-    "scripts",
-    "migrations",
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-    // For a web build in the copy, when web/build is missing (someone is rebuilding it).
-    "react-router.config.ts",
-    "vite.config.ts",
-  ])
-    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  return import(join(dir, "scripts", "platform.ts"));
 }
 
 /** A runtime up and ready for load, and the chat it serves in a room of each size. */

@@ -1,3 +1,7 @@
+import { cpSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../scripts/platform.ts";
+
 /** What the benchmarks share: percentiles and the lines they print them in. */
 
 /** The nearest-rank percentile `p` (0–100) of `samples`; NaN when there are none. */
@@ -23,4 +27,26 @@ export function queueGainLines(queued: number[], inline: number[], label?: strin
     `ratio inline/queued${under}: p50 ${ratio50.toFixed(1)}x, p99 ${ratio99.toFixed(1)}x (target >= 50x)`,
     `queued p99${under} ${percentile(queued, 99).toFixed(1)} ms (target <= 50 ms)`,
   ];
+}
+
+/**
+ * A frozen copy of the app in `dir`, run through its own scripts/platform.ts: wrangler dev restarts
+ * workerd whenever a file it watches changes, and others may edit worker/ while a benchmark runs.
+ */
+export async function snapshot(dir: string): Promise<typeof import("../scripts/platform.ts")> {
+  for (const entry of [
+    "worker",
+    "web",
+    "scripts",
+    "migrations",
+    "wrangler.toml",
+    "package.json",
+    "tsconfig.json",
+    // For a web build in the copy, when web/build is missing (someone is rebuilding it).
+    "react-router.config.ts",
+    "vite.config.ts",
+  ])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  return import(join(dir, "scripts", "platform.ts"));
 }
