@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { base, collectPageErrors, DEMO_PASSWORD, submitLogin } from "./helpers";
+import { base, noteCard as card, collectPageErrors, myId, signedIn, waitForCard } from "./helpers";
 
 let browser: Browser;
 let follower: Page;
@@ -12,20 +12,7 @@ let reader: Page;
 const FOLLOWER = "student43@siswa.ukm.edu.my";
 const AUTHOR = "student48@siswa.ukm.edu.my";
 const BROWSER = "student33@siswa.ukm.edu.my";
-
-async function signedIn(email: string, path: string) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  await page.goto(`${base()}/login?redirectTo=${encodeURIComponent(path)}`);
-  await submitLogin(page, email, DEMO_PASSWORD);
-  await page.waitForURL((url) => url.pathname === path);
-  return page;
-}
-
-const myId = (page: Page) =>
-  page.evaluate(
-    async () => ((await (await fetch("/api/me")).json()) as { account: { id: string } }).account.id,
-  );
+const PHONE = { viewport: { width: 390, height: 844 } };
 
 /** A same-origin API call from the page, with the CSRF proof the app's own fetches carry. */
 async function api(page: Page, method: string, path: string, body?: unknown): Promise<number> {
@@ -78,28 +65,13 @@ async function postNote(page: Page, note: { title: string; body: string; color: 
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  follower = await signedIn(FOLLOWER, "/following");
-  author = await signedIn(AUTHOR, "/discover");
-  reader = await signedIn(BROWSER, "/discover");
+  follower = await signedIn(browser, FOLLOWER, "/following", PHONE);
+  author = await signedIn(browser, AUTHOR, "/discover", PHONE);
+  reader = await signedIn(browser, BROWSER, "/discover", PHONE);
 });
 afterAll(async () => {
   await browser?.close();
 });
-
-const card = (page: Page, id: string) => page.locator(`[data-testid="note-card"][data-note-id="${id}"]`);
-
-/** Reloads `path` until the note's card shows: feeds are filled by queues and cron, a moment after the write. */
-async function waitForCard(page: Page, path: string, id: string) {
-  await expect
-    .poll(
-      async () => {
-        await page.goto(`${base()}${path}`);
-        return card(page, id).count();
-      },
-      { timeout: 30_000, interval: 1_000 },
-    )
-    .toBe(1);
-}
 
 describe("atas-link feeds, search and topics", () => {
   it("following shows a followed author's new note; discover's Not interested sticks; search highlights it; its topic lists it", async () => {
@@ -210,7 +182,7 @@ describe("atas-link feeds, search and topics", () => {
           color: "#a78bfa",
         });
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(`${base()}/`);

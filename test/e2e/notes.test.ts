@@ -1,9 +1,8 @@
-import { deflateSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoStudents } from "../../worker/src/dev/seed-data";
 import { launchBrowser } from "./browser";
-import { base, collectPageErrors, DEMO_PASSWORD, submitLogin } from "./helpers";
+import { base, collectPageErrors, png, signedIn } from "./helpers";
 
 /** Ben, who reads Ana's note; Ana mentions him by his seeded name. */
 const BEN_NAME = demoStudents()[46]?.displayName ?? "";
@@ -17,60 +16,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedIn(email: string, path: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base()}/login?redirectTo=${encodeURIComponent(path)}`);
-  await submitLogin(page, email, DEMO_PASSWORD);
-  await page.waitForURL((url) => url.pathname === path);
-  return page;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, body: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(body.length);
-  const typed = Buffer.concat([Buffer.from(type, "ascii"), body]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed));
-  return Buffer.concat([length, typed, crc]);
-}
-
-/** A real PNG of one colour, made here so the test needs no fixture files. */
-function png(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const row = Buffer.concat([
-    Buffer.from([0]),
-    Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat()),
-  ]);
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(pixels)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
 describe("atas-link: notes", () => {
   it("a student posts a note with two photos, likes, collects and discusses it; another student reads the thread", async () => {
     const stamp = Date.now();
     const title = `Library study spots ${stamp}`;
-    const ana = await signedIn("student42@u.nus.edu", "/notes/new");
+    const ana = await signedIn(browser, "student42@u.nus.edu", "/notes/new");
     const errors = collectPageErrors(ana);
 
     // The photo input waits for hydration: the browser resizes and uploads the photos itself.
@@ -159,7 +109,7 @@ describe("atas-link: notes", () => {
     await ana.getByTestId("note-card").filter({ hasText: title }).waitFor();
 
     // Another student sees the note, the comment and the reply, and likes the comment.
-    const ben = await signedIn("student47@u.nus.edu", notePath);
+    const ben = await signedIn(browser, "student47@u.nus.edu", notePath);
     errors.push(...collectPageErrors(ben));
     await ben.getByText(`Which floor has sockets? ${stamp}`).waitFor();
     await ben.locator(".comment-replies").getByText(`Level 3, by the windows ${stamp}`).waitFor();

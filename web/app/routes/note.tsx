@@ -2,6 +2,7 @@ import { data, Form, Link, redirect, useFetcher, useNavigation, useSearchParams 
 import { Avatar } from "~/components/avatar";
 import { type Board, CollectButton } from "~/components/collect-dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/field";
+import { FollowButton } from "~/components/follow-button";
 import { NoteBody } from "~/components/note-body";
 import { HeartIcon } from "~/components/note-card";
 import { NoteCarousel } from "~/components/note-carousel";
@@ -109,7 +110,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     case "follow":
     case "unfollow":
       return answer(
-        await apiCall(context, request, `/api/follows/${encodeURIComponent(formText(form, "authorId"))}`, {
+        await apiCall(context, request, `/api/follows/${encodeURIComponent(formText(form, "userId"))}`, {
           method: intent === "follow" ? "PUT" : "DELETE",
         }),
       );
@@ -191,7 +192,7 @@ export default function NotePage({ loaderData, actionData }: Route.ComponentProp
               {note.author.displayName}
             </Link>
             {viewerId && !mine && following !== null ? (
-              <FollowButton authorId={note.author.id} following={following} />
+              <FollowButton userId={note.author.id} following={following} />
             ) : null}
           </header>
           {note.hidden ? (
@@ -289,28 +290,6 @@ function LikeButton({ liked, likes }: { liked: boolean; likes: number }) {
         <span className="tab-count" aria-hidden="true" data-testid="like-count">
           {count}
         </span>
-      </button>
-    </fetcher.Form>
-  );
-}
-
-function FollowButton({ authorId, following }: { authorId: string; following: boolean }) {
-  const t = useT();
-  const fetcher = useFetcher<NoteActionResult>();
-  const pending = fetcher.formData?.get("intent");
-  const shown = pending ? pending === "follow" : following;
-  return (
-    <fetcher.Form method="post" preventScrollReset>
-      <input type="hidden" name="authorId" value={authorId} />
-      <button
-        type="submit"
-        name="intent"
-        value={shown ? "unfollow" : "follow"}
-        className={shown ? "button button-small button-ghost" : "button button-small"}
-        aria-pressed={shown}
-        data-testid="follow"
-      >
-        {shown ? t("note.following") : t("note.follow")}
       </button>
     </fetcher.Form>
   );

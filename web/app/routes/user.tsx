@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import type { Board } from "~/components/collect-dialog";
 import { TextAreaField } from "~/components/field";
+import { FollowButton } from "~/components/follow-button";
 import { PagedNoteGrid } from "~/components/note-grid";
 import { Notice } from "~/components/notice";
 import { ProfileView } from "~/components/profile-view";
@@ -23,11 +24,12 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const tab: "notes" | "boards" = search.get("tab") === "boards" ? "boards" : "notes";
   const cursor = search.get("cursor");
   const notesPath = `/api/users/${id}/notes?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-  const [result, me, connections, requests, notes, boards] = await Promise.all([
+  const [result, me, connections, requests, follow, notes, boards] = await Promise.all([
     apiCall<{ profile: Profile }>(context, request, `/api/profiles/${id}`),
     apiCall<{ account: Account }>(context, request, "/api/me"),
     apiCall<{ connections: { userId: string }[] }>(context, request, "/api/connections"),
     apiCall<{ outgoing: { userId: string }[] }>(context, request, "/api/connections/requests"),
+    apiCall<{ following: boolean }>(context, request, `/api/follows/${id}`),
     tab === "notes" ? apiCall<NotePage>(context, request, notesPath) : null,
     tab === "boards" ? apiCall<{ boards: Board[] }>(context, request, `/api/users/${id}/boards`) : null,
   ]);
@@ -45,6 +47,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   return {
     ...result.data,
     link,
+    // Whether the reader follows this person (null for visitors and on one's own profile).
+    following: link !== "self" && follow.ok ? follow.data.following : null,
     tab,
     notes: notes?.ok ? notes.data.notes : [],
     nextCursor: notes?.ok ? notes.data.nextCursor : null,
@@ -54,13 +58,23 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 }
 
 /**
- * Connect (asks, or accepts their request if they asked first); Message (opens the direct room when
- * the two may talk, else offers a message request); send a message request.
+ * Follow / unfollow (their notes reach the following feed); Connect (asks, or accepts their request
+ * if they asked first); Message (opens the direct room when the two may talk, else offers a message
+ * request); send a message request.
  */
 export async function action({ request, context, params }: Route.ActionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "connect");
   type Result = { problem: Problem | null; offerRequest: boolean; requested?: boolean };
+  if (intent === "follow" || intent === "unfollow") {
+    const result = await apiCall(context, request, `/api/follows/${encodeURIComponent(params.id)}`, {
+      method: intent === "follow" ? "PUT" : "DELETE",
+    });
+    return data<Result>(
+      { problem: result.ok ? null : result.problem, offerRequest: false },
+      { status: result.ok ? 200 : result.status, headers: result.headers },
+    );
+  }
   if (intent === "message") {
     const room = await apiCall<{ id: string }>(context, request, "/api/rooms/dm", {
       json: { userId: params.id },
@@ -102,6 +116,9 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
       <ProfileView profile={loaderData.profile} />
       {link !== "self" && link !== "visitor" ? (
         <div className="row-actions">
+          {loaderData.following !== null ? (
+            <FollowButton userId={loaderData.profile.id} following={loaderData.following} />
+          ) : null}
           {link === "none" ? (
             <Form method="post">
               <input type="hidden" name="intent" value="connect" />
