@@ -41,8 +41,14 @@ function belowCursor(cursor: Cursor | null): SQL | undefined {
     : undefined;
 }
 
+/**
+ * Notes by someone the viewer follows. Written as `author_id IN (followees)` so SQLite walks the
+ * viewer's follows and each followee's notes by index (notes_author_idx), then sorts those few;
+ * an EXISTS per note made it scan every note newest first until the page filled (177 ms against
+ * 4 ms for a rebuild at 100,000 notes, measured on the benchmark's data).
+ */
 const followedBy = (viewerId: string) =>
-  sql`exists (select 1 from follows fo where fo.follower_id = ${viewerId} and fo.followee_id = ${notes.authorId})`;
+  sql`${notes.authorId} in (select fo.followee_id from follows fo where fo.follower_id = ${viewerId})`;
 
 /** Followees with more followers than the threshold: never fanned out, merged in at read time. */
 const bigFolloweeOf = (viewerId: string, max: number) =>
