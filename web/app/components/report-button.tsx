@@ -10,6 +10,8 @@ import { Notice } from "./notice";
 /** The reasons the API takes (worker/src/link/moderation-schema.ts REPORT_REASONS), in the order shown. */
 export const REPORT_REASONS = ["spam", "harassment", "inappropriate", "misinformation", "other"] as const;
 export type ReportTarget = "note" | "comment" | "user";
+/** Where the form posts (web/app/routes/report.tsx); a page may skip revalidating after it. */
+export const REPORT_ACTION = "/report";
 
 /** What the /report action answers (web/app/routes/report.tsx). */
 export interface ReportResult {
@@ -67,7 +69,7 @@ export function ReportButton({
   const busy = fetcher.state !== "idle";
 
   const form = (
-    <fetcher.Form method="post" action="/report" className="form report-form" preventScrollReset>
+    <fetcher.Form method="post" action={REPORT_ACTION} className="form report-form" preventScrollReset>
       <input type="hidden" name="target" value={target} />
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="returnTo" value={`${location.pathname}${location.search}`} />

@@ -135,16 +135,21 @@ export default function AdminReports({ loaderData, actionData }: Route.Component
                 {item.preview.imageUrl ? <img src={item.preview.imageUrl} alt="" loading="lazy" /> : null}
                 <div>
                   {item.preview.title ? <h2 className="small">{item.preview.title}</h2> : null}
-                  {item.preview.text ? <p className="prewrap">{item.preview.text}</p> : null}
-                  <p className="muted small">
-                    {t("reports.by", { name: item.preview.author.displayName })}
-                    {href ? (
-                      <>
-                        {" · "}
-                        <Link to={href}>{t("reports.view")}</Link>
-                      </>
-                    ) : null}
-                  </p>
+                  {item.target === "user" ? (
+                    <p className="muted small">{t(`role.${item.preview.text}` as MessageKey)}</p>
+                  ) : (
+                    <>
+                      <p className="prewrap">{item.preview.text}</p>
+                      <p className="muted small">
+                        {t("reports.by", { name: item.preview.author.displayName })}
+                      </p>
+                    </>
+                  )}
+                  {href ? (
+                    <p className="small">
+                      <Link to={href}>{t("reports.view")}</Link>
+                    </p>
+                  ) : null}
                 </div>
               </div>
             ) : null}

@@ -1,4 +1,13 @@
-import { data, Form, Link, redirect, useFetcher, useNavigation, useSearchParams } from "react-router";
+import {
+  data,
+  Form,
+  Link,
+  redirect,
+  type ShouldRevalidateFunctionArgs,
+  useFetcher,
+  useNavigation,
+  useSearchParams,
+} from "react-router";
 import { Avatar } from "~/components/avatar";
 import { type Board, CollectButton } from "~/components/collect-dialog";
 import { SelectField, TextAreaField, TextField } from "~/components/field";
@@ -8,7 +17,7 @@ import { HeartIcon } from "~/components/note-card";
 import { NoteCarousel } from "~/components/note-carousel";
 import { type CommentThread, NoteComments } from "~/components/note-comments";
 import { Notice } from "~/components/notice";
-import { ReportButton } from "~/components/report-button";
+import { REPORT_ACTION, ReportButton } from "~/components/report-button";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
 import type { Me, Note, Problem } from "~/lib/api-types";
@@ -30,6 +39,12 @@ interface CommentPage {
   threads: CommentThread[];
   nextCursor: string | null;
   comments: number;
+}
+
+/** A report leaves the page as it is: the reporter reads the thank-you even when their report hid the note. */
+export function shouldRevalidate({ formAction, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  if (formAction === REPORT_ACTION) return false;
+  return defaultShouldRevalidate;
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {

@@ -5,6 +5,7 @@ import { FollowButton } from "~/components/follow-button";
 import { PagedNoteGrid } from "~/components/note-grid";
 import { Notice } from "~/components/notice";
 import { ProfileView } from "~/components/profile-view";
+import { ReportButton } from "~/components/report-button";
 import { apiCall } from "~/lib/api.server";
 import type { Account, Note, NotePage, Problem, Profile } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
@@ -133,6 +134,7 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
               {t("rooms.message")}
             </button>
           </Form>
+          <ReportButton target="user" id={loaderData.profile.id} />
         </div>
       ) : null}
       {actionData?.requested ? <Notice tone="success">{t("rooms.requestSent")}</Notice> : null}

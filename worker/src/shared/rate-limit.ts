@@ -33,6 +33,7 @@ export const POLICIES = {
   messageRequestUser: { tokens: 20, window: "1 d", failClosed: false, code: "message-requests" },
   commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
+  reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
