@@ -16,10 +16,12 @@ import {
   reports,
 } from "../moderation-schema";
 import { noteImages, notes } from "../notes-schema";
+import { noteChanged } from "./candidate-sets";
 import { deleteComment } from "./comments";
 import { tell, visibleNote } from "./engagement-access";
 import { toImageView } from "./note-images";
 import { deleteNote } from "./notes";
+import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { blockedEitherWay } from "./visibility";
 
 /**
@@ -173,6 +175,8 @@ export async function reportContent({
     created = await insert;
   }
 
+  // A hidden note leaves the discovery sets now, not at the next cron run (reads filter it anyway).
+  if (hidden.length > 0 && input.target === "note") noteChanged(ctx, input.id);
   if (hidden.length > 0) {
     const text =
       input.target === "note"
@@ -463,6 +467,11 @@ export async function decideReports({
       `${target}.removed`,
       `An admin removed your ${target} after reviewing reports.`,
     );
+  // A restored note goes back into the discovery sets and, as if just posted, into followers' timelines.
+  if (content?.hiddenAt && action === "restore" && target === "note") {
+    noteChanged(ctx, id);
+    await enqueueTimelineWork(ctx, fanoutJob(id));
+  }
   if (content?.hiddenAt && action === "restore")
     await tell(
       ctx,
