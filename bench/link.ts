@@ -9,7 +9,7 @@
  *    follower's timeline holds it.
  * `BENCH_REUSE=1` keeps the seeded state between runs.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -200,12 +200,19 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  /** What the fanout consumer logged per note: its report and its own time. */
+  const fanoutRuns = new Map<string, { report: { timelines: number; pages: number }; ms: number }>();
   const frozen = mkdtempSync(join(tmpdir(), "atas-bench-link-app-"));
   const { startPlatform } = await snapshot(frozen);
   const platform = await startPlatform({
     port: PORT,
     persistTo: STATE,
     seed: false,
+    onOutput: (line: string) => {
+      const consumed = /fanout:([0-9a-f-]+): (\{.*\}) in (\d+) ms/.exec(line);
+      if (consumed?.[1] && consumed[2] && consumed[3])
+        fanoutRuns.set(consumed[1], { report: JSON.parse(consumed[2]), ms: Number(consumed[3]) });
+    },
     // BENCH_VERBOSE=1 shows wrangler's own output (worker logs, restarts).
     inheritOutput: Boolean(process.env.BENCH_VERBOSE),
     log: (line: string) => {
@@ -244,7 +251,10 @@ async function main() {
     );
     console.log(`feeds cron: ${cron.status}`);
 
-    const sqlite = new DatabaseSync(d1File(), { readOnly: true });
+    // A copy, so the statements that write (the feed's activity stamp) run as they do in D1.
+    const rawCopy = join(frozen, "raw.sqlite");
+    copyFileSync(d1File(), rawCopy);
+    const sqlite = new DatabaseSync(rawCopy);
     const raw = (statements: { sql: string; params: SqlValue[] }[]) => {
       const started = performance.now();
       for (const { sql, params } of statements)
@@ -311,6 +321,9 @@ async function main() {
         returned.push(Number(measured.headers.get("x-d1-rows-returned")));
         served.push(body.notes.length);
         const statements = decodeStatements(measured.headers.get("x-d1-statements"));
+        // BENCH_DUMP=dir keeps one request's statements per feed, for EXPLAIN QUERY PLAN.
+        if (process.env.BENCH_DUMP && served.length === 1)
+          writeFileSync(join(process.env.BENCH_DUMP, `${feed}.json`), JSON.stringify(statements, null, 1));
         raw(statements); // warm SQLite's page cache as D1's is warm
         rawTimes.push(Math.min(raw(statements), raw(statements), raw(statements)));
       }
@@ -385,6 +398,13 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const elapsed = (performance.now() - posted) / 1000;
+    for (let wait = 0; wait < 40 && !fanoutRuns.has(posted_.id); wait++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const consumer = fanoutRuns.get(posted_.id);
+    if (consumer)
+      console.log(
+        `fan-out consumer: ${consumer.report.timelines} timelines in ${consumer.report.pages} follower pages, ${consumer.ms} ms -> ${((consumer.report.timelines / consumer.ms) * 1000).toFixed(0)} timeline writes/s (the consumer's own time)`,
+      );
     console.log(
       `\nfan-out: ${reached}/${FANOUT_FOLLOWERS} active followers' timelines hold the note ${elapsed.toFixed(2)} s after posting -> ${(reached / elapsed).toFixed(0)} timeline writes/s (includes the queue's batching delay)`,
     );

@@ -33,6 +33,8 @@ export interface PlatformOptions {
   /** Extra `--var NAME:VALUE` overrides for the worker. */
   vars?: Record<string, string>;
   log?: (line: string) => void;
+  /** Each line wrangler dev prints (the worker's console among them), when output is not inherited. */
+  onOutput?: (line: string) => void;
   inheritOutput?: boolean;
 }
 
@@ -116,6 +118,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     let tail = "";
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-8000);
+      if (options.onOutput) for (const line of chunk.toString().split("\n")) if (line) options.onOutput(line);
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);

@@ -43,8 +43,13 @@ export async function consumeFanoutBatch(batch: MessageBatch<unknown>, env: Env)
     }
     const job = parsed.data;
     try {
-      if (job.kind === "fanout") await fanOutNote(env, job.noteId);
-      else await withdrawNote(env, job.noteId, job.authorId);
+      const started = Date.now();
+      const report =
+        job.kind === "fanout"
+          ? await fanOutNote(env, job.noteId)
+          : await withdrawNote(env, job.noteId, job.authorId);
+      // One line per job: operators see the cost, and the benchmark reads the consumer's own time.
+      console.log(`${job.key}: ${JSON.stringify(report)} in ${Date.now() - started} ms`);
       message.ack();
     } catch (error) {
       console.warn(`${job.kind} job ${job.key} failed (attempt ${message.attempts}): ${String(error)}`);

@@ -50,6 +50,13 @@ function belowCursor(cursor: Cursor | null): SQL | undefined {
 const followedBy = (viewerId: string) =>
   sql`${notes.authorId} in (select fo.followee_id from follows fo where fo.follower_id = ${viewerId})`;
 
+/**
+ * The same test for notes already picked by id (a timeline page): one primary-key probe per note.
+ * The `IN` form there would tempt SQLite to walk every followee's notes instead of the ids.
+ */
+const isFollowedBy = (viewerId: string) =>
+  sql`exists (select 1 from follows fo where fo.follower_id = ${viewerId} and fo.followee_id = ${notes.authorId})`;
+
 /** Followees with more followers than the threshold: never fanned out, merged in at read time. */
 const bigFolloweeOf = (viewerId: string, max: number) =>
   sql`${notes.authorId} in (select fb.followee_id from follows fb join user_counts uc on uc.user_id = fb.followee_id where fb.follower_id = ${viewerId} and uc.followers > ${max})`;
@@ -168,12 +175,12 @@ async function fromTimeline(
     db
       .select()
       .from(notes)
-      .where(and(sql`${notes.id} in ${candidates}`, listedNotes(viewer), followedBy(viewer.id)))
+      .where(and(sql`${notes.id} in ${candidates}`, listedNotes(viewer), isFollowedBy(viewer.id)))
       .orderBy(...newestFirst),
     big,
     // Which entries still name a note by someone the reader follows; the rest are dropped from the set.
     db
-      .select({ id: notes.id, followed: sql<number>`${followedBy(viewer.id)}` })
+      .select({ id: notes.id, followed: sql<number>`${isFollowedBy(viewer.id)}` })
       .from(notes)
       .where(sql`${notes.id} in (select value from json_each(${ids}))`),
     ...noteViewQueries(ctx, candidates),
