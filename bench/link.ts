@@ -23,6 +23,7 @@ const USERS = Number(process.env.USERS ?? 10_000);
 const NOTES = Number(process.env.NOTES ?? 100_000);
 const FOLLOWS = Number(process.env.FOLLOWS ?? 50);
 const FANOUT_FOLLOWERS = 1_000;
+const FANOUT_AUTHOR = USERS - 1;
 const CONCURRENCY = 50;
 const READERS = 200;
 const REQUESTS = 600;
@@ -83,8 +84,8 @@ function bulkSql(passwordHash: string): string {
         if (j !== i) yield [user(i), user(j), now - Math.floor(rand() * 90 * 24) * HOUR];
       }
     }
-    // The fan-out author (user 0): followed by the first thousand after it.
-    for (let i = 1; i <= FANOUT_FOLLOWERS; i++) yield [user(i), user(0), now];
+    // The fan-out author: the last user (the skew almost never picks it), followed by the first thousand.
+    for (let i = 1; i <= FANOUT_FOLLOWERS; i++) yield [user(i), user(FANOUT_AUTHOR), now];
   }
   lines.push(...ignoring("follows", ["follower_id", "followee_id", "created_at"], followRows()));
   // Everyone read their feed within the last few days: all are "active" for fan-out.
@@ -99,8 +100,7 @@ function bulkSql(passwordHash: string): string {
   const topicRows: SqlValue[][] = [];
   const imageRows: SqlValue[][] = [];
   for (let n = 0; n < NOTES; n++) {
-    // Author 0 posts nothing before the fan-out run, so its timeline writes are the only ones timed.
-    const author = Math.max(1, skewed(1.5));
+    const author = Math.min(FANOUT_AUTHOR - 1, skewed(1.5));
     const createdAt = now - Math.floor(rand() * 30 * 24 * 60) * 60_000;
     const r = rand();
     const visibility = r < 0.85 ? "public" : r < 0.93 ? "campus" : r < 0.98 ? "followers" : "private";
@@ -347,8 +347,8 @@ async function main() {
     }
     sqlite.close();
 
-    // Fan-out: author 0 posts once; every active follower's timeline must receive it.
-    const author = await login(0);
+    // Fan-out: the fan-out author posts once; every active follower's timeline must receive it.
+    const author = await login(FANOUT_AUTHOR);
     const timelineKey = (i: number) => `tl:${user(i)}`;
     // Active readers have a timeline: build each follower's once (the first read does).
     const followerCookies: string[] = [];

@@ -39,13 +39,18 @@ export const topicFollows = sqliteTable(
  * Exact follower/following counts, kept by AFTER INSERT/DELETE triggers on `follows` in the same
  * statement as the row, so a duplicate (ignored) insert never counts and concurrent follows all do.
  */
-export const userCounts = sqliteTable("user_counts", {
-  userId: text("user_id")
-    .primaryKey()
-    .references(() => users.id, { onDelete: "cascade" }),
-  followers: integer("followers").notNull().default(0),
-  following: integer("following").notNull().default(0),
-});
+export const userCounts = sqliteTable(
+  "user_counts",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    followers: integer("followers").notNull().default(0),
+    following: integer("following").notNull().default(0),
+  },
+  // The following feed finds the few authors too big to fan out by range on this index.
+  (t) => [index("user_counts_followers_idx").on(t.followers)],
+);
 
 /** A like on a note; counted into `note_counts.likes`. */
 export const noteLikes = sqliteTable(

@@ -59,7 +59,7 @@ const isFollowedBy = (viewerId: string) =>
 
 /** Followees with more followers than the threshold: never fanned out, merged in at read time. */
 const bigFolloweeOf = (viewerId: string, max: number) =>
-  sql`${notes.authorId} in (select fb.followee_id from follows fb join user_counts uc on uc.user_id = fb.followee_id where fb.follower_id = ${viewerId} and uc.followers > ${max})`;
+  sql`${notes.authorId} in (select uc.user_id from user_counts uc where uc.followers > ${max} and exists (select 1 from follows fb where fb.follower_id = ${viewerId} and fb.followee_id = uc.user_id))`;
 
 const notBigAuthor = (max: number) =>
   sql`not exists (select 1 from user_counts uc where uc.user_id = ${notes.authorId} and uc.followers > ${max})`;

@@ -1,0 +1,1 @@
+CREATE INDEX `user_counts_followers_idx` ON `user_counts` (`followers`);
