@@ -9,15 +9,15 @@
  *    follower's timeline holds it.
  * `BENCH_REUSE=1` keeps the seeded state between runs.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Redis } from "@upstash/redis";
-import { ROOT, run } from "../scripts/platform.ts";
+import { ROOT } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
-import { percentile, snapshot } from "./support.ts";
+import { inParallel, logIn, percentile, seedUnlessReused, snapshot } from "./support.ts";
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const NOTES = Number(process.env.NOTES ?? 100_000);
@@ -186,19 +186,11 @@ function decodeStatements(header: string | null): { sql: string; params: SqlValu
 }
 
 async function main() {
-  if (!(process.env.BENCH_REUSE && existsSync(STATE))) {
-    const dir = mkdtempSync(join(tmpdir(), "atas-bench-link-"));
-    const file = join(dir, "bulk.sql");
-    writeFileSync(file, bulkSql(await hashPassword(PASSWORD)));
-    rmSync(STATE, { recursive: true, force: true });
-    const seededAt = performance.now();
-    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
-    await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", STATE, "--file", file, "--yes"]);
-    console.log(
-      `seeded ${USERS} users, ${NOTES} notes, ~${FOLLOWS} follows each in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`,
-    );
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await seedUnlessReused(
+    STATE,
+    async () => bulkSql(await hashPassword(PASSWORD)),
+    `${USERS} users, ${NOTES} notes, ~${FOLLOWS} follows each`,
+  );
 
   /** What the fanout consumer logged per note: its report and its own time. */
   const fanoutRuns = new Map<string, { report: { timelines: number; pages: number }; ms: number }>();
@@ -226,20 +218,8 @@ async function main() {
     enableTelemetry: false,
   });
   try {
-    const login = async (i: number) => {
-      const response = await fetch(`${platform.url}/api/auth/login`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          origin: platform.url,
-          "x-atas-csrf": "1",
-          "cf-connecting-ip": `10.8.${i >> 8}.${i & 255}`,
-        },
-        body: JSON.stringify({ email: `link${i}@bench.atas.dev`, password: PASSWORD }),
-      });
-      if (!response.ok) throw new Error(`login ${i}: ${response.status} ${await response.text()}`);
-      return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    };
+    const login = (i: number) =>
+      logIn(platform.url, `link${i}@bench.atas.dev`, PASSWORD, `10.8.${i >> 8}.${i & 255}`);
     const readers = Array.from({ length: READERS }, (_, k) => 1 + k * Math.floor((USERS - 1) / READERS));
     const cookies: string[] = [];
     for (let k = 0; k < readers.length; k += 20)
@@ -264,36 +244,20 @@ async function main() {
 
     for (const feed of ["following", "discover"] as const) {
       const path = `/api/feed/${feed}?limit=20`;
+      /** One page for `cookie`'s reader, its time added to `samples`. */
+      const timed = async (cookie: string, samples: number[]) => {
+        const started = performance.now();
+        const response = await fetch(`${platform.url}${path}`, { headers: { cookie } });
+        if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+        await response.arrayBuffer();
+        samples.push(performance.now() - started);
+      };
       // Cold: each reader's first page (a following timeline is rebuilt from D1 on the first read).
       const cold: number[] = [];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < cookies.length) {
-            const cookie = cookies[next++] ?? "";
-            const started = performance.now();
-            const response = await fetch(`${platform.url}${path}`, { headers: { cookie } });
-            if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-            await response.arrayBuffer();
-            cold.push(performance.now() - started);
-          }
-        }),
-      );
+      await inParallel(cookies.length, CONCURRENCY, (k) => timed(cookies[k] ?? "", cold));
       // Warm, 50 at a time: first pages and second pages.
       const warm: number[] = [];
-      let sent = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (sent < REQUESTS) {
-            const cookie = cookies[sent++ % cookies.length] ?? "";
-            const started = performance.now();
-            const response = await fetch(`${platform.url}${path}`, { headers: { cookie } });
-            if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-            await response.arrayBuffer();
-            warm.push(performance.now() - started);
-          }
-        }),
-      );
+      await inParallel(REQUESTS, CONCURRENCY, (k) => timed(cookies[k % cookies.length] ?? "", warm));
       // One at a time: what each request costs, and the same statements straight against SQLite.
       const sequential: number[] = [];
       const rawTimes: number[] = [];
@@ -354,17 +318,12 @@ async function main() {
     const followerCookies: string[] = [];
     for (let i = 1; i <= FANOUT_FOLLOWERS; i += 50)
       followerCookies.push(...(await Promise.all(Array.from({ length: 50 }, (_, k) => i + k).map(login))));
-    let built = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (built < followerCookies.length) {
-          const cookie = followerCookies[built++] ?? "";
-          await (
-            await fetch(`${platform.url}/api/feed/following?limit=1`, { headers: { cookie } })
-          ).arrayBuffer();
-        }
-      }),
-    );
+    await inParallel(followerCookies.length, CONCURRENCY, async (k) => {
+      const cookie = followerCookies[k] ?? "";
+      await (
+        await fetch(`${platform.url}/api/feed/following?limit=1`, { headers: { cookie } })
+      ).arrayBuffer();
+    });
     const png = Buffer.from(
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC",
       "base64",

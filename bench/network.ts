@@ -5,13 +5,11 @@
  * (served from the Upstash twin). Prints p50/p95 and the D1 rows read per cold request against
  * the degree² bound (measured in the dev measurement mode, `x-atas-measure: d1`).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, run, startPlatform } from "../scripts/platform.ts";
+import { ROOT, startPlatform } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
-import { percentile } from "./support.ts";
+import { inParallel, logIn, percentile, seedUnlessReused } from "./support.ts";
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const DEGREE = Number(process.env.DEGREE ?? 50);
@@ -85,19 +83,11 @@ function bulkSql(passwordHash: string): string {
 }
 
 async function main() {
-  if (!(process.env.BENCH_REUSE && existsSync(STATE))) {
-    const dir = mkdtempSync(join(tmpdir(), "atas-bench-network-"));
-    const file = join(dir, "bulk.sql");
-    writeFileSync(file, bulkSql(await hashPassword(PASSWORD)));
-    rmSync(STATE, { recursive: true, force: true });
-    const seededAt = performance.now();
-    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
-    await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", STATE, "--file", file, "--yes"]);
-    console.log(
-      `seeded ${USERS} users, ~${DEGREE} connections each, in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`,
-    );
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await seedUnlessReused(
+    STATE,
+    async () => bulkSql(await hashPassword(PASSWORD)),
+    `${USERS} users, ~${DEGREE} connections each`,
+  );
 
   const platform = await startPlatform({
     port: PORT,
@@ -108,20 +98,8 @@ async function main() {
     },
   });
   try {
-    const login = async (i: number) => {
-      const response = await fetch(`${platform.url}/api/auth/login`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          origin: platform.url,
-          "x-atas-csrf": "1",
-          "cf-connecting-ip": `10.9.${i >> 8}.${i & 255}`,
-        },
-        body: JSON.stringify({ email: `net${i}@bench.atas.dev`, password: PASSWORD }),
-      });
-      if (!response.ok) throw new Error(`login ${i}: ${response.status} ${await response.text()}`);
-      return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    };
+    const login = (i: number) =>
+      logIn(platform.url, `net${i}@bench.atas.dev`, PASSWORD, `10.9.${i >> 8}.${i & 255}`);
     // Students spread over the id space.
     const people = Array.from({ length: MEASURED }, (_, k) => 1 + k * Math.floor(USERS / MEASURED)).map(
       (i) => (isExpert(i) ? i + 1 : i),
@@ -133,40 +111,30 @@ async function main() {
     const reads: number[] = [];
     const returned: number[] = [];
     const degrees: number[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < cookies.length) {
-          const cookie = cookies[next++] ?? "";
-          const started = performance.now();
-          const response = await fetch(`${platform.url}/api/network/experts?limit=20`, {
-            headers: { cookie, "x-atas-measure": "d1" },
-          });
-          if (!response.ok) throw new Error(`network experts: ${response.status} ${await response.text()}`);
-          const body = (await response.json()) as { experts: unknown[] };
-          cold.push(performance.now() - started);
-          reads.push(Number(response.headers.get("x-d1-rows-read")));
-          returned.push(body.experts.length);
-          const mine = await fetch(`${platform.url}/api/connections`, { headers: { cookie } });
-          degrees.push(((await mine.json()) as { connections: unknown[] }).connections.length);
-        }
-      }),
-    );
+    await inParallel(cookies.length, CONCURRENCY, async (k) => {
+      const cookie = cookies[k] ?? "";
+      const started = performance.now();
+      const response = await fetch(`${platform.url}/api/network/experts?limit=20`, {
+        headers: { cookie, "x-atas-measure": "d1" },
+      });
+      if (!response.ok) throw new Error(`network experts: ${response.status} ${await response.text()}`);
+      const body = (await response.json()) as { experts: unknown[] };
+      cold.push(performance.now() - started);
+      reads.push(Number(response.headers.get("x-d1-rows-read")));
+      returned.push(body.experts.length);
+      const mine = await fetch(`${platform.url}/api/connections`, { headers: { cookie } });
+      degrees.push(((await mine.json()) as { connections: unknown[] }).connections.length);
+    });
     // Warm: the same users again and again, served from the cache.
     const warm: number[] = [];
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (sent < WARM_REQUESTS) {
-          const cookie = cookies[sent++ % cookies.length] ?? "";
-          const started = performance.now();
-          await (
-            await fetch(`${platform.url}/api/network/experts?limit=20`, { headers: { cookie } })
-          ).arrayBuffer();
-          warm.push(performance.now() - started);
-        }
-      }),
-    );
+    await inParallel(WARM_REQUESTS, CONCURRENCY, async (k) => {
+      const cookie = cookies[k % cookies.length] ?? "";
+      const started = performance.now();
+      await (
+        await fetch(`${platform.url}/api/network/experts?limit=20`, { headers: { cookie } })
+      ).arrayBuffer();
+      warm.push(performance.now() - started);
+    });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const bound = mean(degrees.map((d) => d * d));
     console.log(

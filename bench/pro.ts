@@ -4,13 +4,11 @@
  * through the real worker (`wrangler dev`). Prints p50/p95 per endpoint, and the D1 rows read
  * per request against rows returned (measured in the dev measurement mode, `x-atas-measure: d1`).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, run, startPlatform } from "../scripts/platform.ts";
+import { ROOT, startPlatform } from "../scripts/platform.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts, prng } from "./seed-sql.ts";
-import { percentile } from "./support.ts";
+import { inParallel, logIn, percentile, seedUnlessReused } from "./support.ts";
 
 const EXPERTS = Number(process.env.EXPERTS ?? 10_000);
 const INVITATIONS = Number(process.env.INVITATIONS ?? 100_000);
@@ -299,19 +297,15 @@ async function bulkSql(passwordHash: string) {
 
 async function load(name: string, paths: string[], cookie: string | null, base: string) {
   const samples: number[] = [];
-  let next = 0;
   let failures = 0;
-  const worker = async () => {
-    while (next < REQUESTS) {
-      const path = paths[next++ % paths.length] ?? "/";
-      const started = performance.now();
-      const response = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });
-      await response.arrayBuffer();
-      samples.push(performance.now() - started);
-      if (!response.ok) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await inParallel(REQUESTS, CONCURRENCY, async (k) => {
+    const path = paths[k % paths.length] ?? "/";
+    const started = performance.now();
+    const response = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+    if (!response.ok) failures++;
+  });
   // Rows read against rows returned, one measured request per distinct path.
   let read = 0;
   let returned = 0;
@@ -332,34 +326,16 @@ async function load(name: string, paths: string[], cookie: string | null, base: 
 
 const hash = await hashPassword(PASSWORD);
 const data = await bulkSql(hash);
-// BENCH_REUSE=1 measures again on the data a previous run seeded (new migrations still apply).
-if (!(process.env.BENCH_REUSE && existsSync(STATE))) {
-  const dir = mkdtempSync(join(tmpdir(), "atas-bench-"));
-  const file = join(dir, "bulk.sql");
-  writeFileSync(file, data.sql);
-  rmSync(STATE, { recursive: true, force: true });
-  const seededAt = performance.now();
-  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
-  await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", STATE, "--file", file, "--yes"]);
-  console.log(
-    `seeded ${EXPERTS} experts, ${STUDENTS} students, ${INVITATIONS} invitations in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`,
-  );
-  rmSync(dir, { recursive: true, force: true });
-}
+await seedUnlessReused(
+  STATE,
+  () => data.sql,
+  `${EXPERTS} experts, ${STUDENTS} students, ${INVITATIONS} invitations`,
+);
 
 const platform = await startPlatform({ port: PORT, persistTo: STATE, seed: false, log: () => {} });
 try {
-  const login = async (email: string) => {
-    const response = await fetch(`${platform.url}/api/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: platform.url, "x-atas-csrf": "1" },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
-    if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
-    return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  };
-  const student = await login(data.busyStudent);
-  const expert = await login(data.busyExpert);
+  const student = await logIn(platform.url, data.busyStudent, PASSWORD);
+  const expert = await logIn(platform.url, data.busyExpert, PASSWORD);
   console.log(`\n${CONCURRENCY} concurrent requests, ${REQUESTS} per endpoint (wrangler dev, local D1)`);
   await load(
     "directory: full-text q",

@@ -1,8 +1,9 @@
-import { cpSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../scripts/platform.ts";
+import { ROOT, run } from "../scripts/platform.ts";
 
-/** What the benchmarks share: percentiles and the lines they print them in. */
+/** What the benchmarks share: seeding, signing in, load at a fixed concurrency, percentiles and the lines they print them in. */
 
 /** The nearest-rank percentile `p` (0–100) of `samples`; NaN when there are none. */
 export function percentile(samples: number[], p: number): number {
@@ -49,4 +50,50 @@ export async function snapshot(dir: string): Promise<typeof import("../scripts/p
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   return import(join(dir, "scripts", "platform.ts"));
+}
+
+/**
+ * Seeds the local D1 persisted under `state`: the migrations, then the bulk SQL `bulkSql` writes.
+ * `BENCH_REUSE=1` measures again on what a previous run left there instead. Prints `seeded <what> in N s`.
+ */
+export async function seedUnlessReused(state: string, bulkSql: () => string | Promise<string>, what: string) {
+  if (process.env.BENCH_REUSE && existsSync(state)) return;
+  const dir = mkdtempSync(join(tmpdir(), "atas-bench-seed-"));
+  const file = join(dir, "bulk.sql");
+  writeFileSync(file, await bulkSql());
+  rmSync(state, { recursive: true, force: true });
+  const seededAt = performance.now();
+  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", file, "--yes"]);
+  console.log(`seeded ${what} in ${((performance.now() - seededAt) / 1000).toFixed(0)} s`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Signs a seeded user in through the API and returns the session cookie (`name=value`). `ip` gives
+ * the login its own client address, so many logins stay under the per-address limit.
+ */
+export async function logIn(base: string, email: string, password: string, ip?: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      origin: base,
+      "x-atas-csrf": "1",
+      ...(ip ? { "cf-connecting-ip": ip } : {}),
+    },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+/** Runs `task(0)` … `task(count - 1)`, `concurrency` at a time: each worker takes the next index when it is free. */
+export async function inParallel(count: number, concurrency: number, task: (index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }

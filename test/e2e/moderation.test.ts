@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { base, collectPageErrors, DEMO_PASSWORD, submitLogin } from "./helpers";
+import { base, collectPageErrors, signedIn } from "./helpers";
 
 let browser: Browser;
 
@@ -17,14 +17,8 @@ const ADMIN = "admin@atas.dev";
 const AUTHOR = "student50@e.ntu.edu.sg";
 const REPORTERS = ["student49@sd.taylors.edu.my", "student44@sd.taylors.edu.my", "student40@e.ntu.edu.sg"];
 
-async function signedIn(email: string, path = "/") {
-  const context = await browser.newContext({ timezoneId: "Asia/Kuala_Lumpur" });
-  const page = await context.newPage();
-  await page.goto(`${base()}/login?redirectTo=${encodeURIComponent(path)}`);
-  await submitLogin(page, email, DEMO_PASSWORD);
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-  return page;
-}
+/** The people these tests sign in as keep Malaysian time. */
+const MYT = { timezoneId: "Asia/Kuala_Lumpur" };
 
 /** Posts a public note with one tiny PNG through the API, as the page's own fetch would. */
 async function postNote(page: Page, title: string): Promise<string> {
@@ -59,13 +53,13 @@ const noteStatus = (page: Page, id: string) =>
 
 describe("moderation", () => {
   it("reports hide a note; an admin opens the review queue and restores it", async () => {
-    const author = await signedIn(AUTHOR);
+    const author = await signedIn(browser, AUTHOR, "/", MYT);
     const title = `Exam answers ${Date.now()}`;
     const id = await postNote(author, title);
 
     const reporters: Page[] = [];
     // One at a time: sign-ins hash passwords, and the machine is shared.
-    for (const email of REPORTERS) reporters.push(await signedIn(email));
+    for (const email of REPORTERS) reporters.push(await signedIn(browser, email, "/", MYT));
     // Two report through the API; the third through the note page's Report dialog.
     const [, , viaDialog] = reporters;
     for (const reporter of reporters.slice(0, 2)) {
@@ -102,7 +96,7 @@ describe("moderation", () => {
     expect(await noteStatus(firstReporter, id)).toBe(404);
     expect(reporterErrors).toEqual([]);
 
-    const admin = await signedIn(ADMIN, "/admin");
+    const admin = await signedIn(browser, ADMIN, "/admin", MYT);
     const errors = collectPageErrors(admin);
     await admin.getByTestId("admin-reports-link").click();
     await admin.waitForURL((url) => url.pathname === "/admin/reports");

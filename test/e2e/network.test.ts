@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { base, collectPageErrors, DEMO_PASSWORD, submitLogin } from "./helpers";
+import { base, collectPageErrors, myId, signedIn } from "./helpers";
 
 let browser: Browser;
 
@@ -18,19 +18,8 @@ const CONNECTOR = "student26@siswa.um.edu.my";
 const EXPERT = "priya.nair@experts.atas.dev";
 const ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-async function signedIn(email: string, path = "/") {
-  const context = await browser.newContext({ timezoneId: "Asia/Kuala_Lumpur" });
-  const page = await context.newPage();
-  await page.goto(`${base()}/login?redirectTo=${encodeURIComponent(path)}`);
-  await submitLogin(page, email, DEMO_PASSWORD);
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-  return page;
-}
-
-const myId = async (page: Page) =>
-  page.evaluate(
-    async () => ((await (await fetch("/api/me")).json()) as { account: { id: string } }).account.id,
-  );
+/** The people these tests sign in as keep Malaysian time. */
+const MYT = { timezoneId: "Asia/Kuala_Lumpur" };
 
 /** Opens /network and accepts the newest incoming request. */
 async function acceptRequest(page: Page) {
@@ -43,9 +32,9 @@ async function acceptRequest(page: Page) {
 
 describe("the second-degree network", () => {
   it("connect → an expert appears via the mutual connection → ask for an introduction → the connector endorses → the expert sees it introduced", async () => {
-    const student = await signedIn(STUDENT);
-    const connector = await signedIn(CONNECTOR);
-    const expert = await signedIn(EXPERT);
+    const student = await signedIn(browser, STUDENT, "/", MYT);
+    const connector = await signedIn(browser, CONNECTOR, "/", MYT);
+    const expert = await signedIn(browser, EXPERT, "/", MYT);
     const errors = [student, connector, expert].flatMap((p) => collectPageErrors(p));
     const [connectorId, expertId] = [await myId(connector), await myId(expert)];
     const connectorName = await connector.evaluate(

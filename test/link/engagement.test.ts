@@ -1,26 +1,18 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../worker/src/db/client";
-import { createSession } from "../../worker/src/identity/services/sessions";
 import type { InboxFrame } from "../../worker/src/realtime/inbox";
-import { call, clearOfWindowEdge, expectProblem, ORIGIN } from "../support/http";
+import { call, clearOfWindowEdge, expectProblem, json, ORIGIN } from "../support/http";
+import {
+  block,
+  count,
+  del,
+  person as linkPerson,
+  type Person,
+  type PersonFields,
+  put,
+} from "../support/link";
 
-interface Person {
-  id: string;
-  cookie: string;
-}
-
-/** A person with a session, written straight to D1 (engagement tests need many, quickly). */
-async function person(name = "Link User", role: "student" | "admin" = "student"): Promise<Person> {
-  const id = crypto.randomUUID();
-  await env.DB.prepare(
-    "insert into users (id, email, password_hash, display_name, role, created_at, updated_at) values (?, ?, 'x', ?, ?, 0, 0)",
-  )
-    .bind(id, `${id}@link.test`, name, role)
-    .run();
-  const { token } = await createSession(createDb(env.DB), id, "test");
-  return { id, cookie: `atas_session=${token}` };
-}
+const person = (name?: string, role?: PersonFields["role"]) => linkPerson({ name, role });
 
 /** A note written with raw SQL, so these tests do not depend on the notes API. */
 async function note(author: Person, visibility: "public" | "campus" | "followers" | "private" = "public") {
@@ -31,28 +23,6 @@ async function note(author: Person, visibility: "public" | "campus" | "followers
     .bind(id, author.id, visibility, Date.now())
     .run();
   return id;
-}
-
-async function block(blocker: Person, blocked: Person) {
-  await env.DB.prepare("insert into blocks (blocker_id, blocked_id, created_at) values (?, ?, 0)")
-    .bind(blocker.id, blocked.id)
-    .run();
-}
-
-async function json<T>(response: Response, status = 200): Promise<T> {
-  if (response.status !== status)
-    throw new Error(`expected ${status}, got ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-const put = (path: string, who: Person) => call(path, { method: "PUT", cookie: who.cookie });
-const del = (path: string, who: Person) => call(path, { method: "DELETE", cookie: who.cookie });
-
-async function count(query: string, ...binds: string[]): Promise<number> {
-  const row = await env.DB.prepare(query)
-    .bind(...binds)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
 }
 
 async function notificationTypes(who: Person): Promise<string[]> {

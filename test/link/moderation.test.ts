@@ -2,29 +2,22 @@ import { env, SELF } from "cloudflare:test";
 import { and, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/db/client";
-import { createSession } from "../../worker/src/identity/services/sessions";
 import { notes } from "../../worker/src/link/notes-schema";
 import { REPORT_THRESHOLD } from "../../worker/src/link/services/reports";
 import { listedNotes } from "../../worker/src/link/services/visibility";
 import { directRoomId } from "../../worker/src/realtime/room-protocol";
-import { call, clearOfWindowEdge, expectProblem, ORIGIN } from "../support/http";
+import { call, clearOfWindowEdge, expectProblem, json, ORIGIN } from "../support/http";
+import {
+  count,
+  del,
+  person as linkPerson,
+  type Person,
+  type PersonFields,
+  put,
+  uploadedImage,
+} from "../support/link";
 
-interface Person {
-  id: string;
-  cookie: string;
-}
-
-/** A person with a session, written straight to D1 (these tests need many, quickly). */
-async function person(name = "Link User", role: "student" | "admin" = "student"): Promise<Person> {
-  const id = crypto.randomUUID();
-  await env.DB.prepare(
-    "insert into users (id, email, password_hash, display_name, role, created_at, updated_at) values (?, ?, 'x', ?, ?, 0, 0)",
-  )
-    .bind(id, `${id}@moderation.test`, name, role)
-    .run();
-  const { token } = await createSession(createDb(env.DB), id, "test");
-  return { id, cookie: `atas_session=${token}` };
-}
+const person = (name?: string, role?: PersonFields["role"]) => linkPerson({ name, role });
 
 /** A note written with raw SQL, so these tests do not depend on image uploads. */
 async function note(author: Person, visibility: "public" | "campus" | "followers" | "private" = "public") {
@@ -37,14 +30,6 @@ async function note(author: Person, visibility: "public" | "campus" | "followers
   return id;
 }
 
-async function json<T>(response: Response, status = 200): Promise<T> {
-  if (response.status !== status)
-    throw new Error(`expected ${status}, got ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-const put = (path: string, who: Person) => call(path, { method: "PUT", cookie: who.cookie });
-const del = (path: string, who: Person) => call(path, { method: "DELETE", cookie: who.cookie });
 const get = (path: string, who?: Person) => call(path, who ? { cookie: who.cookie } : {});
 
 interface ReportBody {
@@ -63,13 +48,6 @@ async function reported(who: Person, body: ReportBody, status = 201) {
 
 const decide = (who: Person, body: { target: string; id: string; action: string }) =>
   call("/api/admin/reports/decision", { cookie: who.cookie, json: body });
-
-async function count(query: string, ...binds: string[]): Promise<number> {
-  const row = await env.DB.prepare(query)
-    .bind(...binds)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
 
 async function notificationTypes(who: Person): Promise<string[]> {
   const body = await json<{ notifications: { type: string }[] }>(await get("/api/notifications", who));
@@ -473,26 +451,12 @@ describe("mute", () => {
   });
 });
 
-/** A small PNG header, enough for the upload's magic-byte and size checks. */
-function png(): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(33);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(bytes.buffer).setUint32(16, 2);
-  new DataView(bytes.buffer).setUint32(20, 2);
-  return bytes;
-}
-
 async function postWithMention(author: Person, mentioned: string) {
-  const form = new FormData();
-  form.append("original", new File([png()], "photo", { type: "image/png" }));
-  const { image } = await json<{ image: { id: string } }>(
-    await call("/api/note-images", { cookie: author.cookie, body: form }),
-    201,
-  );
+  const image = await uploadedImage(author);
   const { note: posted } = await json<{ note: { id: string; mentions: { id: string }[] } }>(
     await call("/api/notes", {
       cookie: author.cookie,
-      json: { title: "Hi", body: "@you", visibility: "public", imageIds: [image.id], mentions: [mentioned] },
+      json: { title: "Hi", body: "@you", visibility: "public", imageIds: [image], mentions: [mentioned] },
     }),
     201,
   );

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { sweepUnattachedImages, UNATTACHED_UPLOAD_TTL_MS } from "../../worker/src/link/services/note-images";
 import { systemContext } from "../../worker/src/shared/context";
-import { call } from "../support/http";
-import { json, type Person, person, png } from "./search-fixtures";
+import { call, json } from "../support/http";
+import { type Person, png } from "../support/link";
+import { person } from "./search-fixtures";
 
 const HOUR = 3_600_000;
 

@@ -1,15 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, expectProblem, signUp, uniqueEmail } from "../support/http";
-
-/** A PNG header for a `width`×`height` image: enough for the magic-byte check and the size reader. */
-function png(width: number, height: number, extra = 0): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(33 + extra);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(bytes.buffer).setUint32(16, width);
-  new DataView(bytes.buffer).setUint32(20, height);
-  return bytes;
-}
+import { png } from "../support/link";
 
 /** A JPEG: SOI, a JFIF APP0 segment, then a baseline start-of-frame giving `width`×`height`. */
 function jpeg(width: number, height: number): Uint8Array<ArrayBuffer> {

@@ -1,18 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem } from "../support/http";
-import {
-  block,
-  follow,
-  hanWord,
-  json,
-  mute,
-  note,
-  notes,
-  type Person,
-  person,
-  word,
-} from "./search-fixtures";
+import { call, expectProblem, json } from "../support/http";
+import { block, follow, mute, type Person } from "../support/link";
+import { hanWord, note, notes, person, word } from "./search-fixtures";
 
 const START = "\uE000";
 const END = "\uE001";

@@ -4,8 +4,9 @@ import { upstashStore } from "../../worker/src/adapters/store/upstash";
 import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { addToTrending, trendingTopics } from "../../worker/src/link/services/trending";
 import { systemContext } from "../../worker/src/shared/context";
-import { call, expectProblem } from "../support/http";
-import { json, note, notes, type Person, person, png, word } from "./search-fixtures";
+import { call, expectProblem, json, waitFor } from "../support/http";
+import { type Person, uploadedImage } from "../support/link";
+import { note, notes, person, word } from "./search-fixtures";
 
 const DAY = 86_400_000;
 
@@ -26,31 +27,26 @@ const scoreOf = (topics: Trending["topics"], topic: string) => topics.find((t) =
 const refresh = () => runFeedsCron({ scheduledTime: Date.now() }, env);
 
 /** Runs the cron step and reads until `check` holds (counting happens after each response). */
-async function eventually(
+const eventually = (
   read: () => Promise<Trending["topics"]>,
   check: (topics: Trending["topics"]) => boolean,
-) {
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    await refresh();
-    const topics = await read();
-    if (check(topics)) return topics;
-    if (Date.now() > deadline) throw new Error(`trending never matched: ${JSON.stringify(topics)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+) =>
+  waitFor(
+    "trending to match",
+    async () => {
+      await refresh();
+      return read();
+    },
+    check,
+    { timeoutMs: 8000 },
+  );
 
 async function post(author: Person, body: string, visibility = "public") {
-  const form = new FormData();
-  form.append("original", new File([png()], "photo", { type: "image/png" }));
-  const upload = await json<{ image: { id: string } }>(
-    await call("/api/note-images", { cookie: author.cookie, body: form }),
-    201,
-  );
+  const image = await uploadedImage(author);
   const created = await json<{ note: { id: string } }>(
     await call("/api/notes", {
       cookie: author.cookie,
-      json: { title: "Trending test", body, visibility, imageIds: [upload.image.id] },
+      json: { title: "Trending test", body, visibility, imageIds: [image] },
     }),
     201,
   );

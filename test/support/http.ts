@@ -105,6 +105,32 @@ export async function signUp(
   return { email, ip, cookie: sessionCookie(login), id: account.id };
 }
 
+/** The response's JSON body, once its status is `status` (else the body, for the failure message). */
+export async function json<T>(response: Response, status = 200): Promise<T> {
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * Probes every `everyMs` until `done` holds for what `probe` returns, and returns that; work done
+ * after a response (queues, waitUntil, cron) lands a moment later.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 10_000, everyMs = 100 }: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export async function expectProblem(response: Response, status: number) {
   const body = (await response.json()) as {
     status: number;

@@ -28,6 +28,19 @@ const FanoutJobSchema = z.discriminatedUnion("kind", [
 /** Followers per D1 page, each page written to the store in one pipeline. */
 const FOLLOWER_PAGE = 500;
 
+/** Where the previous page of follows ended. */
+type FollowCursor = { at: number; id: string };
+
+/**
+ * Keyset over follows_followee_idx (followee, created_at) plus the follower id for ties: the
+ * follows after `from` in `followOrder` (all of them on the first page).
+ */
+const followsAfter = (from: FollowCursor | null) =>
+  from
+    ? or(gt(follows.createdAt, from.at), and(eq(follows.createdAt, from.at), gt(follows.followerId, from.id)))
+    : undefined;
+const followOrder = [asc(follows.createdAt), asc(follows.followerId)] as const;
+
 /**
  * The `fanout` queue. Both jobs only add or remove one member per timeline, so running a job twice
  * leaves the timelines as running it once; a failure retries the message with backoff, and after
@@ -97,8 +110,7 @@ export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport
   const since = Date.now() - ACTIVE_WINDOW_MS;
   let timelines = 0;
   let pages = 0;
-  // Keyset over follows_followee_idx (followee, created_at) plus the follower id for ties.
-  let from: { at: number; id: string } | null = null;
+  let from: FollowCursor | null = null;
   for (;;) {
     const page = await db
       .select({ id: follows.followerId, at: follows.createdAt })
@@ -114,15 +126,10 @@ export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport
             id: follows.followerId,
             campusId: sql`case when ${users.campusVerified} then ${users.campusId} end`,
           }),
-          from
-            ? or(
-                gt(follows.createdAt, from.at),
-                and(eq(follows.createdAt, from.at), gt(follows.followerId, from.id)),
-              )
-            : undefined,
+          followsAfter(from),
         ),
       )
-      .orderBy(asc(follows.createdAt), asc(follows.followerId))
+      .orderBy(...followOrder)
       .limit(FOLLOWER_PAGE)
       .all();
     pages += 1;
@@ -152,25 +159,14 @@ export async function withdrawNote(env: Env, noteId: string, authorId: string): 
   const ctx = systemContext(env);
   const since = Date.now() - TIMELINE_TTL_SECONDS * 1000;
   let removed = 0;
-  let from: { at: number; id: string } | null = null;
+  let from: FollowCursor | null = null;
   for (;;) {
     const page = await ctx.db
       .select({ id: follows.followerId, at: follows.createdAt })
       .from(follows)
       .innerJoin(feedActivity, eq(feedActivity.userId, follows.followerId))
-      .where(
-        and(
-          eq(follows.followeeId, authorId),
-          gte(feedActivity.activeAt, since),
-          from
-            ? or(
-                gt(follows.createdAt, from.at),
-                and(eq(follows.createdAt, from.at), gt(follows.followerId, from.id)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(asc(follows.createdAt), asc(follows.followerId))
+      .where(and(eq(follows.followeeId, authorId), gte(feedActivity.activeAt, since), followsAfter(from)))
+      .orderBy(...followOrder)
       .limit(FOLLOWER_PAGE)
       .all();
     if (page.length > 0)
