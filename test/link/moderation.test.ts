@@ -1,15 +1,20 @@
 import { env, SELF } from "cloudflare:test";
 import { and, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { redisClient } from "../../worker/src/adapters/store/upstash";
 import { createDb } from "../../worker/src/db/client";
 import { notes } from "../../worker/src/link/notes-schema";
+import { DISCOVER_KEYS, syncNote } from "../../worker/src/link/services/candidate-sets";
 import { REPORT_THRESHOLD } from "../../worker/src/link/services/reports";
+import { timelineKey } from "../../worker/src/link/services/timelines";
 import { listedNotes } from "../../worker/src/link/services/visibility";
 import { directRoomId } from "../../worker/src/realtime/room-protocol";
-import { call, clearOfWindowEdge, expectProblem, json, ORIGIN } from "../support/http";
+import { systemContext } from "../../worker/src/shared/context";
+import { call, clearOfWindowEdge, expectProblem, json, ORIGIN, waitFor } from "../support/http";
 import {
   count,
   del,
+  follow,
   person as linkPerson,
   type Person,
   type PersonFields,
@@ -18,6 +23,7 @@ import {
 } from "../support/link";
 
 const person = (name?: string, role?: PersonFields["role"]) => linkPerson({ name, role });
+const redis = redisClient(env);
 
 /** A note written with raw SQL, so these tests do not depend on image uploads. */
 async function note(author: Person, visibility: "public" | "campus" | "followers" | "private" = "public") {
@@ -340,6 +346,27 @@ describe("the admin review queue", () => {
     // One fresh report does not hide it again: the count starts over.
     await reported(bystander, { target: "note", id, reason: "spam" });
     expect((await get(`/api/notes/${id}`, bystander)).status).toBe(200);
+  });
+
+  it("a hidden note leaves the discovery sets at once; restored, it returns to them and to a follower's timeline", async () => {
+    const [author, admin, fan] = await Promise.all([person(), person("Admin", "admin"), person()]);
+    await follow(fan, author);
+    await env.DB.prepare("insert into feed_activity (user_id, active_at) values (?, ?)")
+      .bind(fan.id, Date.now())
+      .run();
+    const id = await note(author);
+    await syncNote(systemContext(env), id); // placed as its post would have placed it
+    const inDiscovery = () => redis.zscore(DISCOVER_KEYS.all, id);
+    const inTimeline = () => redis.zscore(timelineKey(fan.id), id);
+    expect(await inDiscovery()).not.toBeNull();
+
+    await hideByReports("note", id);
+    await waitFor("the hidden note leaving disc:all", inDiscovery, (score) => score === null);
+    expect(await inTimeline()).toBeNull();
+
+    await json(await decide(admin, { target: "note", id, action: "restore" }));
+    await waitFor("the restored note back in disc:all", inDiscovery, (score) => score !== null);
+    await waitFor("the restored note in the follower's timeline", inTimeline, (score) => score !== null);
   });
 
   it("remove deletes the note for good; dismiss closes the reports and changes nothing", async () => {
