@@ -228,8 +228,12 @@ describe("reports", () => {
         )
       ).threads;
     expect((await threadIds(reader)).map((c) => c.id)).toEqual([comment.id]);
+    const comments = () => count("select comments as n from note_counts where note_id = ?", id);
+    expect(await comments()).toBe(1);
 
     await hideByReports("comment", comment.id);
+    // Counts are of what readers can see: a hidden comment leaves the note's count.
+    expect(await comments()).toBe(0);
     expect(await threadIds(reader)).toEqual([]);
     expect(await threadIds(author)).toEqual([]);
     expect(await threadIds(commenter)).toEqual([expect.objectContaining({ id: comment.id, hidden: true })]);
@@ -251,6 +255,7 @@ describe("reports", () => {
       },
     );
     expect(await threadIds(reader)).toEqual([expect.objectContaining({ id: comment.id, hidden: false })]);
+    expect(await comments()).toBe(1);
     expect(await notificationTypes(commenter)).toContain("comment.restored");
   });
 
