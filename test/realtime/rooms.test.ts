@@ -18,9 +18,13 @@ type Person = { id: string; cookie: string };
 type FrameType = ServerFrame["type"];
 type Author = { userId: string; displayName: string };
 
-/** A socket in a room that keeps every frame, so a test waits for the frame it means, not for time. */
+/**
+ * A socket in a room that keeps every frame, so a test waits for the frame it means, not for time.
+ * A `messages` frame is kept as the `message` frames it stands for; `received` keeps frames as sent.
+ */
 class Client {
   readonly frames: ServerFrame[] = [];
+  readonly received: ServerFrame[] = [];
   /** Authors by their number in the room, as this socket was told them. */
   readonly people = new Map<number, Author>();
   pongs = 0;
@@ -35,9 +39,12 @@ class Client {
       if (data === "pong") this.pongs += 1;
       else {
         const frame = JSON.parse(data) as ServerFrame;
+        this.received.push(frame);
         if (frame.type === "history") for (const { n, ...who } of frame.people) this.people.set(n, who);
-        if (frame.type === "message" && frame.who) this.people.set(frame.by, frame.who);
-        this.frames.push(frame);
+        const frames: ServerFrame[] =
+          frame.type === "messages" ? frame.items.map((item) => ({ type: "message", ...item })) : [frame];
+        for (const f of frames) if (f.type === "message" && f.who) this.people.set(f.by, f.who);
+        this.frames.push(...frames);
       }
       for (const wake of this.wake) wake();
     });
@@ -161,6 +168,18 @@ function roomStub(roomId: string): DurableObjectStub<Room> {
   return roomOf(env, roomId);
 }
 
+/** Keeps the room's broadcast window open for a minute: new messages wait, as in a busy room. */
+async function holdBroadcasts(roomId: string) {
+  await runInDurableObject(roomStub(roomId), (instance: Room) => {
+    (instance as unknown as { broadcastAt: number }).broadcastAt = Date.now() + 60_000;
+  });
+}
+
+/** The frames that carried messages to `client`, as sent (a `messages` frame counts once). */
+function messageFrames(client: Client) {
+  return client.received.filter((f) => f.type === "message" || f.type === "messages");
+}
+
 describe("live rooms", () => {
   it("every client sees the same messages in the same seq order", async () => {
     const { club, roomId } = await clubRoom();
@@ -193,6 +212,92 @@ describe("live rooms", () => {
     // The client's id for a message goes back to its sender only, in the ack.
     expect(clients[0]?.of("message").some((m) => "id" in m)).toBe(false);
     for (const client of clients) client.close();
+  });
+
+  it("a burst from one sender reaches the others in order, once each, in fewer frames", async () => {
+    const { club, roomId } = await clubRoom();
+    const ana = await quickPerson("Ana");
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    const bodies = Array.from({ length: RATE_LIMIT.burst }, (_, i) => `burst ${i}`);
+    const ids = bodies.map((body) => sender.say(body));
+    // Every message is acked, without waiting for its broadcast.
+    const acks = await Promise.all(ids.map((id) => sender.ack(id)));
+    await watcher.count("message", bodies.length);
+    expect(watcher.bodies()).toEqual(bodies);
+    expect(watcher.seqs()).toEqual(acks.map((a) => a.seq));
+    expect(new Set(watcher.seqs()).size).toBe(bodies.length);
+    const frames = messageFrames(watcher);
+    expect(frames.length).toBeLessThan(bodies.length);
+    expect(frames.some((f) => f.type === "messages")).toBe(true);
+    // Seqs increase within and across frames; the author is named once, with their first item.
+    const items = frames.flatMap((f) => (f.type === "messages" ? f.items : f.type === "message" ? [f] : []));
+    expect(items.map((m) => m.seq)).toEqual([...watcher.seqs()].sort((x, y) => x - y));
+    expect(items.filter((m) => m.who).length).toBe(1);
+    expect(watcher.author(items[items.length - 1] ?? { by: -1 })).toEqual({
+      userId: club.id,
+      displayName: "Chess Club",
+    });
+    for (const client of [sender, watcher]) client.close();
+  });
+
+  it("a message into a quiet room goes out at once, as a plain `message`", async () => {
+    const { club, roomId } = await clubRoom();
+    const ana = await quickPerson("Ana");
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    const ack = await sender.ack(sender.say("hello, quiet room"));
+    await watcher.heard(ack.seq);
+    expect(messageFrames(watcher).map((f) => f.type)).toEqual(["message"]);
+    // Broadcast before the ack on the sender's own socket: it did not wait for a window to end.
+    const mine = sender.received.filter((f) => f.type !== "presence");
+    const heardAt = mine.findIndex((f) => f.type === "message" && f.seq === ack.seq);
+    expect(heardAt).toBeGreaterThan(-1);
+    expect(heardAt).toBeLessThan(mine.indexOf(ack));
+    for (const client of [sender, watcher]) client.close();
+  });
+
+  it("a socket joining while messages wait for their broadcast gets each once; so do the others", async () => {
+    const { club, roomId } = await clubRoom();
+    const [ana, ben] = await Promise.all([quickPerson("Ana"), quickPerson("Ben")]);
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    await holdBroadcasts(roomId);
+    const waiting = await sender.ack(sender.say("waiting"));
+    const newcomer = await join(ben, roomId);
+    const history = await newcomer.until("history");
+    await watcher.heard(waiting.seq);
+    const next = await sender.ack(sender.say("next"));
+    await newcomer.heard(next.seq);
+    await watcher.heard(next.seq);
+    expect([...history.messages, ...newcomer.of("message")].map((m) => m.body)).toEqual(["waiting", "next"]);
+    expect(watcher.bodies()).toEqual(["waiting", "next"]);
+    for (const client of [sender, watcher, newcomer]) client.close();
+  });
+
+  it("messages still waiting when an instance is lost reach the sockets from the next instance", async () => {
+    const { club, roomId } = await clubRoom();
+    const ana = await quickPerson("Ana");
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    await holdBroadcasts(roomId);
+    const waiting = [await sender.ack(sender.say("one")), await sender.ack(sender.say("two"))];
+    // An instance that dies before its window ends (a graceful eviction would wait for the timer):
+    // its waiting messages are gone from memory, the sockets stay.
+    const stub = roomStub(roomId);
+    await runInDurableObject(stub, (instance: Room) => {
+      const room = instance as unknown as { flushTimer: ReturnType<typeof setTimeout>; unsent: unknown[] };
+      clearTimeout(room.flushTimer);
+      room.unsent.length = 0;
+    });
+    await evictDurableObject(stub);
+    expect(watcher.bodies()).toEqual([]);
+    // Any frame wakes the object; `read` sends nothing back in a group room.
+    watcher.send({ type: "read", upTo: 0 });
+    for (const ack of waiting) await watcher.heard(ack.seq);
+    const three = await sender.ack(sender.say("three"));
+    await watcher.heard(three.seq);
+    await sender.heard(three.seq);
+    expect(watcher.bodies()).toEqual(["one", "two", "three"]);
+    expect(sender.bodies()).toEqual(["one", "two", "three"]);
+    expect(watcher.author(watcher.of("message")[0] ?? { by: -1 }).userId).toBe(club.id);
+    for (const client of [sender, watcher]) client.close();
   });
 
   it("messages name their author by number; the name comes along only where a socket may not know it", async () => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type {
+  LiveMessage,
   RoomMessage,
   RoomPerson,
   ServerFrame,
@@ -15,8 +16,11 @@ export interface RoomState {
   status: RoomStatus;
   you: ServerFrameOf<"welcome">["you"] | null;
   messages: ShownMessage[];
-  /** Sent but not yet acknowledged, by client id (shown greyed until the room stores them). */
-  pending: { id: string; body: string }[];
+  /**
+   * Sent but not yet shown, by client id: greyed until the room's broadcast brings them back (the
+   * ack, with the stored `seq`, may come first).
+   */
+  pending: { id: string; body: string; seq?: number }[];
   online: number;
   members: RoomPerson[];
   typing: { userId: string; displayName: string; until: number }[];
@@ -62,10 +66,13 @@ export function useRoom(roomId: string) {
     let ping: ReturnType<typeof setInterval> | undefined;
     const shown = (m: RoomMessage): ShownMessage => ({ ...m, ...(people.current.get(m.by) ?? UNKNOWN) });
     const apply = (frame: ServerFrame) => {
+      // A `messages` frame reads as that many `message` frames.
+      const live: LiveMessage[] =
+        frame.type === "message" ? [frame] : frame.type === "messages" ? frame.items : [];
       // Authors first, so the messages of this frame find them.
       if (frame.type === "history")
         for (const { n, userId, displayName } of frame.people) people.current.set(n, { userId, displayName });
-      if (frame.type === "message" && frame.who) people.current.set(frame.by, frame.who);
+      for (const m of live) if (m.who) people.current.set(m.by, m.who);
       setState((s) => {
         switch (frame.type) {
           case "welcome":
@@ -85,19 +92,34 @@ export function useRoom(roomId: string) {
             ].sort((a, b) => a.seq - b.seq);
             return { ...s, messages: merged, more: frame.more };
           }
-          case "message": {
-            if (s.messages.some((m) => m.seq === frame.seq)) return s;
-            // The sender's pending copy goes with its ack, which follows.
-            const message = shown({ seq: frame.seq, by: frame.by, at: frame.at, body: frame.body });
+          case "message":
+          case "messages": {
+            const known = new Set(s.messages.map((m) => m.seq));
+            const fresh = live
+              .filter((m) => !known.has(m.seq))
+              .map((m) => shown({ seq: m.seq, by: m.by, at: m.at, body: m.body }));
+            if (fresh.length === 0) return s;
+            const seqs = new Set(fresh.map((m) => m.seq));
+            const authors = new Set(fresh.map((m) => m.userId));
             return {
               ...s,
-              messages: [...s.messages, message].sort((a, b) => a.seq - b.seq),
-              typing: s.typing.filter((t) => t.userId !== message.userId),
+              messages: [...s.messages, ...fresh].sort((a, b) => a.seq - b.seq),
+              // The sender's pending copy, acked already, gives way to the stored message.
+              pending: s.pending.filter((p) => p.seq === undefined || !seqs.has(p.seq)),
+              typing: s.typing.filter((t) => !authors.has(t.userId)),
             };
           }
-          case "ack":
+          case "ack": {
             unsent.current = unsent.current.filter((p) => p.id !== frame.id);
-            return { ...s, pending: s.pending.filter((p) => p.id !== frame.id) };
+            // The message itself may follow with the room's next broadcast: the copy stays till then.
+            const arrived = s.messages.some((m) => m.seq === frame.seq);
+            return {
+              ...s,
+              pending: arrived
+                ? s.pending.filter((p) => p.id !== frame.id)
+                : s.pending.map((p) => (p.id === frame.id ? { ...p, seq: frame.seq } : p)),
+            };
+          }
           case "typing":
             return {
               ...s,
@@ -109,15 +131,24 @@ export function useRoom(roomId: string) {
           case "presence":
             return { ...s, online: frame.count };
           case "deleted":
-            return { ...s, messages: s.messages.filter((m) => m.seq !== frame.seq) };
+            return {
+              ...s,
+              messages: s.messages.filter((m) => m.seq !== frame.seq),
+              pending: s.pending.filter((p) => p.seq !== frame.seq),
+            };
           case "error":
             return { ...s, error: frame, pending: frame.code === "muted" ? [] : s.pending };
+          case "read":
+          case "caught-up":
+            return s;
           default:
+            // Every frame type is handled above; a frame this page does not know changes nothing.
+            frame satisfies never;
             return s;
         }
       });
       // The cursor a reconnect resumes from: the newest seq this page holds.
-      if (frame.type === "message") last.current = Math.max(last.current, frame.seq);
+      for (const m of live) last.current = Math.max(last.current, m.seq);
       if (frame.type === "caught-up") last.current = Math.max(last.current, frame.last);
       if (frame.type === "history")
         for (const m of frame.messages) last.current = Math.max(last.current, m.seq);

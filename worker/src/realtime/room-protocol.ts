@@ -19,6 +19,12 @@ export const RATE_LIMIT = { burst: 10, perSecond: 5 } as const;
 export const TYPING_EVERY_MS = 2000;
 /** Presence frames are coalesced: at most one per room per this many ms. */
 export const PRESENCE_EVERY_MS = 1000;
+/**
+ * New messages go out at most once per room per this many ms. Each frame costs the room a send per
+ * socket, so in a busy room the messages of one window share a frame (`messages`); a message into a
+ * room quiet for longer than this goes out at once, as a `message`.
+ */
+export const BROADCAST_EVERY_MS = 40;
 
 /** Sequence numbers start at 1; a cursor of 0 means "nothing seen yet". */
 const Seq = z.number().int().min(0);
@@ -62,6 +68,10 @@ export const RoomMessage = z.object({
 });
 export type RoomMessage = z.infer<typeof RoomMessage>;
 
+/** A message as it goes out live: `who` comes with it when some socket may not know the author yet (it joined since they last spoke). */
+export const LiveMessage = RoomMessage.extend({ who: RoomPerson.optional() });
+export type LiveMessage = z.infer<typeof LiveMessage>;
+
 export const ERROR_CODES = [
   "bad-frame",
   "empty",
@@ -102,8 +112,13 @@ export const ServerFrame = z.discriminatedUnion("type", [
     people: z.array(RoomAuthor),
     more: z.boolean(),
   }),
-  /** `who` comes with it when some socket may not know the author yet (it joined since they last spoke). */
-  RoomMessage.extend({ type: z.literal("message"), who: RoomPerson.optional() }),
+  /** One new message. */
+  LiveMessage.extend({ type: z.literal("message") }),
+  /**
+   * Two or more new messages of one broadcast window (`BROADCAST_EVERY_MS`), in seq order: read them
+   * as that many `message` frames. An author's `who` rides on the first of their items that needs it.
+   */
+  z.object({ type: z.literal("messages"), items: z.array(LiveMessage).min(2) }),
   /** The sender's message is stored under `seq` (sent again for a resent id). */
   z.object({ type: z.literal("ack"), id: z.string(), seq: z.number().int() }),
   z.object({ type: z.literal("typing"), userId: z.string(), displayName: z.string() }),

@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import type { Env } from "../env";
 import {
+  BROADCAST_EVERY_MS,
   ClientFrame,
+  type LiveMessage,
   MAX_MESSAGE_CHARS,
   PRESENCE_EVERY_MS,
   RATE_LIMIT,
@@ -108,11 +110,16 @@ export class Room extends DurableObject<Env> {
   /** Authors by user id, as numbered in the `people` table. */
   private authors = new Map<string, RoomAuthor>();
   /**
-   * Sockets accepted so far (since the instance woke), and the value it had when each author was last
-   * introduced with a message's `who`: a socket accepted later may not know that author's number yet.
+   * Sockets accepted so far (since the instance woke), and its value and the author's name when each
+   * author was last introduced with a message's `who`: a socket accepted later may not know that
+   * author's number yet, and a new name is news to everyone.
    */
   private joins = 0;
-  private introduced = new Map<number, number>();
+  private introduced = new Map<number, { joins: number; displayName: string }>();
+  /** Stored messages waiting for the room's next broadcast, in seq order (`BROADCAST_EVERY_MS`). */
+  private unsent: { message: RoomMessage; author: RoomAuthor }[] = [];
+  private broadcastAt = 0;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -137,6 +144,18 @@ export class Room extends DurableObject<Env> {
       );
       this.setMeta("people", 1);
     }
+    // `sent` is the last message seq the sockets were sent. The sockets outlive an instance evicted
+    // with messages still waiting for their broadcast: the next instance sends them.
+    const sent = this.meta("sent");
+    if (sent === null) this.setMeta("sent", this.last());
+    else {
+      for (const row of sql.exec<MessageRow>(
+        `select ${MESSAGE_COLUMNS} where m.seq > ? and m.deleted_seq is null order by m.seq`,
+        sent,
+      ))
+        this.unsent.push({ message: toMessage(row), author: toAuthor(row) });
+      if (this.unsent.length > 0) this.flushTimer = setTimeout(() => this.flush(), 0);
+    }
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -151,6 +170,9 @@ export class Room extends DurableObject<Env> {
     if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
       return new Response("bad cursor", { status: 400 });
 
+    // The socket goes live at the room's cursor, so the others must have every message up to it
+    // first: a message still waiting would reach this socket twice (in its replay, then live).
+    this.flush();
     this.syncMute(identity.userId, identity.mutedUntil);
     const online = this.onlineNow();
     const last = this.last();
@@ -231,6 +253,8 @@ export class Room extends DurableObject<Env> {
     const frame = parsed.data;
     switch (frame.type) {
       case "resume":
+        // `caught-up` names the cursor, so everything up to it goes out first.
+        this.flush();
         // This socket already has every live message from `floor` on (the join's replay, then live
         // frames): only older ones, and deletions it has not heard of, are sent. Each message once.
         this.replay(ws, frame.after, Math.min(state.since, state.floor - 1), state.since);
@@ -249,6 +273,8 @@ export class Room extends DurableObject<Env> {
         this.remove(ws, state, frame.seq);
         return;
       case "history":
+        // A page may reach past this socket's live messages; clients take its seqs as their cursor.
+        this.flush();
         send(ws, { type: "history", ...this.page(frame.before, frame.limit) });
         return;
       default: {
@@ -383,6 +409,8 @@ export class Room extends DurableObject<Env> {
       this.nextSeq(),
       seq,
     );
+    // The message goes out before its deletion, if it was still waiting.
+    this.flush();
     this.broadcast({ type: "deleted", seq });
   }
 
@@ -417,24 +445,47 @@ export class Room extends DurableObject<Env> {
     if (!row) throw new Error("no author number");
     const author = { n: row.n, userId, displayName };
     this.authors.set(userId, author);
-    // A new name is news to everyone.
-    if (known) this.introduced.delete(author.n);
     return author;
   }
 
   /**
-   * Sends a new message to every socket, serialised once. The author's name comes along when a
-   * socket joined since they were last introduced; otherwise every socket knows their number.
+   * Sends a new message to every socket: at once when the room's last broadcast is a window
+   * (`BROADCAST_EVERY_MS`) old, else with the others of its window when that ends. A busy room then
+   * pays one send per socket per window, not per message. The sender's ack does not wait.
    */
   private announce(message: RoomMessage, author: RoomAuthor) {
-    const introducedAt = this.introduced.get(author.n);
-    if (introducedAt !== undefined && introducedAt >= this.joins) {
-      this.broadcast({ type: "message", ...message });
-      return;
-    }
-    this.introduced.set(author.n, this.joins);
-    const who = { userId: author.userId, displayName: author.displayName };
-    this.broadcast({ type: "message", ...message, who });
+    this.unsent.push({ message, author });
+    if (this.flushTimer !== null) return;
+    const wait = this.broadcastAt + BROADCAST_EVERY_MS - Date.now();
+    // A pending timer keeps the instance awake, so the window ends on time; `sent` covers eviction.
+    if (wait > 0) this.flushTimer = setTimeout(() => this.flush(), wait);
+    else this.flush();
+  }
+
+  /** Broadcasts the waiting messages, serialised once: one as a `message`, more as a `messages`. */
+  private flush() {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.unsent;
+    const newest = batch.at(-1);
+    if (!newest) return;
+    this.unsent = [];
+    this.broadcastAt = Date.now();
+    const items = batch.map(({ message, author }) => this.introduce(message, author));
+    const [only] = items;
+    this.broadcast(items.length === 1 && only ? { type: "message", ...only } : { type: "messages", items });
+    this.setMeta("sent", newest.message.seq);
+  }
+
+  /**
+   * The message as it goes out live. The author's name comes along when a socket joined since they
+   * were last introduced, or their name changed; otherwise every socket knows their number.
+   */
+  private introduce(message: RoomMessage, author: RoomAuthor): LiveMessage {
+    const known = this.introduced.get(author.n);
+    if (known && known.joins >= this.joins && known.displayName === author.displayName) return message;
+    this.introduced.set(author.n, { joins: this.joins, displayName: author.displayName });
+    return { ...message, who: { userId: author.userId, displayName: author.displayName } };
   }
 
   private byClientId(userId: string, id: string): RoomMessage | null {
