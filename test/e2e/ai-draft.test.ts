@@ -88,7 +88,7 @@ describe("atas-pro: an AI-drafted proposal", () => {
     const admin = await adminContext.newPage();
     await admin.goto(`${base()}/login?redirectTo=/admin`);
     await submitLogin(admin, "admin@atas.dev", DEMO_PASSWORD);
-    await admin.waitForURL(/\/admin$/);
+    await admin.waitForURL((url) => url.pathname === "/admin");
     expect(Number(await admin.getByTestId("usage-drafts").textContent())).toBeGreaterThanOrEqual(1);
     expect(
       Number((await admin.getByTestId("usage-completion").textContent())?.replaceAll(",", "")),
