@@ -574,7 +574,7 @@ describe("block effects in atas-link", () => {
     expect(await notificationTypes(me)).not.toContain("note.mention");
   });
 
-  it("no direct messages either way: the room, message requests and an existing room's socket are refused", async () => {
+  it("no direct messages either way: an open DM socket is closed; the room, message requests and new sockets are refused", async () => {
     const [me, blocked] = await Promise.all([person(), person()]);
     // Following each other connects them, which lets them write directly.
     await put(`/api/follows/${me.id}`, blocked);
@@ -583,8 +583,19 @@ describe("block effects in atas-link", () => {
       await call("/api/rooms/dm", { cookie: me.cookie, json: { userId: blocked.id } }),
     );
     expect(opened.id).toBe(directRoomId(me.id, blocked.id));
+    // A socket already open when the block comes is closed by it.
+    const live = await SELF.fetch(`${ORIGIN}/api/rooms/${opened.id}/ws`, {
+      headers: { upgrade: "websocket", origin: ORIGIN, cookie: blocked.cookie },
+    });
+    const socket = live.webSocket;
+    if (!socket) throw new Error(`no socket: ${live.status}`);
+    socket.accept();
+    const closed = new Promise<number>((resolve) =>
+      socket.addEventListener("close", (event) => resolve(event.code)),
+    );
 
     expect((await put(`/api/blocks/${blocked.id}`, me)).status).toBe(204);
+    expect(await closed).toBe(4403);
     for (const [from, to] of [
       [blocked, me],
       [me, blocked],

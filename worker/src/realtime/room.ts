@@ -333,6 +333,20 @@ export class Room extends DurableObject<Env> {
     this.syncMute(userId, until);
   }
 
+  /**
+   * Ends these people's live connections (a block between the two of a direct room). Their clients
+   * reconnect, and the worker, which checks who may join, refuses them.
+   */
+  async disconnect(userIds: string[]): Promise<number> {
+    let closed = 0;
+    for (const userId of userIds)
+      for (const ws of this.ctx.getWebSockets(userId)) {
+        ws.close(4403, "no longer allowed here");
+        closed += 1;
+      }
+    return closed;
+  }
+
   /** Posts on someone's behalf (an accepted message request's text); idempotent on `id`. */
   async post(input: { id: string; userId: string; displayName: string; body: string }): Promise<RoomMessage> {
     const existing = this.byClientId(input.userId, input.id);

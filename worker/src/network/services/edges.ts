@@ -4,6 +4,8 @@ import { blocks, connections, type EDGE_SOURCES } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import { follows } from "../../link/engagement-schema";
 import { forgetAuthors } from "../../link/services/timelines";
+import { roomOf } from "../../realtime/room";
+import { directRoomId } from "../../realtime/room-protocol";
 import { invalidate } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 
@@ -78,6 +80,8 @@ export async function block(ctx: ActionContext, blocker: string, blocked: string
       ),
   ]);
   await disconnect(ctx, blocker, blocked);
+  // A direct room already open between them closes now; joining it again is refused.
+  await roomOf(ctx.env, directRoomId(blocker, blocked)).disconnect([blocker, blocked]);
   // The follows are gone: each one's notes leave the other's following-feed timeline.
   await forgetAuthors(ctx, [blocker, blocked], [blocker, blocked]);
   await afterEdgeChange(ctx, [blocker, blocked], [{ op: "block", blocker, blocked }]);
