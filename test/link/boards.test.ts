@@ -118,10 +118,16 @@ describe("board contents", () => {
 
     const seen = await json<BoardPage>(await read(id, stranger));
     expect(seen.notes.map((n) => n.id)).toEqual([open]);
-    expect(seen.board.notes).toBe(8);
+    // The count is of what this reader sees, so it tells nothing of the rest.
+    expect(seen.board.notes).toBe(1);
+    const listed = await json<{ boards: { id: string; notes: number }[] }>(
+      await call(`/api/users/${owner.id}/boards`, { cookie: stranger.cookie }),
+    );
+    expect(listed.boards.find((b) => b.id === id)?.notes).toBe(1);
     // Campus members and followers do see the campus and followers-only notes: the filter is per reader.
     const inside = await json<BoardPage>(await read(id, insider));
     expect(inside.notes.map((n) => n.id)).toEqual([open, campus, followers]);
+    expect(inside.board.notes).toBe(3);
   });
 
   it("pages without repeats or gaps, ties on the collect time broken by note id", async () => {

@@ -415,6 +415,22 @@ describe("comments", () => {
     expect(await count("select count(*) as n from comments where author_id = ?", blocked.id)).toBe(0);
   });
 
+  it("a page of 100 threads with their replies loads (thread ids go to D1 as one parameter)", async () => {
+    const [author, reader] = await Promise.all([person(), person()]);
+    const id = await note(author);
+    const now = Date.now();
+    const statements = Array.from({ length: 100 }, (_, i) =>
+      env.DB.prepare(
+        "insert into comments (id, note_id, author_id, body, created_at) values (?, ?, ?, 'thread', ?)",
+      ).bind(crypto.randomUUID(), id, author.id, now + i),
+    );
+    await env.DB.batch(statements);
+    const page = await json<{ threads: { id: string; replies: unknown[] }[] }>(
+      await call(`/api/notes/${id}/comments?limit=100`, { cookie: reader.cookie }),
+    );
+    expect(page.threads).toHaveLength(100);
+  });
+
   it("commenting is limited per person: 60 an hour, then 429 with Retry-After", async () => {
     await clearOfWindowEdge(3600_000, 20_000);
     const [author, chatty] = await Promise.all([person(), person()]);

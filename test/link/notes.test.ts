@@ -323,6 +323,17 @@ describe("notes", () => {
       .run();
     expect(await sees(noCampus, campus)).toBe(404);
     expect(await list(noCampus)).toEqual([pub.id]);
+    // Nor through an edit: a public note keeps no typed-in campus, and cannot be made campus-only.
+    const open = await post(noCampus, { visibility: "public" });
+    expect(open.campusId).toBeNull();
+    await expectProblem(
+      await call(`/api/notes/${open.id}`, {
+        method: "PATCH",
+        cookie: noCampus.cookie,
+        json: { visibility: "campus" },
+      }),
+      400,
+    );
     await expectProblem(
       await call("/api/notes", {
         cookie: noCampus.cookie,

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { blocks } from "../../graph/schema";
-import { users } from "../../identity/schema";
+import { type User, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { NotFound } from "../../shared/errors";
@@ -12,7 +12,12 @@ import { visibleNote } from "./engagement-access";
 import { noteCountsOf } from "./likes";
 import { assembleNoteViews, noteViewQueries } from "./notes";
 import { bumpTopics } from "./trending";
-import { blockedEitherWay, listedNotes } from "./visibility";
+import { blockedEitherWay, canSee, listedNotes } from "./visibility";
+
+/** How many of the board's notes this reader would see on it (the page's own rule): a count leaks nothing. */
+const listedCount = (reader: User) =>
+  // Written out with table names: inside a select list drizzle leaves column names unqualified.
+  sql<number>`(select count(*) from board_notes inner join notes on notes.id = board_notes.note_id where board_notes.board_id = boards.id and ${listedNotes(reader)})`;
 
 const boardView = (board: Board, noteCount: number) => ({
   id: board.id,
@@ -58,7 +63,7 @@ export async function listBoards({ ctx, input }: { ctx: ActionContext; input: { 
   const rows = await ctx.db
     .select({
       board: boards,
-      noteCount: sql<number>`(select count(*) from board_notes where board_notes.board_id = ${boards.id})`,
+      noteCount: listedCount(actor),
     })
     .from(boards)
     .where(
@@ -110,7 +115,10 @@ export async function uncollectNote({
     .where(and(eq(boardNotes.boardId, board.id), eq(boardNotes.noteId, input.noteId)))
     .returning({ at: boardNotes.createdAt });
   if (removed.length > 0) noteChanged(ctx, input.noteId);
-  return { collected: false, collects: (await noteCountsOf(ctx, input.noteId)).collects };
+  // The count only for a note the actor may see (one they can no longer see can still be removed).
+  const note = await ctx.db.select().from(notes).where(eq(notes.id, input.noteId)).get();
+  const seen = note !== undefined && (await canSee(ctx, actor, note));
+  return { collected: false, collects: seen ? (await noteCountsOf(ctx, input.noteId)).collects : 0 };
 }
 
 const BoardCursor = z.object({ t: z.number().int(), id: z.string().max(64) });
@@ -174,7 +182,7 @@ export async function getBoard({
     db
       .select({
         board: boards,
-        noteCount: sql<number>`(select count(*) from ${boardNotes} where ${boardNotes.boardId} = ${boards.id})`,
+        noteCount: listedCount(actor),
       })
       .from(boards)
       .where(readable),

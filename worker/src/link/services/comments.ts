@@ -179,7 +179,7 @@ export async function listComments({
       : await ctx.db.all<CommentRow>(sql`
         select * from (
           ${selectComments(actor.id, sql`row_number() over (partition by c.parent_id order by c.created_at, c.id) as n,`)}
-          where c.parent_id in ${ids} and c.deleted_at is null and ${shown(actor)} and ${notBlocked(actor.id)}
+          where c.parent_id in (select value from json_each(${JSON.stringify(ids)})) and c.deleted_at is null and ${shown(actor)} and ${notBlocked(actor.id)}
         ) as r
         where r.n <= ${REPLIES_SHOWN}
         order by r.parent_id, r.created_at, r.id`);
@@ -253,6 +253,7 @@ export async function likeComment({ ctx, input }: { ctx: ActionContext; input: {
 export async function unlikeComment({ ctx, input }: { ctx: ActionContext; input: { commentId: string } }) {
   const actor = me(ctx);
   const comment = await reachableComment(ctx, actor, input.commentId);
+  await visibleNote(ctx, actor, comment.noteId);
   await ctx.db
     .delete(commentLikes)
     .where(and(eq(commentLikes.commentId, comment.id), eq(commentLikes.userId, actor.id)));

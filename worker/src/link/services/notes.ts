@@ -226,7 +226,8 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
     db.insert(notes).values({
       id: noteId,
       authorId: actor.id,
-      campusId: actor.campusId,
+      // Only a campus proven by campus e-mail; a typed-in one would let campus notes reach strangers.
+      campusId: memberCampus(actor),
       title: input.title,
       body: input.body,
       visibility: input.visibility,
@@ -308,7 +309,8 @@ export async function updateNote({ ctx, input }: { ctx: ActionContext; input: Up
   const note = await db.select().from(notes).where(eq(notes.id, input.id)).get();
   if (!note || !(await canSee(ctx, actor, note))) throw new NotFound("No such note.");
   if (note.authorId !== actor.id) throw new Forbidden("Only the author may edit a note.");
-  const campusId = note.campusId ?? memberCampus(actor);
+  // Made campus-only, a note takes the author's verified campus now, whatever it was posted with.
+  const campusId = input.visibility === "campus" ? memberCampus(actor) : note.campusId;
   if (input.visibility === "campus" && !campusId)
     throw new BadRequest("Campus notes need a campus verified by your campus e-mail.", {
       field: "visibility",
