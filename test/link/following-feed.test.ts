@@ -10,6 +10,7 @@ import { fanoutJob, TIMELINE_BOTTOM, timelineKey } from "../../worker/src/link/s
 import { type ActionContext, systemContext } from "../../worker/src/shared/context";
 import { call, expectProblem, waitFor } from "../support/http";
 import { follow, person as linkPerson, type Person, uploadedImage } from "../support/link";
+import { messageBatch } from "../support/queue";
 
 type FeedNote = { id: string; author: { id: string }; visibility: string; createdAt: string };
 type Page = { notes: FeedNote[]; nextCursor: string | null };
@@ -98,22 +99,7 @@ async function post(author: Person, visibility = "public"): Promise<string> {
   return ((await response.json()) as { note: { id: string } }).note.id;
 }
 
-/** One message for the fanout consumer, as the queue would deliver it. */
-function batchOf(bodies: unknown[]) {
-  const outcomes: string[] = [];
-  const messages = bodies.map((body, i) => ({
-    id: `m${i}`,
-    timestamp: new Date(),
-    body,
-    attempts: 1,
-    ack: () => outcomes.push("ack"),
-    retry: () => outcomes.push("retry"),
-  }));
-  return {
-    outcomes,
-    batch: { queue: "atas-fanout", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>,
-  };
-}
+const batchOf = (bodies: unknown[]) => messageBatch("atas-fanout", bodies);
 
 /**
  * The feed service as a request would run it, with a different configuration, and round trips

@@ -8,6 +8,7 @@ import { consumeGraphBatch } from "../../worker/src/jobs/graph";
 import { resyncGraph } from "../../worker/src/network/services/graph-sync";
 import { systemContext } from "../../worker/src/shared/context";
 import { call, signUp } from "../support/http";
+import { messageBatch } from "../support/queue";
 
 /** The worker's env with Neo4j configured: the mirror is the local server speaking the Query API. */
 const withNeo4j = {
@@ -17,21 +18,7 @@ const withNeo4j = {
   NEO4J_PASSWORD: "test-password",
 };
 
-function batchOf(bodies: unknown[]) {
-  const outcomes: string[] = [];
-  const messages = bodies.map((body, i) => ({
-    id: `m${i}`,
-    timestamp: new Date(),
-    body,
-    attempts: 1,
-    ack: () => outcomes.push("ack"),
-    retry: () => outcomes.push("retry"),
-  }));
-  return {
-    outcomes,
-    batch: { queue: "atas-graph", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>,
-  };
-}
+const batchOf = (bodies: unknown[]) => messageBatch("atas-graph", bodies);
 
 async function person(name: string, role: "student" | "expert") {
   const id = crypto.randomUUID();

@@ -4,6 +4,7 @@ import type { Problem } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
 import { useT } from "~/lib/root-data";
 import { useHydrated } from "~/lib/use-hydrated";
+import { ToggleIcon } from "./note-card";
 import { Notice } from "./notice";
 
 /** A board as the boards API returns it (worker/src/link/routes/engagement.ts). */
@@ -153,14 +154,9 @@ export function CollectButton({ boards, collected, collects, open, closeHref }: 
 
 function StarIcon({ filled }: { filled: boolean }) {
   return (
-    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-      <path
-        fill={filled ? "currentColor" : "none"}
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinejoin="round"
-        d="m12 3 2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3 6.4 20.2l1.1-6.2L3 9.6l6.2-.9Z"
-      />
-    </svg>
+    <ToggleIcon
+      filled={filled}
+      path="m12 3 2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3 6.4 20.2l1.1-6.2L3 9.6l6.2-.9Z"
+    />
   );
 }

@@ -62,7 +62,8 @@ export function NoteCard({ note, eager = false, menu }: NoteCardProps) {
   );
 }
 
-export function HeartIcon({ filled }: { filled: boolean }) {
+/** An outline icon from one path, filled when on (liked, collected). */
+export function ToggleIcon({ filled, path }: { filled: boolean; path: string }) {
   return (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
       <path
@@ -70,8 +71,17 @@ export function HeartIcon({ filled }: { filled: boolean }) {
         stroke="currentColor"
         strokeWidth="2"
         strokeLinejoin="round"
-        d="M12 20.5s-7.5-4.6-9.3-9.4C1.5 7.7 3.7 4.5 7 4.5c2 0 3.6 1.1 5 3 1.4-1.9 3-3 5-3 3.3 0 5.5 3.2 4.3 6.6-1.8 4.8-9.3 9.4-9.3 9.4Z"
+        d={path}
       />
     </svg>
+  );
+}
+
+export function HeartIcon({ filled }: { filled: boolean }) {
+  return (
+    <ToggleIcon
+      filled={filled}
+      path="M12 20.5s-7.5-4.6-9.3-9.4C1.5 7.7 3.7 4.5 7 4.5c2 0 3.6 1.1 5 3 1.4-1.9 3-3 5-3 3.3 0 5.5 3.2 4.3 6.6-1.8 4.8-9.3 9.4-9.3 9.4Z"
+    />
   );
 }

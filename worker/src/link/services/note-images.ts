@@ -18,6 +18,14 @@ export type NoteImageVariant = (typeof NOTE_IMAGE_VARIANTS)[number];
 
 export const noteImageUrl = (id: string, variant: NoteImageVariant) => `/api/note-images/${id}/${variant}`;
 
+/** The columns `toImageView` needs, with the note each image belongs to, for selecting a page's images. */
+export const imageViewColumns = {
+  noteId: noteImages.noteId,
+  id: noteImages.id,
+  width: noteImages.width,
+  height: noteImages.height,
+};
+
 export function toImageView(image: Pick<NoteImage, "id" | "width" | "height">) {
   return {
     id: image.id,

@@ -12,7 +12,7 @@ import { boardNotes, boards, noteCounts, noteLikes } from "../engagement-schema"
 import { type Note, type NoteVisibility, noteImages, noteMentions, notes, noteTopics } from "../notes-schema";
 import { noteChanged, noteRemoved } from "./candidate-sets";
 import { tell } from "./engagement-access";
-import { toImageView } from "./note-images";
+import { imageViewColumns, toImageView } from "./note-images";
 import { parseTopics } from "./notes-text";
 import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { bumpTopics } from "./trending";
@@ -66,12 +66,7 @@ export function noteViewQueries(ctx: ActionContext, ids: NoteIds) {
       .innerJoin(users, eq(users.id, noteMentions.userId))
       .where(inIds(noteMentions.noteId, ids)),
     db
-      .select({
-        noteId: noteImages.noteId,
-        id: noteImages.id,
-        width: noteImages.width,
-        height: noteImages.height,
-      })
+      .select(imageViewColumns)
       .from(noteImages)
       .where(inIds(noteImages.noteId, ids))
       .orderBy(asc(noteImages.position)),

@@ -19,7 +19,7 @@ import { noteImages, notes } from "../notes-schema";
 import { noteChanged } from "./candidate-sets";
 import { deleteComment } from "./comments";
 import { tell, visibleNote } from "./engagement-access";
-import { toImageView } from "./note-images";
+import { imageViewColumns, toImageView } from "./note-images";
 import { deleteNote } from "./notes";
 import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { blockedEitherWay } from "./visibility";
@@ -279,12 +279,7 @@ export async function reviewQueue({
       .innerJoin(users, eq(users.id, notes.authorId))
       .where(inJsonList(notes.id, idsOf("note"))),
     db
-      .select({
-        noteId: noteImages.noteId,
-        id: noteImages.id,
-        width: noteImages.width,
-        height: noteImages.height,
-      })
+      .select(imageViewColumns)
       .from(noteImages)
       .where(and(inJsonList(noteImages.noteId, idsOf("note")), eq(noteImages.position, 0))),
     db
