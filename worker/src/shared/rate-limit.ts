@@ -35,6 +35,14 @@ export const POLICIES = {
   commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
   reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
+  followUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "follows" },
+  connectionRequestUser: {
+    tokens: 20,
+    window: "1 d",
+    failClosed: false,
+    algorithm: "log",
+    code: "connection-requests",
+  },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
