@@ -36,6 +36,7 @@ export const POLICIES = {
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
   reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
   followUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "follows" },
+  noteImageUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "note-images" },
   connectionRequestUser: {
     tokens: 20,
     window: "1 d",
