@@ -106,9 +106,13 @@ const blockedUntil = new Map<string, number>();
 
 async function spendLog(env: Env, name: PolicyName, identifier: string, now: number): Promise<number> {
   const policy: Policy = POLICIES[name];
-  const key = `rl:${name}:${identifier}`;
+  // Its own prefix: the token bucket this replaced left hashes under `rl:<name>:<id>` (WRONGTYPE).
+  const key = `rl:log:${name}:${identifier}`;
   const until = blockedUntil.get(key);
-  if (until !== undefined && until > now) return until - now;
+  if (until !== undefined) {
+    if (until > now) return until - now;
+    blockedUntil.delete(key);
+  }
   const window = windowMs(policy.window);
   const [accepted, retryMs] = (await redisClient(env).eval(
     SLIDING_LOG,
