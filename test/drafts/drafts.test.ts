@@ -220,6 +220,18 @@ describe("attaching a draft", { timeout: 20_000 }, () => {
   });
 });
 
+/**
+ * The limit tests queue dozens of drafts nobody reads; failing the ones still queued makes their
+ * jobs no-ops (the claim needs `queued`), so the draft-job tests below do not wait behind them.
+ */
+async function dropQueuedDrafts(invitationId: string) {
+  await env.DB.prepare(
+    "update proposal_drafts set status = 'failed', error = 'not needed by the test' where invitation_id = ? and status = 'queued'",
+  )
+    .bind(invitationId)
+    .run();
+}
+
 describe("rate limits on drafting", { timeout: 20_000 }, () => {
   it("20 concurrent requests from one IP: exactly 5 accepted, 15 × 429; another IP is unaffected; the next minute refills", async () => {
     const { student, invitationId } = await setUp();
@@ -246,6 +258,48 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
     } finally {
       vi.useRealTimers();
     }
+    await dropQueuedDrafts(invitationId);
+  });
+
+  it("anonymous and invalid requests from a shared address spend none of a signed-in student's 5 a minute", async () => {
+    const { student, invitationId } = await setUp();
+    const stranger = await signUp({ role: "student" });
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      expect((await call(`/api/invitations/${invitationId}/draft`, { method: "POST", ip })).status).toBe(401);
+    }
+    for (let i = 0; i < 5; i++) {
+      const bad = await requestDraft(student.cookie, invitationId, { ip, json: { tone: "furious" } });
+      expect(bad.status).toBe(400);
+      // Someone else's invitation is a 404, and spends nothing either.
+      expect((await requestDraft(stranger.cookie, invitationId, { ip })).status).toBe(404);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await requestDraft(student.cookie, invitationId, { ip })).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+    await dropQueuedDrafts(invitationId);
+  });
+
+  it("bursts either side of a minute's edge (real requests, controlled clock): never more than 5 in 60 s", async () => {
+    const { student, invitationId } = await setUp();
+    const ip = freshIp();
+    const t0 = Math.ceil(Date.now() / 60_000) * 60_000;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(t0);
+      const statuses = [(await requestDraft(student.cookie, invitationId, { ip })).status];
+      vi.setSystemTime(t0 + 59_900);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await requestDraft(student.cookie, invitationId, { ip })).status);
+      vi.setSystemTime(t0 + 60_100);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await requestDraft(student.cookie, invitationId, { ip })).status);
+      expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 429, 429, 429, 429]);
+    } finally {
+      vi.useRealTimers();
+    }
+    await dropQueuedDrafts(invitationId);
   });
 
   it("an account rotating IPs still meets its daily quota", async () => {
@@ -257,6 +311,7 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
       code: string;
     };
     expect(body.code).toBe("daily-quota");
+    await dropQueuedDrafts(invitationId);
   });
 
   it("an IP known to be blocked is refused from memory: no store call (it still answers 429 with the store gone)", async () => {

@@ -13,6 +13,7 @@ import { systemContext } from "../../worker/src/shared/context";
 import { call, clearOfWindowEdge, expectProblem, json, ORIGIN, waitFor } from "../support/http";
 import {
   count,
+  credibleReporter,
   del,
   follow,
   person as linkPerson,
@@ -102,9 +103,9 @@ async function wholeQueue(admin: Person, limit = 2): Promise<ReviewItem[]> {
   throw new Error("the queue never ended");
 }
 
-/** Enough distinct reporters to hide a target. */
+/** Enough distinct credible reporters to hide a target (see `report-weights.test.ts` for the weights). */
 async function hideByReports(target: "note" | "comment", id: string): Promise<Person[]> {
-  const reporters = await Promise.all(Array.from({ length: REPORT_THRESHOLD }, () => person("Reporter")));
+  const reporters = await Promise.all(Array.from({ length: REPORT_THRESHOLD }, () => credibleReporter()));
   for (const reporter of reporters) await reported(reporter, { target, id, reason: "spam" });
   return reporters;
 }
@@ -113,9 +114,9 @@ describe("reports", () => {
   it(`${REPORT_THRESHOLD} people's reports hide a note from all but its author and admins, and from lists; the author is told`, async () => {
     const [author, first, second, third, bystander, admin] = await Promise.all([
       person("Author"),
-      person(),
-      person(),
-      person(),
+      credibleReporter(),
+      credibleReporter(),
+      credibleReporter(),
       person(),
       person("Admin", "admin"),
     ]);

@@ -10,6 +10,7 @@ import {
   RATE_LIMIT,
   type ServerFrame,
   type ServerFrameOf,
+  SOCKETS_PER_PERSON,
 } from "../../worker/src/realtime/room-protocol";
 import { act, draft, expert as makeExpert } from "../pro/fixtures";
 import { call, expectProblem, ORIGIN, signUp, uniqueEmail } from "../support/http";
@@ -732,5 +733,76 @@ describe("live rooms", () => {
     expect([...byId.keys()].some((id) => id.startsWith("campus:") && id !== "campus:um")).toBe(false);
     campus.close();
     expect((await call("/api/rooms")).status).toBe(401);
+  });
+});
+
+describe("limits per person, across their sockets", () => {
+  /** Sends `n` messages from each client at once; the acks and refusals once all have answered. */
+  async function burstFrom(clients: Client[], n: number) {
+    const acksBefore = clients.map((c) => c.of("ack").length);
+    const refusedBefore = clients.map((c) => c.of("error").filter((e) => e.code === "rate-limited").length);
+    const started = Date.now();
+    for (let i = 0; i < n; i++) for (const client of clients) client.say(`burst ${i}`);
+    const accepted = () => clients.reduce((sum, c, k) => sum + c.of("ack").length - (acksBefore[k] ?? 0), 0);
+    const refused = () =>
+      clients.reduce(
+        (sum, c, k) =>
+          sum + c.of("error").filter((e) => e.code === "rate-limited").length - (refusedBefore[k] ?? 0),
+        0,
+      );
+    await expect.poll(() => accepted() + refused(), { timeout: 10_000 }).toBe(n * clients.length);
+    return { accepted: accepted(), refused: refused(), seconds: (Date.now() - started) / 1000 };
+  }
+
+  it("one person's five sockets share one bucket: a burst from all of them passes about one bucket", async () => {
+    const { club, roomId } = await clubRoom();
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => join(club, roomId)));
+    const { accepted, refused, seconds } = await burstFrom(sockets, RATE_LIMIT.burst);
+    // Per socket this was 5 × 10 = 50 accepted; per person it is the burst plus what refilled meanwhile.
+    expect(accepted).toBeLessThanOrEqual(RATE_LIMIT.burst + Math.ceil(seconds * RATE_LIMIT.perSecond));
+    expect(accepted).toBeGreaterThanOrEqual(RATE_LIMIT.burst - 1);
+    expect(refused).toBeGreaterThan(0);
+    // Someone else in the room has their own bucket.
+    const other = await join(await quickPerson("Other"), roomId);
+    await other.ack(other.say("my turn"));
+    for (const client of [...sockets, other]) client.close();
+  });
+
+  it("the person's bucket survives the object's eviction; a new socket does not refill it", async () => {
+    const { club, roomId } = await clubRoom();
+    const first = await join(club, roomId);
+    const spent = await burstFrom([first], RATE_LIMIT.burst);
+    await evictDurableObject(roomStub(roomId));
+    const second = await join(club, roomId);
+    const again = await burstFrom([second], RATE_LIMIT.burst);
+    expect(spent.accepted + again.accepted).toBeLessThanOrEqual(
+      RATE_LIMIT.burst + Math.ceil((spent.seconds + again.seconds + 1) * RATE_LIMIT.perSecond),
+    );
+    expect(again.refused).toBeGreaterThan(0);
+    for (const client of [first, second]) client.close();
+  });
+
+  it(`at most ${SOCKETS_PER_PERSON} sockets per person in a room: the next upgrade is a 429 problem`, async () => {
+    const { club, roomId } = await clubRoom();
+    const sockets = await Promise.all(Array.from({ length: SOCKETS_PER_PERSON }, () => join(club, roomId)));
+    const over = await open(club.cookie, roomId);
+    expect(over.webSocket).toBeNull();
+    expect(await expectProblem(over, 429)).toMatchObject({ code: "room-sockets" });
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Others still join.
+    const other = await join(await quickPerson("Other"), roomId);
+    // Closing one frees a place (once the room has seen the close).
+    sockets[0]?.close();
+    let replacement: Response | null = null;
+    await expect
+      .poll(async () => {
+        const response = await open(club.cookie, roomId);
+        if (response.status === 101) replacement = response;
+        return response.status;
+      })
+      .toBe(101);
+    (replacement as Response | null)?.webSocket?.accept();
+    (replacement as Response | null)?.webSocket?.close(1000);
+    for (const client of [...sockets.slice(1), other]) client.close();
   });
 });

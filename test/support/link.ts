@@ -17,6 +17,8 @@ export interface PersonFields {
   bio?: string;
   /** A campus given is a verified one. */
   campusId?: string | null;
+  /** When the account was made (ms); default 0, an old account. */
+  createdAt?: number;
 }
 
 /** A person with a session, written straight to D1. */
@@ -24,7 +26,7 @@ export async function person(fields: PersonFields = {}): Promise<Person> {
   const id = crypto.randomUUID();
   const campusId = fields.campusId ?? null;
   await env.DB.prepare(
-    "insert into users (id, email, password_hash, display_name, role, bio, campus_id, campus_verified, created_at, updated_at) values (?, ?, 'x', ?, ?, ?, ?6, ?6 is not null, 0, 0)",
+    "insert into users (id, email, password_hash, display_name, role, bio, campus_id, campus_verified, created_at, updated_at) values (?, ?, 'x', ?, ?, ?, ?6, ?6 is not null, ?7, ?7)",
   )
     .bind(
       id,
@@ -33,10 +35,24 @@ export async function person(fields: PersonFields = {}): Promise<Person> {
       fields.role ?? "student",
       fields.bio ?? "",
       campusId,
+      fields.createdAt ?? 0,
     )
     .run();
   const { token } = await createSession(createDb(env.DB), id, "test");
   return { id, cookie: `atas_session=${token}`, campusId };
+}
+
+/**
+ * A reporter whose report weighs 1 (a verified campus account older than a week), so that
+ * `REPORT_THRESHOLD` of them hide a note, as moderation tests need.
+ */
+export function credibleReporter(name = "Reporter"): Promise<Person> {
+  return person({ name, campusId: "um" });
+}
+
+/** A throwaway: unverified and made just now, whose report weighs least. */
+export function freshAccount(name = "Throwaway"): Promise<Person> {
+  return person({ name, createdAt: Date.now() });
 }
 
 /** Follows written to D1 (counts kept by the triggers), without the API's merge into timelines. */

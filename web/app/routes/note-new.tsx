@@ -60,6 +60,10 @@ interface UserHit {
 }
 
 function uploadProblem(problem: Partial<Problem>, file: File, t: Translate): string {
+  if (problem.code === "image-dimensions") return t("newNote.tooManyPixels", { name: file.name });
+  if (problem.code === "image-size-unknown") return t("newNote.unreadable", { name: file.name });
+  if (problem.code === "image-quota")
+    return t("newNote.dailyQuota", { hours: Math.ceil((problem.retryAfter ?? 3600) / 3600) });
   if (problem.status === 413) return t("newNote.tooBig", { name: file.name });
   if (problem.status === 415) return t("newNote.wrongType", { name: file.name });
   if (problem.status === 429) return t("error.rateLimited", { seconds: problem.retryAfter ?? 60 });

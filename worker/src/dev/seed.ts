@@ -36,7 +36,9 @@ export async function seedDemo(ctx: ActionContext) {
   // One hash for every demo account keeps seeding fast; real accounts each get their own salt.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = Date.now();
-  const verified = { emailVerifiedAt: now, passwordHash, createdAt: now, updatedAt: now };
+  // Demo accounts joined a month ago: they have a settled member's standing (report weights need 7 days).
+  const joined = now - 30 * 86_400_000;
+  const verified = { emailVerifiedAt: joined, passwordHash, createdAt: joined, updatedAt: now };
   const statements: BatchItem<"sqlite">[] = [];
 
   const adminId = await stableId(ADMIN.email);

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
@@ -191,8 +192,13 @@ export const notifications = sqliteTable(
     data: text("data", { mode: "json" }).$type<NotificationFacts>(),
     readAt: instant("read_at"),
     createdAt: createdAt(),
+    /** At most one notification per person and key: a repeated act (follow, unfollow, follow) tells once. */
+    dedupeKey: text("dedupe_key"),
   },
-  (t) => [index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt)],
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt),
+    uniqueIndex("notifications_dedupe_once").on(t.userId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
+  ],
 );
 
 /**

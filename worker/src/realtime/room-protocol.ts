@@ -11,10 +11,16 @@ export const MAX_MESSAGE_CHARS = 2000;
 export const REPLAY_ON_JOIN = 50;
 export const MAX_HISTORY_PAGE = 100;
 /**
- * The per-connection token bucket: up to `burst` messages at once, refilled at `perSecond`. A person
- * firing off a few short lines keeps up; a script flooding the room does not.
+ * The per-person token bucket (one per person per room, shared by all their sockets): up to
+ * `burst` messages at once, refilled at `perSecond`. A person firing off a few short lines keeps
+ * up; a script flooding the room, from one socket or many, does not.
  */
 export const RATE_LIMIT = { burst: 10, perSecond: 5 } as const;
+/**
+ * Open sockets one person may hold in one room. The message limit is per person, so more tabs do
+ * not mean more messages; the cap bounds what a script costs the room in sockets and fan-out.
+ */
+export const SOCKETS_PER_PERSON = 5;
 /** A connection's typing frames are relayed at most this often. */
 export const TYPING_EVERY_MS = 2000;
 /** Presence frames are coalesced: at most one per room per this many ms. */

@@ -14,6 +14,7 @@ import {
   type RoomMessage,
   type RoomPerson,
   type ServerFrame,
+  SOCKETS_PER_PERSON,
   TYPING_EVERY_MS,
 } from "./room-protocol";
 
@@ -59,9 +60,6 @@ interface SocketState {
   since: number;
   /** The oldest seq the join's replay sent: live messages from it up to `since` reached the socket then. */
   floor: number;
-  /** The message token bucket. */
-  tokens: number;
-  refilledAt: number;
   /** When this socket's last typing frame was relayed. */
   typingAt: number;
 }
@@ -137,6 +135,10 @@ export class Room extends DurableObject<Env> {
     sql.exec(
       "create table if not exists people (n integer primary key, user_id text not null unique, display_name text not null)",
     );
+    // The message token bucket is the person's, not the socket's: more tabs must not mean more messages.
+    sql.exec(
+      "create table if not exists buckets (user_id text primary key, tokens real not null, refilled_at integer not null)",
+    );
     // Rooms that stored messages before authors were numbered: number everyone who has written, once.
     if (this.meta("people") === null) {
       sql.exec(
@@ -165,6 +167,9 @@ export class Room extends DurableObject<Env> {
       return new Response("expected a websocket", { status: 426 });
     const identity = this.identityOf(request);
     if (!identity) return new Response("no identity", { status: 400 });
+    // Checked and accepted with no await between, so two upgrades at once cannot both take the last place.
+    if (this.ctx.getWebSockets(identity.userId).length >= SOCKETS_PER_PERSON)
+      return new Response("too many sockets", { status: 429, headers: { "retry-after": "5" } });
     const afterParam = new URL(request.url).searchParams.get("after");
     const after = afterParam === null ? null : Number(afterParam);
     if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
@@ -186,8 +191,6 @@ export class Room extends DurableObject<Env> {
       moderator: identity.moderator,
       since: last,
       floor: last + 1,
-      tokens: RATE_LIMIT.burst,
-      refilledAt: now,
       typingAt: 0,
     };
     const replay = after === null ? this.page(last + 1, REPLAY_ON_JOIN) : null;
@@ -369,20 +372,40 @@ export class Room extends DurableObject<Env> {
     if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
     const now = Date.now();
     if (this.mutedUntil(state.userId, now) !== null) return fail(ws, "muted", "You are muted in this room.");
-    const perMs = RATE_LIMIT.perSecond / 1000;
-    state.tokens = Math.min(RATE_LIMIT.burst, state.tokens + (now - state.refilledAt) * perMs);
-    state.refilledAt = now;
-    if (state.tokens < 1) {
-      ws.serializeAttachment(state);
-      const retryAfter = Math.max(1, Math.ceil((1 - state.tokens) / perMs / 1000));
+    const retryAfter = this.spendToken(state.userId, now);
+    if (retryAfter !== null)
       return fail(ws, "rate-limited", `Slow down: try again in ${retryAfter} s.`, retryAfter);
-    }
-    state.tokens -= 1;
-    ws.serializeAttachment(state);
     const author = this.author(state.userId, state.displayName);
     const message = this.store(id, author, body);
     this.announce(message, author);
     send(ws, { type: "ack", id, seq: message.seq });
+  }
+
+  /**
+   * Takes one token from the person's bucket (kept in the object's SQLite, so it outlives
+   * hibernation and eviction): null when there was one, else the seconds until there is.
+   */
+  private spendToken(userId: string, now: number): number | null {
+    const sql = this.ctx.storage.sql;
+    const perMs = RATE_LIMIT.perSecond / 1000;
+    const [row] = sql
+      .exec<{ tokens: number; refilled_at: number }>(
+        "select tokens, refilled_at from buckets where user_id = ?",
+        userId,
+      )
+      .toArray();
+    let tokens = row
+      ? Math.min(RATE_LIMIT.burst, row.tokens + Math.max(0, now - row.refilled_at) * perMs)
+      : RATE_LIMIT.burst;
+    const refused = tokens < 1;
+    if (!refused) tokens -= 1;
+    sql.exec(
+      "insert into buckets (user_id, tokens, refilled_at) values (?, ?, ?) on conflict(user_id) do update set tokens = excluded.tokens, refilled_at = excluded.refilled_at",
+      userId,
+      tokens,
+      now,
+    );
+    return refused ? Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) : null;
   }
 
   private typing(ws: WebSocket, state: SocketState) {

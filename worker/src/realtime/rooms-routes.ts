@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../shared/auth";
 import { actionContext } from "../shared/context";
 import { isSameOrigin } from "../shared/csrf";
-import { Forbidden, ProblemError } from "../shared/errors";
+import { Forbidden, ProblemError, RateLimited } from "../shared/errors";
 import { jsonBody, jsonResponse, problems, type Router } from "../shared/openapi";
 import { encodeIdentity, ROOM_IDENTITY_HEADER, roomOf } from "./room";
 import { ROOM_ID_PATTERN } from "./room-protocol";
@@ -85,6 +85,7 @@ const routes = {
     responses: {
       101: { description: "Switching to the room's WebSocket" },
       ...guarded,
+      429: problems[429],
       426: { description: "Not a WebSocket upgrade" },
     },
   }),
@@ -180,6 +181,8 @@ export function mountRooms(app: Router) {
         headers: { upgrade: "websocket", [ROOM_IDENTITY_HEADER]: encodeIdentity(identity) },
       }),
     );
+    if (upgraded.status === 429)
+      throw new RateLimited(Number(upgraded.headers.get("retry-after") ?? 5), "room-sockets");
     if (!upgraded.webSocket) return upgraded;
     return new Response(null, {
       status: 101,

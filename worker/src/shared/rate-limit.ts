@@ -13,9 +13,10 @@ interface Policy {
   failClosed: boolean;
   /**
    * `sliding` (default) smooths across window edges but only estimates there; `bucket` holds
-   * exactly `tokens`, all refilled once per window: "exactly 5 a minute", even for a burst at an edge.
+   * `tokens`, all refilled once per window (so two bursts around a refill pass 2 × tokens);
+   * `log` keeps every accepted request's time: exactly `tokens` in ANY window-long span.
    */
-  algorithm?: "sliding" | "bucket";
+  algorithm?: "sliding" | "bucket" | "log";
   /** Named in the 429 body so the page can say which limit was hit. */
   code?: string;
 }
@@ -28,12 +29,21 @@ export const POLICIES = {
   verifyResendAddress: { tokens: 3, window: "1 h", failClosed: true },
   mailIp: { tokens: 20, window: "1 h", failClosed: true },
   avatarUser: { tokens: 20, window: "1 h", failClosed: false },
-  draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "bucket", code: "ip-limit" },
+  draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "log", code: "ip-limit" },
   draftAccount: { tokens: 30, window: "1 d", failClosed: true, code: "daily-quota" },
   messageRequestUser: { tokens: 20, window: "1 d", failClosed: false, code: "message-requests" },
   commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
   reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
+  followUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "follows" },
+  noteImageUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "note-images" },
+  connectionRequestUser: {
+    tokens: 20,
+    window: "1 d",
+    failClosed: false,
+    algorithm: "log",
+    code: "connection-requests",
+  },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
@@ -66,19 +76,79 @@ function limiterFor(env: Env, name: PolicyName): Ratelimit {
   return limiter;
 }
 
+/**
+ * Exact sliding log: a sorted set of accepted request times per key, trimmed, counted and added to
+ * in one script so concurrent requests cannot both take the last slot. The caller supplies `now`,
+ * so tests can place requests either side of a window's edge.
+ * Returns {1, 0} when accepted, {0, ms until the oldest entry leaves the window} when not.
+ */
+const SLIDING_LOG = `
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count < limit then
+  redis.call('ZADD', key, now, ARGV[4])
+  redis.call('PEXPIRE', key, window)
+  return {1, 0}
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {0, tonumber(oldest[2]) + window - now}
+`;
+
+const UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+function windowMs(window: Window): number {
+  const [amount, unit] = String(window).split(" ");
+  return Number(amount) * UNITS_MS[unit as keyof typeof UNITS_MS];
+}
+
+/** Per isolate, like the library's cache: key → when its block ends (ms, on the caller's clock). */
+const blockedUntil = new Map<string, number>();
+
+async function spendLog(env: Env, name: PolicyName, identifier: string, now: number): Promise<number> {
+  const policy: Policy = POLICIES[name];
+  // Its own prefix: the token bucket this replaced left hashes under `rl:<name>:<id>` (WRONGTYPE).
+  const key = `rl:log:${name}:${identifier}`;
+  const until = blockedUntil.get(key);
+  if (until !== undefined) {
+    if (until > now) return until - now;
+    blockedUntil.delete(key);
+  }
+  const window = windowMs(policy.window);
+  const [accepted, retryMs] = (await redisClient(env).eval(
+    SLIDING_LOG,
+    [key],
+    [String(now), String(window), String(policy.tokens), `${now}:${crypto.randomUUID()}`],
+  )) as [number, number];
+  if (accepted === 1) return 0;
+  blockedUntil.set(key, now + retryMs);
+  return retryMs;
+}
+
 /** Spends one token of `name` for `identifier`; throws 429 when over, 503 when the store is down and the policy fails closed. */
-export async function enforce(env: Env, name: PolicyName, identifier: string): Promise<void> {
-  let outcome: Awaited<ReturnType<Ratelimit["limit"]>>;
+export async function enforce(
+  env: Env,
+  name: PolicyName,
+  identifier: string,
+  { now = Date.now() }: { now?: number } = {},
+): Promise<void> {
+  const policy: Policy = POLICIES[name];
+  // How long until the caller may try again; null when the request is accepted.
+  let retryMs: number | null;
   try {
-    outcome = await limiterFor(env, name).limit(identifier.toLowerCase());
+    if (policy.algorithm === "log") {
+      const wait = await spendLog(env, name, identifier.toLowerCase(), now);
+      retryMs = wait > 0 ? wait : null;
+    } else {
+      const outcome = await limiterFor(env, name).limit(identifier.toLowerCase());
+      retryMs = outcome.success ? null : outcome.reset - now;
+    }
   } catch {
-    if (POLICIES[name].failClosed) {
+    if (policy.failClosed) {
       throw new ServiceUnavailable("Rate limiting is unavailable; try again shortly.", 30);
     }
     return;
   }
-  const policy: Policy = POLICIES[name];
-  if (!outcome.success) throw new RateLimited((outcome.reset - Date.now()) / 1000, policy.code);
+  if (retryMs !== null) throw new RateLimited(retryMs / 1000, policy.code);
 }
 
 /** Route middleware: spends one token of `name` for the client's IP before anything else runs. */

@@ -3,7 +3,6 @@ import { DRAFT_LANGUAGES, DRAFT_LENGTHS, DRAFT_TONES } from "../../adapters/draf
 import { requireRole, requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
-import { limitByIp } from "../../shared/rate-limit";
 import { DRAFT_STATUSES } from "../schema";
 import { aiUsage } from "../services/ai-usage";
 import { attachDraft } from "../services/attach-draft";
@@ -45,7 +44,8 @@ const request = createRoute({
   summary: "Queue an AI draft of the proposal (5 a minute per IP, a daily quota per account)",
   description:
     "Answers 202 at once; the text streams to the user's inbox WebSocket as `draft` frames and is saved when done. An `Idempotency-Key` header makes a retried request return the first draft.",
-  middleware: [limitByIp("draftIp"), requireUser] as const,
+  // The IP limit is spent in the verb, once the caller is signed in and the request is valid.
+  middleware: [requireUser] as const,
   request: {
     params: IdParam,
     headers: z.object({ "idempotency-key": z.string().min(8).max(100).optional() }),

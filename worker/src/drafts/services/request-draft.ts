@@ -15,8 +15,9 @@ export interface DraftOptions {
 
 /**
  * Queues an AI draft of the invitation's proposal and answers at once; the `ai` queue writes it.
- * Only the requester's side drafts, and only while the invitation is a draft. The account's daily
- * quota is spent here (the per-IP limit is spent before sign-in is even checked, in the route).
+ * Only the requester's side drafts, and only while the invitation is a draft. Both limits are spent
+ * here, after those checks: anonymous or invalid calls from a shared campus address must not use up
+ * a signed-in student's per-IP allowance. The IP goes first, so a refused IP spends no daily quota.
  * A repeated request with the same idempotency key returns the first draft and queues nothing.
  */
 export async function requestDraft({
@@ -38,6 +39,7 @@ export async function requestDraft({
       .get();
     if (earlier) return { draft: earlier, repeated: true };
   }
+  await enforce(ctx.env, "draftIp", ctx.ip);
   await enforce(ctx.env, "draftAccount", actor.id);
   const language = input.options.language ?? (invitation.language === "zh" ? "zh" : "en");
   const [draft] = await ctx.db

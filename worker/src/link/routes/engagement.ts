@@ -101,7 +101,7 @@ const routes = {
         }),
       }),
     },
-    responses: { 200: jsonResponse(FollowState, "Following"), ...guarded },
+    responses: { 200: jsonResponse(FollowState, "Following"), ...guarded, 429: problems[429] },
   }),
   unfollow: createRoute({
     method: "delete",
@@ -110,7 +110,7 @@ const routes = {
     summary: "Unfollow; a connection made by the mutual follow ends",
     middleware: [requireUser] as const,
     request: { params: UserParam },
-    responses: { 200: jsonResponse(FollowState, "Not following"), ...guarded },
+    responses: { 200: jsonResponse(FollowState, "Not following"), ...guarded, 429: problems[429] },
   }),
   followState: createRoute({
     method: "get",

@@ -19,16 +19,25 @@ export async function visibleNote(ctx: ActionContext, actor: User, noteId: strin
   return note;
 }
 
-/** A stored notification and its live push; never to the actor themselves. */
+/**
+ * A stored notification and its live push; never to the actor themselves. With a `dedupeKey`, a
+ * second notification under the same key for the same person is neither stored nor pushed.
+ */
 export async function tell(
   ctx: ActionContext,
   userId: string,
   type: string,
   text: string,
   invitationId: string | null = null,
+  dedupeKey: string | null = null,
 ): Promise<void> {
   if (ctx.actor?.id === userId) return;
-  await ctx.db.insert(notifications).values({ userId, type, text, invitationId });
+  const stored = await ctx.db
+    .insert(notifications)
+    .values({ userId, type, text, invitationId, dedupeKey })
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  if (stored.length === 0) return;
   ctx.waitUntil(
     inboxOf(ctx.env, userId)
       .notify({ type, text })

@@ -4,6 +4,7 @@ import { type User, users } from "../../identity/schema";
 import { connect, disconnect } from "../../network/services/edges";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, NotFound } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
 import { followSources } from "../discover-schema";
 import { follows, topicFollows, userCounts } from "../engagement-schema";
 import { notes } from "../notes-schema";
@@ -79,6 +80,7 @@ export async function followUser({
 }) {
   const actor = me(ctx);
   if (input.userId === actor.id) throw new BadRequest("You cannot follow yourself.");
+  await enforce(ctx.env, "followUser", actor.id);
   await reachablePerson(ctx, actor.id, input.userId);
   // The block check is repeated in the insert itself, so a block written meanwhile still wins.
   const result = await ctx.db.run(sql`
@@ -95,7 +97,16 @@ export async function followUser({
       await connect(ctx, actor.id, input.userId, "mutual-follow");
     if (input.fromNoteId) await creditNote(ctx, actor, input.userId, input.fromNoteId);
     await mergeAuthor(ctx, actor, input.userId);
-    await tell(ctx, input.userId, "follow", `${actor.displayName} followed you.`);
+    // One "followed you" per pair per UTC day, however often they toggle.
+    const day = new Date().toISOString().slice(0, 10);
+    await tell(
+      ctx,
+      input.userId,
+      "follow",
+      `${actor.displayName} followed you.`,
+      null,
+      `follow:${actor.id}:${day}`,
+    );
   } else if (await blockedEitherWay(ctx, actor.id, input.userId)) {
     throw new NotFound("No such person.");
   }
@@ -118,6 +129,8 @@ async function creditNote(ctx: ActionContext, actor: User, followeeId: string, n
 /** Unfollows; a network edge that came from the mutual follow ends with it, any other edge stays. */
 export async function unfollowUser({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
   const actor = me(ctx);
+  // Unfollowing shares the follow budget: toggling is the spam pattern.
+  await enforce(ctx.env, "followUser", actor.id);
   // The note credited with this follow loses the credit with it (cascade); its score is re-placed.
   const source = await ctx.db
     .select({ noteId: followSources.noteId })

@@ -1,13 +1,15 @@
-import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
-import { sniffImageType } from "../../profiles/services/avatar";
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { ActionContext } from "../../shared/context";
 import {
   BadRequest,
   NotFound,
   PayloadTooLarge,
+  RateLimited,
   Unauthorized,
   UnsupportedMediaType,
 } from "../../shared/errors";
+import { boundedImageSize, sniffImageType } from "../../shared/image-header";
+import { enforce } from "../../shared/rate-limit";
 import { type NoteImage, noteImages, notes } from "../notes-schema";
 import { canSee } from "./visibility";
 
@@ -36,18 +38,40 @@ export function toImageView(image: Pick<NoteImage, "id" | "width" | "height">) {
   };
 }
 
+/** Bytes one account may store in note images in any 24 hours (originals and display copies). */
+export const NOTE_IMAGE_DAILY_BYTES = 100 * 1024 * 1024;
+const DAY_MS = 86_400_000;
+
 function checkedImage(bytes: Uint8Array, limit: number, what: string) {
   if (bytes.byteLength === 0) throw new BadRequest(`The ${what} image is empty.`, { field: what });
   if (bytes.byteLength > limit) throw new PayloadTooLarge(limit);
   // The type comes from the bytes, never from the client's Content-Type.
   const type = sniffImageType(bytes);
   if (!type) throw new UnsupportedMediaType(`The ${what} image must be PNG, JPEG, WebP or GIF.`);
-  return type;
+  return { type, size: boundedImageSize(bytes, what) };
+}
+
+/** Bytes the owner stored in the 24 hours before `now`; a display copy that is the original counts once. */
+const storedSince = (ownerId: string, now: number) => sql`(
+  select coalesce(sum(bytes + case when display_key = key then 0 else display_bytes end), 0)
+  from note_images where owner_id = ${ownerId} and created_at > ${now - DAY_MS})`;
+
+/** 429 until enough of the day's uploads age out; the earliest one leaving is the soonest that can help. */
+async function quotaRefusal(ctx: ActionContext, ownerId: string, now: number) {
+  const oldest = await ctx.db
+    .select({ at: sql<number | null>`min(${noteImages.createdAt})` })
+    .from(noteImages)
+    .where(and(eq(noteImages.ownerId, ownerId), gt(noteImages.createdAt, now - DAY_MS)))
+    .get();
+  return new RateLimited(((oldest?.at ?? now) + DAY_MS - now) / 1000, "image-quota");
 }
 
 /**
  * Stores one image: the original (≤ 5 MB) and the display version the browser made (≤ 500 KB).
- * Without a display version, an original already small enough serves as its own.
+ * Without a display version, an original already small enough serves as its own. Both must say
+ * their size and stay within the bounds of `shared/image-header.ts`. Per account: 60 uploads an
+ * hour and 100 MB a day; the quota is checked again in the insert itself, so parallel uploads
+ * cannot together pass it (a refused upload's objects are deleted).
  */
 export async function uploadNoteImage({
   ctx,
@@ -58,7 +82,7 @@ export async function uploadNoteImage({
 }) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
-  const contentType = checkedImage(input.original, NOTE_IMAGE_MAX_BYTES, "original");
+  const original = checkedImage(input.original, NOTE_IMAGE_MAX_BYTES, "original");
   let display = input.display;
   if (!display) {
     if (input.original.byteLength > NOTE_DISPLAY_MAX_BYTES)
@@ -67,30 +91,33 @@ export async function uploadNoteImage({
       });
     display = input.original;
   }
-  const displayContentType = checkedImage(display, NOTE_DISPLAY_MAX_BYTES, "display");
-  const size = imageSize(input.original) ?? imageSize(display);
+  const shown = checkedImage(display, NOTE_DISPLAY_MAX_BYTES, "display");
+  await enforce(ctx.env, "noteImageUser", actor.id);
+
+  const now = Date.now();
+  const stored = input.original.byteLength + (input.display ? display.byteLength : 0);
+  const used = await ctx.db.get<{ n: number }>(sql`select ${storedSince(actor.id, now)} as n`);
+  if ((used?.n ?? 0) + stored > NOTE_IMAGE_DAILY_BYTES) throw await quotaRefusal(ctx, actor.id, now);
 
   const key = `notes/${actor.id}/${crypto.randomUUID()}`;
   const displayKey = input.display ? `notes/${actor.id}/${crypto.randomUUID()}` : key;
-  await ctx.env.UPLOADS.put(key, input.original, { httpMetadata: { contentType } });
+  await ctx.env.UPLOADS.put(key, input.original, { httpMetadata: { contentType: original.type } });
   if (displayKey !== key)
-    await ctx.env.UPLOADS.put(displayKey, display, { httpMetadata: { contentType: displayContentType } });
-  const image = await ctx.db
-    .insert(noteImages)
-    .values({
-      ownerId: actor.id,
-      key,
-      contentType,
-      displayKey,
-      displayContentType,
-      width: size?.width ?? null,
-      height: size?.height ?? null,
-      bytes: input.original.byteLength,
-      displayBytes: display.byteLength,
-    })
-    .returning()
-    .get();
-  return toImageView(image);
+    await ctx.env.UPLOADS.put(displayKey, display, { httpMetadata: { contentType: shown.type } });
+  const id = crypto.randomUUID();
+  const { width, height } = original.size;
+  const inserted = await ctx.db.all<{ id: string }>(sql`
+    insert into note_images (id, owner_id, key, content_type, display_key, display_content_type,
+      width, height, bytes, display_bytes, created_at)
+    select ${id}, ${actor.id}, ${key}, ${original.type}, ${displayKey}, ${shown.type},
+      ${width}, ${height}, ${input.original.byteLength}, ${display.byteLength}, ${now}
+    where ${storedSince(actor.id, now)} + ${stored} <= ${NOTE_IMAGE_DAILY_BYTES}
+    returning id`);
+  if (inserted.length === 0) {
+    await ctx.env.UPLOADS.delete([...new Set([key, displayKey])]);
+    throw await quotaRefusal(ctx, actor.id, now);
+  }
+  return toImageView({ id, width, height });
 }
 
 /**
@@ -166,39 +193,4 @@ export async function sweepUnattachedImages(ctx: ActionContext, now: number) {
     if (removed.length < SWEEP_PAGE) break;
   }
   return { images, objects };
-}
-
-/** Pixel size read from the image header (PNG, GIF, WebP, JPEG), or null when it cannot be found. */
-export function imageSize(bytes: Uint8Array): { width: number; height: number } | null {
-  const b = (i: number) => bytes[i] ?? 0;
-  const be16 = (i: number) => (b(i) << 8) | b(i + 1);
-  const le16 = (i: number) => b(i) | (b(i + 1) << 8);
-  const le24 = (i: number) => b(i) | (b(i + 1) << 8) | (b(i + 2) << 16);
-  const type = sniffImageType(bytes);
-  if (type === "image/png" && bytes.byteLength >= 24)
-    return { width: (be16(16) << 16) | be16(18), height: (be16(20) << 16) | be16(22) };
-  if (type === "image/gif" && bytes.byteLength >= 10) return { width: le16(6), height: le16(8) };
-  if (type === "image/webp" && bytes.byteLength >= 30) {
-    const chunk = String.fromCharCode(b(12), b(13), b(14), b(15));
-    if (chunk === "VP8 ") return { width: le16(26) & 0x3fff, height: le16(28) & 0x3fff };
-    if (chunk === "VP8L")
-      return {
-        width: 1 + (((b(22) & 0x3f) << 8) | b(21)),
-        height: 1 + (((b(24) & 0x0f) << 10) | (b(23) << 2) | ((b(22) & 0xc0) >> 6)),
-      };
-    if (chunk === "VP8X") return { width: 1 + le24(24), height: 1 + le24(27) };
-    return null;
-  }
-  if (type === "image/jpeg") {
-    let i = 2;
-    while (i + 9 < bytes.byteLength) {
-      if (b(i) !== 0xff) return null;
-      const marker = b(i + 1);
-      // Start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) do not.
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-        return { width: be16(i + 7), height: be16(i + 5) };
-      i += 2 + be16(i + 2);
-    }
-  }
-  return null;
 }

@@ -16,6 +16,15 @@ import {
   reports,
 } from "../moderation-schema";
 import { noteImages, notes } from "../notes-schema";
+import {
+  CREDIBLE_AGE_MS,
+  HIDE_AT_WEIGHT,
+  WEIGHT_CREDIBLE,
+  WEIGHT_HALF,
+  WEIGHT_PER_UPHELD,
+  WEIGHT_THROWAWAY,
+  WEIGHT_UPHELD_CAP,
+} from "../report-weight";
 import { noteChanged } from "./candidate-sets";
 import { deleteComment } from "./comments";
 import { tell, visibleNote } from "./engagement-access";
@@ -25,10 +34,11 @@ import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { blockedEitherWay } from "./visibility";
 
 /**
- * Distinct people with open reports on one note or comment that hide it until an admin decides.
- * Three: one grudge cannot hide someone's post, a pile-on of strangers is still caught quickly.
+ * Credible reporters (verified campus, older than a week) whose open reports on one note or comment
+ * hide it until an admin decides: one grudge cannot hide someone's post, a pile-on is still caught
+ * quickly. Reporters of less standing weigh less (`report-weight.ts`), so throwaways need many more.
  */
-export const REPORT_THRESHOLD = 3;
+export const REPORT_THRESHOLD = HIDE_AT_WEIGHT / WEIGHT_CREDIBLE;
 export const REPORT_DETAIL_MAX = 500;
 /** How much of a note or comment the review queue shows. */
 const PREVIEW_CHARS = 280;
@@ -108,10 +118,22 @@ async function reportableAuthor(ctx: ActionContext, actor: User, target: ReportT
 const openOn = (target: ReportTarget, id: string) =>
   and(eq(reports.targetType, target), eq(reports.targetId, id), isNull(reports.resolvedAt)) as SQL;
 
-/** True once `REPORT_THRESHOLD` different people hold open reports on the target (one open report each). */
-const pastThreshold = (target: ReportTarget, id: string) =>
-  sql`(select count(distinct r.reporter_id) from reports r
-       where r.target_type = ${target} and r.target_id = ${id} and r.resolved_at is null) >= ${REPORT_THRESHOLD}`;
+/**
+ * True once the open reports on the target weigh `HIDE_AT_WEIGHT` (one open report per person),
+ * each by its reporter's standing: the rule of `report-weight.ts`, in SQL.
+ */
+const pastThreshold = (target: ReportTarget, id: string, now: number) => {
+  const oldBefore = now - CREDIBLE_AGE_MS;
+  return sql`(select coalesce(sum(
+         case when u.campus_verified = 1 and u.created_at <= ${oldBefore} then ${WEIGHT_CREDIBLE}
+              when u.campus_verified = 1 or u.created_at <= ${oldBefore} then ${WEIGHT_HALF}
+              else ${WEIGHT_THROWAWAY} end
+         + min(${WEIGHT_UPHELD_CAP}, ${WEIGHT_PER_UPHELD} * (
+             select count(*) from reports p where p.reporter_id = r.reporter_id and p.decision = 'remove'))
+       ), 0)
+       from reports r join users u on u.id = r.reporter_id
+       where r.target_type = ${target} and r.target_id = ${id} and r.resolved_at is null) >= ${HIDE_AT_WEIGHT}`;
+};
 
 /**
  * Reports a note, comment or user. One open report per person and target: reporting again returns
@@ -159,7 +181,7 @@ export async function reportContent({
       db
         .update(notes)
         .set({ hiddenAt: now })
-        .where(and(eq(notes.id, input.id), isNull(notes.hiddenAt), pastThreshold("note", input.id)))
+        .where(and(eq(notes.id, input.id), isNull(notes.hiddenAt), pastThreshold("note", input.id, now)))
         .returning({ id: notes.id }),
     ]);
   } else if (input.target === "comment") {
@@ -168,7 +190,9 @@ export async function reportContent({
       db
         .update(comments)
         .set({ hiddenAt: now })
-        .where(and(eq(comments.id, input.id), isNull(comments.hiddenAt), pastThreshold("comment", input.id)))
+        .where(
+          and(eq(comments.id, input.id), isNull(comments.hiddenAt), pastThreshold("comment", input.id, now)),
+        )
         .returning({ id: comments.id }),
     ]);
   } else {

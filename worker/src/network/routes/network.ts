@@ -207,6 +207,7 @@ const routes = {
     responses: {
       201: jsonResponse(z.object({ id: z.string(), status: z.enum(["pending", "accepted"]) }), "Asked"),
       ...guarded,
+      429: problems[429],
     },
   }),
   answer: createRoute({

@@ -4,6 +4,7 @@ import { connectionRequests, connections } from "../../graph/schema";
 import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
 import { connect, disconnect, isBlockedEitherWay } from "./edges";
 
 /**
@@ -44,6 +45,8 @@ export async function requestConnection({
     await answerRequest({ ctx, input: { id: reverse.id, answer: "accept" } });
     return { id: reverse.id, status: "accepted" };
   }
+  // Only a new request counts: accepting theirs above, or a refused one, spends nothing.
+  await enforce(ctx.env, "connectionRequestUser", actor.id);
   const [created] = await ctx.db
     .insert(connectionRequests)
     .values({ fromId: actor.id, toId: input.toUserId, message: input.message?.trim() || null })
