@@ -1,3 +1,5 @@
+import type { Invitation } from "../schema";
+
 // Control characters other than HTAB are not allowed in a content line (RFC 5545 §3.1).
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
 
