@@ -11,6 +11,7 @@ import { type Invitation, type InvitationState, invitationSlots, invitations } f
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
+import { requireReadyProposal } from "./proposal-gate";
 
 export interface TransitionInput {
   id: string;
@@ -38,6 +39,14 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     case "send": {
       if (invitation.responseDeadline <= now)
         throw new Conflict("The response deadline has passed; edit it before sending.", "deadline-passed");
+      // Checked again as it goes: slots or the deadline may have changed since it was written.
+      if (invitation.proposal?.trim())
+        await requireReadyProposal(ctx, {
+          text: invitation.proposal,
+          expertId: invitation.expertId,
+          slotInstants: (await latestRound(ctx, invitation.id)).map((s) => s.startsAt),
+          deadline: invitation.responseDeadline,
+        });
       const expert = await ctx.db
         .select({ accepting: expertProfiles.acceptingInvitations })
         .from(expertProfiles)
