@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { expectProblem } from "../support/http";
+import { call, expectProblem } from "../support/http";
 import { count, del, person, put } from "../support/link";
 
 describe("PUT /api/blocks/{userId}", () => {
@@ -31,5 +31,18 @@ describe("PUT /api/blocks/{userId}", () => {
   it("unblocking an id that is nobody is a quiet 204 (nothing to undo)", async () => {
     const me = await person();
     expect((await del(`/api/blocks/${crypto.randomUUID()}`, me)).status).toBe(204);
+  });
+});
+
+describe("GET /api/blocks/{userId}", () => {
+  it("says whether you blocked them, never whether they blocked you", async () => {
+    const me = await person();
+    const them = await person();
+    const state = async (who: typeof me, other: typeof me) =>
+      (await (await call(`/api/blocks/${other.id}`, { cookie: who.cookie })).json()) as { blocked: boolean };
+    expect(await state(me, them)).toEqual({ blocked: false });
+    await put(`/api/blocks/${them.id}`, me);
+    expect(await state(me, them)).toEqual({ blocked: true });
+    expect(await state(them, me)).toEqual({ blocked: false });
   });
 });

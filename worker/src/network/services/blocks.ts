@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { blocks } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
@@ -19,4 +20,16 @@ export async function unblockUser({ ctx, input }: { ctx: ActionContext; input: {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
   await unblock(ctx, actor.id, input.userId);
+}
+
+/** Whether the actor blocked `userId`; whether they blocked the actor is theirs to keep. */
+export async function blockState({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const row = await ctx.db
+    .select({ id: blocks.blockedId })
+    .from(blocks)
+    .where(and(eq(blocks.blockerId, actor.id), eq(blocks.blockedId, input.userId)))
+    .get();
+  return { blocked: row !== undefined };
 }
