@@ -46,6 +46,7 @@ const CODED = new Set([
   "not-accepting",
   "needs-sign-off",
   "slot-passed",
+  "slot-overlaps",
   "not-started",
   "stale",
   "not-a-draft",

@@ -1,7 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { data, Link, redirect } from "react-router";
+import { data, Link, redirect, type ShouldRevalidateFunctionArgs } from "react-router";
 import { Notice } from "~/components/notice";
+import { PersonControls } from "~/components/person-controls";
+import { ReportButton } from "~/components/report-button";
 import { apiCall } from "~/lib/api.server";
+import { isPersonIntent, type PersonState } from "~/lib/person";
+import { personAction, personState } from "~/lib/person.server";
 import { useT } from "~/lib/root-data";
 import { useHydrated } from "~/lib/use-hydrated";
 import { useRoom } from "~/lib/use-room";
@@ -13,6 +17,13 @@ interface RoomSummary {
   kind: string;
   title: string;
   online: number;
+  /** The other person of a direct room. */
+  peer: { userId: string; displayName: string } | null;
+}
+
+interface Person {
+  userId: string;
+  displayName: string;
 }
 
 export const meta: Route.MetaFunction = ({ data: room }) => [
@@ -28,7 +39,25 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   if (!result.ok) throw data(result.problem, { status: result.status });
   const room = result.data.rooms.find((r) => r.id === params.id);
   if (!room) throw data(null, { status: 404 });
-  return room;
+  const peerState = room.peer ? await personState(context, request, room.peer.userId) : null;
+  return { ...room, peerState };
+}
+
+/** Block, unblock, mute or unmute someone in the room; answers their new state for the person panel. */
+export async function action({ request, context }: Route.ActionArgs) {
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const userId = String(form.get("userId") ?? "");
+  if (!isPersonIntent(intent) || !userId) throw data(null, { status: 400 });
+  const result = await personAction(context, request, intent, userId);
+  if (!result.ok) return data({ userId, problem: result.problem }, { status: result.status });
+  return (await personState(context, request, userId)) satisfies PersonState;
+}
+
+/** A block or mute changes nothing the room's loader shows; the panel shows the answer itself. */
+export function shouldRevalidate({ formData, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  if (isPersonIntent(formData?.get("intent"))) return false;
+  return defaultShouldRevalidate;
 }
 
 /** A live room: history, messages as they come, who is typing, how many are here; works across reconnects. */
@@ -64,6 +93,7 @@ export default function Room({ loaderData }: Route.ComponentProps) {
       typing();
     }
   }
+  const [selected, setSelected] = useState<Person | null>(null);
   const typers = state.typing.filter((x) => x.until > now && x.userId !== state.you?.userId);
   const first = state.messages[0];
 
@@ -78,7 +108,24 @@ export default function Room({ loaderData }: Route.ComponentProps) {
           <span className="chip" data-testid="room-online">
             {t("rooms.online", { n: state.online })}
           </span>
+          {loaderData.peer ? (
+            <button
+              type="button"
+              className="button button-ghost button-small"
+              onClick={() => setSelected(loaderData.peer)}
+              data-testid="room-peer"
+            >
+              {loaderData.peer.displayName}
+            </button>
+          ) : null}
         </div>
+        {selected ? (
+          <PersonPanel
+            person={selected}
+            state={selected.userId === loaderData.peer?.userId ? loaderData.peerState : null}
+            onClose={() => setSelected(null)}
+          />
+        ) : null}
         {state.status === "offline" ? (
           <Notice tone="error" testId="room-offline">
             {t("rooms.offline")}
@@ -98,7 +145,18 @@ export default function Room({ loaderData }: Route.ComponentProps) {
               data-testid="message"
             >
               <p className="message-meta">
-                <strong>{m.displayName}</strong>{" "}
+                {m.userId === state.you?.userId ? (
+                  <strong>{m.displayName}</strong>
+                ) : (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setSelected({ userId: m.userId, displayName: m.displayName })}
+                    data-testid="message-author"
+                  >
+                    <strong>{m.displayName}</strong>
+                  </button>
+                )}{" "}
                 <time className="muted small" dateTime={new Date(m.at).toISOString()}>
                   {new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
                 </time>
@@ -157,5 +215,40 @@ export default function Room({ loaderData }: Route.ComponentProps) {
         </form>
       </section>
     </div>
+  );
+}
+
+/** Someone in the room: their profile, Block / Mute, and Report. */
+function PersonPanel({
+  person,
+  state,
+  onClose,
+}: {
+  person: Person;
+  state: PersonState | null;
+  onClose: () => void;
+}) {
+  const t = useT();
+  return (
+    <section className="card stack" aria-label={person.displayName} data-testid="person-panel">
+      <div className="row-actions">
+        <strong>{t("person.actions", { name: person.displayName })}</strong>
+        <Link to={`/u/${encodeURIComponent(person.userId)}`} className="small">
+          {t("person.viewProfile")}
+        </Link>
+      </div>
+      <div className="row-actions">
+        <PersonControls
+          key={person.userId}
+          userId={person.userId}
+          blocked={state?.blocked ?? false}
+          muted={state?.muted ?? false}
+        />
+        <ReportButton target="user" id={person.userId} />
+        <button type="button" className="button button-ghost button-small" onClick={onClose}>
+          {t("person.close")}
+        </button>
+      </div>
+    </section>
   );
 }

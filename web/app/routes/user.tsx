@@ -4,11 +4,14 @@ import { TextAreaField } from "~/components/field";
 import { FollowButton } from "~/components/follow-button";
 import { PagedNoteGrid } from "~/components/note-grid";
 import { Notice } from "~/components/notice";
+import { PersonControls } from "~/components/person-controls";
 import { ProfileView } from "~/components/profile-view";
 import { ReportButton } from "~/components/report-button";
 import { apiCall } from "~/lib/api.server";
 import type { Account, Note, NotePage, Problem, Profile } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
+import { isPersonIntent } from "~/lib/person";
+import { personAction, personState } from "~/lib/person.server";
 import { useT } from "~/lib/root-data";
 import type { Route } from "./+types/user";
 
@@ -25,7 +28,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const tab: "notes" | "boards" = search.get("tab") === "boards" ? "boards" : "notes";
   const cursor = search.get("cursor");
   const notesPath = `/api/users/${id}/notes?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-  const [result, me, connections, requests, follow, notes, boards] = await Promise.all([
+  const [result, me, connections, requests, follow, notes, boards, person] = await Promise.all([
     apiCall<{ profile: Profile }>(context, request, `/api/profiles/${id}`),
     apiCall<{ account: Account }>(context, request, "/api/me"),
     apiCall<{ connections: { userId: string }[] }>(context, request, "/api/connections"),
@@ -33,6 +36,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     apiCall<{ following: boolean }>(context, request, `/api/follows/${id}`),
     tab === "notes" ? apiCall<NotePage>(context, request, notesPath) : null,
     tab === "boards" ? apiCall<{ boards: Board[] }>(context, request, `/api/users/${id}/boards`) : null,
+    personState(context, request, params.id),
   ]);
   // A malformed id is as missing as an unknown one.
   if (result.status === 404 || result.status === 400) throw data(null, { status: 404 });
@@ -50,6 +54,9 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     link,
     // Whether the reader follows this person (null for visitors and on one's own profile).
     following: link !== "self" && follow.ok ? follow.data.following : null,
+    // Whether the reader blocked / muted this person (their Block and Mute controls).
+    blocked: person.blocked,
+    muted: person.muted,
     tab,
     notes: notes?.ok ? notes.data.notes : [],
     nextCursor: notes?.ok ? notes.data.nextCursor : null,
@@ -67,6 +74,13 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "connect");
   type Result = { problem: Problem | null; offerRequest: boolean; requested?: boolean };
+  if (isPersonIntent(intent)) {
+    const result = await personAction(context, request, intent, params.id);
+    return data<Result>(
+      { problem: result.ok ? null : result.problem, offerRequest: false },
+      { status: result.ok ? 200 : result.status, headers: result.headers },
+    );
+  }
   if (intent === "follow" || intent === "unfollow") {
     const result = await apiCall(context, request, `/api/follows/${encodeURIComponent(params.id)}`, {
       method: intent === "follow" ? "PUT" : "DELETE",
@@ -115,7 +129,18 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
   return (
     <div className="stack">
       <ProfileView profile={loaderData.profile} />
-      {link !== "self" && link !== "visitor" ? (
+      {link !== "self" && link !== "visitor" && loaderData.blocked ? (
+        <div className="stack">
+          <Notice tone="info" testId="blocked-state">
+            {t("person.blocked")}
+          </Notice>
+          <div className="row-actions">
+            <PersonControls userId={loaderData.profile.id} blocked muted={loaderData.muted} />
+            <ReportButton target="user" id={loaderData.profile.id} />
+          </div>
+        </div>
+      ) : null}
+      {link !== "self" && link !== "visitor" && !loaderData.blocked ? (
         <div className="row-actions">
           {loaderData.following !== null ? (
             <FollowButton userId={loaderData.profile.id} following={loaderData.following} />
@@ -134,8 +159,14 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
               {t("rooms.message")}
             </button>
           </Form>
+          <PersonControls userId={loaderData.profile.id} blocked={false} muted={loaderData.muted} />
           <ReportButton target="user" id={loaderData.profile.id} />
         </div>
+      ) : null}
+      {loaderData.muted && link !== "self" ? (
+        <p className="muted small" data-testid="muted-state">
+          {t("person.muted")}
+        </p>
       ) : null}
       {actionData?.requested ? <Notice tone="success">{t("rooms.requestSent")}</Notice> : null}
       {actionData?.offerRequest ? (

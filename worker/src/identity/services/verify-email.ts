@@ -3,16 +3,29 @@ import { invalidateProfile } from "../../profiles/services/profile-cache";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
 import { users } from "../schema";
-import { campusForEmail } from "./campus-for-email";
-import { consumeEmailToken } from "./email-tokens";
+import { campusForEmail, domainLabels, MAX_DOMAIN_LABELS } from "./campus-for-email";
+import { consumeEmailToken, peekEmailToken } from "./email-tokens";
 
-/** A verified campus address gives the account its campus and the verified badge. */
+const INVALID = "This link is invalid, expired or already used.";
+
+/**
+ * A verified campus address gives the account its campus and the verified badge. Everything that
+ * can refuse the request runs before the token is spent, so a refused request leaves it usable.
+ */
 export async function verifyEmail({ ctx, input }: { ctx: ActionContext; input: { token: string } }) {
-  const userId = await consumeEmailToken(ctx.db, input.token, "verify");
-  if (!userId) throw new BadRequest("This link is invalid, expired or already used.", { field: "token" });
-  const user = await ctx.db.select().from(users).where(eq(users.id, userId)).get();
-  if (!user) throw new BadRequest("This link is invalid, expired or already used.", { field: "token" });
+  const pending = await peekEmailToken(ctx.db, input.token, "verify");
+  if (!pending) throw new BadRequest(INVALID, { field: "token" });
+  const user = await ctx.db.select().from(users).where(eq(users.id, pending)).get();
+  if (!user) throw new BadRequest(INVALID, { field: "token" });
+  if (domainLabels(user.email) > MAX_DOMAIN_LABELS)
+    throw new BadRequest(
+      `This address's mail domain has more than ${MAX_DOMAIN_LABELS} labels, so it cannot be verified.`,
+      { field: "email" },
+    );
   const campusId = await campusForEmail(ctx.db, user.email);
+  // The conditional update keeps the token single-use under two concurrent clicks.
+  const userId = await consumeEmailToken(ctx.db, input.token, "verify");
+  if (userId !== user.id) throw new BadRequest(INVALID, { field: "token" });
   await ctx.db
     .update(users)
     .set({

@@ -1,4 +1,4 @@
-import { type AnyColumn, and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
@@ -142,14 +142,14 @@ async function checkedMentions(ctx: ActionContext, actorId: string, requested: s
   const ids = [...new Set(requested)];
   if (ids.length === 0) return [];
   const [found, blocked] = await ctx.db.batch([
-    ctx.db.select({ id: users.id }).from(users).where(inArray(users.id, ids)),
+    ctx.db.select({ id: users.id }).from(users).where(inJsonList(users.id, ids)),
     ctx.db
       .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
       .from(blocks)
       .where(
         or(
-          and(eq(blocks.blockerId, actorId), inArray(blocks.blockedId, ids)),
-          and(eq(blocks.blockedId, actorId), inArray(blocks.blockerId, ids)),
+          and(eq(blocks.blockerId, actorId), inJsonList(blocks.blockedId, ids)),
+          and(eq(blocks.blockedId, actorId), inJsonList(blocks.blockerId, ids)),
         ),
       ),
   ]);
@@ -207,7 +207,9 @@ export async function createNote({ ctx, input }: { ctx: ActionContext; input: Cr
   const owned = await db
     .select({ id: noteImages.id })
     .from(noteImages)
-    .where(and(inArray(noteImages.id, imageIds), eq(noteImages.ownerId, actor.id), isNull(noteImages.noteId)))
+    .where(
+      and(inJsonList(noteImages.id, imageIds), eq(noteImages.ownerId, actor.id), isNull(noteImages.noteId)),
+    )
     .all();
   if (owned.length !== imageIds.length)
     throw new BadRequest("Each image must be your own upload and not on another note.", {

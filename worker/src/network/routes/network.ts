@@ -3,7 +3,7 @@ import { ROLES } from "../../identity/schema";
 import { requireRole, requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
-import { block, unblock } from "../services/edges";
+import { blockState, blockUser, unblockUser } from "../services/blocks";
 import { resyncGraph } from "../services/graph-sync";
 import { answerIntroduction, askIntroduction, listIntroductions } from "../services/introductions";
 import { networkExperts, peopleYouMayKnow } from "../services/network-experts";
@@ -228,6 +228,15 @@ const routes = {
     request: { params: UserParam },
     responses: { 204: { description: "Blocked" }, ...guarded },
   }),
+  blockState: createRoute({
+    method: "get",
+    path: "/api/blocks/{userId}",
+    tags: ["network"],
+    summary: "Whether you blocked someone",
+    middleware: [requireUser] as const,
+    request: { params: UserParam },
+    responses: { 200: jsonResponse(z.object({ blocked: z.boolean() }), "Block state"), ...guarded },
+  }),
   unblock: createRoute({
     method: "delete",
     path: "/api/blocks/{userId}",
@@ -300,14 +309,14 @@ export function mountNetwork(app: Router) {
     return c.body(null, 204);
   });
   app.openapi(routes.block, async (c) => {
-    const ctx = actionContext(c);
-    const target = c.req.valid("param").userId;
-    if (ctx.actor && target !== ctx.actor.id) await block(ctx, ctx.actor.id, target);
+    await blockUser({ ctx: actionContext(c), input: c.req.valid("param") });
     return c.body(null, 204);
   });
+  app.openapi(routes.blockState, async (c) =>
+    c.json(await blockState({ ctx: actionContext(c), input: c.req.valid("param") }), 200),
+  );
   app.openapi(routes.unblock, async (c) => {
-    const ctx = actionContext(c);
-    if (ctx.actor) await unblock(ctx, ctx.actor.id, c.req.valid("param").userId);
+    await unblockUser({ ctx: actionContext(c), input: c.req.valid("param") });
     return c.body(null, 204);
   });
   app.openapi(routes.resync, async (c) => c.json(await resyncGraph({ ctx: actionContext(c) }), 200));

@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import { inJsonList } from "../../db/client";
 import { connectionRequests, connections } from "../../graph/schema";
 import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
@@ -154,6 +155,6 @@ export async function connectedTo(
   const rows = await ctx.db
     .select({ peerId: connections.peerId })
     .from(connections)
-    .where(and(eq(connections.userId, userId), inArray(connections.peerId, others)));
+    .where(and(eq(connections.userId, userId), inJsonList(connections.peerId, others)));
   return new Set(rows.map((r) => r.peerId));
 }

@@ -39,7 +39,7 @@ const read = createRoute({
   tags: ["notifications"],
   summary: "Mark notifications read (all of them when ids is omitted)",
   middleware: [requireUser] as const,
-  request: { body: jsonBody(z.object({ ids: z.array(z.string().uuid()).max(100).optional() }).strict()) },
+  request: { body: jsonBody(z.object({ ids: z.array(z.string().uuid()).max(500).optional() }).strict()) },
   responses: {
     200: jsonResponse(Notifications, "Notifications"),
     400: problems[400],

@@ -6,6 +6,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../s
 import { type InvitationKind, invitationEvents, invitationSlots, invitations } from "../schema";
 import { fitsAvailability } from "./availability";
 import { actsFor } from "./invitation-access";
+import { proposalText, requireReadyProposal } from "./proposal-gate";
 
 export interface CreateInvitationInput {
   expertId: string;
@@ -56,6 +57,9 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
   if (!expert.accepting)
     throw new Conflict("This expert is not accepting invitations right now.", "not-accepting");
   const { deadline, starts } = checkTerms(input, expert.availability);
+  const proposal = proposalText(input.proposal);
+  if (proposal)
+    await requireReadyProposal(ctx, { text: proposal, expertId: expert.id, slotInstants: starts, deadline });
   const now = Date.now();
 
   const id = crypto.randomUUID();
@@ -76,7 +80,7 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
       honorariumCurrency: input.honorarium?.currency ?? null,
       language: input.language,
       responseDeadline: deadline,
-      proposal: input.proposal ?? null,
+      proposal,
       updatedAt: now,
     }),
     ctx.db.insert(invitationSlots).values(

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, lte } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { inJsonList } from "../../db/client";
 import type { EmailJob } from "../../env";
 import { campuses, users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
@@ -132,7 +133,7 @@ async function withZones(ctx: ActionContext, rows: Invitation[]) {
     .select({ id: users.id, zone: campuses.timeZone })
     .from(users)
     .leftJoin(campuses, eq(campuses.id, users.campusId))
-    .where(inArray(users.id, [...new Set(rows.map((r) => r.requesterId))]))
+    .where(inJsonList(users.id, [...new Set(rows.map((r) => r.requesterId))]))
     .all();
   const byUser = new Map(zones.map((z) => [z.id, z.zone ?? DEFAULT_TIME_ZONE]));
   return rows.map((invitation) => ({

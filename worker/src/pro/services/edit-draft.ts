@@ -7,6 +7,7 @@ import { invitationSlots, invitations } from "../schema";
 import { type CreateInvitationInput, checkTerms } from "./create-invitation";
 import { invitationFor } from "./invitation-access";
 import { insertIfTransition } from "./invitation-writes";
+import { proposalText, requireReadyProposal } from "./proposal-gate";
 
 export type DraftPatch = Partial<Omit<CreateInvitationInput, "expertId" | "requesterId">>;
 
@@ -44,6 +45,14 @@ export async function editDraft({
     durationMinutes: input.patch.durationMinutes ?? invitation.durationMinutes,
   };
   const { deadline, starts } = checkTerms(merged, expert?.availability ?? []);
+  const proposal = input.patch.proposal === undefined ? undefined : proposalText(input.patch.proposal);
+  if (proposal)
+    await requireReadyProposal(ctx, {
+      text: proposal,
+      expertId: invitation.expertId,
+      slotInstants: starts,
+      deadline,
+    });
   const now = Date.now();
   const honorarium = input.patch.honorarium;
   const transitionId = crypto.randomUUID();
@@ -78,7 +87,7 @@ export async function editDraft({
         ...(input.patch.agenda ? { agenda: input.patch.agenda.trim() } : {}),
         ...(input.patch.audienceSize ? { audienceSize: input.patch.audienceSize } : {}),
         ...(input.patch.language ? { language: input.patch.language } : {}),
-        ...(input.patch.proposal !== undefined ? { proposal: input.patch.proposal } : {}),
+        ...(proposal !== undefined ? { proposal } : {}),
         ...(honorarium !== undefined
           ? { honorariumAmount: honorarium?.amount ?? null, honorariumCurrency: honorarium?.currency ?? null }
           : {}),

@@ -1,8 +1,30 @@
 import type { Invitation } from "../schema";
 
-/** RFC 5545 TEXT escaping. */
+// Control characters other than HTAB are not allowed in a content line (RFC 5545 §3.1).
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
+
+/** RFC 5545 TEXT (§3.3.11): backslash, semicolon and comma escaped; any line break (CRLF, CR, LF) as `\n`. */
 function escapeText(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/;/g, "\\;")
+    .replace(/,/g, "\\,")
+    .replace(/\r\n|\r|\n/g, "\\n")
+    .replace(CONTROL, "");
+}
+
+/**
+ * A parameter value (§3.2) is always DQUOTE'd, so `:` `;` `,` in a name stay inside it. A quoted
+ * value cannot hold DQUOTE or control characters and has no escapes: `"` becomes `'`, a line
+ * break or other control character a space.
+ */
+function paramValue(text: string): string {
+  return `"${text.replace(/"/g, "'").replace(/\r\n/g, " ").replace(CONTROL, " ")}"`;
+}
+
+/** A `mailto:` URI value; addresses are validated at sign-up, this only keeps the line whole. */
+function mailto(email: string): string {
+  return `mailto:${email.replace(CONTROL, "")}`;
 }
 
 /** Lines longer than 75 octets are folded with CRLF + space, never inside a UTF-8 sequence. */
@@ -65,8 +87,8 @@ export function invitationCalendar(
     `SUMMARY:${escapeText(invitation.title)}`,
     `DESCRIPTION:${escapeText(description)}`,
     `LOCATION:${escapeText(invitation.format === "online" ? "Online" : (invitation.venue ?? ""))}`,
-    `ORGANIZER;CN=${escapeText(people.requester.name)}:mailto:${people.requester.email}`,
-    `ATTENDEE;CN=${escapeText(people.expert.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:${people.expert.email}`,
+    `ORGANIZER;CN=${paramValue(people.requester.name)}:${mailto(people.requester.email)}`,
+    `ATTENDEE;CN=${paramValue(people.expert.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:${mailto(people.expert.email)}`,
     `STATUS:${invitation.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`,
     "END:VEVENT",
     "END:VCALENDAR",

@@ -57,6 +57,8 @@ export interface TransitionWrite {
   now: number;
   /** Further rows that must land with the transition or not at all (e.g. counter-proposed slots). */
   rows?: { table: SQLiteTable; row: Record<string, unknown> }[];
+  /** A further condition the update needs, checked in the same statement (e.g. no overlapping session). */
+  guard?: SQL;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function commitTransition(ctx: ActionContext, write: TransitionWrit
         transitionId,
         updatedAt: now,
       })
-      .where(and(eq(invitations.id, invitation.id), eq(invitations.version, invitation.version)))
+      .where(and(eq(invitations.id, invitation.id), eq(invitations.version, invitation.version), write.guard))
       .returning({ id: invitations.id }),
     ...write.events.map((event) =>
       guarded(invitationEvents, { ...event, invitationId: invitation.id, createdAt: now }),

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { inJsonList } from "../../db/client";
 import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
@@ -47,7 +48,7 @@ export async function markNotificationsRead({
   await ctx.db
     .update(notifications)
     .set({ readAt: Date.now() })
-    .where(input.ids ? and(mine, inArray(notifications.id, input.ids)) : mine);
+    .where(input.ids ? and(mine, inJsonList(notifications.id, input.ids)) : mine);
   const list = await listNotifications({ ctx });
   // Other tabs of this user show the new count at once.
   ctx.waitUntil(

@@ -1,4 +1,5 @@
-import { and, desc, eq } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { users } from "../../identity/schema";
 import { connect } from "../../network/services/edges";
 import { expertProfiles } from "../../profiles/schema";
@@ -6,10 +7,11 @@ import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
-import { type Invitation, type InvitationState, invitationSlots } from "../schema";
+import { type Invitation, type InvitationState, invitationSlots, invitations } from "../schema";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
+import { requireReadyProposal } from "./proposal-gate";
 
 export interface TransitionInput {
   id: string;
@@ -31,11 +33,20 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   const now = Date.now();
   const changes: Partial<Invitation> = {};
   let newSlots: number[] = [];
+  let session: Session | null = null;
 
   switch (input.action) {
     case "send": {
       if (invitation.responseDeadline <= now)
         throw new Conflict("The response deadline has passed; edit it before sending.", "deadline-passed");
+      // Checked again as it goes: slots or the deadline may have changed since it was written.
+      if (invitation.proposal?.trim())
+        await requireReadyProposal(ctx, {
+          text: invitation.proposal,
+          expertId: invitation.expertId,
+          slotInstants: (await latestRound(ctx, invitation.id)).map((s) => s.startsAt),
+          deadline: invitation.responseDeadline,
+        });
       const expert = await ctx.db
         .select({ accepting: expertProfiles.acceptingInvitations })
         .from(expertProfiles)
@@ -67,6 +78,8 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       if (!slot || slot.proposedBy !== proposer)
         throw new BadRequest("That time is not one on offer.", { field: "slotId" });
       if (slot.startsAt <= now) throw new Conflict("That time has already passed.", "slot-passed");
+      session = { start: slot.startsAt, end: slot.startsAt + invitation.durationMinutes * 60_000 };
+      await refuseOverlap(ctx, invitation, session, party);
       changes.scheduledStart = slot.startsAt;
       if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
       break;
@@ -123,12 +136,15 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     recipients,
     facts,
     now,
+    // Checked again inside the write: of two overlapping accepts at the same moment only one lands.
+    ...(session ? { guard: noOverlap(invitation, session) } : {}),
     rows: newSlots.map((startsAt) => ({
       table: invitationSlots,
       row: { id: crypto.randomUUID(), invitationId: invitation.id, startsAt, round, proposedBy: "expert" },
     })),
   });
   if (!applied) {
+    if (session) await refuseOverlap(ctx, invitation, session, party);
     throw new Conflict("The invitation changed while you were acting; reload and try again.", "stale");
   }
   // A session that took place is an edge the network knows from real activity.
@@ -142,6 +158,53 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       invitationId: invitation.id,
     });
   return { status: result.to };
+}
+
+interface Session {
+  start: number;
+  end: number;
+}
+
+/** The expert's other sessions (accepted or scheduled) that share any time with `session`; touching ends do not. */
+type SessionColumns = Record<"id" | "expertId" | "status" | "scheduledStart" | "durationMinutes", AnyColumn>;
+
+function overlapping(table: SessionColumns, invitation: Invitation, session: Session) {
+  return and(
+    eq(table.expertId, invitation.expertId),
+    ne(table.id, invitation.id),
+    inArray(table.status, ["accepted", "scheduled"]),
+    lt(table.scheduledStart, session.end),
+    sql`${table.scheduledStart} + ${table.durationMinutes} * 60000 > ${session.start}`,
+  );
+}
+
+/** The same test as a condition on the UPDATE of `invitation` (aliased, so it reads the other rows). */
+function noOverlap(invitation: Invitation, session: Session) {
+  const other = alias(invitations, "other");
+  return sql`not exists (select 1 from ${invitations} ${sql.identifier("other")} where ${overlapping(other, invitation, session)})`;
+}
+
+/**
+ * An expert holds one session at a time. The expert is told which of their sessions is in the
+ * way; the requester only that the expert is busy then (the other session is not theirs to see).
+ */
+async function refuseOverlap(
+  ctx: Pick<ActionContext, "db">,
+  invitation: Invitation,
+  session: Session,
+  party: "requester" | "expert",
+) {
+  const clash = await ctx.db
+    .select({ title: invitations.title, start: invitations.scheduledStart })
+    .from(invitations)
+    .where(overlapping(invitations, invitation, session))
+    .get();
+  if (!clash) return;
+  const detail =
+    party === "expert"
+      ? `This time overlaps your session "${clash.title}" at ${new Date(clash.start ?? 0).toISOString()}. Choose another time or counter-propose.`
+      : "This time overlaps another session the expert has already scheduled. Choose another time.";
+  throw new Conflict(detail, "slot-overlaps");
 }
 
 async function latestRoundNumber(ctx: Pick<ActionContext, "db">, invitationId: string): Promise<number> {

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, or } from "drizzle-orm";
+import { inJsonList } from "../../db/client";
 import { users } from "../../identity/schema";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
 import { type ActionContext, me } from "../../shared/context";
@@ -82,7 +83,7 @@ export async function listRooms({ ctx }: { ctx: ActionContext }): Promise<RoomLi
     ? await ctx.db
         .select({ userId: users.id, displayName: users.displayName })
         .from(users)
-        .where(inArray(users.id, peerIds))
+        .where(inJsonList(users.id, peerIds))
     : [];
   const byId = new Map(peers.map((p) => [p.userId, p]));
   direct.forEach((room, i) => {
