@@ -16,6 +16,7 @@ import {
   type ServerFrame,
   TYPING_EVERY_MS,
 } from "./room-protocol";
+import { SESSION_ENDED, sessionTag } from "./session-sockets";
 
 /**
  * Who is connecting, as the worker established it (session, membership, mute). The worker sets
@@ -31,6 +32,8 @@ export const RoomIdentity = z.object({
   role: z.string(),
   moderator: z.boolean(),
   mutedUntil: z.number().nullable(),
+  /** The session opening the socket, so that ending it closes the socket. */
+  sessionId: z.string().optional(),
 });
 export type RoomIdentity = z.infer<typeof RoomIdentity>;
 
@@ -195,7 +198,8 @@ export class Room extends DurableObject<Env> {
     else if (after !== null) state.floor = Math.min(after + 1, last + 1);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.joins += 1;
-    this.ctx.acceptWebSocket(server, [identity.userId]);
+    const tags = [identity.userId, ...(identity.sessionId ? [sessionTag(identity.sessionId)] : [])];
+    this.ctx.acceptWebSocket(server, tags);
     server.serializeAttachment(state);
     this.arrive(online, state);
 
@@ -342,6 +346,17 @@ export class Room extends DurableObject<Env> {
     for (const userId of userIds)
       for (const ws of this.ctx.getWebSockets(userId)) {
         ws.close(4403, "no longer allowed here");
+        closed += 1;
+      }
+    return closed;
+  }
+
+  /** Ends the sockets of these sessions (signed out, or ended by a password change or reset). */
+  async closeSessions(sessionIds: string[]): Promise<number> {
+    let closed = 0;
+    for (const sessionId of sessionIds)
+      for (const ws of this.ctx.getWebSockets(sessionTag(sessionId))) {
+        ws.close(SESSION_ENDED, "signed out");
         closed += 1;
       }
     return closed;

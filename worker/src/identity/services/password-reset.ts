@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { inboxOf } from "../../realtime/routes";
+import { closeSessionSockets } from "../../realtime/services/close-session-sockets";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { BadRequest, ProblemError, Unauthorized } from "../../shared/errors";
@@ -46,6 +47,7 @@ export async function resetPassword({
     endOtherSessionsQuery(ctx.db, userId),
     revokeEmailTokensQuery(ctx.db, userId, "reset", now),
   ]);
+  await closeSessionSockets(ctx.env, userId, { allBut: null });
   await enqueueMail(ctx, { kind: "password-changed", userId });
 }
 
@@ -74,6 +76,7 @@ export async function changePassword({
     endOtherSessionsQuery(ctx.db, actor.id, input.sessionId),
     revokeEmailTokensQuery(ctx.db, actor.id, "reset", now),
   ]);
+  await closeSessionSockets(ctx.env, actor.id, { allBut: input.sessionId });
   await enqueueMail(ctx, { kind: "password-changed", userId: actor.id });
   await inboxOf(ctx.env, actor.id).notify({
     type: "security.password-changed",
