@@ -52,7 +52,11 @@ class Visitor {
             : { "content-type": "application/json" }),
         ...headers,
       },
-      body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
+      body: (body === undefined
+        ? undefined
+        : body instanceof Uint8Array
+          ? body
+          : JSON.stringify(body)) as BodyInit,
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -1,7 +1,7 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../support/entry";
-import { call, ORIGIN, PASSWORD, uniqueEmail, waitForMail } from "../support/http";
+import { call, expectProblem, ORIGIN, PASSWORD, uniqueEmail, waitForMail } from "../support/http";
 
 describe("dev tools", () => {
   it("/dev/mail.json lists the outbox as {to, subject, text, html, createdAt}", async () => {
@@ -24,11 +24,19 @@ describe("dev tools", () => {
           unknown,
           IncomingRequestCfProperties
         >,
-        { ...env, APP_ENV: "production" },
+        { ...env, APP_ENV: "production", APP_ORIGIN: "https://atas.example" },
         ctx,
       );
       expect(response.status).toBe(404);
     }
+  });
+
+  it("/dev mutations need the CSRF proof like /api", async () => {
+    await expectProblem(await call("/dev/seed", { method: "POST", noCsrf: true }), 403);
+    await expectProblem(
+      await call("/dev/seed", { method: "POST", headers: { origin: "https://evil.example" } }),
+      403,
+    );
   });
 
   it("seeds the demo platform idempotently", async () => {

@@ -8,10 +8,17 @@ export const base = () => inject("baseUrl");
 /** The seeded demo accounts' password (scripts/platform.ts seeds them). */
 export const DEMO_PASSWORD = "atas-demo-2026";
 
-/** Uncaught errors in the page; the tests assert none happened (4xx console noise is expected and ignored). */
+/**
+ * Uncaught errors in the page, and anything the Content-Security-Policy blocked (a blocked script or
+ * style only shows as a console message); the tests assert none happened (4xx console noise is
+ * expected and ignored).
+ */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) errors.push(message.text());
+  });
   return errors;
 }
 

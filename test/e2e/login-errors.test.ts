@@ -92,4 +92,42 @@ describe("logging in when it cannot work", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("pages carry a nonce CSP and security headers, hydrate under them, and redirectTo cannot leave the site", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    // collectPageErrors also gathers what the CSP blocked.
+
+    const response = await page.goto(`${base()}/login?redirectTo=/%09/evil.example`);
+    const headers = response?.headers() ?? {};
+    const csp = headers["content-security-policy"] ?? "";
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(headers["referrer-policy"]).toBe("same-origin");
+    expect(headers["permissions-policy"]).toContain("camera=()");
+    // Every inline script carries the nonce; a fresh one each response.
+    const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
+    const inline = await page
+      .locator("script:not([src])")
+      .evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
+    expect(inline.length).toBeGreaterThan(0);
+    expect(inline.every((n) => n === nonce)).toBe(true);
+    const again = (await (await fetch(`${base()}/login`)).headers.get("content-security-policy")) ?? "";
+    expect(again.match(/'nonce-([^']+)'/)?.[1]).not.toBe(nonce);
+    // React hydrated the page: its nodes carry React's fiber keys.
+    await expect
+      .poll(() => page.locator("main").evaluate((el) => Object.keys(el).some((k) => k.startsWith("__react"))))
+      .toBe(true);
+
+    await submitLogin(page, "student01@siswa.um.edu.my", DEMO_PASSWORD);
+    await page.waitForURL(/\/profile$/);
+    expect(new URL(page.url()).origin).toBe(new URL(base()).origin);
+    await page.goto(`${base()}/discover`);
+    await page.getByTestId("whoami").waitFor();
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

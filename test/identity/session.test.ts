@@ -129,11 +129,12 @@ describe("login and logout", () => {
     expect(problem).toMatchObject({ code: "email-unverified" });
   });
 
-  it("limits login attempts per account with 429 and Retry-After", async () => {
+  it("limits login attempts per account and address with 429 and Retry-After", async () => {
     const user = await signUp();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const response = await call("/api/auth/login", {
+        ip: user.ip,
         json: { email: user.email, password: "not the password" },
       });
       statuses.push(response.status);

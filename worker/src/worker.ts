@@ -5,6 +5,8 @@ import { FEEDS_CRON, runDailyCron, runFeedsCron } from "./jobs/cron";
 import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
 import { consumeFanoutBatch } from "./jobs/fanout";
 import { consumeGraphBatch } from "./jobs/graph";
+import { appOriginProblem } from "./shared/context";
+import { problemResponse, ServiceUnavailable } from "./shared/errors";
 
 /** The dev mailbox page and its client-side data request belong to the web app. */
 const WEB_DEV_PAGES = new Set(["/dev/mail", "/dev/mail.data"]);
@@ -33,6 +35,12 @@ export function createWorker(web?: WebHandler): ExportedHandler<Env> {
   return {
     async fetch(request, env, ctx) {
       const url = new URL(request.url);
+      // Production without a trustworthy APP_ORIGIN would build CSRF checks and mail links from the Host header.
+      const misconfigured = appOriginProblem(env);
+      if (misconfigured) {
+        console.error(misconfigured);
+        return problemResponse(new ServiceUnavailable(misconfigured, 300), crypto.randomUUID(), url.pathname);
+      }
       if (!web || isApiPath(url.pathname)) return app.fetch(request, env, ctx);
       return web(request, env, ctx, (inner) => Promise.resolve(app.fetch(inner, env, ctx)));
     },

@@ -1,3 +1,4 @@
+import { appOrigin } from "../../../worker/src/shared/context";
 import type { WebContext } from "../../server";
 import type { Problem } from "./api-types";
 
@@ -40,7 +41,8 @@ export async function apiCall<T>(
   if (!SAFE_METHODS.has(method)) {
     headers.set("content-type", "application/json");
     headers.set("x-atas-csrf", "1");
-    headers.set("origin", new URL(request.url).origin);
+    // The API checks Origin against APP_ORIGIN, not the Host this request came in on.
+    headers.set("origin", appOrigin(context.env, request));
   }
   const response = await context.api(
     new Request(new URL(path, request.url), {

@@ -55,8 +55,24 @@ const CODED = new Set([
   "not-scheduled",
 ]);
 
-/** Only same-site paths: never `//evil.example` or an absolute URL. */
+/** Any origin would do: a same-origin path resolves onto it, anything else leaves it. */
+const PLACEHOLDER_ORIGIN = "https://app.invalid";
+/** Browsers strip tab/CR/LF from URLs and read a backslash as a slash, so `/\t/evil` means `//evil`. */
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f\\]/;
+
+/**
+ * Only a same-origin path, as the browser would resolve it: never `//evil.example`, an absolute
+ * URL, or anything that normalises to one (`/./`, control characters, backslashes).
+ */
 export function safeRedirect(to: string | null | undefined, fallback = "/"): string {
-  if (!to?.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (!to?.startsWith("/") || to.startsWith("//") || UNSAFE_CHARS.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, PLACEHOLDER_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== PLACEHOLDER_ORIGIN || !path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { actionContext } from "../shared/context";
+import { csrfGuard } from "../shared/csrf";
 import { NotFound } from "../shared/errors";
 import type { Router } from "../shared/openapi";
 import { listOutbox } from "./outbox";
@@ -14,6 +15,8 @@ const devOnly = createMiddleware<AppEnv>(async (c, next) => {
 
 export function mountDev(app: Router) {
   app.use("/dev/*", devOnly);
+  // The seeder writes: it needs the same proof of a same-origin page as /api.
+  app.use("/dev/*", csrfGuard);
   app.get("/dev/mail.json", async (c) => {
     c.header("cache-control", "no-store");
     return c.json(await listOutbox({ ctx: actionContext(c) }));

@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { roomOf } from "./room";
+import { type EndedSessions, SESSION_ENDED, SESSION_TAG_PREFIX, sessionTag } from "./session-sockets";
 
 export interface InboxNotification {
   id: string;
@@ -39,6 +41,11 @@ export type InboxFrame =
 
 const KEEP = 100;
 
+/** Set by the worker on an inbox upgrade (any copy from the client is dropped): the session opening it. */
+export const INBOX_SESSION_HEADER = "x-atas-session";
+/** A room socket outlives no session, and sessions last at most 30 days. */
+const ROOM_SESSION_TTL_MS = 30 * 24 * 3600_000;
+
 /**
  * One per user: every open tab holds a hibernating WebSocket here; notifications are kept in the
  * object's SQLite and pushed to all of them. Pings are answered without waking the object.
@@ -52,6 +59,10 @@ export class Inbox extends DurableObject<Env> {
     ctx.storage.sql.exec(
       "create table if not exists live_drafts (draft_id text primary key, status text not null, text text not null, updated_at integer not null)",
     );
+    // The rooms where this user's sessions opened sockets, so ending a session can reach them.
+    ctx.storage.sql.exec(
+      "create table if not exists room_sessions (room_id text not null, session_id text not null, at integer not null, primary key (room_id, session_id))",
+    );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -59,7 +70,8 @@ export class Inbox extends DurableObject<Env> {
     if (request.headers.get("upgrade") !== "websocket")
       return new Response("expected a websocket", { status: 426 });
     const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
+    const sessionId = request.headers.get(INBOX_SESSION_HEADER);
+    this.ctx.acceptWebSocket(pair[1], sessionId ? [sessionTag(sessionId)] : []);
     const hello: InboxFrame = { type: "hello", unread: this.recent(), drafts: this.liveDrafts() };
     pair[1].send(JSON.stringify(hello));
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -124,6 +136,54 @@ export class Inbox extends DurableObject<Env> {
   async unread(count: number): Promise<void> {
     const frame = JSON.stringify({ type: "unread", count } satisfies InboxFrame);
     for (const socket of this.ctx.getWebSockets()) socket.send(frame);
+  }
+
+  /** Notes that a session of this user opened a socket in a room (called before the room upgrade). */
+  async roomOpened(roomId: string, sessionId: string): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.sql.exec(
+      "insert or replace into room_sessions (room_id, session_id, at) values (?, ?, ?)",
+      roomId,
+      sessionId,
+      now,
+    );
+    this.ctx.storage.sql.exec("delete from room_sessions where at < ?", now - ROOM_SESSION_TTL_MS);
+  }
+
+  /**
+   * Closes the sockets of ended sessions at once: this inbox's, and those in every room the
+   * sessions opened. Inbox sockets opened without a session tag go too unless one session is kept.
+   */
+  async endSessions(ended: EndedSessions): Promise<number> {
+    const hit = (sessionId: string | null) =>
+      "only" in ended
+        ? sessionId !== null && ended.only.includes(sessionId)
+        : sessionId === null || sessionId !== ended.allBut;
+    let closed = 0;
+    for (const socket of this.ctx.getWebSockets()) {
+      const tag = this.ctx.getTags(socket).find((t) => t.startsWith(SESSION_TAG_PREFIX));
+      if (!hit(tag ? tag.slice(SESSION_TAG_PREFIX.length) : null)) continue;
+      socket.close(SESSION_ENDED, "signed out");
+      closed += 1;
+    }
+    const byRoom = new Map<string, string[]>();
+    for (const row of this.ctx.storage.sql.exec<{ room_id: string; session_id: string }>(
+      "select room_id, session_id from room_sessions",
+    )) {
+      if (!hit(row.session_id)) continue;
+      byRoom.set(row.room_id, [...(byRoom.get(row.room_id) ?? []), row.session_id]);
+    }
+    const counts = await Promise.all(
+      [...byRoom].map(([roomId, sessionIds]) => roomOf(this.env, roomId).closeSessions(sessionIds)),
+    );
+    for (const [roomId, sessionIds] of byRoom)
+      for (const sessionId of sessionIds)
+        this.ctx.storage.sql.exec(
+          "delete from room_sessions where room_id = ? and session_id = ?",
+          roomId,
+          sessionId,
+        );
+    return closed + counts.reduce((a, b) => a + b, 0);
   }
 
   liveDrafts(): LiveDraft[] {

@@ -17,6 +17,7 @@ import {
   SOCKETS_PER_PERSON,
   TYPING_EVERY_MS,
 } from "./room-protocol";
+import { SESSION_ENDED, sessionTag } from "./session-sockets";
 
 /**
  * Who is connecting, as the worker established it (session, membership, mute). The worker sets
@@ -32,6 +33,8 @@ export const RoomIdentity = z.object({
   role: z.string(),
   moderator: z.boolean(),
   mutedUntil: z.number().nullable(),
+  /** The session opening the socket, so that ending it closes the socket. */
+  sessionId: z.string().optional(),
 });
 export type RoomIdentity = z.infer<typeof RoomIdentity>;
 
@@ -198,7 +201,8 @@ export class Room extends DurableObject<Env> {
     else if (after !== null) state.floor = Math.min(after + 1, last + 1);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.joins += 1;
-    this.ctx.acceptWebSocket(server, [identity.userId]);
+    const tags = [identity.userId, ...(identity.sessionId ? [sessionTag(identity.sessionId)] : [])];
+    this.ctx.acceptWebSocket(server, tags);
     server.serializeAttachment(state);
     this.arrive(online, state);
 
@@ -345,6 +349,17 @@ export class Room extends DurableObject<Env> {
     for (const userId of userIds)
       for (const ws of this.ctx.getWebSockets(userId)) {
         ws.close(4403, "no longer allowed here");
+        closed += 1;
+      }
+    return closed;
+  }
+
+  /** Ends the sockets of these sessions (signed out, or ended by a password change or reset). */
+  async closeSessions(sessionIds: string[]): Promise<number> {
+    let closed = 0;
+    for (const sessionId of sessionIds)
+      for (const ws of this.ctx.getWebSockets(sessionTag(sessionId))) {
+        ws.close(SESSION_ENDED, "signed out");
         closed += 1;
       }
     return closed;

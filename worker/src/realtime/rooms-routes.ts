@@ -6,6 +6,7 @@ import { Forbidden, ProblemError, RateLimited } from "../shared/errors";
 import { jsonBody, jsonResponse, problems, type Router } from "../shared/openapi";
 import { encodeIdentity, ROOM_IDENTITY_HEADER, roomOf } from "./room";
 import { ROOM_ID_PATTERN } from "./room-protocol";
+import { inboxOf } from "./routes";
 import { ROOM_KINDS } from "./schema";
 import { openDirectRoom } from "./services/direct-rooms";
 import { listRooms } from "./services/list-rooms";
@@ -173,12 +174,19 @@ export function mountRooms(app: Router) {
     const { id } = c.req.valid("param");
     const { after } = c.req.valid("query");
     const identity = await enterRoom({ ctx: actionContext(c), input: { roomId: id } });
+    const session = c.get("session");
+    if (!session) throw new Forbidden();
+    // The user's inbox remembers the room, so ending this session can close this socket.
+    await inboxOf(c.env, identity.userId).roomOpened(id, session.id);
     // Only the headers the room needs: whatever identity the client sent is dropped here.
     const url = new URL("https://room/ws");
     if (after !== undefined) url.searchParams.set("after", String(after));
     const upgraded = await roomOf(c.env, id).fetch(
       new Request(url, {
-        headers: { upgrade: "websocket", [ROOM_IDENTITY_HEADER]: encodeIdentity(identity) },
+        headers: {
+          upgrade: "websocket",
+          [ROOM_IDENTITY_HEADER]: encodeIdentity({ ...identity, sessionId: session.id }),
+        },
       }),
     );
     if (upgraded.status === 429)

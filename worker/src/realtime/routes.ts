@@ -3,6 +3,7 @@ import { requireUser } from "../shared/auth";
 import { isSameOrigin } from "../shared/csrf";
 import { Forbidden } from "../shared/errors";
 import type { Router } from "../shared/openapi";
+import { INBOX_SESSION_HEADER } from "./inbox";
 
 /** Opens the signed-in user's live inbox. The Origin is checked here because browsers send no preflight for WebSockets. */
 export function mountInbox(app: Router) {
@@ -10,8 +11,14 @@ export function mountInbox(app: Router) {
     if (c.req.header("upgrade") !== "websocket") return c.text("expected a websocket upgrade", 426);
     if (!c.req.header("origin") || !isSameOrigin(c.env, c.req.raw)) throw new Forbidden("Foreign origin.");
     const user = c.get("user");
-    if (!user) throw new Forbidden();
-    return inboxOf(c.env, user.id).fetch(c.req.raw);
+    const session = c.get("session");
+    if (!user || !session) throw new Forbidden();
+    // Only the headers the inbox needs; the session tags the socket so ending the session closes it.
+    return inboxOf(c.env, user.id).fetch(
+      new Request("https://inbox/ws", {
+        headers: { upgrade: "websocket", [INBOX_SESSION_HEADER]: session.id },
+      }),
+    );
   });
 }
 

@@ -4,7 +4,7 @@ import { upstashStore } from "../adapters/store/upstash";
 import { createDb, type Db } from "../db/client";
 import type { AppEnv, Env } from "../env";
 import type { User } from "../identity/schema";
-import { Unauthorized } from "./errors";
+import { ServiceUnavailable, Unauthorized } from "./errors";
 
 /** What a verb needs to act: who is asking, and the systems it may touch. */
 export interface ActionContext {
@@ -32,7 +32,8 @@ export function systemContext(env: Env, waitUntil: (p: Promise<unknown>) => void
     store: upstashStore(env),
     actor: null,
     ip: "system",
-    origin: env.APP_ORIGIN ?? "http://127.0.0.1:8787",
+    // Jobs and cron write links into mail: never a guess in production (appOriginProblem stops requests).
+    origin: env.APP_ORIGIN ?? (env.APP_ENV === "production" ? missingAppOrigin() : "http://127.0.0.1:8787"),
     requestId: crypto.randomUUID(),
     waitUntil,
   };
@@ -56,6 +57,35 @@ export function clientIp(request: Request): string {
   return request.headers.get("cf-connecting-ip") ?? "127.0.0.1";
 }
 
+/**
+ * The app's public origin: for the CSRF check and mail links. In production it is only ever the
+ * configured APP_ORIGIN; the request's own URL comes from its Host header, which the client chooses.
+ */
 export function appOrigin(env: Env, request: Request): string {
-  return env.APP_ORIGIN ?? new URL(request.url).origin;
+  if (env.APP_ORIGIN) return env.APP_ORIGIN;
+  if (env.APP_ENV === "production") return missingAppOrigin();
+  return new URL(request.url).origin;
+}
+
+function missingAppOrigin(): never {
+  throw new ServiceUnavailable("APP_ORIGIN is not configured.", 300);
+}
+
+/**
+ * Why production cannot serve with this configuration, or null when it can: APP_ORIGIN must be set
+ * to a bare https origin (as `new URL(x).origin` spells it), since CSRF checks and mail links use it.
+ */
+export function appOriginProblem(env: Env): string | null {
+  if (env.APP_ENV !== "production") return null;
+  const configured = env.APP_ORIGIN;
+  if (!configured) return "APP_ORIGIN is not configured; production does not serve without it.";
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    return "APP_ORIGIN is not a URL; set it to the public origin, e.g. https://atas.example.";
+  }
+  if (url.protocol !== "https:" || url.origin !== configured)
+    return "APP_ORIGIN must be a bare https origin (no path or trailing slash), e.g. https://atas.example.";
+  return null;
 }

@@ -13,7 +13,8 @@ export const CSRF_HEADER = "x-atas-csrf";
  */
 export function isSameOrigin(env: Env, request: Request): boolean {
   const origin = request.headers.get("origin");
-  if (origin) return origin === appOrigin(env, request) || origin === new URL(request.url).origin;
+  // Only the configured origin: the request's own URL carries the Host header the client chose.
+  if (origin) return origin === appOrigin(env, request);
   const site = request.headers.get("sec-fetch-site");
   return site === null || site === "same-origin" || site === "none";
 }

@@ -23,11 +23,17 @@ interface Policy {
 
 export const POLICIES = {
   loginIp: { tokens: 20, window: "1 m", failClosed: true },
-  loginAccount: { tokens: 5, window: "15 m", failClosed: true },
+  /** Account-wide failures: over it the account is "under attack" and each address gets fewer tries, never none. */
+  loginAccount: { tokens: 30, window: "15 m", failClosed: true },
+  loginAccountIp: { tokens: 5, window: "15 m", failClosed: true },
+  loginAccountIpUnderAttack: { tokens: 2, window: "15 m", failClosed: true },
+  passwordChangeUser: { tokens: 5, window: "15 m", failClosed: true },
   registerIp: { tokens: 10, window: "1 h", failClosed: true },
   resetAddress: { tokens: 3, window: "1 h", failClosed: true },
   verifyResendAddress: { tokens: 3, window: "1 h", failClosed: true },
   mailIp: { tokens: 20, window: "1 h", failClosed: true },
+  /** Every mail nobody signed in asked for (notice, reset, verification), per recipient, whoever sends it. */
+  mailAddress: { tokens: 5, window: "1 h", failClosed: true },
   avatarUser: { tokens: 20, window: "1 h", failClosed: false },
   draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "log", code: "ip-limit" },
   draftAccount: { tokens: 30, window: "1 d", failClosed: true, code: "daily-quota" },
@@ -149,6 +155,17 @@ export async function enforce(
     return;
   }
   if (retryMs !== null) throw new RateLimited(retryMs / 1000, policy.code);
+}
+
+/** Spends one token like `enforce`, but answers whether it was over instead of throwing 429. */
+export async function overLimit(env: Env, name: PolicyName, identifier: string): Promise<boolean> {
+  try {
+    await enforce(env, name, identifier);
+    return false;
+  } catch (error) {
+    if (error instanceof RateLimited) return true;
+    throw error;
+  }
 }
 
 /** Route middleware: spends one token of `name` for the client's IP before anything else runs. */

@@ -5,7 +5,7 @@ import { actionContext } from "../../shared/context";
 import { Email, jsonBody, jsonResponse, Password, problems, type Router } from "../../shared/openapi";
 import { clearSessionCookie, writeSessionCookie } from "../cookie";
 import { logIn } from "../services/log-in";
-import { endOtherSessionsQuery, endSession } from "../services/sessions";
+import { signOut } from "../services/sign-out";
 
 const login = createRoute({
   method: "post",
@@ -43,11 +43,10 @@ export function mountSession(app: Router) {
     return c.json({ account: toAccount(user) }, 200);
   });
   app.openapi(logout, async (c) => {
-    const session = c.get("session");
-    const { db } = actionContext(c);
-    if (c.req.valid("query").everywhere === "true" && session)
-      await endOtherSessionsQuery(db, session.userId);
-    else if (session) await endSession(db, session.id);
+    await signOut({
+      ctx: actionContext(c),
+      input: { session: c.get("session"), everywhere: c.req.valid("query").everywhere === "true" },
+    });
     clearSessionCookie(c);
     return c.body(null, 204);
   });

@@ -50,6 +50,17 @@ export async function consumeEmailToken(db: Db, token: string, purpose: Purpose)
   return row?.userId ?? null;
 }
 
+/**
+ * Spends every outstanding token of `purpose` for the user, for a batch: once one link was used or
+ * the password changed, the others (still sitting in the mailbox) must not work.
+ */
+export function revokeEmailTokensQuery(db: Db, userId: string, purpose: Purpose, now = Date.now()) {
+  return db
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
+}
+
 export async function purgeStaleEmailTokens(db: Db, now = Date.now()) {
   await db.delete(emailTokens).where(or(lt(emailTokens.expiresAt, now - 24 * 3600_000)));
 }

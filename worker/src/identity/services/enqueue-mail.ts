@@ -2,6 +2,7 @@ import { mailerFor } from "../../adapters/mailer";
 import type { EmailJob } from "../../env";
 import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
+import { overLimit } from "../../shared/rate-limit";
 
 /** Jobs carry ids, never objects; the key makes a redelivered message a no-op. */
 export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "kind" | "userId">) {
@@ -13,4 +14,18 @@ export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "k
     await ctx.env.EMAIL_QUEUE.send(job, { contentType: "json" });
   }
   return job.key;
+}
+
+/**
+ * Mail to an address that nobody signed in asked for (the "you already have an account" notice, a
+ * reset link, a verification link): at most `mailAddress` an hour per recipient, from however many
+ * senders. Over it the mail is dropped without a word, so the answer still says nothing about the address.
+ */
+export async function enqueueUnsolicitedMail(
+  ctx: ActionContext,
+  recipient: string,
+  request: Pick<EmailJob, "kind" | "userId">,
+) {
+  if (await overLimit(ctx.env, "mailAddress", recipient)) return null;
+  return enqueueMail(ctx, request);
 }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { Forbidden, ProblemError } from "../../shared/errors";
-import { enforce } from "../../shared/rate-limit";
+import { enforce, overLimit } from "../../shared/rate-limit";
 import { users } from "../schema";
 import { createSession } from "./sessions";
 
@@ -17,8 +17,14 @@ export async function logIn({
   input: { email: string; password: string; userAgent: string };
 }) {
   const email = input.email.trim().toLowerCase();
+  // Per address and per (account, address): someone else's guesses never use up the owner's tries.
   await enforce(ctx.env, "loginIp", ctx.ip);
-  await enforce(ctx.env, "loginAccount", email);
+  const pair = `${email}|${ctx.ip}`;
+  await enforce(ctx.env, "loginAccountIp", pair);
+  // An account under attack from many addresses gives each address fewer tries; a new address
+  // always has some, so the owner's right password still works from one.
+  if (await overLimit(ctx.env, "loginAccount", email))
+    await enforce(ctx.env, "loginAccountIpUnderAttack", pair);
   const user = await ctx.db.select().from(users).where(eq(users.email, email)).get();
   // An unknown address still pays for one hash, so timing does not reveal who has an account.
   decoyHash ??= hashPassword("decoy password for timing");

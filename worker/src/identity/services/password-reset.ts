@@ -1,13 +1,14 @@
 import { eq } from "drizzle-orm";
 import { inboxOf } from "../../realtime/routes";
+import { closeSessionSockets } from "../../realtime/services/close-session-sockets";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { BadRequest, ProblemError, Unauthorized } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { assertAcceptablePassword } from "../password-policy";
 import { users } from "../schema";
-import { consumeEmailToken, peekEmailToken } from "./email-tokens";
-import { enqueueMail } from "./enqueue-mail";
+import { consumeEmailToken, peekEmailToken, revokeEmailTokensQuery } from "./email-tokens";
+import { enqueueMail, enqueueUnsolicitedMail } from "./enqueue-mail";
 import { endOtherSessionsQuery } from "./sessions";
 
 /** Same answer for known and unknown addresses. */
@@ -16,7 +17,7 @@ export async function requestPasswordReset({ ctx, input }: { ctx: ActionContext;
   await enforce(ctx.env, "mailIp", ctx.ip);
   await enforce(ctx.env, "resetAddress", email);
   const user = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  if (user) await enqueueMail(ctx, { kind: "password-reset", userId: user.id });
+  if (user) await enqueueUnsolicitedMail(ctx, email, { kind: "password-reset", userId: user.id });
 }
 
 /** Sets a new password from a mailed token and ends every session of the account. */
@@ -44,7 +45,9 @@ export async function resetPassword({
       .set({ passwordHash, updatedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now })
       .where(eq(users.id, userId)),
     endOtherSessionsQuery(ctx.db, userId),
+    revokeEmailTokensQuery(ctx.db, userId, "reset", now),
   ]);
+  await closeSessionSockets(ctx.env, userId, { allBut: null });
   await enqueueMail(ctx, { kind: "password-changed", userId });
 }
 
@@ -58,7 +61,8 @@ export async function changePassword({
 }) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
-  await enforce(ctx.env, "loginAccount", actor.email);
+  // Its own counter: wrong guesses here must not lock the owner out of signing in, nor the reverse.
+  await enforce(ctx.env, "passwordChangeUser", actor.id);
   if (!(await verifyPassword(input.currentPassword, actor.passwordHash))) {
     throw new ProblemError(400, "Bad request", "The current password is incorrect.", {
       field: "currentPassword",
@@ -66,10 +70,13 @@ export async function changePassword({
   }
   assertAcceptablePassword(input.newPassword, { email: actor.email, displayName: actor.displayName });
   const passwordHash = await hashPassword(input.newPassword);
+  const now = Date.now();
   await ctx.db.batch([
-    ctx.db.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.id, actor.id)),
+    ctx.db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, actor.id)),
     endOtherSessionsQuery(ctx.db, actor.id, input.sessionId),
+    revokeEmailTokensQuery(ctx.db, actor.id, "reset", now),
   ]);
+  await closeSessionSockets(ctx.env, actor.id, { allBut: input.sessionId });
   await enqueueMail(ctx, { kind: "password-changed", userId: actor.id });
   await inboxOf(ctx.env, actor.id).notify({
     type: "security.password-changed",

@@ -5,7 +5,7 @@ import { hashPassword } from "../../shared/crypto";
 import { enforce } from "../../shared/rate-limit";
 import { assertAcceptablePassword } from "../password-policy";
 import { users } from "../schema";
-import { enqueueMail } from "./enqueue-mail";
+import { enqueueUnsolicitedMail } from "./enqueue-mail";
 
 export interface RegisterInput {
   email: string;
@@ -28,7 +28,7 @@ export async function registerAccount({ ctx, input }: { ctx: ActionContext; inpu
   const passwordHash = await hashPassword(input.password);
   const existing = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
   if (existing) {
-    await enqueueMail(ctx, { kind: "account-exists", userId: existing.id });
+    await enqueueUnsolicitedMail(ctx, email, { kind: "account-exists", userId: existing.id });
     return;
   }
   const id = crypto.randomUUID();
@@ -45,8 +45,8 @@ export async function registerAccount({ ctx, input }: { ctx: ActionContext; inpu
     // A concurrent registration of the same address won the race: answer as for an existing one.
     if (!String(error).includes("UNIQUE constraint failed: users.email")) throw error;
     const winner = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-    if (winner) await enqueueMail(ctx, { kind: "account-exists", userId: winner.id });
+    if (winner) await enqueueUnsolicitedMail(ctx, email, { kind: "account-exists", userId: winner.id });
     return;
   }
-  await enqueueMail(ctx, { kind: "verify-email", userId: id });
+  await enqueueUnsolicitedMail(ctx, email, { kind: "verify-email", userId: id });
 }

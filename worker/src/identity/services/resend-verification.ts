@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { ActionContext } from "../../shared/context";
 import { enforce } from "../../shared/rate-limit";
 import { users } from "../schema";
-import { enqueueMail } from "./enqueue-mail";
+import { enqueueUnsolicitedMail } from "./enqueue-mail";
 
 /** Same answer whether or not the address is registered or already verified. */
 export async function resendVerification({ ctx, input }: { ctx: ActionContext; input: { email: string } }) {
@@ -11,5 +11,5 @@ export async function resendVerification({ ctx, input }: { ctx: ActionContext; i
   await enforce(ctx.env, "verifyResendAddress", email);
   const user = await ctx.db.select().from(users).where(eq(users.email, email)).get();
   if (user && user.emailVerifiedAt === null)
-    await enqueueMail(ctx, { kind: "verify-email", userId: user.id });
+    await enqueueUnsolicitedMail(ctx, email, { kind: "verify-email", userId: user.id });
 }

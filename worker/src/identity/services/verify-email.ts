@@ -4,7 +4,7 @@ import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
 import { users } from "../schema";
 import { campusForEmail, domainLabels, MAX_DOMAIN_LABELS } from "./campus-for-email";
-import { consumeEmailToken, peekEmailToken } from "./email-tokens";
+import { consumeEmailToken, peekEmailToken, revokeEmailTokensQuery } from "./email-tokens";
 
 const INVALID = "This link is invalid, expired or already used.";
 
@@ -26,14 +26,19 @@ export async function verifyEmail({ ctx, input }: { ctx: ActionContext; input: {
   // The conditional update keeps the token single-use under two concurrent clicks.
   const userId = await consumeEmailToken(ctx.db, input.token, "verify");
   if (userId !== user.id) throw new BadRequest(INVALID, { field: "token" });
-  await ctx.db
-    .update(users)
-    .set({
-      emailVerifiedAt: user.emailVerifiedAt ?? Date.now(),
-      ...(campusId ? { campusId, campusVerified: true } : {}),
-      updatedAt: Date.now(),
-    })
-    .where(eq(users.id, userId));
+  const now = Date.now();
+  await ctx.db.batch([
+    ctx.db
+      .update(users)
+      .set({
+        emailVerifiedAt: user.emailVerifiedAt ?? now,
+        ...(campusId ? { campusId, campusVerified: true } : {}),
+        updatedAt: now,
+      })
+      .where(eq(users.id, userId)),
+    // The other verification links in the mailbox die with this one.
+    revokeEmailTokensQuery(ctx.db, userId, "verify", now),
+  ]);
   await invalidateProfile(ctx, userId);
   return { verified: true, campusId, campusVerified: campusId !== null };
 }
