@@ -1,5 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { inboxOf } from "../../worker/src/realtime/routes";
+import { sha256 } from "../../worker/src/shared/crypto";
 import { call, ORIGIN, PASSWORD, sessionCookie, signUp, tokenFrom, waitFor } from "../support/http";
 
 const NEW_PASSWORD = "a much longer passphrase 2026";
@@ -115,4 +117,39 @@ describe("ending a session closes its sockets at once", () => {
     expect(out.status).toBe(204);
     await expectClosed(lives);
   });
+
+  it("a socket opening while its session ends (the session check already passed) is closed too", async () => {
+    // The race, made deterministic: the inbox hears that the sessions ended while D1 still has
+    // them, as when sign-out lands between an upgrade's session check and its socket opening.
+    const { user, first, second, clubId } = await twoSessions();
+    const ids = await Promise.all([first, second].map((cookie) => sha256(cookie.split("=")[1] ?? "")));
+    await inboxOf(env, user.id).endSessions({ only: [ids[0] ?? ""] });
+    for (const live of await tabOrClosed(first, clubId)) await expectClosed([live]);
+    for (const live of await tab(second, clubId)) await stillOpen(live);
+
+    await inboxOf(env, user.id).endSessions({ allBut: null, before: Date.now() });
+    for (const live of await tabOrClosed(second, clubId)) await expectClosed([live]);
+  });
 });
+
+/** Like `tab`, but a refused upgrade counts as a socket closed with 4401 (nothing was opened). */
+async function tabOrClosed(cookie: string, clubId: string): Promise<Live[]> {
+  const lives: Live[] = [];
+  for (const path of ["/api/inbox", `/api/rooms/club:${clubId}/ws`]) {
+    const response = await SELF.fetch(`${ORIGIN}${path}`, {
+      headers: { upgrade: "websocket", cookie, origin: ORIGIN },
+    });
+    const ws = response.webSocket;
+    if (response.status !== 101 || !ws) {
+      expect(response.status).toBe(401);
+      lives.push({ ws: null as unknown as WebSocket, closed: Promise.resolve({ code: 4401 } as CloseEvent) });
+      continue;
+    }
+    const closed = new Promise<CloseEvent>((resolve) =>
+      ws.addEventListener("close", resolve, { once: true }),
+    );
+    ws.accept();
+    lives.push({ ws, closed });
+  }
+  return lives;
+}

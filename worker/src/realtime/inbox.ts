@@ -43,6 +43,8 @@ const KEEP = 100;
 
 /** Set by the worker on an inbox upgrade (any copy from the client is dropped): the session opening it. */
 export const INBOX_SESSION_HEADER = "x-atas-session";
+/** With it, when that session was created (ms): a session created before a "sign out everywhere" has ended. */
+export const INBOX_SESSION_CREATED_HEADER = "x-atas-session-created";
 /** A room socket outlives no session, and sessions last at most 30 days. */
 const ROOM_SESSION_TTL_MS = 30 * 24 * 3600_000;
 
@@ -63,6 +65,14 @@ export class Inbox extends DurableObject<Env> {
     ctx.storage.sql.exec(
       "create table if not exists room_sessions (room_id text not null, session_id text not null, at integer not null, primary key (room_id, session_id))",
     );
+    // Sessions known to have ended, so a socket whose upgrade passed the session check just before
+    // the end is not let in after it: single ids (sign-out), and the latest "all before" cut-off.
+    ctx.storage.sql.exec(
+      "create table if not exists ended_sessions (session_id text primary key, at integer not null)",
+    );
+    ctx.storage.sql.exec(
+      "create table if not exists ended_cutoff (id integer primary key check (id = 1), before integer not null, kept text)",
+    );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -71,6 +81,8 @@ export class Inbox extends DurableObject<Env> {
       return new Response("expected a websocket", { status: 426 });
     const pair = new WebSocketPair();
     const sessionId = request.headers.get(INBOX_SESSION_HEADER);
+    const createdAt = Number(request.headers.get(INBOX_SESSION_CREATED_HEADER));
+    if (sessionId && this.ended(sessionId, createdAt)) return new Response("session ended", { status: 401 });
     this.ctx.acceptWebSocket(pair[1], sessionId ? [sessionTag(sessionId)] : []);
     const hello: InboxFrame = { type: "hello", unread: this.recent(), drafts: this.liveDrafts() };
     pair[1].send(JSON.stringify(hello));
@@ -138,8 +150,12 @@ export class Inbox extends DurableObject<Env> {
     for (const socket of this.ctx.getWebSockets()) socket.send(frame);
   }
 
-  /** Notes that a session of this user opened a socket in a room (called before the room upgrade). */
-  async roomOpened(roomId: string, sessionId: string): Promise<void> {
+  /**
+   * Notes that a session of this user opened a socket in a room, once the room accepted it; false
+   * when the session has already ended (the caller then closes that socket).
+   */
+  async roomOpened(roomId: string, sessionId: string, createdAt: number): Promise<boolean> {
+    if (this.ended(sessionId, createdAt)) return false;
     const now = Date.now();
     this.ctx.storage.sql.exec(
       "insert or replace into room_sessions (room_id, session_id, at) values (?, ?, ?)",
@@ -148,6 +164,19 @@ export class Inbox extends DurableObject<Env> {
       now,
     );
     this.ctx.storage.sql.exec("delete from room_sessions where at < ?", now - ROOM_SESSION_TTL_MS);
+    return true;
+  }
+
+  private ended(sessionId: string, createdAt: number): boolean {
+    const sql = this.ctx.storage.sql;
+    if (sql.exec("select 1 from ended_sessions where session_id = ?", sessionId).toArray().length > 0)
+      return true;
+    const [cutoff] = sql
+      .exec<{ before: number; kept: string | null }>("select before, kept from ended_cutoff where id = 1")
+      .toArray();
+    // A session of unknown age counts as old.
+    const age = Number.isFinite(createdAt) && createdAt > 0 ? createdAt : 0;
+    return cutoff !== undefined && age <= cutoff.before && sessionId !== cutoff.kept;
   }
 
   /**
@@ -159,6 +188,18 @@ export class Inbox extends DurableObject<Env> {
       "only" in ended
         ? sessionId !== null && ended.only.includes(sessionId)
         : sessionId === null || sessionId !== ended.allBut;
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    if ("only" in ended)
+      for (const sessionId of ended.only)
+        sql.exec("insert or replace into ended_sessions (session_id, at) values (?, ?)", sessionId, now);
+    else
+      sql.exec(
+        "insert or replace into ended_cutoff (id, before, kept) values (1, ?, ?)",
+        ended.before,
+        ended.allBut,
+      );
+    sql.exec("delete from ended_sessions where at < ?", now - ROOM_SESSION_TTL_MS);
     let closed = 0;
     for (const socket of this.ctx.getWebSockets()) {
       const tag = this.ctx.getTags(socket).find((t) => t.startsWith(SESSION_TAG_PREFIX));

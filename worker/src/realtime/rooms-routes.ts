@@ -176,8 +176,6 @@ export function mountRooms(app: Router) {
     const identity = await enterRoom({ ctx: actionContext(c), input: { roomId: id } });
     const session = c.get("session");
     if (!session) throw new Forbidden();
-    // The user's inbox remembers the room, so ending this session can close this socket.
-    await inboxOf(c.env, identity.userId).roomOpened(id, session.id);
     // Only the headers the room needs: whatever identity the client sent is dropped here.
     const url = new URL("https://room/ws");
     if (after !== undefined) url.searchParams.set("after", String(after));
@@ -192,6 +190,10 @@ export function mountRooms(app: Router) {
     if (upgraded.status === 429)
       throw new RateLimited(Number(upgraded.headers.get("retry-after") ?? 5), "room-sockets");
     if (!upgraded.webSocket) return upgraded;
+    // Once the room holds the socket, the user's inbox remembers the room, so ending this session
+    // closes it; if the session ended meanwhile (a sign-out racing this upgrade), it closes now.
+    if (!(await inboxOf(c.env, identity.userId).roomOpened(id, session.id, session.createdAt)))
+      await roomOf(c.env, id).closeSessions([session.id]);
     return new Response(null, {
       status: 101,
       webSocket: upgraded.webSocket,

@@ -1,9 +1,9 @@
 import type { Env } from "../env";
 import { requireUser } from "../shared/auth";
 import { isSameOrigin } from "../shared/csrf";
-import { Forbidden } from "../shared/errors";
+import { Forbidden, Unauthorized } from "../shared/errors";
 import type { Router } from "../shared/openapi";
-import { INBOX_SESSION_HEADER } from "./inbox";
+import { INBOX_SESSION_CREATED_HEADER, INBOX_SESSION_HEADER } from "./inbox";
 
 /** Opens the signed-in user's live inbox. The Origin is checked here because browsers send no preflight for WebSockets. */
 export function mountInbox(app: Router) {
@@ -14,11 +14,18 @@ export function mountInbox(app: Router) {
     const session = c.get("session");
     if (!user || !session) throw new Forbidden();
     // Only the headers the inbox needs; the session tags the socket so ending the session closes it.
-    return inboxOf(c.env, user.id).fetch(
+    const upgraded = await inboxOf(c.env, user.id).fetch(
       new Request("https://inbox/ws", {
-        headers: { upgrade: "websocket", [INBOX_SESSION_HEADER]: session.id },
+        headers: {
+          upgrade: "websocket",
+          [INBOX_SESSION_HEADER]: session.id,
+          [INBOX_SESSION_CREATED_HEADER]: String(session.createdAt),
+        },
       }),
     );
+    // The session ended between the check above and the inbox (a sign-out racing the upgrade).
+    if (upgraded.status === 401) throw new Unauthorized();
+    return upgraded;
   });
 }
 

@@ -8,5 +8,8 @@ export const sessionTag = (sessionId: string) => `${SESSION_TAG_PREFIX}${session
 /** Close code for a socket whose session ended; the page reconnects and is refused, or signs in. */
 export const SESSION_ENDED = 4401;
 
-/** Which sessions ended: these ones (sign-out), all but the one acting (password change), or all (reset). */
-export type EndedSessions = { only: string[] } | { allBut: string | null };
+/**
+ * Which sessions ended: these ones (sign-out), or every session created up to `before` (when they
+ * were deleted) but the one acting (password change) or none kept (reset, sign-out everywhere).
+ */
+export type EndedSessions = { only: string[] } | { allBut: string | null; before: number };

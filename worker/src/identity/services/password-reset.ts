@@ -47,7 +47,7 @@ export async function resetPassword({
     endOtherSessionsQuery(ctx.db, userId),
     revokeEmailTokensQuery(ctx.db, userId, "reset", now),
   ]);
-  await closeSessionSockets(ctx.env, userId, { allBut: null });
+  await closeSessionSockets(ctx.env, userId, { allBut: null, before: now });
   await enqueueMail(ctx, { kind: "password-changed", userId });
 }
 
@@ -76,7 +76,7 @@ export async function changePassword({
     endOtherSessionsQuery(ctx.db, actor.id, input.sessionId),
     revokeEmailTokensQuery(ctx.db, actor.id, "reset", now),
   ]);
-  await closeSessionSockets(ctx.env, actor.id, { allBut: input.sessionId });
+  await closeSessionSockets(ctx.env, actor.id, { allBut: input.sessionId, before: now });
   await enqueueMail(ctx, { kind: "password-changed", userId: actor.id });
   await inboxOf(ctx.env, actor.id).notify({
     type: "security.password-changed",

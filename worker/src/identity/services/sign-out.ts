@@ -14,8 +14,9 @@ export async function signOut({
   const { session } = input;
   if (!session) return;
   if (input.everywhere) {
+    const before = Date.now();
     await endOtherSessionsQuery(ctx.db, session.userId);
-    await closeSessionSockets(ctx.env, session.userId, { allBut: null });
+    await closeSessionSockets(ctx.env, session.userId, { allBut: null, before });
   } else {
     await endSession(ctx.db, session.id);
     await closeSessionSockets(ctx.env, session.userId, { only: [session.id] });
