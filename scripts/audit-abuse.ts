@@ -52,11 +52,7 @@ class Visitor {
             : { "content-type": "application/json" }),
         ...headers,
       },
-      body: (body === undefined
-        ? undefined
-        : body instanceof Uint8Array
-          ? body
-          : JSON.stringify(body)) as BodyInit,
+      body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;
@@ -185,7 +181,7 @@ probe("long id lists and ids of nobody answer 4xx/2xx, never 500", async () => {
   const student = await demo("student04@siswa.um.edu.my");
   const statuses: number[] = [];
   for (const size of [99, 100, 101, 250]) {
-    const ids = Array.from({ length: size }, (_, i) => `n${i}`);
+    const ids = Array.from({ length: size }, () => crypto.randomUUID());
     statuses.push((await student.call("POST", "/api/notifications/read", { ids })).status);
   }
   statuses.push((await student.call("PUT", "/api/blocks/nobody-at-all")).status);
@@ -218,6 +214,192 @@ probe("pages carry CSP with nonces, frame-ancestors, Referrer- and Permissions-P
       held = false;
   }
   return { attempts: pages.length, held, detail: held ? "all headers on every page" : "a header is missing" };
+});
+
+// ── Limits that hold ───────────────────────────────────────────────────────────────────────────
+const ALL_WEEK = Array.from({ length: 7 }, (_, weekday) => ({
+  weekday,
+  start: "00:00",
+  end: "23:59",
+  timeZone: "Asia/Kuala_Lumpur",
+}));
+/** A whole hour `hours` from now that a 60-minute session fits inside one Kuala Lumpur day. */
+function hoursFromNow(hours: number): string {
+  let t = Math.ceil((Date.now() + hours * 3600_000) / 3600_000) * 3600_000;
+  const klHour = (new Date(t).getUTCHours() + 8) % 24;
+  if (klHour >= 22) t -= (klHour - 21) * 3600_000;
+  return new Date(t).toISOString();
+}
+async function availableExpert(): Promise<Visitor> {
+  const expert = await throwaway("expert");
+  await expert.call("PATCH", "/api/me/profile", {
+    expert: {
+      headline: "Staff Engineer",
+      industry: "Fintech",
+      availability: ALL_WEEK,
+      acceptingInvitations: true,
+    },
+  });
+  return expert;
+}
+async function draftInvitation(requester: Visitor, expertId: string): Promise<string> {
+  const created = await requester.call("POST", "/api/invitations", {
+    expertId,
+    kind: "talk",
+    title: "Payments at scale",
+    agenda: "How a super-app handles payment peaks; Q&A.",
+    slots: [hoursFromNow(96), hoursFromNow(120)],
+    durationMinutes: 60,
+    format: "online",
+    audienceSize: 80,
+    honorarium: null,
+    language: "en",
+    responseDeadline: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+  });
+  if (created.status !== 201)
+    throw new Error(`invitation: ${created.status} ${JSON.stringify(created.body)}`);
+  return (created.body as { id: string }).id;
+}
+
+probe("AI drafts: at most 5 per address a minute, anonymous calls spend none", async () => {
+  const expert = await availableExpert();
+  const student = await throwaway("student");
+  const invitation = await draftInvitation(student, expert.id);
+  const anonymous = new Visitor(student.ip);
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++)
+    statuses.push((await anonymous.call("POST", `/api/invitations/${invitation}/draft`, {})).status);
+  let accepted = 0;
+  for (let i = 0; i < 12; i++) {
+    const answer = await student.call("POST", `/api/invitations/${invitation}/draft`, {});
+    statuses.push(answer.status);
+    if (answer.status === 202) accepted++;
+  }
+  return {
+    attempts: statuses.length,
+    held: accepted === 5 && statuses.slice(0, 10).every((s) => s === 401),
+    detail: `${accepted} of 12 signed-in requests accepted after 10 anonymous ones from the same address`,
+  };
+});
+
+/** A PNG header claiming `width`×`height`, `extra` bytes long: what a decompression bomb looks like to a size reader. */
+function pngHeader(width: number, height: number, extra: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(33 + extra);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(bytes.buffer).setUint32(16, width);
+  new DataView(bytes.buffer).setUint32(20, height);
+  return bytes;
+}
+probe("image uploads: bombs refused, per-account rate and daily bytes bounded", async () => {
+  const student = await throwaway("student");
+  const statuses: number[] = [];
+  for (const [w, h] of [
+    [20_000, 15_000],
+    [0x8000_0000, 1],
+    [0xffff_ffff, 0xffff_ffff],
+  ] as const) {
+    const form = new FormData();
+    form.append("original", new File([pngHeader(w, h, 292 * 1024)], "bomb.png", { type: "image/png" }));
+    statuses.push((await student.call("POST", "/api/note-images", form)).status);
+  }
+  const bombsRefused = statuses.every((s) => s === 413 || s === 415);
+  // 4.5 MB originals: the daily byte quota (100 MB) or the hourly count (60) stops the run.
+  let stored = 0;
+  let refusedWith = 0;
+  for (let i = 0; i < 70 && !refusedWith; i++) {
+    const form = new FormData();
+    form.append("original", new File([pngHeader(1000, 1000, 4_500_000)], "big.png", { type: "image/png" }));
+    form.append("display", new File([pngHeader(500, 500, 1000)], "small.png", { type: "image/png" }));
+    const answer = await student.call("POST", "/api/note-images", form);
+    if (answer.status === 201) stored++;
+    else refusedWith = answer.status;
+  }
+  return {
+    attempts: statuses.length + stored + (refusedWith ? 1 : 0),
+    held: bombsRefused && refusedWith === 429 && stored * 4.5 <= 100,
+    detail: `bombs → ${statuses.join("/")}; ${stored} uploads of 4.5 MB stored (${(stored * 4.5).toFixed(0)} MB), then ${refusedWith || "never refused"}`,
+  };
+});
+
+/** Node's WebSocket (undici) takes request headers; the DOM typing does not know it. */
+const HeaderedWebSocket = WebSocket as unknown as new (
+  url: string,
+  options: { headers: Record<string, string> },
+) => WebSocket;
+interface Frame {
+  type: string;
+  code?: string;
+}
+function openSocket(visitor: Visitor, room: string): Promise<{ socket: WebSocket; frames: Frame[] } | null> {
+  return new Promise((resolve) => {
+    const frames: Frame[] = [];
+    const socket = new HeaderedWebSocket(`${base.replace("http", "ws")}/api/rooms/${room}/ws`, {
+      headers: { cookie: visitor.cookie, origin: base, "cf-connecting-ip": visitor.ip },
+    });
+    socket.addEventListener("message", (event) => frames.push(JSON.parse(String(event.data)) as Frame));
+    socket.addEventListener("open", () => resolve({ socket, frames }));
+    socket.addEventListener("error", () => resolve(null));
+  });
+}
+probe("rooms: one person's sockets are capped and share one message budget", async () => {
+  const student = await throwaway("student");
+  const room = `topic:audit-${Date.now()}`;
+  const opened: { socket: WebSocket; frames: Frame[] }[] = [];
+  for (let i = 0; i < 8; i++) {
+    const socket = await openSocket(student, room);
+    if (socket) opened.push(socket);
+  }
+  let sent = 0;
+  for (let i = 0; i < 60; i++) {
+    const target = opened[i % opened.length];
+    target?.socket.send(JSON.stringify({ type: "message", id: crypto.randomUUID(), body: `burst ${i}` }));
+    sent++;
+  }
+  const answered = (f: Frame) => f.type === "ack" || (f.type === "error" && f.code === "rate-limited");
+  await waitFor("an answer to every message", async () =>
+    opened.reduce((n, o) => n + o.frames.filter(answered).length, 0) >= sent ? true : undefined,
+  );
+  const acks = opened.reduce((n, o) => n + o.frames.filter((f) => f.type === "ack").length, 0);
+  for (const o of opened) o.socket.close();
+  return {
+    attempts: 8 + sent,
+    // The burst is 10 and the refill 5/s: a 60-message burst from one person gets at most ~12 through.
+    held: opened.length <= 5 && acks <= 15,
+    detail: `${opened.length} of 8 sockets opened; ${acks} of ${sent} messages accepted`,
+  };
+});
+
+probe("a follow/unfollow loop notifies its target once a day", async () => {
+  const target = await throwaway("student");
+  const follower = await throwaway("student");
+  for (let i = 0; i < 5; i++) {
+    await follower.call("PUT", `/api/follows/${target.id}`);
+    await follower.call("DELETE", `/api/follows/${target.id}`);
+  }
+  const list = await target.call("GET", "/api/notifications");
+  const items = (list.body as { notifications?: { type: string }[] }).notifications ?? [];
+  const follows = items.filter((n) => n.type.includes("follow")).length;
+  return {
+    attempts: 10,
+    held: follows <= 1,
+    detail: `${follows} "followed you" notification(s) after 5 loops`,
+  };
+});
+
+probe("three throwaway reporters cannot hide a note", async () => {
+  const feed = await new Visitor().call("GET", "/api/feed/discover");
+  const note = ((feed.body as { notes?: { id: string }[] }).notes ?? [])[0];
+  if (!note) throw new Error("no public note to report");
+  for (let i = 0; i < 3; i++) {
+    const reporter = await throwaway("student");
+    await reporter.call("POST", "/api/reports", { target: "note", targetId: note.id, reason: "spam" });
+  }
+  const after = await new Visitor().call("GET", `/api/notes/${note.id}`);
+  return {
+    attempts: 3,
+    held: after.status === 200,
+    detail: `the note answers ${after.status} after 3 reports`,
+  };
 });
 
 const results: (Outcome & { promise: string })[] = [];
