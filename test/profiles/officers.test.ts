@@ -48,8 +48,10 @@ async function edge(a: string, b: string) {
 }
 
 async function publicOfficers(clubId: string) {
-  const body = await json<{ club: { officers: { id: string }[] } }>(await call(`/api/profiles/${clubId}`));
-  return body.club.officers.map((o) => o.id);
+  const body = await json<{ profile: { club: { officers: { id: string }[] } } }>(
+    await call(`/api/profiles/${clubId}`),
+  );
+  return body.profile.club.officers.map((o) => o.id);
 }
 
 /** Invites through the API and accepts as the student; returns the invitation id. */
@@ -167,7 +169,10 @@ describe("club officers by consent", () => {
     await expectProblem(await invite(club.cookie, expert.id), 400);
     await expectProblem(await invite(club.cookie, crypto.randomUUID()), 400);
     await expectProblem(await invite(club.cookie, student.id), 409);
-    await expectProblem(await call("/api/clubs/me/officers", { cookie: club.cookie, json: { userId: 7 } }), 400);
+    await expectProblem(
+      await call("/api/clubs/me/officers", { cookie: club.cookie, json: { userId: 7 } }),
+      400,
+    );
     await expectProblem(await call("/api/me/clubs"), 401);
     // The PATCH names students only, as before.
     await expectProblem(
@@ -184,7 +189,9 @@ describe("club officers by consent", () => {
     const { club, student } = await clubAndStudent();
     const id = await appoint(club, student);
     expect(await officerRow(club.id, student.id)).not.toBeNull();
-    expect((await call(`/api/blocks/${club.id}`, { method: "PUT", cookie: student.cookie })).status).toBe(204);
+    expect((await call(`/api/blocks/${club.id}`, { method: "PUT", cookie: student.cookie })).status).toBe(
+      204,
+    );
     expect(await officerRow(club.id, student.id)).toBeNull();
     expect(await edge(student.id, club.id)).toBeNull();
     expect(await publicOfficers(club.id)).toEqual([]);
@@ -210,7 +217,9 @@ describe("club officers by consent", () => {
   it("a block by the club ends a pending invitation; it cannot be accepted afterwards", async () => {
     const { club, student } = await clubAndStudent();
     const { id } = await json<{ id: string }>(await invite(club.cookie, student.id), 201);
-    expect((await call(`/api/blocks/${student.id}`, { method: "PUT", cookie: club.cookie })).status).toBe(204);
+    expect((await call(`/api/blocks/${student.id}`, { method: "PUT", cookie: club.cookie })).status).toBe(
+      204,
+    );
     expect(await myClubs(student.cookie)).toEqual({ serving: [], pending: [] });
     await expectProblem(await answer(student.cookie, id, "accept"), 409);
     expect(await officerRow(club.id, student.id)).toBeNull();
@@ -246,7 +255,11 @@ describe("club officers by consent", () => {
     const third = await signUp();
     await appoint(club, third);
     await json(
-      await call("/api/me/profile", { method: "PATCH", cookie: club.cookie, json: { club: { officers: [] } } }),
+      await call("/api/me/profile", {
+        method: "PATCH",
+        cookie: club.cookie,
+        json: { club: { officers: [] } },
+      }),
     );
     expect(await officerRow(club.id, third.id)).toBeNull();
   });

@@ -34,6 +34,7 @@ export const POLICIES = {
   commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
   reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
+  officerInviteClub: { tokens: 30, window: "1 d", failClosed: false, code: "officer-invitations" },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
