@@ -52,6 +52,11 @@ const CODED = new Set([
   "not-completed",
   "already-reviewed",
   "not-scheduled",
+  "declined-recently",
+  "already-invited",
+  "already-officer",
+  "officer-state",
+  "cannot-invite",
 ]);
 
 /** Only same-site paths: never `//evil.example` or an absolute URL. */

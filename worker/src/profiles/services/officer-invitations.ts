@@ -69,7 +69,7 @@ async function askable(ctx: ActionContext, clubId: string, userIds: string[], no
   if (students.length !== new Set(userIds).size)
     throw new BadRequest("Officers must be student accounts.", { field: "officers" });
   // Deliberately vague: the club does not learn who blocked whom.
-  if (blocked.length) throw new Forbidden("You cannot invite this person to be an officer.", "blocked");
+  if (blocked.length) throw new Forbidden("You cannot invite this person to be an officer.", "cannot-invite");
   const cooling = new Set(declined.map((d) => d.userId));
   return { cooling, current: new Map(current.map((row) => [row.userId, row])) };
 }
