@@ -265,6 +265,46 @@ describe("club officers by consent", () => {
   });
 });
 
+describe("officer invitations under pressure", () => {
+  it("an accept racing a withdraw: exactly one applies, and the office matches the status", async () => {
+    const { club, student } = await clubAndStudent();
+    const { id } = await json<{ id: string }>(await invite(club.cookie, student.id), 201);
+    const [accepted, withdrawn] = await Promise.all([
+      answer(student.cookie, id, "accept"),
+      call(`/api/clubs/me/officers/${student.id}`, { method: "DELETE", cookie: club.cookie }),
+    ]);
+    const statuses = [accepted.status, withdrawn.status].sort();
+    // Either the accept won (the withdraw then finds an officer and removes them: both succeed), or
+    // the withdraw won and the accept is refused.
+    expect([
+      [200, 204],
+      [204, 409],
+    ]).toContainEqual(statuses);
+    const row = await env.DB.prepare("select status from officer_invitations where id = ?")
+      .bind(id)
+      .first<{ status: string }>();
+    expect(["withdrawn", "removed"]).toContain(row?.status);
+    expect(await officerRow(club.id, student.id)).toBeNull();
+    expect(await edge(student.id, club.id)).toBeNull();
+  });
+
+  it("a club may send 30 officer invitations a day; the 31st is a 429 with Retry-After", async () => {
+    const club = await signUp({ role: "club" });
+    const students = Array.from({ length: 31 }, () => crypto.randomUUID());
+    await env.DB.batch(
+      students.map((id) =>
+        env.DB.prepare(
+          "insert into users (id, email, password_hash, display_name, role, created_at, updated_at) values (?, ?, 'x', 'S', 'student', 0, 0)",
+        ).bind(id, `${id}@students.test`),
+      ),
+    );
+    for (const id of students.slice(0, 30)) await json(await invite(club.cookie, id), 201);
+    const refused = await invite(club.cookie, students[30] ?? "");
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await expectProblem(refused, 429)).toMatchObject({ code: "officer-invitations" });
+  });
+});
+
 describe("an officer of many clubs", () => {
   it("an accepted officer of 120 clubs gets their dashboard, /api/me and rooms (no 100-parameter 500)", async () => {
     const student = await signUp();

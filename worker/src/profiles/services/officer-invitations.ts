@@ -11,7 +11,6 @@ import { BadRequest, Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { LIVE, type OfficerAction, type OfficerParty, officerStep } from "../officer-machine";
 import { clubOfficers, clubProfiles, type OfficerState, officerInvitations } from "../schema";
-import { endOfficerTies } from "./officer-ties";
 import { invalidateProfile } from "./profile-cache";
 
 /** After a student declines, the same club may not ask again for this long (no pestering). */
@@ -279,9 +278,14 @@ export async function answerOfficerInvitation({
     if (!changed(moved)) throw new Conflict("This invitation was answered already.", "officer-state");
     // Serving together is a tie the student said yes to; it is the network's "club" edge.
     await connect(ctx, tie.clubId, tie.userId, "club");
-    // A block that landed between the accept and the edge ends both again.
-    if (await isBlockedEitherWay(ctx, tie.clubId, tie.userId))
-      await endOfficerTies(ctx, tie.clubId, tie.userId);
+    // A withdraw, removal or block that landed between the accept and the edge ended the office
+    // already; the edge goes with it.
+    const after = await ctx.db
+      .select({ status: officerInvitations.status })
+      .from(officerInvitations)
+      .where(eq(officerInvitations.id, tie.id))
+      .get();
+    if (after?.status !== "accepted") await dropClubEdge(ctx, tie.clubId, tie.userId);
     await invalidateProfile(ctx, tie.clubId);
     return { id: tie.id, status: "accepted" as const };
   }
@@ -293,19 +297,26 @@ export async function answerOfficerInvitation({
   return { id: tie.id, status: next.to };
 }
 
-/** The club takes back its ask to `userId`, or removes them as an officer. */
+/** The club takes back its ask to `userId`, or removes them as an officer, whichever it is now. */
 export async function removeOfficer({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
   const club = requireClub(ctx);
-  const tie = await ctx.db
-    .select({ id: officerInvitations.id, status: officerInvitations.status })
-    .from(officerInvitations)
-    .where(and(eq(officerInvitations.clubId, club.id), eq(officerInvitations.userId, input.userId), live))
-    .get();
-  if (!tie) throw new NotFound("They are neither invited nor an officer.");
-  return answerOfficerInvitation({
-    ctx,
-    input: { id: tie.id, action: tie.status === "accepted" ? "remove" : "withdraw" },
-  });
+  // The student may accept between the read and the write; then the second pass removes them.
+  for (let attempt = 0; ; attempt++) {
+    const tie = await ctx.db
+      .select({ id: officerInvitations.id, status: officerInvitations.status })
+      .from(officerInvitations)
+      .where(and(eq(officerInvitations.clubId, club.id), eq(officerInvitations.userId, input.userId), live))
+      .get();
+    if (!tie) throw new NotFound("They are neither invited nor an officer.");
+    try {
+      return await answerOfficerInvitation({
+        ctx,
+        input: { id: tie.id, action: tie.status === "accepted" ? "remove" : "withdraw" },
+      });
+    } catch (error) {
+      if (attempt > 0 || !(error instanceof Conflict)) throw error;
+    }
+  }
 }
 
 /** The clubs a student serves and the invitations waiting for their answer. */
