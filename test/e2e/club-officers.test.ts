@@ -16,6 +16,7 @@ afterAll(async () => {
 const CLUB = "club.women-in-stem@siswa.ukm.edu.my";
 const CLUB_NAME = "UKM Women in STEM";
 const STUDENT = "student13@siswa.ukm.edu.my";
+const OTHER_STUDENT = "student18@siswa.ukm.edu.my";
 
 describe("club officers by consent", () => {
   it("a club invites from its profile form → pending for both → the student accepts on Clubs I serve → an officer → leaves", async () => {
@@ -61,6 +62,37 @@ describe("club officers by consent", () => {
     await student.getByRole("status").filter({ hasText: "You left the club" }).waitFor();
     await expect.poll(() => student.getByTestId("club-served").count()).toBe(0);
 
+    expect(errors).toEqual([]);
+  });
+
+  it("the invitation's notification carries Accept and Decline; declining there leaves no office", async () => {
+    const student = await signedIn(browser, OTHER_STUDENT, "/notifications");
+    const club = await signedIn(browser, CLUB, "/profile/edit");
+    const errors = [student, club].flatMap((p) => collectPageErrors(p));
+    const studentId = await myId(student);
+    const studentName = await student.evaluate(
+      async () =>
+        ((await (await fetch("/api/me")).json()) as { account: { displayName: string } }).account.displayName,
+    );
+    const officers = club.locator('textarea[name="officers"]');
+    await officers.fill(`${await officers.inputValue()}\n${studentId}, Secretary`.trim());
+    await club.getByRole("button", { name: "Save profile" }).click();
+    await club.waitForURL(/\/profile$/);
+
+    await student.goto(`${base()}/notifications`);
+    const notification = student.getByTestId("notification").filter({ hasText: `${CLUB_NAME} invites you` });
+    await expect.poll(() => notification.textContent()).toContain("Secretary");
+    expect(await notification.getByRole("button", { name: "Accept" }).count()).toBe(1);
+    await notification.getByRole("button", { name: "Decline" }).click();
+    await expect.poll(() => notification.textContent()).toContain("Declined");
+    expect(await notification.getByRole("button").count()).toBe(0);
+
+    // Nothing came of it: not on the club's list, not on the student's clubs page.
+    await club.goto(`${base()}/profile/edit`);
+    expect(await club.getByTestId("officer-statuses").textContent()).not.toContain(studentName);
+    await student.goto(`${base()}/me/clubs`);
+    expect(await student.getByTestId("club-invitation").count()).toBe(0);
+    expect(await student.getByTestId("club-served").count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });
