@@ -174,6 +174,12 @@ describe("club officers by consent", () => {
       400,
     );
     await expectProblem(await call("/api/me/clubs"), 401);
+    await expectProblem(await call("/api/clubs/me/officers", { cookie: student.cookie }), 403);
+    await expectProblem(
+      await call(`/api/clubs/me/officers/${student.id}`, { method: "DELETE", cookie: otherClub.cookie }),
+      404,
+    );
+    await expectProblem(await invite(club.cookie, other.id, "x".repeat(61)), 400);
     // The PATCH names students only, as before.
     await expectProblem(
       await call("/api/me/profile", {
