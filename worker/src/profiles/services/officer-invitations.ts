@@ -56,6 +56,7 @@ async function askable(ctx: ActionContext, clubId: string, userIds: string[], no
       .where(
         and(
           eq(officerInvitations.clubId, clubId),
+          inJsonList(officerInvitations.userId, userIds),
           eq(officerInvitations.status, "declined"),
           gt(officerInvitations.answeredAt, now - DECLINE_COOLDOWN_MS),
         ),
