@@ -60,6 +60,16 @@ describe("dev tools", () => {
       "select count(distinct industry) as n from expert_profiles",
     ).first<{ n: number }>();
     expect(industries?.n).toBeGreaterThanOrEqual(15);
+    // Demo officers said yes: each office has its accepted invitation, and nothing is left pending.
+    const offices = await env.DB.prepare(
+      `select u.email, i.status from club_officers o join users u on u.id = o.user_id
+       left join officer_invitations i on i.club_id = o.club_id and i.user_id = o.user_id and i.status = 'accepted'
+       where o.club_id = (select id from users where email = 'club.computing@siswa.um.edu.my') order by u.email`,
+    ).all();
+    expect(offices.results).toEqual([
+      { email: "student01@siswa.um.edu.my", status: "accepted" },
+      { email: "student06@siswa.um.edu.my", status: "accepted" },
+    ]);
     const login = await call("/api/auth/login", {
       json: { email: "student01@siswa.um.edu.my", password: "atas-demo-2026" },
     });

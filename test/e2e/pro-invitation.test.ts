@@ -62,8 +62,9 @@ describe("atas-pro: an invitation from the directory to the calendar", () => {
     // The form: the picker offers only the expert's windows; picking one fills a deadline before it.
     await student.waitForURL(new RegExp(`/experts/${ID}/invite$`));
     // student01 is an officer of the UM Computing Society, so they may send as the club; here, as themself.
-    const sendAs = await student.locator('select[name="requesterId"] option').allTextContents();
-    expect(sendAs).toContain("UM Computing Society");
+    // The form renders once the navigation commits, a moment after the URL changes.
+    const sendAs = student.locator('select[name="requesterId"] option');
+    await expect.poll(() => sendAs.allTextContents()).toContain("UM Computing Society");
     await student.selectOption('select[name="kind"]', "talk");
     await student.fill('input[name="title"]', title);
     await student.fill('textarea[name="agenda"]', "How Grab scales payments, then Q&A with UM students.");

@@ -12,6 +12,15 @@ async function clubWithOfficer() {
     json: { club: { name: "Robotics Club", officers: [{ userId: officer.id, title: "President" }] } },
   });
   expect(set.status).toBe(200);
+  // The PATCH only invites; the student's yes makes the office.
+  const { pending } = (await (await call("/api/me/clubs", { cookie: officer.cookie })).json()) as {
+    pending: { invitationId: string }[];
+  };
+  const accept = await call(`/api/officer-invitations/${pending[0]?.invitationId}/accept`, {
+    method: "POST",
+    cookie: officer.cookie,
+  });
+  expect(accept.status).toBe(200);
   return { club, officer };
 }
 

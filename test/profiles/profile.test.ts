@@ -121,7 +121,7 @@ describe("profiles", () => {
     );
   });
 
-  it("a club names student officers only", async () => {
+  it("a club names student officers only; a named student serves once they accept", async () => {
     const club = await signUp({ role: "club" });
     const student = await signUp({ role: "student", displayName: "Officer One" });
     const expert = await signUp({ role: "expert" });
@@ -139,8 +139,20 @@ describe("profiles", () => {
       json: { club: { name: "Robotics", officers: [{ userId: student.id, title: "President" }] } },
     });
     const body = (await ok.json()) as { profile: { club: { officers: { displayName: string }[] } } };
-    expect(body.profile.club.officers.map((o) => o.displayName)).toEqual(["Officer One"]);
-    // Running the club together connects the officer and the club in the network.
+    expect(body.profile.club.officers).toEqual([]);
+    const { pending } = (await (await call("/api/me/clubs", { cookie: student.cookie })).json()) as {
+      pending: { invitationId: string }[];
+    };
+    const accept = await call(`/api/officer-invitations/${pending[0]?.invitationId}/accept`, {
+      method: "POST",
+      cookie: student.cookie,
+    });
+    expect(accept.status).toBe(200);
+    const after = (await (await call(`/api/profiles/${club.id}`)).json()) as {
+      profile: { club: { officers: { displayName: string }[] } };
+    };
+    expect(after.profile.club.officers.map((o) => o.displayName)).toEqual(["Officer One"]);
+    // Serving the club, by the student's yes, connects the officer and the club in the network.
     const edge = await env.DB.prepare("select source from connections where user_id = ? and peer_id = ?")
       .bind(student.id, club.id)
       .first<{ source: string }>();

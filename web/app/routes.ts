@@ -10,6 +10,7 @@ export default [
   route("reset-password", "routes/reset-password.tsx"),
   route("profile", "routes/profile.tsx"),
   route("profile/edit", "routes/profile-edit.tsx"),
+  route("me/clubs", "routes/my-clubs.tsx"),
   route("u/:id", "routes/user.tsx"),
   route("experts", "routes/experts.tsx"),
   route("experts/:id", "routes/expert.tsx"),

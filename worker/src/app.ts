@@ -20,6 +20,7 @@ import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";
 import { mountNotifications } from "./pro/routes/notifications";
 import { mountMe } from "./profiles/routes/me";
+import { mountOfficers } from "./profiles/routes/officers";
 import { mountProfiles } from "./profiles/routes/profiles";
 import { mountRooms } from "./realtime/rooms-routes";
 import { mountInbox } from "./realtime/routes";
@@ -55,6 +56,7 @@ export function createApp() {
   mountCampuses(app);
   mountMe(app);
   mountProfiles(app);
+  mountOfficers(app);
   mountExperts(app);
   mountInbox(app);
   mountRooms(app);

@@ -62,10 +62,46 @@ export interface Notification {
   type: string;
   text: string;
   invitationId: string | null;
+  /** A club's officer invitation, with its status now: Accept / Decline show while pending. */
+  officerInvitation: { id: string; status: OfficerInvitationStatus } | null;
   /** What `text` says, so the page can say it in the reader's language. */
   facts: { event: string; actor: string; title: string } | null;
   read: boolean;
   createdAt: string;
+}
+
+export type OfficerInvitationStatus =
+  | "pending"
+  | "accepted"
+  | "declined"
+  | "withdrawn"
+  | "left"
+  | "removed"
+  | "blocked";
+export type OfficerAnswer = "accept" | "decline" | "leave";
+
+/** GET /api/me/clubs: the clubs a student serves and the officer invitations waiting for an answer. */
+export interface MyClubs {
+  serving: ServedClub[];
+  pending: ServedClub[];
+}
+export interface ServedClub {
+  invitationId: string;
+  clubId: string;
+  name: string;
+  title: string;
+  since: string;
+}
+
+/** GET /api/clubs/me/officers: the club's own view of its officers and whom it has asked. */
+export interface ClubOfficers {
+  officers: {
+    invitationId: string;
+    userId: string;
+    displayName: string;
+    title: string;
+    status: "pending" | "accepted";
+  }[];
 }
 
 export interface Notifications {

@@ -53,6 +53,11 @@ const CODED = new Set([
   "not-completed",
   "already-reviewed",
   "not-scheduled",
+  "declined-recently",
+  "already-invited",
+  "already-officer",
+  "officer-state",
+  "cannot-invite",
 ]);
 
 /** Any origin would do: a same-origin path resolves onto it, anything else leaves it. */

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState } from "react";
 import { data, Form, Link, redirect, useFetcher, useNavigation } from "react-router";
+import { Notice } from "~/components/notice";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
 import type { Notification, Notifications } from "~/lib/api-types";
-import type { MessageKey, Translate } from "~/lib/i18n";
+import { problemMessage } from "~/lib/forms";
+import { type MessageKey, preferredLang, type Translate, translator } from "~/lib/i18n";
+import { answerOfficerInvitation } from "~/lib/officers.server";
 import { pageMeta, useT } from "~/lib/root-data";
 import type { Route } from "./+types/notifications";
 
@@ -16,15 +19,34 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return result.data;
 }
 
-/** Marks everything read. Answers with data, not a redirect: a background fetcher must not navigate. */
+/**
+ * Marks everything read, or answers an officer invitation (Accept / Decline in its notification).
+ * Answers with data, not a redirect: a background fetcher must not navigate.
+ */
 export async function action({ request, context }: Route.ActionArgs) {
+  const form = await request.formData();
+  if (form.has("intent")) {
+    const answer = await answerOfficerInvitation(context, request, form);
+    if (answer.status === 401)
+      throw redirect("/login?redirectTo=/notifications", { headers: answer.headers });
+    return data(
+      {
+        unread: null,
+        answerError: answer.ok ? null : problemMessage(answer.problem, translator(preferredLang(request))),
+      },
+      { status: answer.ok ? 200 : answer.status, headers: answer.headers },
+    );
+  }
   const result = await apiCall<Notifications>(context, request, "/api/notifications/read", { json: {} });
   if (result.status === 401) throw redirect("/login?redirectTo=/notifications", { headers: result.headers });
   if (!result.ok) throw data(result.problem, { status: result.status });
-  return data({ unread: result.data.unread }, { headers: result.headers });
+  return data(
+    { unread: result.data.unread, answerError: null as string | null },
+    { headers: result.headers },
+  );
 }
 
-export default function NotificationsPage({ loaderData }: Route.ComponentProps) {
+export default function NotificationsPage({ loaderData, actionData }: Route.ComponentProps) {
   const t = useT();
   const fetcher = useFetcher<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -50,6 +72,7 @@ export default function NotificationsPage({ loaderData }: Route.ComponentProps) 
           </Form>
         ) : null}
       </div>
+      {actionData?.answerError ? <Notice tone="error">{actionData.answerError}</Notice> : null}
       {notifications.length === 0 ? <p className="muted">{t("notifications.empty")}</p> : null}
       <ul className="plain notification-list" data-testid="notifications">
         {notifications.map((notification) => (
@@ -66,6 +89,9 @@ export default function NotificationsPage({ loaderData }: Route.ComponentProps) 
                 say(notification, t)
               )}
             </p>
+            {notification.officerInvitation ? (
+              <OfficerAnswer invitation={notification.officerInvitation} busy={busy} />
+            ) : null}
             <p className="muted small">
               <When iso={notification.createdAt} />
             </p>
@@ -73,6 +99,36 @@ export default function NotificationsPage({ loaderData }: Route.ComponentProps) 
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A club's officer invitation: Accept / Decline while it waits, its outcome after. */
+function OfficerAnswer({
+  invitation,
+  busy,
+}: {
+  invitation: NonNullable<Notification["officerInvitation"]>;
+  busy: boolean;
+}) {
+  const t = useT();
+  if (invitation.status !== "pending")
+    return <p className="muted small">{t(`officer.status.${invitation.status}`)}</p>;
+  return (
+    <Form method="post" className="actions">
+      <input type="hidden" name="id" value={invitation.id} />
+      <button type="submit" name="intent" value="accept" className="button button-small" disabled={busy}>
+        {t("clubs.accept")}
+      </button>
+      <button
+        type="submit"
+        name="intent"
+        value="decline"
+        className="button button-ghost button-small"
+        disabled={busy}
+      >
+        {t("clubs.decline")}
+      </button>
+    </Form>
   );
 }
 
@@ -85,6 +141,7 @@ const EVENTS = new Set([
   "completed",
   "expired",
   "message",
+  "officer-invitation",
 ]);
 
 /** The notification in the reader's language when its facts are known; the stored line otherwise. */

@@ -3,7 +3,7 @@ import { AvatarUpload } from "~/components/avatar-upload";
 import { SelectField, TextAreaField, TextField } from "~/components/field";
 import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";
-import type { Campus, Me, Problem, ProfilePatch } from "~/lib/api-types";
+import type { Campus, ClubOfficers, Me, Problem, ProfilePatch } from "~/lib/api-types";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
 import { type MessageKey, preferredLang, type Translate, translator } from "~/lib/i18n";
 import {
@@ -30,7 +30,19 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   ]);
   if (me.status === 401) throw redirect(LOGIN, { headers: me.headers });
   if (!me.ok) throw data(me.problem, { status: me.status });
-  return data({ ...me.data, campuses: campuses.ok ? campuses.data.campuses : [] }, { headers: me.headers });
+  // A club edits everyone it has asked, not only those who accepted: saving must not withdraw the rest.
+  const officers =
+    me.data.account.role === "club"
+      ? await apiCall<ClubOfficers>(context, request, "/api/clubs/me/officers")
+      : null;
+  return data(
+    {
+      ...me.data,
+      campuses: campuses.ok ? campuses.data.campuses : [],
+      officers: officers?.ok ? officers.data.officers : [],
+    },
+    { headers: me.headers },
+  );
 }
 
 type Values = Record<string, string>;
@@ -116,7 +128,7 @@ function readPatch(
 export default function EditProfile({ loaderData, actionData }: Route.ComponentProps) {
   const t = useT();
   const busy = useNavigation().state === "submitting";
-  const { account, profile, campuses } = loaderData;
+  const { account, profile, campuses, officers } = loaderData;
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   // After a refused save the form shows what was typed, not what is stored.
@@ -294,9 +306,24 @@ export default function EditProfile({ loaderData, actionData }: Route.ComponentP
                 rows={3}
                 spellCheck={false}
                 hint={t("edit.officersHint")}
-                defaultValue={value("officers", formatOfficers(profile.club.officers))}
+                defaultValue={value(
+                  "officers",
+                  formatOfficers(officers.map((o) => ({ id: o.userId, title: o.title }))),
+                )}
                 error={errors.officers}
               />
+              {officers.length ? (
+                <ul className="plain small" data-testid="officer-statuses">
+                  {officers.map((officer) => (
+                    <li key={officer.invitationId}>
+                      {officer.displayName} <span className="muted">· {officer.title}</span>{" "}
+                      <span className={officer.status === "accepted" ? "badge" : "badge badge-muted"}>
+                        {t(`officer.status.${officer.status}`)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </fieldset>
           ) : null}
 

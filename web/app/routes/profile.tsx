@@ -31,6 +31,11 @@ export default function MyProfile({ loaderData }: Route.ComponentProps) {
           <Link to={`/u/${account.id}`} className="button button-ghost">
             {t("profile.publicPage")}
           </Link>
+          {account.role === "student" ? (
+            <Link to="/me/clubs" className="button button-ghost">
+              {t("clubs.title")}
+            </Link>
+          ) : null}
         </div>
       </footer>
     </ProfileView>

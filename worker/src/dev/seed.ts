@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { inJsonList } from "../db/client";
@@ -8,7 +8,13 @@ import { runFeedsCron } from "../jobs/cron";
 import { notes } from "../link/notes-schema";
 import { addToTrending, TRENDING_WEIGHTS } from "../link/services/trending";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
-import { clubOfficers, clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
+import {
+  clubOfficers,
+  clubProfiles,
+  expertProfiles,
+  officerInvitations,
+  studentProfiles,
+} from "../profiles/schema";
 import type { ActionContext } from "../shared/context";
 import { hashPassword } from "../shared/crypto";
 import { ADMIN, CLUBS, DEMO_PASSWORD, demoStudents, EXPERTS } from "./seed-data";
@@ -135,17 +141,42 @@ export async function seedDemo(ctx: ActionContext) {
         .insert(clubProfiles)
         .values({ userId: id, name: club.name, description: club.description, updatedAt: now })
         .onConflictDoNothing(),
-      ...club.officerIndexes.map((index, n) =>
-        db
-          .insert(clubOfficers)
-          .values({
-            clubId: id,
-            userId: studentIds[index] ?? "",
-            title: n === 0 ? "President" : "Vice President",
-          })
-          .onConflictDoNothing(),
-      ),
-      // Running the club connects each officer with it (source "club"), as a profile update does.
+      // Demo officers said yes: an accepted invitation (one left pending from an older database is
+      // accepted now), the office, and the club connection that comes with it.
+      ...(
+        await Promise.all(
+          club.officerIndexes.map(async (index, n) => {
+            const userId = studentIds[index] ?? "";
+            const title = n === 0 ? "President" : "Vice President";
+            return [
+              db
+                .update(officerInvitations)
+                .set({ status: "accepted", answeredAt: now })
+                .where(
+                  and(
+                    eq(officerInvitations.clubId, id),
+                    eq(officerInvitations.userId, userId),
+                    eq(officerInvitations.status, "pending"),
+                  ),
+                ),
+              db
+                .insert(officerInvitations)
+                .values({
+                  id: await stableId(`officer:${club.email}:${userId}`),
+                  clubId: id,
+                  userId,
+                  title,
+                  status: "accepted",
+                  createdAt: now,
+                  answeredAt: now,
+                })
+                .onConflictDoNothing(),
+              db.insert(clubOfficers).values({ clubId: id, userId, title }).onConflictDoNothing(),
+            ];
+          }),
+        )
+      ).flat(),
+      // Serving the club connects each officer with it (source "club"), as accepting does.
       ...club.officerIndexes.flatMap((index) => {
         const officer = studentIds[index] ?? "";
         return [

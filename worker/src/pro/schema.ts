@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
+import { officerInvitations } from "../profiles/schema";
 
 export const INVITATION_KINDS = ["talk", "workshop", "panel", "mentoring", "mock-interview"] as const;
 export type InvitationKind = (typeof INVITATION_KINDS)[number];
@@ -171,8 +172,8 @@ export const reviews = sqliteTable(
 );
 
 export interface NotificationFacts {
-  /** The invitation's new state, or "message" for a new message in its thread. */
-  event: InvitationState | "message";
+  /** The invitation's new state, "message" for a new message in its thread, or a club's officer invitation. */
+  event: InvitationState | "message" | "officer-invitation";
   actor: string;
   title: string;
 }
@@ -188,6 +189,10 @@ export const notifications = sqliteTable(
     type: text("type").notNull(),
     text: text("text").notNull(),
     invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    /** A club's ask to serve as an officer, answered from the notification (Accept / Decline). */
+    officerInvitationId: text("officer_invitation_id").references(() => officerInvitations.id, {
+      onDelete: "cascade",
+    }),
     /** The facts behind `text`, so a page can say it in the reader's language. */
     data: text("data", { mode: "json" }).$type<NotificationFacts>(),
     readAt: instant("read_at"),

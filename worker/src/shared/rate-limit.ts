@@ -50,6 +50,7 @@ export const POLICIES = {
     algorithm: "log",
     code: "connection-requests",
   },
+  officerInviteClub: { tokens: 30, window: "1 d", failClosed: false, code: "officer-invitations" },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

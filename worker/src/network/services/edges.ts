@@ -4,6 +4,7 @@ import { blocks, connections, type EDGE_SOURCES } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import { follows } from "../../link/engagement-schema";
 import { forgetAuthors } from "../../link/services/timelines";
+import { endOfficerTies } from "../../profiles/services/officer-ties";
 import { roomOf } from "../../realtime/room";
 import { directRoomId } from "../../realtime/room-protocol";
 import { invalidate } from "../../shared/cache-aside";
@@ -66,7 +67,7 @@ export async function disconnect(ctx: ActionContext, a: string, b: string): Prom
   return true;
 }
 
-/** A block also removes any connection and any follow between the two (the counts follow by trigger). */
+/** A block also removes any connection, follow and officer tie between the two (the counts follow by trigger). */
 export async function block(ctx: ActionContext, blocker: string, blocked: string): Promise<void> {
   await ctx.db.batch([
     ctx.db.insert(blocks).values({ blockerId: blocker, blockedId: blocked }).onConflictDoNothing(),
@@ -79,6 +80,8 @@ export async function block(ctx: ActionContext, blocker: string, blocked: string
         ),
       ),
   ]);
+  // Officer invitations and the office itself end too; a blocked club cannot ask again.
+  await endOfficerTies(ctx, blocker, blocked);
   await disconnect(ctx, blocker, blocked);
   // A direct room already open between them closes now; joining it again is refused.
   await roomOf(ctx.env, directRoomId(blocker, blocked)).disconnect([blocker, blocked]);

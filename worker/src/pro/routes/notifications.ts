@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { OFFICER_STATES } from "../../profiles/schema";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
@@ -13,6 +14,10 @@ const Notifications = z
         type: z.string(),
         text: z.string(),
         invitationId: z.string().nullable(),
+        officerInvitation: z
+          .object({ id: z.string(), status: z.enum(OFFICER_STATES) })
+          .nullable()
+          .openapi({ description: "A club's officer invitation: accept or decline it while pending" }),
         facts: z
           .object({ event: z.string(), actor: z.string(), title: z.string() })
           .nullable()

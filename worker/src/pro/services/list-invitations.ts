@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../../identity/schema";
 import { clubOfficers } from "../../profiles/schema";
@@ -28,15 +28,12 @@ export async function listInvitations({
 }) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
-  const clubs = await ctx.db
-    .select({ id: clubOfficers.clubId })
-    .from(clubOfficers)
-    .where(eq(clubOfficers.userId, actor.id))
-    .all();
-  const requesterIds = [actor.id, ...clubs.map((c) => c.id)];
+  // The user and every club they serve, as a subquery rather than bound ids: an officer of 100+
+  // clubs would pass D1's 100-parameter limit.
+  const requesterIds = sql`(select ${actor.id} union all select ${clubOfficers.clubId} from ${clubOfficers} where ${clubOfficers.userId} = ${actor.id})`;
   // One index range per side (requester_id, status, …) and (expert_id, status, …); an OR across the
   // two columns would make SQLite scan. Experts see what was sent to them, never drafts.
-  const asRequester = inArray(invitations.requesterId, requesterIds);
+  const asRequester = sql`${invitations.requesterId} in ${requesterIds}`;
   const asExpert = and(eq(invitations.expertId, actor.id), isNotNull(invitations.sentAt));
   const states = [...BUCKETS[input.bucket]];
   // Upcoming sessions soonest first; the other buckets most recently changed first. Ties by id.
@@ -61,14 +58,14 @@ export async function listInvitations({
       .orderBy(...order)
       .limit(input.limit + 1);
   // Counts come from the trigger-kept tallies: a few rows per side, however many invitations.
-  const tallyOf = (side: "requester" | "expert", ids: string[]) =>
+  const tallyOf = (side: "requester" | "expert", ids: SQL) =>
     ctx.db
       .select({ status: invitationTallies.status, n: invitationTallies.n })
       .from(invitationTallies)
-      .where(and(inArray(invitationTallies.userId, ids), eq(invitationTallies.side, side)));
+      .where(and(sql`${invitationTallies.userId} in ${ids}`, eq(invitationTallies.side, side)));
   const [sentCounts, receivedCounts, sentRows, receivedRows] = await ctx.db.batch([
     tallyOf("requester", requesterIds),
-    tallyOf("expert", [actor.id]),
+    tallyOf("expert", sql`(${actor.id})`),
     page(asRequester, invitations.expertId),
     page(asExpert, invitations.requesterId),
   ]);

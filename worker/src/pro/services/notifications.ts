@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { inJsonList } from "../../db/client";
+import { officerInvitations } from "../../profiles/schema";
 import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
@@ -10,8 +11,9 @@ export async function listNotifications({ ctx }: { ctx: ActionContext }) {
   if (!actor) throw new Unauthorized();
   const [rows, unread] = await ctx.db.batch([
     ctx.db
-      .select()
+      .select({ notification: notifications, officerStatus: officerInvitations.status })
       .from(notifications)
+      .leftJoin(officerInvitations, eq(officerInvitations.id, notifications.officerInvitationId))
       .where(eq(notifications.userId, actor.id))
       .orderBy(desc(notifications.createdAt))
       .limit(50),
@@ -22,11 +24,14 @@ export async function listNotifications({ ctx }: { ctx: ActionContext }) {
   ]);
   return {
     unread: unread[0]?.n ?? 0,
-    notifications: rows.map((n) => ({
+    notifications: rows.map(({ notification: n, officerStatus }) => ({
       id: n.id,
       type: n.type,
       text: n.text,
       invitationId: n.invitationId,
+      // A club's officer invitation, with its status now: the page offers Accept / Decline while pending.
+      officerInvitation:
+        n.officerInvitationId && officerStatus ? { id: n.officerInvitationId, status: officerStatus } : null,
       facts: n.data ?? null,
       read: n.readAt !== null,
       createdAt: new Date(n.createdAt).toISOString(),

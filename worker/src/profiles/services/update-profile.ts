@@ -1,17 +1,11 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { campuses, users } from "../../identity/schema";
-import { connect } from "../../network/services/edges";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
-import {
-  type AvailabilityWindow,
-  clubOfficers,
-  clubProfiles,
-  expertProfiles,
-  studentProfiles,
-} from "../schema";
+import { type AvailabilityWindow, clubProfiles, expertProfiles, studentProfiles } from "../schema";
 import { loadProfile } from "./load-profile";
+import { setClubOfficers } from "./officer-invitations";
 import { invalidateProfile } from "./profile-cache";
 
 export interface ProfilePatch {
@@ -53,19 +47,9 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
       if (!campus) throw new BadRequest("Unknown campus.", { field: "campusId" });
     }
   }
+  // Officers are asked, never appointed: this invites the new names and ends the ties left out.
   const officers = input.club?.officers;
-  if (officers) {
-    const ids = [...new Set(officers.map((o) => o.userId))];
-    const students = ids.length
-      ? await db
-          .select({ id: users.id })
-          .from(users)
-          .where(and(inArray(users.id, ids), eq(users.role, "student")))
-          .all()
-      : [];
-    if (students.length !== ids.length)
-      throw new BadRequest("Officers must be student accounts.", { field: "officers" });
-  }
+  if (officers) await setClubOfficers(ctx, officers, input.club?.name);
 
   const now = Date.now();
   const statements: BatchItem<"sqlite">[] = [
@@ -103,21 +87,8 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
         .set({ ...fields, updatedAt: now })
         .where(eq(clubProfiles.userId, actor.id)),
     );
-    if (officers) {
-      statements.push(db.delete(clubOfficers).where(eq(clubOfficers.clubId, actor.id)));
-      if (officers.length) {
-        statements.push(
-          db
-            .insert(clubOfficers)
-            .values(officers.map((o) => ({ clubId: actor.id, userId: o.userId, title: o.title }))),
-        );
-      }
-    }
   }
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  // Running a club together is an edge the network knows from real activity.
-  for (const officer of input.club && officers ? officers : [])
-    await connect(ctx, actor.id, officer.userId, "club");
   await invalidateProfile(ctx, actor.id);
   return loadProfile(db, actor.id);
 }
