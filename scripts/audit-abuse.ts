@@ -133,6 +133,109 @@ function probe(promise: string, run: () => Promise<Outcome>) {
   probes.push({ promise, run });
 }
 
+// ── Consent, campus and contact ────────────────────────────────────────────────────────────────
+function connectionIds(answer: Answer): string[] {
+  const list = (answer.body as { connections?: { id?: string; userId?: string }[] }).connections ?? [];
+  return list.map((c) => c.id ?? c.userId ?? "");
+}
+probe(
+  "nobody becomes a club officer, or connected, without their yes; a block ends it for good",
+  async () => {
+    const club = await throwaway("club");
+    const student = await throwaway("student");
+    const findings: string[] = [];
+    let held = true;
+    await club.call("PATCH", "/api/me/profile", {
+      club: { officers: [{ userId: student.id, title: "President" }] },
+    });
+    const me = await student.call("GET", "/api/me");
+    const connected = connectionIds(await student.call("GET", "/api/connections")).includes(club.id);
+    const dm = await club.call("POST", "/api/rooms/dm", { userId: student.id });
+    if (JSON.stringify(me.body).includes(club.id) && JSON.stringify(me.body).includes("officer"))
+      held = false;
+    if (connected || dm.status === 200) held = false;
+    findings.push(`after the club's PATCH: connected ${connected}, club's DM ${dm.status}`);
+    await student.call("PUT", `/api/blocks/${club.id}`);
+    const again = await club.call("POST", "/api/clubs/me/officers", {
+      userId: student.id,
+      title: "President",
+    });
+    const patched = await club.call("PATCH", "/api/me/profile", {
+      club: { officers: [{ userId: student.id, title: "President" }] },
+    });
+    const clubs = await student.call("GET", "/api/me/clubs");
+    const pendingLeft = JSON.stringify(clubs.body).includes(club.id);
+    if (again.status < 400 || pendingLeft) held = false;
+    findings.push(
+      `after a block: invite ${again.status}, PATCH ${patched.status}, still listed ${pendingLeft}`,
+    );
+    return { attempts: 5, held, detail: findings.join("; ") };
+  },
+);
+
+probe("campus rooms are for a proven campus, never a typed one", async () => {
+  const outsider = await throwaway("student");
+  await outsider.call("PATCH", "/api/me/profile", { campusId: "um" });
+  const rooms = await outsider.call("GET", "/api/rooms");
+  const listed = JSON.stringify(rooms.body).includes("campus:um");
+  const socket = await openSocket(outsider, "campus:um");
+  socket?.socket.close();
+  const insider = await demo("student05@siswa.um.edu.my");
+  const inside = await openSocket(insider, "campus:um");
+  inside?.socket.close();
+  return {
+    attempts: 2,
+    held: !listed && socket === null && inside !== null,
+    detail: `typed campus: listed ${listed}, socket ${socket ? "opened" : "refused"}; verified student's socket ${inside ? "opened" : "refused"}`,
+  };
+});
+
+probe("an expert reaches a student only inside an accepted invitation", async () => {
+  const student = await throwaway("student");
+  const experts = [await throwaway("expert"), await availableExpert()];
+  const statuses: number[] = [];
+  for (const expert of experts) {
+    statuses.push((await expert.call("POST", "/api/rooms/dm", { userId: student.id })).status);
+    statuses.push(
+      (
+        await expert.call("POST", "/api/message-requests", {
+          toUserId: student.id,
+          text: "Call me, here is my number",
+        })
+      ).status,
+    );
+    statuses.push(
+      (
+        await expert.call("POST", "/api/connections/requests", {
+          toUserId: student.id,
+          message: "DM me on WhatsApp",
+        })
+      ).status,
+    );
+  }
+  return {
+    attempts: statuses.length,
+    held: statuses.every((s) => s === 403 || s === 404),
+    detail: `DM / message request / connection note: ${statuses.join(", ")}`,
+  };
+});
+
+probe("unverified experts are labelled and left out of the directory", async () => {
+  const expert = await throwaway("expert");
+  await expert.call("PATCH", "/api/me/profile", {
+    expert: { headline: "Zyxquorp specialist", industry: "Fintech", acceptingInvitations: true },
+  });
+  const listed = await new Visitor().call("GET", "/api/experts?q=Zyxquorp");
+  const shown = JSON.stringify(listed.body).includes(expert.id);
+  const profile = await new Visitor().call("GET", `/api/profiles/${expert.id}`);
+  const labelled = JSON.stringify(profile.body).includes("unverified");
+  return {
+    attempts: 2,
+    held: !shown && labelled,
+    detail: `in the default directory: ${shown}; profile labelled unverified: ${labelled}`,
+  };
+});
+
 // ── Availability of one's own account ──────────────────────────────────────────────────────────
 probe("wrong passwords from many addresses never lock the owner out", async () => {
   const victim = "student02@siswa.um.edu.my";
