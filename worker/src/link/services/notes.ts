@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
 import { blocks } from "../../graph/schema";
+import { memberCampus } from "../../identity/campus-membership";
 import { users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
@@ -16,7 +17,7 @@ import { imageViewColumns, toImageView } from "./note-images";
 import { parseTopics } from "./notes-text";
 import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { bumpTopics } from "./trending";
-import { blockedEitherWay, canSee, isFollowing, memberCampus } from "./visibility";
+import { blockedEitherWay, canSee, isFollowing } from "./visibility";
 
 type Batch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
 

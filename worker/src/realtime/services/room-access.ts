@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { isCampusMember } from "../../identity/campus-membership";
 import { campuses, type User, users } from "../../identity/schema";
 import { isBlockedEitherWay } from "../../network/services/edges";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
@@ -31,7 +32,7 @@ async function eligibility(ctx: ActionContext, actor: User, roomId: string): Pro
   const exists = room !== undefined;
   switch (parsed.kind) {
     case "campus": {
-      if (actor.campusId !== parsed.campusId && actor.role !== "admin") throw missing;
+      if (!isCampusMember(actor, parsed.campusId) && actor.role !== "admin") throw missing;
       if (exists) return { parsed, exists, title: null, runs: false };
       // Campus rooms are seeded; a campus added later gets its room on first visit.
       const campus = await ctx.db
