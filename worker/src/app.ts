@@ -19,6 +19,7 @@ import { mountNetwork } from "./network/routes/network";
 import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";
 import { mountNotifications } from "./pro/routes/notifications";
+import { mountExpertVetting } from "./profiles/routes/expert-vetting";
 import { mountMe } from "./profiles/routes/me";
 import { mountProfiles } from "./profiles/routes/profiles";
 import { mountRooms } from "./realtime/rooms-routes";
@@ -56,6 +57,7 @@ export function createApp() {
   mountMe(app);
   mountProfiles(app);
   mountExperts(app);
+  mountExpertVetting(app);
   mountInbox(app);
   mountRooms(app);
   mountDeadLetters(app);

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { vetByWorkDomain } from "../../profiles/services/expert-vetting";
 import { invalidateProfile } from "../../profiles/services/profile-cache";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
@@ -22,5 +23,7 @@ export async function verifyEmail({ ctx, input }: { ctx: ActionContext; input: {
     })
     .where(eq(users.id, userId));
   await invalidateProfile(ctx, userId);
+  // A verified work address may vet an expert by its company domain.
+  if (user.role === "expert") await vetByWorkDomain(ctx, userId);
   return { verified: true, campusId, campusVerified: campusId !== null };
 }

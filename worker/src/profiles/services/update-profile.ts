@@ -11,6 +11,7 @@ import {
   expertProfiles,
   studentProfiles,
 } from "../schema";
+import { vetByWorkDomain } from "./expert-vetting";
 import { loadProfile } from "./load-profile";
 import { invalidateProfile } from "./profile-cache";
 
@@ -118,6 +119,8 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
   // Running a club together is an edge the network knows from real activity.
   for (const officer of input.club && officers ? officers : [])
     await connect(ctx, actor.id, officer.userId, "club");
+  // The stated company decides a domain-based vetting (expert-vetting.ts).
+  if (input.expert?.company !== undefined) await vetByWorkDomain(ctx, actor.id);
   await invalidateProfile(ctx, actor.id);
   return loadProfile(db, actor.id);
 }
