@@ -52,6 +52,11 @@ describe("dev tools", () => {
       "select count(distinct industry) as n from expert_profiles",
     ).first<{ n: number }>();
     expect(industries?.n).toBeGreaterThanOrEqual(15);
+    // Demo experts are vetted, so the directory shows them by default.
+    const vetted = await env.DB.prepare(
+      "select count(*) as n from expert_profiles join users on users.id = expert_profiles.user_id where users.email like '%@experts.atas.dev' and verification = 'verified'",
+    ).first<{ n: number }>();
+    expect(vetted?.n).toBe(24);
     const login = await call("/api/auth/login", {
       json: { email: "student01@siswa.um.edu.my", password: "atas-demo-2026" },
     });

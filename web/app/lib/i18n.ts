@@ -495,6 +495,8 @@ const en = {
   "rooms.error.muted": "You are muted in this room.",
   "rooms.error.not-found": "That message is gone.",
   "rooms.error.forbidden": "You may not do that here.",
+  "rooms.error.read-only": "This conversation is closed: it is read-only now.",
+  "rooms.readOnly": "Read-only: the invitation behind this conversation has ended.",
   "draft.title": "Draft with AI",
   "draft.intro":
     "ATAS writes a proposal from this invitation and the expert's profile. You edit it, then attach it; nothing is sent until you send the invitation.",
@@ -1207,6 +1209,8 @@ const zh: Record<MessageKey, string> = {
   "rooms.error.muted": "你在此聊天室已被禁言。",
   "rooms.error.not-found": "该消息已不存在。",
   "rooms.error.forbidden": "你不能在这里这样做。",
+  "rooms.error.read-only": "此对话已关闭，现为只读。",
+  "rooms.readOnly": "只读：此对话所依托的邀请已结束。",
   "draft.title": "AI 起草",
   "draft.intro":
     "ATAS 会根据这份邀请和专家的资料起草一封邀请信。你可以修改后再附上；在你发送邀请之前不会发出任何内容。",
