@@ -19,7 +19,7 @@ async function person(name: string, role: "student" | "expert", campusId: string
     .run();
   if (role === "expert")
     await env.DB.prepare(
-      "insert into expert_profiles (user_id, headline, industry, topics, campus_ties, updated_at) values (?, 'Engineer', 'Fintech', '[\"payments\"]', ?, 0)",
+      "insert into expert_profiles (user_id, headline, industry, topics, campus_ties, updated_at, verification) values (?, 'Engineer', 'Fintech', '[\"payments\"]', ?, 0, 'verified')",
     )
       .bind(id, JSON.stringify(campusId ? [campusId] : []))
       .run();

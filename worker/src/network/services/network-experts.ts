@@ -73,7 +73,8 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
       })
       .from(users)
       .innerJoin(expertProfiles, eq(expertProfiles.userId, users.id))
-      .where(inJsonList(users.id, ids)),
+      // Suggestions are like the directory: vetted experts only (expert-vetting.ts).
+      .where(and(inJsonList(users.id, ids), eq(expertProfiles.verification, "verified"))),
     ctx.db
       .select({
         userId: invitationTallies.userId,
