@@ -20,12 +20,13 @@ describe("the contact matrix", () => {
   });
   const allowed = (f: ContactFacts) => CHANNELS.filter((channel) => decide(f, channel) === null);
 
-  it("outside an invitation an expert puts nothing but a bare connection request before a student", () => {
-    expect(allowed(facts("verified-expert-to-student"))).toEqual(["connection-request"]);
+  it("outside an invitation an expert's words reach a student only as a public comment; an unverified one's not at all", () => {
+    expect(allowed(facts("verified-expert-to-student"))).toEqual(["connection-request", "comment"]);
     expect(allowed(facts("unverified-expert-to-student"))).toEqual([]);
     // Being connected changes nothing for an expert: the invitation is the only door.
     expect(allowed(facts("verified-expert-to-student", { acquainted: true }))).toEqual([
       "connection-request",
+      "comment",
     ]);
   });
 
@@ -121,6 +122,30 @@ describe("every contact path asks the matrix", () => {
     const { note } = await json<{ note: { id: string; mentions: unknown[] } }>(posted, 201);
     expect(note.mentions).toEqual([]);
     expect(await count("select count(*) as n from notifications where user_id = ?", student.id)).toBe(0);
+
+    // Nor do they write under a student's note; a vetted expert may (public, reportable).
+    const studentImage = await uploadedImage(student);
+    const { note: studentNote } = await json<{ note: { id: string } }>(
+      await call("/api/notes", {
+        cookie: student.cookie,
+        json: { title: "My internship", body: "Week one", imageIds: [studentImage], visibility: "public" },
+      }),
+      201,
+    );
+    const comment = (who: { cookie: string }) =>
+      call(`/api/notes/${studentNote.id}/comments`, {
+        cookie: who.cookie,
+        json: { body: "DM me for a job" },
+      });
+    expect(await expectProblem(await comment(expert), 403)).toMatchObject({ code: "unverified-expert" });
+    const vetted = await person({ name: "Vetted" });
+    await env.DB.batch([
+      env.DB.prepare("update users set role = 'expert' where id = ?").bind(vetted.id),
+      env.DB.prepare(
+        "insert into expert_profiles (user_id, updated_at, verification) values (?, 0, 'verified')",
+      ).bind(vetted.id),
+    ]);
+    expect((await comment(vetted)).status).toBe(201);
 
     // A student may still reach out to them (a bare request or with a note).
     expect((await ask(student, expert.id, "Are you hiring interns?")).status).toBe(201);

@@ -9,7 +9,8 @@ import { isBlockedEitherWay } from "./edges";
 
 /**
  * Who may start contact with whom: the one table every path asks (direct rooms, message requests,
- * connection requests and the note they carry, mentions). docs/trust/contact.md shows it.
+ * connection requests and the note they carry, mentions, comments and replies on someone's note).
+ * docs/trust/contact.md shows it.
  *
  * People are "experts" or the "student side" (students, clubs, admins). Between an expert and the
  * student side, an expert reaches a student only inside an invitation the student side made and
@@ -23,6 +24,7 @@ export const CHANNELS = [
   "connection-request",
   "connection-note",
   "mention",
+  "comment",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -62,6 +64,7 @@ export const MATRIX: Record<Pair, Record<Channel, Rule>> = {
     "connection-request": always,
     "connection-note": always,
     mention: always,
+    comment: always,
   },
   // Students may ask experts to connect (with a note) and mention them; experts are reached for
   // conversation through invitations, never by message request.
@@ -71,6 +74,7 @@ export const MATRIX: Record<Pair, Record<Channel, Rule>> = {
     "connection-request": always,
     "connection-note": always,
     mention: always,
+    comment: always,
   },
   "verified-expert-to-student": {
     direct: insideInvitation,
@@ -79,6 +83,8 @@ export const MATRIX: Record<Pair, Record<Channel, Rule>> = {
     "connection-request": always,
     "connection-note": insideInvitation,
     mention: insideInvitation,
+    // Public speech under a note anyone may read (the author hears only that a comment came).
+    comment: always,
   },
   "unverified-expert-to-student": {
     // The student's own invitation is their consent: inside its window, vetting does not matter.
@@ -87,6 +93,7 @@ export const MATRIX: Record<Pair, Record<Channel, Rule>> = {
     "connection-request": (f) => (f.invitationOpen ? null : "unverified-expert"),
     "connection-note": insideInvitation,
     mention: insideInvitation,
+    comment: (f) => (f.invitationOpen ? null : "unverified-expert"),
   },
 };
 
@@ -217,6 +224,26 @@ export async function invitationWindow(
     until = Math.max(until ?? 0, end);
   }
   return found ? { until } : null;
+}
+
+/**
+ * The first refusal the matrix gives `actor` on `channel` toward any of `ids` (the actor themself,
+ * and people they cannot reach at all, are skipped: blocks are answered elsewhere), or null.
+ */
+export async function refusalToward(
+  ctx: ActionContext,
+  actor: { id: string; role: Role },
+  ids: (string | null)[],
+  channel: Channel,
+): Promise<Refusal | null> {
+  // Only an expert's contact with the student side varies by pair.
+  if (actor.role !== "expert") return null;
+  for (const id of new Set(ids)) {
+    if (id === null || id === actor.id) continue;
+    const refusal = (await contactBetween(ctx, actor, id))?.ask(channel) ?? null;
+    if (refusal) return refusal;
+  }
+  return null;
 }
 
 /**
