@@ -70,6 +70,11 @@ describe("dev tools", () => {
       { email: "student01@siswa.um.edu.my", status: "accepted" },
       { email: "student06@siswa.um.edu.my", status: "accepted" },
     ]);
+    // Demo experts are vetted, so the directory shows them by default.
+    const vetted = await env.DB.prepare(
+      "select count(*) as n from expert_profiles join users on users.id = expert_profiles.user_id where users.email like '%@experts.atas.dev' and verification = 'verified'",
+    ).first<{ n: number }>();
+    expect(vetted?.n).toBe(24);
     const login = await call("/api/auth/login", {
       json: { email: "student01@siswa.um.edu.my", password: "atas-demo-2026" },
     });

@@ -19,7 +19,7 @@ async function person(name: string, role: "student" | "expert", campusId: string
     .run();
   if (role === "expert")
     await env.DB.prepare(
-      "insert into expert_profiles (user_id, headline, industry, topics, campus_ties, updated_at) values (?, 'Engineer', 'Fintech', '[\"payments\"]', ?, 0)",
+      "insert into expert_profiles (user_id, headline, industry, topics, campus_ties, updated_at, verification) values (?, 'Engineer', 'Fintech', '[\"payments\"]', ?, 0, 'verified')",
     )
       .bind(id, JSON.stringify(campusId ? [campusId] : []))
       .run();
@@ -108,7 +108,10 @@ describe("connections", () => {
 describe("GET /api/network/experts", () => {
   it("a hand-built graph: exact mutuals and via lists; self, direct connections and blocked people excluded; ranked", async () => {
     const me = await signUp({ displayName: "Me" });
-    await env.DB.prepare("update users set campus_id = 'um' where id = ?").bind(me.id).run();
+    // A proven campus (campus-membership.ts): a typed one earns no campus-tie bonus.
+    await env.DB.prepare("update users set campus_id = 'um', campus_verified = 1 where id = ?")
+      .bind(me.id)
+      .run();
     const [aisyah, weiJie, ravi, blockedFriend] = await Promise.all([
       person("Aisyah", "student"),
       person("Wei Jie", "student"),

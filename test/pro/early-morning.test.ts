@@ -25,7 +25,7 @@ async function person(
     .run();
   if (role === "expert") {
     await env.DB.prepare(
-      "insert into expert_profiles (user_id, headline, industry, topics, availability, accepting_invitations, updated_at) values (?, 'Engineer', ?, ?, '[]', 1, 0)",
+      "insert into expert_profiles (user_id, headline, industry, topics, availability, accepting_invitations, updated_at, verification) values (?, 'Engineer', ?, ?, '[]', 1, 0, 'verified')",
     )
       .bind(id, extra.industry ?? `Industry-${id.slice(0, 6)}`, JSON.stringify(extra.topics ?? []))
       .run();

@@ -10,6 +10,7 @@ import {
 } from "../../worker/src/pro/services/search-experts";
 import type { AvailabilityWindow } from "../../worker/src/profiles/schema";
 import { call, expectProblem, signUp } from "../support/http";
+import { verifyExpert } from "./fixtures";
 
 interface Card {
   id: string;
@@ -52,7 +53,7 @@ async function insertExpert(row: ExpertRow = {}): Promise<string> {
     ).bind(id, `${id}@example.com`, row.displayName ?? "Some Expert", row.bio ?? "", now, now),
     env.DB.prepare(
       `insert into expert_profiles (user_id, headline, company, industry, skills, topics, availability,
-        accepting_invitations, campus_ties, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        accepting_invitations, campus_ties, updated_at, verification) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'verified')`,
     ).bind(
       id,
       row.headline ?? "",
@@ -437,6 +438,7 @@ describe("GET /api/experts: cursor pagination", () => {
 describe("the search index follows writes", () => {
   it("a headline change through the API is searchable at once; so are name and bio changes", async () => {
     const user = await signUp({ role: "expert", displayName: "Trigger Test" });
+    await verifyExpert(user.id);
     const word = token();
     expect(ids(await search({ q: word }))).toEqual([]);
     const patch = await call("/api/me/profile", {

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { call, signUp } from "../support/http";
 
 const DAY = 86_400_000;
@@ -8,8 +9,20 @@ const ALL_WEEK = Array.from({ length: 7 }, (_, weekday) => ({
   timeZone: "Asia/Kuala_Lumpur",
 }));
 
-/** An expert who is available all week (Kuala Lumpur time) and accepting invitations. */
-export async function expert(availability = ALL_WEEK) {
+/** Marks an expert vetted, as an admin's approval would (expert-vetting.ts). */
+export async function verifyExpert(expertId: string) {
+  await env.DB.prepare(
+    "update expert_profiles set verification = 'verified', verified_by = 'admin:test', verification_at = 0 where user_id = ?",
+  )
+    .bind(expertId)
+    .run();
+}
+
+/**
+ * An expert who is available all week (Kuala Lumpur time) and accepting invitations; vetted unless
+ * `verified: false` (a self-registered expert nobody has approved yet).
+ */
+export async function expert(availability = ALL_WEEK, { verified = true }: { verified?: boolean } = {}) {
   const user = await signUp({ role: "expert", displayName: "Dr Expert" });
   const patch = await call("/api/me/profile", {
     method: "PATCH",
@@ -19,6 +32,7 @@ export async function expert(availability = ALL_WEEK) {
     },
   });
   if (patch.status !== 200) throw new Error(`expert profile: ${await patch.text()}`);
+  if (verified) await verifyExpert(user.id);
   return user;
 }
 

@@ -32,7 +32,11 @@ describe("profiles", () => {
     expect(after.headers.get("x-cache")).toBe("miss");
     const body = (await after.json()) as { profile: { bio: string; expert: typeof expertPatch.expert } };
     expect(body.profile.bio).toBe(expertPatch.bio);
-    expect(body.profile.expert).toEqual({ ...expertPatch.expert, campusTies: [] });
+    expect(body.profile.expert).toEqual({
+      ...expertPatch.expert,
+      campusTies: [],
+      verification: "unverified",
+    });
     expect((await call("/api/me", { cookie: user.cookie })).headers.get("x-cache")).toBe("hit");
   });
 

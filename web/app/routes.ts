@@ -20,6 +20,7 @@ export default [
   route("notifications", "routes/notifications.tsx"),
   route("admin", "routes/admin.tsx"),
   route("admin/reports", "routes/admin-reports.tsx"),
+  route("admin/experts", "routes/admin-experts.tsx"),
   route("report", "routes/report.tsx"),
   route("network", "routes/network.tsx"),
   route("rooms", "routes/rooms.tsx"),

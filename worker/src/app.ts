@@ -19,6 +19,7 @@ import { mountNetwork } from "./network/routes/network";
 import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";
 import { mountNotifications } from "./pro/routes/notifications";
+import { mountExpertVetting } from "./profiles/routes/expert-vetting";
 import { mountMe } from "./profiles/routes/me";
 import { mountOfficers } from "./profiles/routes/officers";
 import { mountProfiles } from "./profiles/routes/profiles";
@@ -58,6 +59,7 @@ export function createApp() {
   mountProfiles(app);
   mountOfficers(app);
   mountExperts(app);
+  mountExpertVetting(app);
   mountInbox(app);
   mountRooms(app);
   mountDeadLetters(app);

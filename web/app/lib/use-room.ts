@@ -25,6 +25,8 @@ export interface RoomState {
   members: RoomPerson[];
   typing: { userId: string; displayName: string; until: number }[];
   muted: boolean;
+  /** Nobody may post any more (an expert–student room after its invitation ended); history stays. */
+  readOnly: boolean;
   more: boolean;
   error: ServerFrameOf<"error"> | null;
 }
@@ -50,6 +52,7 @@ export function useRoom(roomId: string) {
     members: [],
     typing: [],
     muted: false,
+    readOnly: false,
     more: false,
     error: null,
   });
@@ -83,6 +86,7 @@ export function useRoom(roomId: string) {
               online: frame.online,
               members: frame.members,
               muted: frame.muted,
+              readOnly: frame.readOnly,
             };
           case "history": {
             const known = new Set(s.messages.map((m) => m.seq));
@@ -137,7 +141,14 @@ export function useRoom(roomId: string) {
               pending: s.pending.filter((p) => p.seq !== frame.seq),
             };
           case "error":
-            return { ...s, error: frame, pending: frame.code === "muted" ? [] : s.pending };
+            return {
+              ...s,
+              error: frame,
+              pending: frame.code === "muted" || frame.code === "read-only" ? [] : s.pending,
+              readOnly: s.readOnly || frame.code === "read-only",
+            };
+          case "read-only":
+            return { ...s, readOnly: frame.readOnly };
           case "read":
           case "caught-up":
             return s;

@@ -83,6 +83,12 @@ export default function Admin({ loaderData }: Route.ComponentProps) {
           {t("admin.reportsLink")}
         </Link>
       </section>
+      <section className="card" aria-labelledby="vetting-link-title">
+        <h2 id="vetting-link-title">{t("vetting.title")}</h2>
+        <Link to="/admin/experts" className="button" data-testid="admin-experts-link">
+          {t("admin.expertsLink")}
+        </Link>
+      </section>
       <section className="card" aria-labelledby="dead-title">
         <h2 id="dead-title">{t("admin.deadTitle")}</h2>
         {deadLetters.length === 0 ? <p className="muted">{t("admin.deadNone")}</p> : null}

@@ -35,9 +35,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const [page, overall, campus] = await Promise.all([
     feed,
     trending(),
-    // The campus toggle needs the viewer's campus; visitors and users without one get no toggle.
+    // The campus toggle needs the viewer's proven campus (a typed one is no membership); others get no toggle.
     apiCall<Me>(context, request, "/api/me").then((me) =>
-      me.ok && me.data.account.campusId ? trending(me.data.account.campusId) : null,
+      me.ok && me.data.account.campusVerified && me.data.account.campusId
+        ? trending(me.data.account.campusId)
+        : null,
     ),
   ]);
   if (!page.ok) throw data(page.problem, { status: page.status });

@@ -44,6 +44,15 @@ export default function ExpertPage({ loaderData }: Route.ComponentProps) {
             ) : null}
             <p className="profile-meta">
               {expert?.industry ? <span className="badge">{expert.industry}</span> : null}
+              {expert && expert.verification !== "verified" ? (
+                <span
+                  className="badge badge-muted"
+                  data-testid="expert-unverified"
+                  title={t("expert.unverifiedNote")}
+                >
+                  {t("expert.unverified")}
+                </span>
+              ) : null}
               {expert?.acceptingInvitations ? (
                 <span className="badge badge-verified">{t("profile.accepting")}</span>
               ) : (

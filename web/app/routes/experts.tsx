@@ -23,6 +23,7 @@ const FILTERS = [
   "accepting",
   "availableFrom",
   "availableTo",
+  "includeUnverified",
 ] as const;
 type Filter = (typeof FILTERS)[number];
 const PAGE_SIZE = 12;
@@ -36,6 +37,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   }
   // A checkbox: present means "only accepting"; anything else is no filter.
   if (query.accepting !== "true") delete query.accepting;
+  if (query.includeUnverified !== "true") delete query.includeUnverified;
   const cursor = url.searchParams.get("cursor") ?? "";
   const api = new URLSearchParams(query);
   api.set("limit", String(PAGE_SIZE));
@@ -184,6 +186,15 @@ export default function Experts({ loaderData }: Route.ComponentProps) {
                 />
                 {t("experts.accepting")}
               </label>
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  name="includeUnverified"
+                  value="true"
+                  defaultChecked={query.includeUnverified === "true"}
+                />
+                {t("experts.includeUnverified")}
+              </label>
             </div>
             <div className="actions">
               <button type="submit" className="button button-small">
@@ -253,6 +264,11 @@ function ExpertCardItem({ expert, campusName }: { expert: ExpertCard; campusName
       </div>
       <p className="profile-meta">
         {expert.industry ? <span className="badge">{expert.industry}</span> : null}
+        {expert.verified ? null : (
+          <span className="badge badge-muted" data-testid="expert-unverified">
+            {t("expert.unverified")}
+          </span>
+        )}
         {expert.acceptingInvitations ? (
           <span className="badge badge-verified">{t("profile.accepting")}</span>
         ) : (

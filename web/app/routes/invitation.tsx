@@ -255,6 +255,11 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
           <Fact label={t("invitation.expert")}>
             <Link to={`/experts/${expert.id}`}>{expert.displayName}</Link>
             {expert.headline ? <span className="muted"> · {expert.headline}</span> : null}
+            {expert.verified === false ? (
+              <span className="badge badge-muted" data-testid="expert-unverified">
+                {t("expert.unverified")}
+              </span>
+            ) : null}
           </Fact>
           <Fact label={t("invitation.kind")}>{t(`kind.${invitation.kind}` as MessageKey)}</Fact>
           <Fact label={t("invitation.format")}>{t(`format.${invitation.format}` as MessageKey)}</Fact>

@@ -201,15 +201,22 @@ export default function Room({ loaderData }: Route.ComponentProps) {
             rows={2}
             maxLength={MAX_MESSAGE_CHARS}
             value={draft}
-            disabled={state.muted}
-            placeholder={state.muted ? t("rooms.muted") : t("rooms.write")}
+            disabled={state.muted || state.readOnly}
+            placeholder={
+              state.readOnly ? t("rooms.readOnly") : state.muted ? t("rooms.muted") : t("rooms.write")
+            }
             onChange={(e) => onType(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey) submit(e);
             }}
             data-testid="composer"
           />
-          <button type="submit" className="button" disabled={!hydrated || state.muted} data-testid="send">
+          <button
+            type="submit"
+            className="button"
+            disabled={!hydrated || state.muted || state.readOnly}
+            data-testid="send"
+          >
             {t("rooms.send")}
           </button>
         </form>

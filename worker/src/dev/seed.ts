@@ -37,6 +37,9 @@ const slug = (name: string) =>
     .replace(/^\.|\.$/g, "");
 
 /** Demo data for local runs. Idempotent: existing rows are left as they are. */
+/** The demo experts count as approved by an admin. */
+const SEED_VETTING = { verification: "verified", verifiedBy: "admin:seed", verificationAt: 0 } as const;
+
 export async function seedDemo(ctx: ActionContext) {
   const { db } = ctx;
   // One hash for every demo account keeps seeding fast; real accounts each get their own salt.
@@ -86,8 +89,10 @@ export async function seedDemo(ctx: ActionContext) {
           ],
           acceptingInvitations: i % 6 !== 5,
           updatedAt: now,
+          ...SEED_VETTING,
         })
-        .onConflictDoNothing(),
+        // Demo experts are vetted, also in a database seeded before vetting existed.
+        .onConflictDoUpdate({ target: expertProfiles.userId, set: SEED_VETTING }),
     );
   }
 

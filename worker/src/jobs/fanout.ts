@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../env";
+import { memberCampusSql } from "../identity/campus-membership";
 import { users } from "../identity/schema";
 import { follows, userCounts } from "../link/engagement-schema";
 import { feedActivity } from "../link/feed-schema";
@@ -124,7 +125,7 @@ export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport
           gte(feedActivity.activeAt, since),
           listedNotesTo({
             id: follows.followerId,
-            campusId: sql`case when ${users.campusVerified} then ${users.campusId} end`,
+            campusId: memberCampusSql(),
           }),
           followsAfter(from),
         ),

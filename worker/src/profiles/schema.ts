@@ -11,6 +11,13 @@ export interface AvailabilityWindow {
   timeZone: string;
 }
 
+/**
+ * An expert's vetting: `unverified` until an admin approves (`verified`) or rejects them, or their
+ * verified work e-mail's domain is on record for the company they state (`company_domains`).
+ */
+export const EXPERT_VERIFICATION = ["unverified", "verified", "rejected"] as const;
+export type ExpertVerification = (typeof EXPERT_VERIFICATION)[number];
+
 export const expertProfiles = sqliteTable(
   "expert_profiles",
   {
@@ -33,9 +40,22 @@ export const expertProfiles = sqliteTable(
      */
     sortName: text("sort_name").notNull().default(""),
     updatedAt: instant("updated_at").notNull(),
+    verification: text("verification", { enum: EXPERT_VERIFICATION }).notNull().default("unverified"),
+    /** Who decided: `admin:<user id>` or `domain:<mail domain>`. */
+    verifiedBy: text("verified_by"),
+    verificationAt: instant("verification_at"),
   },
-  (t) => [index("expert_profiles_industry_idx").on(t.industry)],
+  (t) => [
+    index("expert_profiles_industry_idx").on(t.industry),
+    index("expert_profiles_verification_idx").on(t.verification, t.updatedAt, t.userId),
+  ],
 );
+
+/** Work mail domains on record for a company; a subdomain matches its parent, as for campuses. */
+export const companyDomains = sqliteTable("company_domains", {
+  domain: text("domain").primaryKey(),
+  company: text("company").notNull(),
+});
 
 export const studentProfiles = sqliteTable("student_profiles", {
   userId: text("user_id")

@@ -86,6 +86,7 @@ export const ERROR_CODES = [
   "muted",
   "not-found",
   "forbidden",
+  "read-only",
 ] as const;
 export type RoomErrorCode = (typeof ERROR_CODES)[number];
 
@@ -107,6 +108,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
     members: z.array(RoomPerson),
     muted: z.boolean(),
     mutedUntil: z.number().nullable(),
+    /** Nobody may post: an expert–student room whose invitation was cancelled or declined, or is long past. */
+    readOnly: z.boolean(),
   }),
   /**
    * Messages in seq order with their authors; `more` says whether older ones exist (page with
@@ -137,6 +140,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
     left: z.array(RoomPerson).optional(),
   }),
   z.object({ type: z.literal("deleted"), seq: z.number().int() }),
+  /** The room became read-only (`readOnly: true`) for everyone in it, or writable again. Sockets stay open to read. */
+  z.object({ type: z.literal("read-only"), readOnly: z.boolean() }),
   /** The replay asked for is complete; `last` is the room's cursor now. */
   z.object({ type: z.literal("caught-up"), last: z.number().int() }),
   z.object({

@@ -35,6 +35,8 @@ export const RoomIdentity = z.object({
   mutedUntil: z.number().nullable(),
   /** The session opening the socket, so that ending it closes the socket. */
   sessionId: z.string().optional(),
+  /** Posting ends at this time (epoch ms) for everyone: an expert–student room (contact-matrix.ts). Null: no end. */
+  writableUntil: z.number().nullable(),
 });
 export type RoomIdentity = z.infer<typeof RoomIdentity>;
 
@@ -182,6 +184,7 @@ export class Room extends DurableObject<Env> {
     // first: a message still waiting would reach this socket twice (in its replay, then live).
     this.flush();
     this.syncMute(identity.userId, identity.mutedUntil);
+    this.syncWritable(identity.writableUntil);
     const online = this.onlineNow();
     const last = this.last();
     const now = Date.now();
@@ -225,6 +228,7 @@ export class Room extends DurableObject<Env> {
       })),
       muted: mutedUntil !== null,
       mutedUntil,
+      readOnly: this.readOnly(now),
     });
     if (replay) {
       send(server, { type: "history", ...replay });
@@ -341,6 +345,17 @@ export class Room extends DurableObject<Env> {
   }
 
   /**
+   * Applies a change of the room's writing window at once (an invitation cancelled, declined,
+   * accepted or completed), telling every open socket; joins also carry it.
+   */
+  async restrict(writableUntil: number | null): Promise<void> {
+    const was = this.readOnly(Date.now());
+    this.syncWritable(writableUntil);
+    const now = this.readOnly(Date.now());
+    if (now !== was) this.broadcast({ type: "read-only", readOnly: now });
+  }
+
+  /**
    * Ends these people's live connections (a block between the two of a direct room). Their clients
    * reconnect, and the worker, which checks who may join, refuses them.
    */
@@ -386,6 +401,7 @@ export class Room extends DurableObject<Env> {
     const existing = this.byClientId(state.userId, id);
     if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
     const now = Date.now();
+    if (this.readOnly(now)) return fail(ws, "read-only", "This conversation is closed: it is read-only now.");
     if (this.mutedUntil(state.userId, now) !== null) return fail(ws, "muted", "You are muted in this room.");
     const retryAfter = this.spendToken(state.userId, now);
     if (retryAfter !== null)
@@ -635,6 +651,16 @@ export class Room extends DurableObject<Env> {
         until,
       );
     else this.ctx.storage.sql.exec("delete from mutes where user_id = ?", userId);
+  }
+
+  private syncWritable(until: number | null) {
+    if (until === null) this.ctx.storage.sql.exec("delete from meta where key = 'writable_until'");
+    else this.setMeta("writable_until", until);
+  }
+
+  private readOnly(now: number): boolean {
+    const until = this.meta("writable_until");
+    return until !== null && now >= until;
   }
 
   private mutedUntil(userId: string, now: number): number | null {

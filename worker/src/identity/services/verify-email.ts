@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { vetByWorkDomain } from "../../profiles/services/expert-vetting";
 import { invalidateProfile } from "../../profiles/services/profile-cache";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
@@ -40,5 +41,7 @@ export async function verifyEmail({ ctx, input }: { ctx: ActionContext; input: {
     revokeEmailTokensQuery(ctx.db, userId, "verify", now),
   ]);
   await invalidateProfile(ctx, userId);
+  // A verified work address may vet an expert by its company domain.
+  if (user.role === "expert") await vetByWorkDomain(ctx, userId);
   return { verified: true, campusId, campusVerified: campusId !== null };
 }

@@ -1,5 +1,6 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { User } from "../../identity/schema";
+import { REFUSAL_DETAIL, refusalToward } from "../../network/services/contact-matrix";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
@@ -95,6 +96,9 @@ export async function createComment({
     topId = parent.parentId ?? parent.id;
     repliedTo = parent.authorId;
   }
+  // The contact matrix: an unverified expert does not write under a student's note or comment.
+  const refusal = await refusalToward(ctx, actor, [note.authorId, repliedTo], "comment");
+  if (refusal) throw new Forbidden(REFUSAL_DETAIL[refusal], refusal);
   await enforce(ctx.env, "commentUser", actor.id);
   const [created] = await ctx.db
     .insert(comments)

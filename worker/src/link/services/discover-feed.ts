@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type SortedSetRead, StoreUnavailable } from "../../adapters/store/interface";
 import { inJsonList } from "../../db/client";
+import { memberCampus } from "../../identity/campus-membership";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest } from "../../shared/errors";
@@ -74,10 +75,11 @@ export async function discoverFeed({
     { key: DISCOVER_KEYS.all, limit: served.size + WINDOW.all * limit + 1 },
     { key: DISCOVER_KEYS.fresh, limit: served.size + WINDOW.fresh * limit },
   ];
-  if (viewer?.campusId)
+  const campus = viewer ? memberCampus(viewer) : null;
+  if (campus)
     reads.push(
-      { key: DISCOVER_KEYS.campus(viewer.campusId), limit: served.size + WINDOW.campus * limit },
-      { key: DISCOVER_KEYS.freshCampus(viewer.campusId), limit: served.size + WINDOW.freshCampus * limit },
+      { key: DISCOVER_KEYS.campus(campus), limit: served.size + WINDOW.campus * limit },
+      { key: DISCOVER_KEYS.freshCampus(campus), limit: served.size + WINDOW.freshCampus * limit },
     );
   let ids: string[] | null = null;
   let setsExhausted = false;
@@ -162,7 +164,7 @@ export async function discoverFeed({
     ]);
     rows = found;
     signals = {
-      campusId: viewer.campusId,
+      campusId: memberCampus(viewer),
       followedTopics: new Set(topics.map((t) => t.topic)),
       engagedAuthors: new Set(liked.map((l) => l.authorId)),
       notInterestedAuthors: new Set(markedAuthors.map((m) => m.authorId)),

@@ -3,8 +3,10 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
 import { blocks } from "../../graph/schema";
+import { memberCampus } from "../../identity/campus-membership";
 import { users } from "../../identity/schema";
-import type { ActionContext } from "../../shared/context";
+import { mentionable } from "../../network/services/contact-matrix";
+import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
@@ -16,7 +18,7 @@ import { imageViewColumns, toImageView } from "./note-images";
 import { parseTopics } from "./notes-text";
 import { enqueueTimelineWork, fanoutJob } from "./timelines";
 import { bumpTopics } from "./trending";
-import { blockedEitherWay, canSee, isFollowing, memberCampus } from "./visibility";
+import { blockedEitherWay, canSee, isFollowing } from "./visibility";
 
 type Batch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
 
@@ -137,7 +139,10 @@ export function assembleNoteViews(rows: Note[], results: NoteViewRows | Readonly
   });
 }
 
-/** Mentioned users must exist; those blocked either way are dropped without saying so. */
+/**
+ * Mentioned users must exist; those blocked either way, or whom the contact matrix does not let the
+ * author reach (an expert naming a student outside their invitation), are dropped without saying so.
+ */
 async function checkedMentions(ctx: ActionContext, actorId: string, requested: string[]): Promise<string[]> {
   const ids = [...new Set(requested)];
   if (ids.length === 0) return [];
@@ -156,7 +161,11 @@ async function checkedMentions(ctx: ActionContext, actorId: string, requested: s
   if (found.length !== ids.length)
     throw new BadRequest("A mentioned user does not exist.", { field: "mentions" });
   const hidden = new Set(blocked.flatMap((b) => [b.blockerId, b.blockedId]));
-  return ids.filter((id) => !hidden.has(id));
+  return mentionable(
+    ctx,
+    me(ctx),
+    ids.filter((id) => !hidden.has(id)),
+  );
 }
 
 function topicAndMentionRows(

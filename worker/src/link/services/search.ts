@@ -1,12 +1,13 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
+import { memberCampus } from "../../identity/campus-membership";
 import type { Role } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest } from "../../shared/errors";
 import { type Note, notes } from "../notes-schema";
 import { type NoteView, noteViews } from "./notes";
-import { listedNotes, memberCampus } from "./visibility";
+import { listedNotes } from "./visibility";
 
 /**
  * Search over atas-link: notes, people and #topics. The indexes (FTS5 tables `note_search` and

@@ -1,4 +1,5 @@
 import { and, eq, isNull, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { isCampusMember, memberCampus } from "../../identity/campus-membership";
 import type { User } from "../../identity/schema";
 /** Blocks live with the network (network/services/edges.ts); one query serves both products. */
 import { isBlockedEitherWay as blockedEitherWay } from "../../network/services/edges";
@@ -19,14 +20,6 @@ export async function isFollowing(ctx: ActionContext, follower: string, followee
 }
 
 /**
- * The campus whose campus-only notes this person may read: only one proven by a campus e-mail.
- * Anyone can type a campus into their profile, so an unverified campus opens nothing.
- */
-export function memberCampus(person: Pick<User, "campusId" | "campusVerified">): string | null {
-  return person.campusVerified ? person.campusId : null;
-}
-
-/**
  * The one rule for who sees a note by its id; anything it refuses is answered as 404, never 403.
  * A note hidden by moderation stays visible to its author (marked) and to admins reviewing it.
  */
@@ -42,7 +35,7 @@ export async function canSee(
     case "public":
       return true;
     case "campus":
-      return viewer !== null && note.campusId !== null && memberCampus(viewer) === note.campusId;
+      return viewer !== null && note.campusId !== null && isCampusMember(viewer, note.campusId);
     case "followers":
       return viewer !== null && (await isFollowing(ctx, viewer.id, note.authorId));
     case "private":

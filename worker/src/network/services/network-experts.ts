@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { secondDegreeFor } from "../../adapters/second-degree";
 import { inJsonList } from "../../db/client";
+import { memberCampus } from "../../identity/campus-membership";
 import { campuses, users } from "../../identity/schema";
 import { invitationTallies } from "../../pro/schema";
 import { expertProfiles, studentProfiles } from "../../profiles/schema";
@@ -49,7 +50,7 @@ export async function networkExperts({
   const { value, cache } = await readThrough(ctx, {
     key,
     ttlSeconds: TTL_SECONDS,
-    load: () => rank(ctx, actor.id, actor.campusId),
+    load: () => rank(ctx, actor.id, memberCampus(actor)),
   });
   return { experts: (value ?? []).slice(0, input.limit), cache };
 }
@@ -72,7 +73,8 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
       })
       .from(users)
       .innerJoin(expertProfiles, eq(expertProfiles.userId, users.id))
-      .where(inJsonList(users.id, ids)),
+      // Suggestions are like the directory: vetted experts only (expert-vetting.ts).
+      .where(and(inJsonList(users.id, ids), eq(expertProfiles.verification, "verified"))),
     ctx.db
       .select({
         userId: invitationTallies.userId,

@@ -6,11 +6,21 @@ import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
-import { connect, disconnect, isBlockedEitherWay } from "./edges";
+import { contactBetween, type Refusal } from "./contact-matrix";
+import { connect, disconnect } from "./edges";
+
+const CONNECTION_REFUSAL: Record<Refusal, string> = {
+  "needs-request": "Send a message request first.",
+  "needs-invitation":
+    "An expert's note to a student goes inside an invitation; send the request without one.",
+  "unverified-expert": "Experts ask students to connect once they are verified.",
+};
 
 /**
  * Asks someone to connect. Asking someone who already asked you accepts their request (what both
- * want). A blocked pair, an existing connection or an open request is a 409; an unknown person 404.
+ * want). An existing connection or an open request is a 409; an unknown or blocked person 404. The
+ * contact matrix decides who may ask and whether the request may carry a note: an expert's note to a
+ * student only inside their invitation window; an unverified expert does not ask students at all.
  */
 export async function requestConnection({
   ctx,
@@ -21,10 +31,10 @@ export async function requestConnection({
 }): Promise<{ id: string; status: "pending" | "accepted" }> {
   const actor = me(ctx);
   if (input.toUserId === actor.id) throw new Conflict("You cannot connect with yourself.", "self");
-  const target = await ctx.db.select({ id: users.id }).from(users).where(eq(users.id, input.toUserId)).get();
   // A block looks the same as a missing person to the one blocked.
-  if (!target || (await isBlockedEitherWay(ctx, actor.id, input.toUserId)))
-    throw new NotFound("No such person.");
+  const contact = await contactBetween(ctx, actor, input.toUserId);
+  if (!contact) throw new NotFound("No such person.");
+
   const existing = await ctx.db
     .select({ userId: connections.userId })
     .from(connections)
@@ -46,11 +56,15 @@ export async function requestConnection({
     await answerRequest({ ctx, input: { id: reverse.id, answer: "accept" } });
     return { id: reverse.id, status: "accepted" };
   }
+  // Answering their own request above was their yes; a new request is contact the matrix rules on.
+  const message = input.message?.trim() || null;
+  const refusal = contact.ask("connection-request") ?? (message ? contact.ask("connection-note") : null);
+  if (refusal) throw new Forbidden(CONNECTION_REFUSAL[refusal], refusal);
   // Only a new request counts: accepting theirs above, or a refused one, spends nothing.
   await enforce(ctx.env, "connectionRequestUser", actor.id);
   const [created] = await ctx.db
     .insert(connectionRequests)
-    .values({ fromId: actor.id, toId: input.toUserId, message: input.message?.trim() || null })
+    .values({ fromId: actor.id, toId: input.toUserId, message })
     .onConflictDoNothing()
     .returning({ id: connectionRequests.id });
   if (!created) throw new Conflict("You already asked.", "already-requested");

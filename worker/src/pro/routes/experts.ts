@@ -31,6 +31,10 @@ const ExpertsQuery = z.object({
     .optional()
     .openapi({ description: "A campus id the expert has ties to", example: "um" }),
   accepting: z.enum(["true", "false"]).optional(),
+  includeUnverified: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ description: "Also list experts not yet vetted (labelled `verified: false`)" }),
   availableFrom: Day.optional().openapi({ description: "With availableTo: at most 62 days apart" }),
   availableTo: Day.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -49,6 +53,7 @@ const ExpertCardSchema = z
     topics: z.array(z.string()),
     acceptingInvitations: z.boolean(),
     campusTies: z.array(z.string()),
+    verified: z.boolean().openapi({ description: "Vetted by an admin or by a company mail domain" }),
     snippet: z.string().optional().openapi({
       description:
         "With q: the best-matching passage, plain text; each match is wrapped in U+E000 … U+E001 (never HTML)",
@@ -106,10 +111,14 @@ const getOne = createRoute({
 
 export function mountExperts(app: Router) {
   app.openapi(list, async (c) => {
-    const { accepting, ...query } = c.req.valid("query");
+    const { accepting, includeUnverified, ...query } = c.req.valid("query");
     const page = await searchExperts({
       ctx: actionContext(c),
-      input: { ...query, accepting: accepting === undefined ? undefined : accepting === "true" },
+      input: {
+        ...query,
+        accepting: accepting === undefined ? undefined : accepting === "true",
+        includeUnverified: includeUnverified === "true",
+      },
     });
     return c.json(page, 200);
   });

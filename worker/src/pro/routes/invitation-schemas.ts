@@ -63,6 +63,7 @@ const Person = z.object({
   displayName: z.string(),
   role: z.enum(ROLES),
   headline: z.string().nullable(),
+  verified: z.boolean().nullable().openapi({ description: "Experts only: vetted (null for others)" }),
 });
 
 export const InvitationPageSchema = z

@@ -46,6 +46,7 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
         displayName: users.displayName,
         role: users.role,
         headline: expertProfiles.headline,
+        verification: expertProfiles.verification,
       })
       .from(users)
       .leftJoin(expertProfiles, eq(expertProfiles.userId, users.id))
@@ -91,6 +92,8 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
       displayName: p?.displayName ?? "",
       role: p?.role ?? "student",
       headline: p?.headline ?? null,
+      // Experts only: an unverified expert is labelled on the invitation page.
+      verified: p?.role === "expert" ? p.verification === "verified" : null,
     };
   };
   return {

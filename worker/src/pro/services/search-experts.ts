@@ -19,6 +19,8 @@ export interface ExpertSearchInput {
   /** YYYY-MM-DD, inclusive. */
   availableFrom?: string | undefined;
   availableTo?: string | undefined;
+  /** Unverified experts are left out unless asked for; their cards say so. */
+  includeUnverified?: boolean | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -34,6 +36,8 @@ export interface ExpertCard {
   topics: string[];
   acceptingInvitations: boolean;
   campusTies: string[];
+  /** Vetted (expert-vetting.ts); an unverified card is labelled as such. */
+  verified: boolean;
   /** Only when searching: the best-matching passage, each match wrapped in U+E000 … U+E001 (never HTML). */
   snippet?: string;
 }
@@ -113,6 +117,7 @@ interface Row {
   topics: string;
   accepting: number;
   campusTies: string;
+  verification: string;
   /** Relevance only: the expert's row in expert_search, and its bm25 score (lower is better). */
   rid?: number;
   score?: number;
@@ -122,7 +127,8 @@ interface Row {
 const CARD_COLUMNS = sql`${users.id} AS id, ${users.displayName} AS displayName, ${users.avatarKey} AS avatarKey,
   ${expertProfiles.headline} AS headline, ${expertProfiles.company} AS company,
   ${expertProfiles.industry} AS industry, ${expertProfiles.skills} AS skills, ${expertProfiles.topics} AS topics,
-  ${expertProfiles.acceptingInvitations} AS accepting, ${expertProfiles.campusTies} AS campusTies`;
+  ${expertProfiles.acceptingInvitations} AS accepting, ${expertProfiles.campusTies} AS campusTies,
+  ${expertProfiles.verification} AS verification`;
 
 /**
  * FTS5 finds, filters (through facet tokens) and orders the matches itself, so SQLite reads only the
@@ -170,6 +176,7 @@ export function withFacets(words: string, input: ExpertSearchInput): string {
   const campus = input.campus?.trim();
   if (campus) facets.push(facetToken("c", campus));
   if (input.accepting !== undefined) facets.push(`"a${input.accepting ? 1 : 0}"`);
+  if (!input.includeUnverified) facets.push('"v1"');
   const weekdays = weekdaysBetween(input.availableFrom, input.availableTo);
   if (weekdays) facets.push(`(${weekdays.map((day) => `"w${day}"`).join(" OR ")})`);
   return [inText(words), ...facets.map((facet) => `{facets} : ${facet}`)].join(" AND ");
@@ -243,6 +250,7 @@ export function filterConditions(input: ExpertSearchInput): SQL[] {
     );
   if (input.accepting !== undefined)
     conditions.push(sql`${expertProfiles.acceptingInvitations} = ${input.accepting ? 1 : 0}`);
+  if (!input.includeUnverified) conditions.push(sql`${expertProfiles.verification} = 'verified'`);
   const weekdays = weekdaysBetween(input.availableFrom, input.availableTo);
   if (weekdays?.length === 7)
     conditions.push(sql`EXISTS (SELECT 1 FROM json_each(${expertProfiles.availability}))`);
@@ -332,6 +340,7 @@ function toCard(row: Row): ExpertCard {
     topics: parseList(row.topics),
     acceptingInvitations: row.accepting === 1,
     campusTies: parseList(row.campusTies),
+    verified: row.verification === "verified",
     ...(row.snippet !== undefined ? { snippet: row.snippet } : {}),
   };
 }

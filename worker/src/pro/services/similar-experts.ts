@@ -30,6 +30,8 @@ export async function similarExperts(ctx: Pick<ActionContext, "db">, invitation:
     .where(
       and(
         eq(expertProfiles.acceptingInvitations, true),
+        // Only vetted experts are recommended (expert-vetting.ts).
+        eq(expertProfiles.verification, "verified"),
         ne(expertProfiles.userId, invitation.expertId),
         sql`(lower(${expertProfiles.industry}) = lower(${original.industry}) or exists (
           select 1 from json_each(${expertProfiles.topics}) t where lower(t.value) in (select lower(value) from json_each(${JSON.stringify(topics)}))))`,

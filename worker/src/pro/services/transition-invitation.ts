@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { users } from "../../identity/schema";
 import { connect } from "../../network/services/edges";
 import { expertProfiles } from "../../profiles/schema";
+import { syncInvitationRooms } from "../../realtime/services/direct-rooms";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
@@ -12,6 +13,14 @@ import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 import { requireReadyProposal } from "./proposal-gate";
+
+/** States that open, move or close an expert–student contact window (contact-matrix.ts). */
+const WINDOW_CHANGES: ReadonlySet<InvitationState> = new Set([
+  "scheduled",
+  "completed",
+  "cancelled",
+  "declined",
+]);
 
 export interface TransitionInput {
   id: string;
@@ -149,6 +158,8 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   }
   // A session that took place is an edge the network knows from real activity.
   if (result.to === "completed") await connect(ctx, invitation.requesterId, invitation.expertId, "session");
+  // The expert–student direct room follows the invitation: read-only after a cancel or decline.
+  if (WINDOW_CHANGES.has(result.to)) await syncInvitationRooms(ctx, invitation);
   const lastEvent = events[events.length - 1];
   if (lastEvent)
     await deliverInvitationNews(ctx, {

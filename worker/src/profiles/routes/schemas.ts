@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES, type User } from "../../identity/schema";
+import { EXPERT_VERIFICATION } from "../schema";
 
 const Tag = z.string().trim().min(1).max(40);
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM");
@@ -44,6 +45,9 @@ export const ProfileSchema = z
           z.object({ weekday: z.number(), start: z.string(), end: z.string(), timeZone: z.string() }),
         ),
         acceptingInvitations: z.boolean(),
+        verification: z
+          .enum(EXPERT_VERIFICATION)
+          .openapi({ description: "Vetting: only `verified` experts may start contact with students" }),
       })
       .optional(),
     student: z

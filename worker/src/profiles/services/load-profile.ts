@@ -5,6 +5,7 @@ import {
   type AvailabilityWindow,
   clubOfficers,
   clubProfiles,
+  type ExpertVerification,
   expertProfiles,
   studentProfiles,
 } from "../schema";
@@ -28,6 +29,8 @@ export interface PublicProfile {
     availability: AvailabilityWindow[];
     acceptingInvitations: boolean;
     campusTies: string[];
+    /** Shown as a label wherever the expert appears: anything but `verified` reads "unverified". */
+    verification: ExpertVerification;
   };
   student?: { major: string; year: number | null; interests: string[] };
   club?: {
@@ -75,7 +78,8 @@ export async function loadProfile(db: Db, userId: string): Promise<PublicProfile
   };
   const e = expert[0];
   if (user.role === "expert" && e) {
-    const { userId: _u, updatedAt: _t, sortName: _s, ...fields } = e;
+    // Who vetted them, and when, is for admins.
+    const { userId: _u, updatedAt: _t, sortName: _s, verifiedBy: _b, verificationAt: _a, ...fields } = e;
     profile.expert = fields;
   }
   const s = student[0];

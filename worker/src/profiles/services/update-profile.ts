@@ -4,6 +4,7 @@ import { campuses, users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
 import { type AvailabilityWindow, clubProfiles, expertProfiles, studentProfiles } from "../schema";
+import { vetByWorkDomain } from "./expert-vetting";
 import { loadProfile } from "./load-profile";
 import { setClubOfficers } from "./officer-invitations";
 import { invalidateProfile } from "./profile-cache";
@@ -89,6 +90,8 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
     );
   }
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  // The stated company decides a domain-based vetting (expert-vetting.ts).
+  if (input.expert?.company !== undefined) await vetByWorkDomain(ctx, actor.id);
   await invalidateProfile(ctx, actor.id);
   return loadProfile(db, actor.id);
 }

@@ -1,79 +1,37 @@
-import { and, eq, inArray, or } from "drizzle-orm";
-import { connections } from "../../graph/schema";
-import { type User, users } from "../../identity/schema";
+import { and, eq } from "drizzle-orm";
+import type { User } from "../../identity/schema";
+import {
+  type Contact,
+  contactBetween,
+  invitationWindow,
+  REFUSAL_DETAIL,
+  type Refusal,
+} from "../../network/services/contact-matrix";
 import { isBlockedEitherWay } from "../../network/services/edges";
-import { invitations } from "../../pro/schema";
 import { type ActionContext, me } from "../../shared/context";
-import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
+import { Conflict, Forbidden, NotFound } from "../../shared/errors";
+import { roomOf } from "../room";
 import { directRoomId } from "../room-protocol";
-import { messageRequests, roomMembers, rooms } from "../schema";
+import { roomMembers, rooms } from "../schema";
 
-/** Invitations in these states let an expert and the other side write to each other. */
-const OPEN_INVITATION_STATES = ["accepted", "scheduled", "completed"] as const;
-
-export type DirectVerdict = "allowed" | "needs-request" | "needs-invitation";
+export type DirectVerdict = "allowed" | Refusal;
 
 /**
- * May `actor` write to `otherId` directly? An expert and anyone else: only inside an invitation
- * between them that was accepted, scheduled or completed. Everyone else: when connected (until
- * follows exist, a connection stands for following each other) or once a message request was
- * accepted. A blocked pair, or an unknown person, is a 404.
+ * May `actor` write to `otherId` directly? The contact matrix decides (network/services/contact-matrix.ts):
+ * peers once connected or a message request was accepted; an expert and a student only while an
+ * invitation between them holds the contact window open. A blocked pair, or an unknown person, is a 404.
  */
 export async function directVerdict(
   ctx: ActionContext,
   actor: User,
   otherId: string,
-): Promise<{ other: Pick<User, "id" | "displayName" | "role">; verdict: DirectVerdict }> {
-  const other = await ctx.db
-    .select({ id: users.id, displayName: users.displayName, role: users.role })
-    .from(users)
-    .where(eq(users.id, otherId))
-    .get();
-  if (!other || (await isBlockedEitherWay(ctx, actor.id, otherId))) throw new NotFound("No such person.");
-  const actorIsExpert = actor.role === "expert";
-  if (actorIsExpert !== (other.role === "expert")) {
-    const [expertId, sideId] = actorIsExpert ? [actor.id, other.id] : [other.id, actor.id];
-    const invitation = await ctx.db
-      .select({ id: invitations.id })
-      .from(invitations)
-      .where(
-        and(
-          eq(invitations.expertId, expertId),
-          or(eq(invitations.requesterId, sideId), eq(invitations.createdBy, sideId)),
-          inArray(invitations.status, OPEN_INVITATION_STATES),
-        ),
-      )
-      .limit(1)
-      .get();
-    return { other, verdict: invitation ? "allowed" : "needs-invitation" };
-  }
-  const [connected, accepted] = await ctx.db.batch([
-    ctx.db
-      .select({ peerId: connections.peerId })
-      .from(connections)
-      .where(and(eq(connections.userId, actor.id), eq(connections.peerId, other.id)))
-      .limit(1),
-    ctx.db
-      .select({ id: messageRequests.id })
-      .from(messageRequests)
-      .where(
-        and(
-          eq(messageRequests.status, "accepted"),
-          or(
-            and(eq(messageRequests.fromId, actor.id), eq(messageRequests.toId, other.id)),
-            and(eq(messageRequests.fromId, other.id), eq(messageRequests.toId, actor.id)),
-          ),
-        ),
-      )
-      .limit(1),
-  ]);
-  return { other, verdict: connected.length > 0 || accepted.length > 0 ? "allowed" : "needs-request" };
+): Promise<{ other: Pick<User, "id" | "displayName" | "role">; verdict: DirectVerdict; contact: Contact }> {
+  const contact = await contactBetween(ctx, actor, otherId);
+  if (!contact) throw new NotFound("No such person.");
+  return { other: contact.other, verdict: contact.ask("direct") ?? "allowed", contact };
 }
 
-export const VERDICT_DETAIL: Record<Exclude<DirectVerdict, "allowed">, string> = {
-  "needs-request": "Send a message request first: they accept it, then you can write.",
-  "needs-invitation": "Experts and students write to each other inside an accepted invitation.",
-};
+export const VERDICT_DETAIL = REFUSAL_DETAIL;
 
 /** Writes the direct room and both memberships; running it twice changes nothing. */
 export async function createDirectRoom(ctx: ActionContext, a: string, b: string): Promise<string> {
@@ -109,4 +67,29 @@ export async function openDirectRoom({
   const { verdict } = await directVerdict(ctx, actor, input.userId);
   if (verdict !== "allowed") throw new Forbidden(VERDICT_DETAIL[verdict], verdict);
   return { id: await createDirectRoom(ctx, actor.id, input.userId) };
+}
+
+/**
+ * After an invitation between an expert and the requesting side changed state: each of their
+ * direct rooms that exists learns its writing window now, and its open sockets are told when it
+ * becomes read-only (a cancel or decline) or writable again (a new acceptance).
+ */
+export async function syncInvitationRooms(
+  ctx: ActionContext,
+  invitation: { expertId: string; requesterId: string; createdBy: string },
+): Promise<void> {
+  const now = Date.now();
+  for (const sideId of new Set([invitation.requesterId, invitation.createdBy])) {
+    const id = directRoomId(invitation.expertId, sideId);
+    const room = await ctx.db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, id)).get();
+    if (!room) continue;
+    const window = await invitationWindow(ctx, invitation.expertId, sideId, now);
+    const until = window === null ? now : window.until;
+    try {
+      await roomOf(ctx.env, id).restrict(until);
+    } catch (error) {
+      // The room's next join carries the window anyway; only the live notice is late.
+      console.warn(`room ${id}: window not pushed: ${String(error)}`);
+    }
+  }
 }

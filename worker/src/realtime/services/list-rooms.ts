@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, or } from "drizzle-orm";
 import { inJsonList } from "../../db/client";
+import { memberCampus } from "../../identity/campus-membership";
 import { users } from "../../identity/schema";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
 import { type ActionContext, me } from "../../shared/context";
@@ -28,7 +29,8 @@ const MAX_DIRECT = 100;
  */
 export async function listRooms({ ctx }: { ctx: ActionContext }): Promise<RoomListing[]> {
   const actor = me(ctx);
-  const campusRoom = actor.campusId ? `campus:${actor.campusId}` : "";
+  const campus = memberCampus(actor);
+  const campusRoom = campus ? `campus:${campus}` : "";
   const [shared, joined, clubs] = await ctx.db.batch([
     ctx.db
       .select({ id: rooms.id, kind: rooms.kind, title: rooms.title })

@@ -13,7 +13,8 @@ type Answer = { id: string; status: "pending" | "accepted" | "declined"; roomId:
 
 /**
  * Asks to write to someone the rules do not yet allow. Asking someone who already asked you accepts
- * their request. An expert is reached only through an invitation, never by request (403).
+ * their request. The contact matrix decides who may ask: an expert and a student reach each other
+ * only through an invitation, never by request (403).
  */
 export async function sendMessageRequest({
   ctx,
@@ -24,9 +25,10 @@ export async function sendMessageRequest({
 }): Promise<Answer> {
   const actor = me(ctx);
   if (input.toUserId === actor.id) throw new Conflict("You cannot message yourself.", "self");
-  const { other, verdict } = await directVerdict(ctx, actor, input.toUserId);
-  if (verdict === "needs-invitation") throw new Forbidden(VERDICT_DETAIL[verdict], verdict);
+  const { other, verdict, contact } = await directVerdict(ctx, actor, input.toUserId);
   if (verdict === "allowed") throw new Conflict("You can already write to them.", "already-allowed");
+  const refusal = contact.ask("message-request");
+  if (refusal) throw new Forbidden(VERDICT_DETAIL[refusal], refusal);
   const reverse = await ctx.db
     .select({ id: messageRequests.id })
     .from(messageRequests)

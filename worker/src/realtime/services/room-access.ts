@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
+import { isCampusMember } from "../../identity/campus-membership";
 import { campuses, type User, users } from "../../identity/schema";
-import { isBlockedEitherWay } from "../../network/services/edges";
+import { contactBetween } from "../../network/services/contact-matrix";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
@@ -16,6 +17,8 @@ interface Eligibility {
   title: string | null;
   /** Runs the room by office: the club account and its officers. */
   runs: boolean;
+  /** When posting ends for everyone (an expert–student direct room); null: no end. */
+  writableUntil: number | null;
 }
 
 /**
@@ -31,8 +34,8 @@ async function eligibility(ctx: ActionContext, actor: User, roomId: string): Pro
   const exists = room !== undefined;
   switch (parsed.kind) {
     case "campus": {
-      if (actor.campusId !== parsed.campusId && actor.role !== "admin") throw missing;
-      if (exists) return { parsed, exists, title: null, runs: false };
+      if (!isCampusMember(actor, parsed.campusId) && actor.role !== "admin") throw missing;
+      if (exists) return { parsed, exists, title: null, runs: false, writableUntil: null };
       // Campus rooms are seeded; a campus added later gets its room on first visit.
       const campus = await ctx.db
         .select({ name: campuses.name })
@@ -40,11 +43,11 @@ async function eligibility(ctx: ActionContext, actor: User, roomId: string): Pro
         .where(eq(campuses.id, parsed.campusId))
         .get();
       if (!campus) throw missing;
-      return { parsed, exists, title: campus.name, runs: false };
+      return { parsed, exists, title: campus.name, runs: false, writableUntil: null };
     }
     case "topic":
       if (!exists) throw missing;
-      return { parsed, exists, title: null, runs: false };
+      return { parsed, exists, title: null, runs: false, writableUntil: null };
     case "club": {
       const [club, officer] = await ctx.db.batch([
         ctx.db
@@ -66,13 +69,17 @@ async function eligibility(ctx: ActionContext, actor: User, roomId: string): Pro
         exists,
         title: found.name || found.displayName,
         runs: actor.id === parsed.clubId || officer.length > 0,
+        writableUntil: null,
       };
     }
     case "dm": {
       if (!exists || !parsed.userIds.includes(actor.id)) throw missing;
       const other = parsed.userIds[0] === actor.id ? parsed.userIds[1] : parsed.userIds[0];
-      if (await isBlockedEitherWay(ctx, actor.id, other)) throw missing;
-      return { parsed, exists, title: null, runs: false };
+      // The matrix answers a block as no contact at all; an expert–student room outside its
+      // invitation window stays readable, read-only for both.
+      const contact = await contactBetween(ctx, actor, other);
+      if (!contact) throw missing;
+      return { parsed, exists, title: null, runs: false, writableUntil: contact.writableUntil };
     }
     default: {
       const unknown: never = parsed;
@@ -93,7 +100,7 @@ export async function enterRoom({
   input: { roomId: string };
 }): Promise<RoomIdentity> {
   const actor = me(ctx);
-  const { parsed, exists, title, runs } = await eligibility(ctx, actor, input.roomId);
+  const { parsed, exists, title, runs, writableUntil } = await eligibility(ctx, actor, input.roomId);
   const selectMember = ctx.db
     .select()
     .from(roomMembers)
@@ -126,6 +133,7 @@ export async function enterRoom({
     role: actor.role,
     moderator: actor.role === "admin" || runs || member.role === "moderator",
     mutedUntil: member.mutedUntil,
+    writableUntil,
   };
 }
 
