@@ -126,9 +126,9 @@ export default function Room({ loaderData }: Route.ComponentProps) {
             onClose={() => setSelected(null)}
           />
         ) : null}
-        {state.status === "offline" ? (
-          <Notice tone="error" testId="room-offline">
-            {t("rooms.offline")}
+        {state.status === "offline" || state.status === "unreachable" ? (
+          <Notice tone="error" testId={`room-${state.status}`}>
+            {t(`rooms.${state.status}`)}
           </Notice>
         ) : null}
         {!hydrated ? <p className="muted">{t("rooms.needsScript")}</p> : null}
@@ -201,7 +201,7 @@ export default function Room({ loaderData }: Route.ComponentProps) {
             rows={2}
             maxLength={MAX_MESSAGE_CHARS}
             value={draft}
-            disabled={state.muted}
+            disabled={state.muted || state.status === "ended"}
             placeholder={state.muted ? t("rooms.muted") : t("rooms.write")}
             onChange={(e) => onType(e.target.value)}
             onKeyDown={(e) => {
@@ -209,7 +209,12 @@ export default function Room({ loaderData }: Route.ComponentProps) {
             }}
             data-testid="composer"
           />
-          <button type="submit" className="button" disabled={!hydrated || state.muted} data-testid="send">
+          <button
+            type="submit"
+            className="button"
+            disabled={!hydrated || state.muted || state.status === "ended"}
+            data-testid="send"
+          >
             {t("rooms.send")}
           </button>
         </form>
