@@ -10,7 +10,12 @@
  * p50/p95/p99 delivery latency, and workerd's CPU per delivery. Targets: p95 no worse than the
  * demo's, at least 1.5x its deliveries per CPU second, and joining not O(N²). Asserts no timing.
  *
- * Both run under `wrangler dev` (ours through scripts/platform.ts, seeded), but the load goes
+ * Ours is held to its per-person rules like anyone else: at most SOCKETS_PER_PERSON sockets per
+ * person in a room, and one message bucket per person (RATE_LIMIT) across all their sockets. So it
+ * gets its own accounts, seeded in bulk SQL before wrangler starts: enough that no one holds more
+ * than the cap, and each sender its own account, sending no faster than its bucket refills.
+ *
+ * Both run under `wrangler dev` (ours through scripts/platform.ts), but the load goes
  * straight to the inner workerd that runs the worker and its Durable Objects, found through /proc:
  * wrangler dev's proxy in front of it is a development tool, not part of what is measured. Ours
  * runs from a copy of the app taken at the start, so others' edits cannot reload it mid-run. The
@@ -34,16 +39,32 @@ import {
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { QUIET_WRANGLER_ENV, ROOT } from "../scripts/platform.ts";
-import { DEMO_PASSWORD, demoStudents } from "../worker/src/dev/seed-data.ts";
-import { percentile, snapshot } from "./support.ts";
+import { RATE_LIMIT, SOCKETS_PER_PERSON } from "../worker/src/realtime/room-protocol.ts";
+import { hashPassword } from "../worker/src/shared/crypto.ts";
+import { benchId, inserts } from "./seed-sql.ts";
+import { percentile, seedUnlessReused, snapshot } from "./support.ts";
 
 const SOCKETS = Number(process.env.SOCKETS ?? 500);
 const SECONDS = Number(process.env.SECONDS ?? 30);
 const SMALL_SOCKETS = Number(process.env.SMALL_SOCKETS ?? 100);
 const SMALL_SECONDS = Number(process.env.SMALL_SECONDS ?? 15);
-/** The issue's load: 10 senders at 5 a second each (our per-connection limit allows 5 a second, bursts of 10). */
+/** The issue's load: 10 senders at 5 a second each (our per-person limit allows 5 a second, bursts of 10). */
 const SENDERS = Number(process.env.SENDERS ?? 10);
 const RATE = Number(process.env.RATE ?? 50);
+/**
+ * Accounts for ours: no one above SOCKETS_PER_PERSON sockets in the bigger room (socket i signs in as
+ * account i mod ACCOUNTS), and at least one per sender, so the senders (sockets 0 to SENDERS-1) are
+ * distinct people each with their own bucket.
+ */
+const ACCOUNTS = Math.max(SENDERS, Math.ceil(Math.max(SOCKETS, SMALL_SOCKETS) / SOCKETS_PER_PERSON));
+const PASSWORD = "bench passphrase 2026";
+// Faster than a person's bucket refills, a sender would be refused once its burst is spent: that
+// measures the limiter, not the room.
+if (RATE / SENDERS > RATE_LIMIT.perSecond)
+  throw new Error(
+    `${RATE} msg/s from ${SENDERS} senders is ${RATE / SENDERS}/s each, above the per-person limit of ` +
+      `${RATE_LIMIT.perSecond}/s: use at least SENDERS=${Math.ceil(RATE / RATE_LIMIT.perSecond)}`,
+  );
 const CONNECT_CONCURRENCY = Number(process.env.CONNECT_CONCURRENCY ?? 25);
 /** Our presence frames go out at most once a second: wait for the last one before counting. */
 const SETTLE_MS = 2000;
@@ -493,10 +514,38 @@ async function logIn(base: string, origin: string, email: string): Promise<strin
   const response = await fetch(`${base}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json", origin, "x-atas-csrf": "1", "cf-connecting-ip": nextIp() },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+    body: JSON.stringify({ email, password: PASSWORD }),
   });
   if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
   return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+const accountEmail = (i: number) => `room${i}@bench.atas.dev`;
+
+/** The benchmark's students (topic rooms, seeded by the migrations, take anyone signed in). */
+function accountsSql(passwordHash: string): string {
+  const now = Date.now();
+  const columns = [
+    "id",
+    "email",
+    "password_hash",
+    "display_name",
+    "role",
+    "email_verified_at",
+    "created_at",
+    "updated_at",
+  ];
+  const rows = Array.from({ length: ACCOUNTS }, (_, i) => [
+    benchId(9, i),
+    accountEmail(i),
+    passwordHash,
+    `Bench ${i}`,
+    "student",
+    now,
+    now,
+    now,
+  ]);
+  return [...inserts("users", columns, rows)].join("\n");
 }
 
 /** A runtime up and ready for load, and the chat it serves in a room of each size. */
@@ -516,10 +565,16 @@ async function startOurs(): Promise<Contender> {
   };
   stops.add(stop);
   const { startPlatform } = await snapshot(dir);
+  const state = join(dir, ".wrangler", "state");
+  await seedUnlessReused(
+    state,
+    async () => accountsSql(await hashPassword(PASSWORD)),
+    `${ACCOUNTS} accounts`,
+  );
   const platform = await startPlatform({
     port: OURS_PORT,
-    persistTo: join(dir, ".wrangler", "state"),
-    fresh: true,
+    persistTo: state,
+    seed: false,
     // Silent but for wrangler's last words when it dies on its own.
     log: (line) => {
       if (!stopping && line.startsWith("wrangler dev exited")) console.error(line);
@@ -534,7 +589,7 @@ async function startOurs(): Promise<Contender> {
     `ours: wrangler dev on ${OURS_PORT}; load straight to workerd pid ${runtime.pid}, port ${runtime.port}`,
   );
   const inner = `http://127.0.0.1:${runtime.port}`;
-  const emails = demoStudents().map((s) => s.email);
+  const emails = Array.from({ length: ACCOUNTS }, (_, i) => accountEmail(i));
   const cookies: string[] = [];
   for (let i = 0; i < emails.length; i += 10)
     cookies.push(
@@ -543,8 +598,8 @@ async function startOurs(): Promise<Contender> {
   const chatIn = (config: Config): Chat => ({
     label: "ours",
     wsUrl: `ws://127.0.0.1:${runtime.port}/api/rooms/${config.ourRoom}/ws`,
-    // Many tabs to one account: the 50 seeded students, 10 sockets each for 500. The worker checks
-    // the Origin against APP_ORIGIN, which startPlatform sets to the proxy's URL.
+    // Several tabs to one account, up to SOCKETS_PER_PERSON (5 each for 500 sockets over 100 accounts).
+    // The worker checks the Origin against APP_ORIGIN, which startPlatform sets to the proxy's URL.
     headers: (socket) => ({ cookie: cookies[socket % cookies.length] ?? "", origin: platform.url }),
     joined: (frame) => frame.type === "history",
     bodiesOf: (frame) =>
@@ -771,6 +826,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
 console.log(
   `Live rooms: ${SENDERS} senders at ${RATE} msg/s in all to ${SMALL.sockets} sockets for ${SMALL.seconds} s, then ` +
     `${FULL.sockets} sockets for ${FULL.seconds} s; joins ${CONNECT_CONCURRENCY} at a time`,
+);
+console.log(
+  `ours: ${ACCOUNTS} accounts, at most ${Math.ceil(Math.max(SOCKETS, SMALL_SOCKETS) / ACCOUNTS)} sockets per person ` +
+    `(cap ${SOCKETS_PER_PERSON}); ${SENDERS} senders, each its own account, at ${fixed(RATE / SENDERS, 2)} msg/s each ` +
+    `(per-person limit ${RATE_LIMIT.perSecond}/s, burst ${RATE_LIMIT.burst})`,
 );
 // Both runtimes stay up and each size runs ours then the demo back to back: the machine is shared,
 // and what else runs on it changes by the minute.

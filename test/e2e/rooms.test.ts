@@ -82,6 +82,21 @@ describe("atas-link: live rooms", () => {
     expect(extensions).toBe("");
     expect(errors).toEqual([]);
   });
+  it("signing out in another tab ends the room page's session: it says so and stops reconnecting", async () => {
+    const room = "/rooms/topic%3Acareers";
+    const page = await signedIn("student16@siswa.um.edu.my", room);
+    await page.locator('[data-testid="room"][data-status="live"]').waitFor();
+    // Another tab of the same browser (same cookie) signs out: the server closes this page's sockets.
+    const other = await page.context().newPage();
+    await other.goto(`${base()}/profile`);
+    await other.getByTestId("logout").click();
+    await page.getByTestId("session-ended").waitFor();
+    await page.locator('[data-testid="room"][data-status="ended"]').waitFor();
+    expect(await page.getByTestId("session-ended").getByRole("link").getAttribute("href")).toBe(
+      `/login?redirectTo=${encodeURIComponent(room)}`,
+    );
+    expect(await page.getByTestId("send").isDisabled()).toBe(true);
+  });
   it("a direct message between strangers starts as a request; accepted, it opens the DM with its text", async () => {
     const ana = await signedIn("student41@siswa.um.edu.my", "/rooms");
     const ben = await signedIn("student46@siswa.um.edu.my", "/rooms");

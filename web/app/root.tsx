@@ -13,10 +13,12 @@ import {
   useLocation,
 } from "react-router";
 import type { Route } from "./+types/root";
+import { Notice } from "./components/notice";
 import { apiCall } from "./lib/api.server";
 import type { Me } from "./lib/api-types";
 import { HTML_LANG, LANGS, preferredLang, translator } from "./lib/i18n";
 import { useRootData, useT } from "./lib/root-data";
+import { useSessionEnded } from "./lib/session-ended";
 import { requestTimeZone } from "./lib/time";
 import { TimeZoneProvider } from "./lib/time-zone";
 import { useInbox } from "./lib/use-inbox";
@@ -65,7 +67,10 @@ export function Layout({ children }: { children: ReactNode }) {
       <body>
         <TimeZoneProvider initial={root?.timeZone ?? "UTC"}>
           <SiteHeader />
-          <main className="page">{children}</main>
+          <main className="page">
+            <SessionEndedNotice />
+            {children}
+          </main>
         </TimeZoneProvider>
         <ScrollRestoration />
         <Scripts />
@@ -211,6 +216,21 @@ function SiteHeader() {
         </nav>
       </div>
     </header>
+  );
+}
+
+/** Shown once the session behind this page's live sockets ended (signed out elsewhere, password changed). */
+function SessionEndedNotice() {
+  const t = useT();
+  const location = useLocation();
+  const ended = useSessionEnded();
+  if (!ended) return null;
+  const here = `${location.pathname}${location.search}`;
+  return (
+    <Notice tone="error" testId="session-ended">
+      {t("session.ended")}{" "}
+      <Link to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("session.signInAgain")}</Link>
+    </Notice>
   );
 }
 

@@ -1,13 +1,15 @@
 import { useEffect, useRef } from "react";
 import type { InboxFrame } from "./api-types";
+import { closedForSessionEnd, sessionLive } from "./session-ended";
 
 const PING_MS = 25_000;
 
 /**
  * Keeps the signed-in user's inbox WebSocket open while the component is mounted and hands every
- * frame to `onFrame`. It reconnects with a growing pause after a drop (the server's hello frame
- * then replays what was missed) and pings so idle proxies keep it open; pings cost the Durable
- * Object nothing (answered without waking it).
+ * frame to `onFrame`. It reconnects with a growing pause (at most 15 s) after a drop (the server's
+ * hello frame then replays what was missed) and pings so idle proxies keep it open; pings cost the
+ * Durable Object nothing (answered without waking it). A close for an ended session is final: the
+ * page says so (session-ended.ts) instead of knocking on with a dead cookie.
  */
 export function useInbox(onFrame: (frame: InboxFrame) => void, enabled = true): void {
   const handler = useRef(onFrame);
@@ -24,6 +26,7 @@ export function useInbox(onFrame: (frame: InboxFrame) => void, enabled = true): 
       socket = new WebSocket(`${scheme}://${location.host}/api/inbox`);
       socket.addEventListener("open", () => {
         retryMs = 500;
+        sessionLive();
         ping = setInterval(() => socket?.send("ping"), PING_MS);
       });
       socket.addEventListener("message", (event) => {
@@ -34,9 +37,9 @@ export function useInbox(onFrame: (frame: InboxFrame) => void, enabled = true): 
           // Not a frame we know: ignore it.
         }
       });
-      socket.addEventListener("close", () => {
+      socket.addEventListener("close", (event) => {
         clearInterval(ping);
-        if (closed) return;
+        if (closed || closedForSessionEnd(event)) return;
         retry = setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 15_000);
       });

@@ -6,8 +6,14 @@ import type {
   ServerFrame,
   ServerFrameOf,
 } from "../../../worker/src/realtime/room-protocol";
+import { closedForSessionEnd, sessionLive } from "./session-ended";
 
-export type RoomStatus = "connecting" | "live" | "offline";
+/**
+ * `unreachable`: several tries in a row failed before the socket opened. The page cannot tell why
+ * (a refused upgrade, such as too many of this person's tabs in the room, looks like any network
+ * failure), so it keeps trying. `ended`: the session ended; no more tries.
+ */
+export type RoomStatus = "connecting" | "live" | "offline" | "unreachable" | "ended";
 
 /** A message with its author, looked up from the number the room sends. */
 export type ShownMessage = RoomMessage & RoomPerson;
@@ -32,6 +38,9 @@ export interface RoomState {
 }
 
 const PING_MS = 25_000;
+const MAX_RETRY_MS = 15_000;
+/** Failed tries in a row before the page says it cannot connect. */
+const FAILURES_SHOWN = 3;
 const TYPING_SHOWN_MS = 3_000;
 /** An author this page has not been told about (the room names each author before it needs to). */
 const UNKNOWN: RoomPerson = { userId: "", displayName: "…" };
@@ -40,7 +49,8 @@ const UNKNOWN: RoomPerson = { userId: "", displayName: "…" };
  * One live room over a WebSocket: the welcome and the replay, then messages as they come. On a
  * drop it reconnects with a growing pause and resumes from the last seq it holds, so nothing is
  * missed and nothing shows twice; messages typed while offline are sent again on reconnect (the
- * room stores a resent id once).
+ * room stores a resent id once). The pause grows to at most 15 s; a close for an ended session
+ * stops it.
  */
 export function useRoom(roomId: string) {
   const [state, setState] = useState<RoomState>({
@@ -65,6 +75,8 @@ export function useRoom(roomId: string) {
   useEffect(() => {
     let closed = false;
     let retryMs = 500;
+    /** Tries in a row that never opened. */
+    let failures = 0;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let ping: ReturnType<typeof setInterval> | undefined;
     const shown = (m: RoomMessage): ShownMessage => ({ ...m, ...(people.current.get(m.by) ?? UNKNOWN) });
@@ -172,8 +184,12 @@ export function useRoom(roomId: string) {
         `${scheme}://${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws${after}`,
       );
       socket.current = ws;
+      let opened = false;
       ws.addEventListener("open", () => {
+        opened = true;
         retryMs = 500;
+        failures = 0;
+        sessionLive();
         // Messages typed while offline go again (the room stores a resent id once).
         for (const p of unsent.current) ws.send(JSON.stringify({ type: "message", id: p.id, body: p.body }));
         ping = setInterval(() => ws.send("ping"), PING_MS);
@@ -186,16 +202,21 @@ export function useRoom(roomId: string) {
           // Not a frame we know: ignore it.
         }
       });
-      ws.addEventListener("close", () => {
+      ws.addEventListener("close", (event) => {
         clearInterval(ping);
         if (closed) return;
-        setState((s) => ({ ...s, status: "offline" }));
+        if (closedForSessionEnd(event)) {
+          setState((s) => ({ ...s, status: "ended" }));
+          return;
+        }
+        if (!opened) failures++;
+        setState((s) => ({ ...s, status: failures >= FAILURES_SHOWN ? "unreachable" : "offline" }));
         retry = setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 15_000);
+        retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
       });
     };
     connect();
-    const offline = () => setState((s) => ({ ...s, status: "offline" }));
+    const offline = () => setState((s) => (s.status === "ended" ? s : { ...s, status: "offline" }));
     window.addEventListener("offline", offline);
     return () => {
       closed = true;

@@ -126,9 +126,9 @@ export default function Room({ loaderData }: Route.ComponentProps) {
             onClose={() => setSelected(null)}
           />
         ) : null}
-        {state.status === "offline" ? (
-          <Notice tone="error" testId="room-offline">
-            {t("rooms.offline")}
+        {state.status === "offline" || state.status === "unreachable" ? (
+          <Notice tone="error" testId={`room-${state.status}`}>
+            {t(`rooms.${state.status}`)}
           </Notice>
         ) : null}
         {!hydrated ? <p className="muted">{t("rooms.needsScript")}</p> : null}
@@ -201,7 +201,7 @@ export default function Room({ loaderData }: Route.ComponentProps) {
             rows={2}
             maxLength={MAX_MESSAGE_CHARS}
             value={draft}
-            disabled={state.muted || state.readOnly}
+            disabled={state.muted || state.readOnly || state.status === "ended"}
             placeholder={
               state.readOnly ? t("rooms.readOnly") : state.muted ? t("rooms.muted") : t("rooms.write")
             }
@@ -214,7 +214,10 @@ export default function Room({ loaderData }: Route.ComponentProps) {
           <button
             type="submit"
             className="button"
-            disabled={!hydrated || state.muted || state.readOnly}
+            disabled={state.muted || state.readOnly || state.status === "ended"}
+            placeholder={
+              state.readOnly ? t("rooms.readOnly") : state.muted ? t("rooms.muted") : t("rooms.write")
+            }
             data-testid="send"
           >
             {t("rooms.send")}
