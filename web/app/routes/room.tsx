@@ -214,10 +214,7 @@ export default function Room({ loaderData }: Route.ComponentProps) {
           <button
             type="submit"
             className="button"
-            disabled={state.muted || state.readOnly || state.status === "ended"}
-            placeholder={
-              state.readOnly ? t("rooms.readOnly") : state.muted ? t("rooms.muted") : t("rooms.write")
-            }
+            disabled={!hydrated || state.muted || state.readOnly || state.status === "ended"}
             data-testid="send"
           >
             {t("rooms.send")}
