@@ -394,11 +394,9 @@ describe("candidate sets", () => {
     const reader = await person();
     expect(idsOf(await feed(reader, 50))).toEqual(expect.arrayContaining([older, fresh]));
 
-    const report = (await runFeedsCron({ scheduledTime: Date.now() }, env)) as Record<
-      string,
-      { rebuilt: boolean }
-    >;
-    expect(report["discover candidates"]?.rebuilt).toBe(true);
+    // Whichever cron builds the set (this one, or another test file's: disc:all is one global key in
+    // the Redis all files share), the set is then trusted and holds the older note.
+    await runFeedsCron({ scheduledTime: Date.now() }, env);
     expect(await score(DISCOVER_KEYS.all, BUILT_MARK)).not.toBeNull();
     expect(await score(DISCOVER_KEYS.all, older)).not.toBeNull();
     const ids = idsOf(await feed(reader, 50));
