@@ -189,6 +189,22 @@ describe("likes", () => {
     await expectProblem(await put(`/api/notes/${crypto.randomUUID()}/like`, fan), 404);
   });
 
+  it("like, unlike, like again: the note's and the comment's author are each told once", async () => {
+    const [author, fan] = await Promise.all([person("Author"), person("Fan")]);
+    const id = await note(author);
+    const comment = await json<{ comment: Comment }>(
+      await call(`/api/notes/${id}/comments`, { cookie: author.cookie, json: { body: "Hello" } }),
+      201,
+    );
+    for (let i = 0; i < 3; i++) {
+      await json(await put(`/api/notes/${id}/like`, fan));
+      await json(await del(`/api/notes/${id}/like`, fan));
+      await json(await put(`/api/comments/${comment.comment.id}/like`, fan));
+      await json(await del(`/api/comments/${comment.comment.id}/like`, fan));
+    }
+    expect((await notificationTypes(author)).sort()).toEqual(["comment.like", "note.like"]);
+  });
+
   it("25 concurrent likes from 25 people count exactly 25, equal to the rows", async () => {
     const author = await person();
     const id = await note(author);

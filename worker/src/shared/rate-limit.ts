@@ -41,6 +41,8 @@ export const POLICIES = {
   commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
   reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
+  /** Likes and unlikes of notes and comments, one budget per account. */
+  likeUser: { tokens: 300, window: "1 h", failClosed: false, code: "likes" },
   followUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "follows" },
   noteImageUser: { tokens: 60, window: "1 h", failClosed: false, algorithm: "log", code: "note-images" },
   connectionRequestUser: {

@@ -244,13 +244,21 @@ export async function likeComment({ ctx, input }: { ctx: ActionContext; input: {
   const actor = me(ctx);
   const comment = await reachableComment(ctx, actor, input.commentId);
   await visibleNote(ctx, actor, comment.noteId);
+  await enforce(ctx.env, "likeUser", actor.id);
   const added = await ctx.db
     .insert(commentLikes)
     .values({ commentId: comment.id, userId: actor.id })
     .onConflictDoNothing()
     .returning({ at: commentLikes.createdAt });
   if (added.length > 0)
-    await tell(ctx, comment.authorId, "comment.like", `${actor.displayName} liked your comment.`);
+    await tell(
+      ctx,
+      comment.authorId,
+      "comment.like",
+      `${actor.displayName} liked your comment.`,
+      null,
+      `comment-like:${actor.id}:${comment.id}`,
+    );
   return { liked: true, likes: await commentLikesOf(ctx, comment.id) };
 }
 
@@ -258,6 +266,7 @@ export async function unlikeComment({ ctx, input }: { ctx: ActionContext; input:
   const actor = me(ctx);
   const comment = await reachableComment(ctx, actor, input.commentId);
   await visibleNote(ctx, actor, comment.noteId);
+  await enforce(ctx.env, "likeUser", actor.id);
   await ctx.db
     .delete(commentLikes)
     .where(and(eq(commentLikes.commentId, comment.id), eq(commentLikes.userId, actor.id)));

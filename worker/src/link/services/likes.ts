@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { type ActionContext, me } from "../../shared/context";
+import { enforce } from "../../shared/rate-limit";
 import { noteCounts, noteLikes } from "../engagement-schema";
 import { noteChanged } from "./candidate-sets";
 import { tell, visibleNote } from "./engagement-access";
@@ -18,6 +19,7 @@ export async function noteCountsOf(ctx: ActionContext, noteId: string) {
 export async function likeNote({ ctx, input }: { ctx: ActionContext; input: { noteId: string } }) {
   const actor = me(ctx);
   const note = await visibleNote(ctx, actor, input.noteId);
+  await enforce(ctx.env, "likeUser", actor.id);
   const added = await ctx.db
     .insert(noteLikes)
     .values({ noteId: note.id, userId: actor.id })
@@ -26,7 +28,15 @@ export async function likeNote({ ctx, input }: { ctx: ActionContext; input: { no
   if (added.length > 0) {
     noteChanged(ctx, note.id);
     bumpTopics(ctx, note.id, "like");
-    await tell(ctx, note.authorId, "note.like", `${actor.displayName} liked your note "${note.title}".`);
+    // Once per liker and note, ever: like/unlike in a loop must not flood the author.
+    await tell(
+      ctx,
+      note.authorId,
+      "note.like",
+      `${actor.displayName} liked your note "${note.title}".`,
+      null,
+      `like:${actor.id}:${note.id}`,
+    );
   }
   return { liked: true, likes: (await noteCountsOf(ctx, note.id)).likes };
 }
@@ -34,6 +44,7 @@ export async function likeNote({ ctx, input }: { ctx: ActionContext; input: { no
 export async function unlikeNote({ ctx, input }: { ctx: ActionContext; input: { noteId: string } }) {
   const actor = me(ctx);
   const note = await visibleNote(ctx, actor, input.noteId);
+  await enforce(ctx.env, "likeUser", actor.id);
   const removed = await ctx.db
     .delete(noteLikes)
     .where(and(eq(noteLikes.noteId, note.id), eq(noteLikes.userId, actor.id)))
