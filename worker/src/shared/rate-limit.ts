@@ -32,8 +32,10 @@ export const POLICIES = {
   resetAddress: { tokens: 3, window: "1 h", failClosed: true },
   verifyResendAddress: { tokens: 3, window: "1 h", failClosed: true },
   mailIp: { tokens: 20, window: "1 h", failClosed: true },
-  /** Every mail nobody signed in asked for (notice, reset, verification), per recipient, whoever sends it. */
+  /** Reset and verification mail nobody signed in asked for, per recipient, whoever sends it. */
   mailAddress: { tokens: 5, window: "1 h", failClosed: true },
+  /** The "you already have an account" notice, per recipient: anyone can trigger it, so its own budget. */
+  accountExistsAddress: { tokens: 1, window: "1 d", failClosed: true },
   avatarUser: { tokens: 20, window: "1 h", failClosed: false },
   draftIp: { tokens: 5, window: "1 m", failClosed: true, algorithm: "log", code: "ip-limit" },
   draftAccount: { tokens: 30, window: "1 d", failClosed: true, code: "daily-quota" },

@@ -18,14 +18,17 @@ export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "k
 
 /**
  * Mail to an address that nobody signed in asked for (the "you already have an account" notice, a
- * reset link, a verification link): at most `mailAddress` an hour per recipient, from however many
- * senders. Over it the mail is dropped without a word, so the answer still says nothing about the address.
+ * reset link, a verification link), per recipient, from however many senders. Anyone can trigger the
+ * notice by registering the address, so it has its own budget (`accountExistsAddress`) and never
+ * spends the `mailAddress` budget that reset and verification mail need. Over a limit the mail is
+ * dropped without a word, so the answer still says nothing about the address.
  */
 export async function enqueueUnsolicitedMail(
   ctx: ActionContext,
   recipient: string,
   request: Pick<EmailJob, "kind" | "userId">,
 ) {
-  if (await overLimit(ctx.env, "mailAddress", recipient)) return null;
+  const policy = request.kind === "account-exists" ? "accountExistsAddress" : "mailAddress";
+  if (await overLimit(ctx.env, policy, recipient)) return null;
   return enqueueMail(ctx, request);
 }
