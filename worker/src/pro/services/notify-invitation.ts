@@ -16,8 +16,10 @@ export async function sideMembers(ctx: ActionContext, invitation: Invitation, si
   return [invitation.requesterId, ...officers.map((o) => o.userId)];
 }
 
+const QUEUE_BATCH_MAX = 100;
+
 /**
- * After a transition is committed: a mail per recipient through the email queue (one batch) and
+ * After a transition is committed: a mail per recipient through the email queue (batches of 100) and
  * a live push to each recipient's inbox. The stored notification rows were written with the
  * transition itself.
  */
@@ -33,7 +35,11 @@ export async function deliverInvitationNews(
     origin: ctx.origin,
     eventId: input.eventId,
   }));
-  await ctx.env.EMAIL_QUEUE.sendBatch(jobs.map((body) => ({ body, contentType: "json" as const })));
+  // Cloudflare Queues' sendBatch takes at most 100 messages.
+  for (let i = 0; i < jobs.length; i += QUEUE_BATCH_MAX) {
+    const batch = jobs.slice(i, i + QUEUE_BATCH_MAX);
+    await ctx.env.EMAIL_QUEUE.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
+  }
   ctx.waitUntil(
     Promise.allSettled(
       input.recipients.map((userId) =>
