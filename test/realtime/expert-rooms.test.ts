@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AFTER_SESSION_MS } from "../../worker/src/network/services/contact-matrix";
-import { act, draft, expert as makeExpert, page } from "../pro/fixtures";
-import { call, json, signUp } from "../support/http";
-import { joinRoom } from "../support/room-client";
+import { act, draft, expert as makeExpert, page, verifyExpert } from "../pro/fixtures";
+import { call, expectProblem, json, signUp } from "../support/http";
+import { joinRoom, openRoom } from "../support/room-client";
 
 const DAY = 86_400_000;
 
@@ -71,5 +71,30 @@ describe("expert-student direct rooms follow their invitation", () => {
     after.say("Still there?");
     await after.until("error", (f) => f.code === "read-only");
     after.close();
+  });
+});
+
+describe("experts in shared rooms", () => {
+  it("an unverified expert cannot join topic or club rooms (403 unverified-expert); once verified they can", async () => {
+    const [expert, club] = await Promise.all([
+      makeExpert(undefined, { verified: false }),
+      signUp({ role: "club" }),
+    ]);
+    const rooms = ["topic:careers", `club:${club.id}`];
+    for (const roomId of rooms) {
+      const problem = await expectProblem(await openRoom(expert.cookie, roomId), 403);
+      expect(problem).toMatchObject({
+        code: "unverified-expert",
+        detail: "Experts join rooms once verified.",
+      });
+    }
+    // Nor can they mute anyone there.
+    const mute = await call(`/api/rooms/club:${club.id}/mute`, {
+      cookie: expert.cookie,
+      json: { userId: club.id, minutes: 5 },
+    });
+    expect(await expectProblem(mute, 403)).toMatchObject({ code: "unverified-expert" });
+    await verifyExpert(expert.id);
+    for (const roomId of rooms) (await joinRoom(expert.cookie, roomId)).close();
   });
 });

@@ -573,6 +573,46 @@ describe("live rooms", () => {
     for (const client of [moderator, muted, other, again]) client.close();
   });
 
+  it("club rooms: only the club and its current officers moderate; people blocked either way get a 404", async () => {
+    const [club, blocked, blocker] = await Promise.all([signUp({ role: "club" }), signUp(), signUp()]);
+    const roomId = `club:${club.id}`;
+    const [officer, member] = await Promise.all([quickPerson("Officer"), quickPerson("Member")]);
+    await env.DB.prepare("insert into club_officers (club_id, user_id) values (?, ?)")
+      .bind(club.id, officer.id)
+      .run();
+    const running = await join(officer, roomId);
+    expect((await running.until("welcome")).you.moderator).toBe(true);
+    running.close();
+    // The office ends (leaving, removal and a block each delete it): the membership row kept from
+    // the officer's visit grants nothing.
+    await env.DB.prepare("delete from club_officers where club_id = ? and user_id = ?")
+      .bind(club.id, officer.id)
+      .run();
+    const former = await join(officer, roomId);
+    expect((await former.until("welcome")).you.moderator).toBe(false);
+    (await join(member, roomId)).close();
+    await expectProblem(
+      await call(`/api/rooms/${roomId}/mute`, {
+        cookie: officer.cookie,
+        json: { userId: member.id, minutes: 5 },
+      }),
+      403,
+    );
+    former.close();
+
+    expect((await call(`/api/blocks/${blocked.id}`, { method: "PUT", cookie: club.cookie })).status).toBe(
+      204,
+    );
+    expect((await call(`/api/blocks/${club.id}`, { method: "PUT", cookie: blocker.cookie })).status).toBe(
+      204,
+    );
+    const none = await expectProblem(await open(blocked.cookie, `club:${crypto.randomUUID()}`), 404);
+    for (const person of [blocked, blocker]) {
+      const refused = await expectProblem(await open(person.cookie, roomId), 404);
+      expect(refused.detail).toBe(none.detail);
+    }
+  });
+
   it("authors and admins delete messages for everyone; others may not", async () => {
     const { roomId } = await clubRoom();
     const [author, other, admin] = await Promise.all([

@@ -2,9 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { isCampusMember } from "../../identity/campus-membership";
 import { campuses, type User, users } from "../../identity/schema";
 import { contactBetween } from "../../network/services/contact-matrix";
+import { isBlockedEitherWay } from "../../network/services/edges";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
+import { verifiedExperts } from "../../profiles/services/expert-vetting";
 import { type ActionContext, me } from "../../shared/context";
-import { NotFound } from "../../shared/errors";
+import { Forbidden, NotFound } from "../../shared/errors";
 import type { RoomIdentity } from "../room";
 import { type ParsedRoomId, parseRoomId } from "../room-protocol";
 import { type RoomMember, roomMembers, rooms } from "../schema";
@@ -15,7 +17,7 @@ interface Eligibility {
   exists: boolean;
   /** For a room created on first visit: its title. */
   title: string | null;
-  /** Runs the room by office: the club account and its officers. */
+  /** Runs the room by office: the club account and its current officers. Only this makes a moderator. */
   runs: boolean;
   /** When posting ends for everyone (an expert–student direct room); null: no end. */
   writableUntil: number | null;
@@ -23,10 +25,24 @@ interface Eligibility {
 
 /**
  * Who may be in which room: a campus room holds that campus's people; topic rooms anyone signed in;
- * a club room the club, its officers and anyone who joins; a direct room its two people. Anything
- * else — and a direct room of others — is the same 404 as a room that does not exist.
+ * a club room the club, its officers and anyone who joins, except people the club blocked or who
+ * blocked it; a direct room its two people. Anything else — and a direct room of others — is the
+ * same 404 as a room that does not exist. The shared rooms put an expert's words in front of every
+ * student there, so an expert enters them only once vetted (`expert-vetting.ts`); a direct room
+ * follows the contact matrix instead.
  */
 async function eligibility(ctx: ActionContext, actor: User, roomId: string): Promise<Eligibility> {
+  const found = await roomFor(ctx, actor, roomId);
+  if (
+    found.parsed.kind !== "dm" &&
+    actor.role === "expert" &&
+    !(await verifiedExperts(ctx, [actor.id])).has(actor.id)
+  )
+    throw new Forbidden("Experts join rooms once verified.", "unverified-expert");
+  return found;
+}
+
+async function roomFor(ctx: ActionContext, actor: User, roomId: string): Promise<Eligibility> {
   const missing = new NotFound("No such room.");
   const parsed = parseRoomId(roomId);
   if (!parsed) throw missing;
@@ -63,7 +79,7 @@ async function eligibility(ctx: ActionContext, actor: User, roomId: string): Pro
           .limit(1),
       ]);
       const found = club[0];
-      if (!found) throw missing;
+      if (!found || (await isBlockedEitherWay(ctx, actor.id, parsed.clubId))) throw missing;
       return {
         parsed,
         exists,
@@ -110,11 +126,12 @@ export async function enterRoom({
   if (parsed.kind === "dm") {
     [member] = await selectMember;
   } else {
+    // The stored role follows the office on each visit; moderation itself asks the office.
     const role = runs ? ("moderator" as const) : ("member" as const);
     const join = ctx.db
       .insert(roomMembers)
       .values({ roomId: input.roomId, userId: actor.id, role })
-      .onConflictDoNothing();
+      .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { role } });
     if (exists || title === null) {
       [, [member]] = await ctx.db.batch([join, selectMember]);
     } else {
@@ -131,21 +148,19 @@ export async function enterRoom({
     userId: actor.id,
     displayName: actor.displayName,
     role: actor.role,
-    moderator: actor.role === "admin" || runs || member.role === "moderator",
+    moderator: actor.role === "admin" || runs,
     mutedUntil: member.mutedUntil,
     writableUntil,
   };
 }
 
-/** Whether the actor moderates the room (admins moderate every room they may see). 404 if they may not see it. */
+/**
+ * Whether the actor moderates the room: admins every room they may see, otherwise only those who run
+ * it by office now (an officer who left, was removed or blocked moderates no more, whatever role
+ * their membership row kept). 404 if they may not see it.
+ */
 export async function moderates(ctx: ActionContext, roomId: string): Promise<boolean> {
   const actor = me(ctx);
   const { runs } = await eligibility(ctx, actor, roomId);
-  if (actor.role === "admin" || runs) return true;
-  const row = await ctx.db
-    .select({ role: roomMembers.role })
-    .from(roomMembers)
-    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, actor.id)))
-    .get();
-  return row?.role === "moderator";
+  return actor.role === "admin" || runs;
 }
