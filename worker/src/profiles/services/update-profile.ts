@@ -99,9 +99,10 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
     );
   }
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  // The stated company decides a domain-based vetting (expert-vetting.ts).
+  // The stated company decides the vetting (expert-vetting.ts).
   if (input.expert?.company !== undefined) {
-    const companyChanged = normalCompany(companyBefore?.company ?? "") !== normalCompany(input.expert.company);
+    const companyChanged =
+      normalCompany(companyBefore?.company ?? "") !== normalCompany(input.expert.company);
     await vetByWorkDomain(ctx, actor.id, { companyChanged });
   }
   await invalidateProfile(ctx, actor.id);
