@@ -171,7 +171,9 @@ describe("club officers by consent", () => {
       .bind(31 * 86_400_000, id)
       .run();
     const second = await appoint(club, student);
-    expect((await json<{ status: string }>(await answer(student.cookie, second, "leave"))).status).toBe("left");
+    expect((await json<{ status: string }>(await answer(student.cookie, second, "leave"))).status).toBe(
+      "left",
+    );
     const afterLeave = await expectProblem(await invite(club.cookie, student.id), 409);
     expect(afterLeave).toMatchObject({ code: "declined-recently" });
   });

@@ -270,7 +270,8 @@ const en = {
   "officer.status.removed": "Removed by the club",
   "officer.status.blocked": "Ended by a block",
   "notify.officer-invitation": "{actor} invites you to be an officer ({title})",
-  "problem.declined-recently": "Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.",
+  "problem.declined-recently":
+    "Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.",
   "problem.already-invited": "They have not answered your invitation yet.",
   "problem.already-officer": "They already serve as an officer.",
   "problem.officer-state": "This invitation has already been answered or has ended.",

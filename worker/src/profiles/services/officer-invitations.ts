@@ -137,7 +137,10 @@ export async function inviteOfficer({ ctx, input }: { ctx: ActionContext; input:
       existing.status === "accepted" ? "already-officer" : "already-invited",
     );
   if (cooling.has(input.userId))
-    throw new Conflict("Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.", "declined-recently");
+    throw new Conflict(
+      "Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.",
+      "declined-recently",
+    );
   await enforce(ctx.env, "officerInviteClub", club.id);
   const ask = askStatements(ctx, club.id, await clubNameOf(ctx, club.id, club.displayName), input, now);
   await runBatch(ctx, ask.statements);
@@ -163,7 +166,10 @@ export async function setClubOfficers(ctx: ActionContext, asks: OfficerAsk[], ne
   const fresh = [...wanted.values()].filter((a) => !current.has(a.userId));
   const refused = fresh.find((a) => cooling.has(a.userId));
   if (refused)
-    throw new Conflict("Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.", "declined-recently");
+    throw new Conflict(
+      "Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.",
+      "declined-recently",
+    );
   for (const _ of fresh) await enforce(ctx.env, "officerInviteClub", club.id);
 
   const clubName = newClubName ?? (await clubNameOf(ctx, club.id, club.displayName));
