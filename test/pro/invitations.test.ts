@@ -200,6 +200,17 @@ describe("invitations", () => {
     await expectProblem(await post(student.cookie, blocked), 404);
   });
 
+  it("a user may post 60 thread messages an hour; the 61st is a 429", async () => {
+    const pro = await expert();
+    const student = await signUp();
+    const id = await draft(student.cookie, pro.id);
+    expect((await act(student.cookie, id, "send")).status).toBe(200);
+    const post = () =>
+      call(`/api/invitations/${id}/messages`, { cookie: student.cookie, json: { body: "Hi" } });
+    for (let i = 0; i < 60; i++) expect((await post()).status).toBe(201);
+    expect(await expectProblem(await post(), 429)).toMatchObject({ code: "thread-messages" });
+  });
+
   it("the thread is private to the two sides and notifies the other side", async () => {
     const pro = await expert();
     const student = await signUp();
