@@ -176,6 +176,41 @@ describe("invitations", () => {
     );
   });
 
+  it("the thread is read-only once the invitation ends, and closed (404) across a block", async () => {
+    const pro = await expert();
+    const student = await signUp();
+    const post = (cookie: string, invitation: string) =>
+      call(`/api/invitations/${invitation}/messages`, { cookie, json: { body: "Still there?" } });
+    const ended = await draft(student.cookie, pro.id);
+    expect((await act(student.cookie, ended, "send")).status).toBe(200);
+    expect((await post(pro.cookie, ended)).status).toBe(201);
+    expect((await act(student.cookie, ended, "cancel")).status).toBe(200);
+    const closed = await expectProblem(await post(pro.cookie, ended), 409);
+    expect(closed).toMatchObject({ code: "thread-closed" });
+    await expectProblem(await post(student.cookie, ended), 409);
+    // The history stays readable.
+    expect((await call(`/api/invitations/${ended}/messages`, { cookie: pro.cookie })).status).toBe(200);
+
+    const blocked = await draft(student.cookie, pro.id);
+    expect((await act(student.cookie, blocked, "send")).status).toBe(200);
+    expect(
+      (await call(`/api/blocks/${pro.id}`, { method: "PUT", cookie: student.cookie })).status,
+    ).toBeLessThan(300);
+    await expectProblem(await post(pro.cookie, blocked), 404);
+    await expectProblem(await post(student.cookie, blocked), 404);
+  });
+
+  it("a user may post 60 thread messages an hour; the 61st is a 429", async () => {
+    const pro = await expert();
+    const student = await signUp();
+    const id = await draft(student.cookie, pro.id);
+    expect((await act(student.cookie, id, "send")).status).toBe(200);
+    const post = () =>
+      call(`/api/invitations/${id}/messages`, { cookie: student.cookie, json: { body: "Hi" } });
+    for (let i = 0; i < 60; i++) expect((await post()).status).toBe(201);
+    expect(await expectProblem(await post(), 429)).toMatchObject({ code: "thread-messages" });
+  });
+
   it("the thread is private to the two sides and notifies the other side", async () => {
     const pro = await expert();
     const student = await signUp();

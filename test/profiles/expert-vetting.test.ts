@@ -127,6 +127,30 @@ describe("experts are vetted", () => {
     expect(await verificationOf(lookalike.id)).toBe("unverified");
   });
 
+  it("an admin approval does not survive a change of company: back to the queue unless the work domain proves it", async () => {
+    const [expert, admin] = await Promise.all([
+      selfRegistered("Approved Engineer", uniqueEmail("eng", "grab.com")),
+      person({ role: "admin" }),
+    ]);
+    const say = (company: string) =>
+      call("/api/me/profile", { method: "PATCH", cookie: expert.cookie, json: { expert: { company } } });
+    expect((await say("Shopee")).status).toBe(200);
+    await call(`/api/admin/experts/${expert.id}/verify`, { method: "POST", cookie: admin.cookie });
+    expect(await verificationOf(expert.id)).toBe("verified");
+    // Saving the same company (case and spaces aside) keeps the approval.
+    expect((await say(" shopee ")).status).toBe(200);
+    expect(await verificationOf(expert.id)).toBe("verified");
+    expect((await say("Lazada")).status).toBe(200);
+    expect(await verificationOf(expert.id)).toBe("unverified");
+    const queue = await json<{ experts: { id: string }[] }>(
+      await call("/api/admin/experts/pending?limit=100", { cookie: admin.cookie }),
+    );
+    expect(queue.experts.some((e) => e.id === expert.id)).toBe(true);
+    // A company the verified work address proves vets them again at once.
+    expect((await say("Grab")).status).toBe(200);
+    expect(await verificationOf(expert.id)).toBe("verified");
+  });
+
   it("the test fixture's experts are vetted, so the existing flows keep working", async () => {
     const expert = await makeExpert();
     expect(await verificationOf(expert.id)).toBe("verified");

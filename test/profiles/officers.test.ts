@@ -148,6 +148,36 @@ describe("club officers by consent", () => {
     await json(await invite(club.cookie, student.id), 201);
   });
 
+  it("a withdrawal or a leave cools down like a decline: no fresh notification for 30 days", async () => {
+    const { club, student } = await clubAndStudent();
+    const { id } = await json<{ id: string }>(await invite(club.cookie, student.id), 201);
+    const withdrawn = await call(`/api/clubs/me/officers/${student.id}`, {
+      method: "DELETE",
+      cookie: club.cookie,
+    });
+    expect(withdrawn.status).toBe(204);
+    const again = await expectProblem(await invite(club.cookie, student.id), 409);
+    expect(again).toMatchObject({ code: "declined-recently" });
+    const patched = await expectProblem(
+      await call("/api/me/profile", {
+        method: "PATCH",
+        cookie: club.cookie,
+        json: { club: { officers: [{ userId: student.id, title: "President" }] } },
+      }),
+      409,
+    );
+    expect(patched).toMatchObject({ code: "declined-recently" });
+    await env.DB.prepare("update officer_invitations set answered_at = answered_at - ? where id = ?")
+      .bind(31 * 86_400_000, id)
+      .run();
+    const second = await appoint(club, student);
+    expect((await json<{ status: string }>(await answer(student.cookie, second, "leave"))).status).toBe(
+      "left",
+    );
+    const afterLeave = await expectProblem(await invite(club.cookie, student.id), 409);
+    expect(afterLeave).toMatchObject({ code: "declined-recently" });
+  });
+
   it("who may not: only the student answers, only clubs invite, only students serve", async () => {
     const { club, student } = await clubAndStudent();
     const [other, expert, otherClub] = await Promise.all([
@@ -249,12 +279,13 @@ describe("club officers by consent", () => {
     const del = await call(`/api/clubs/me/officers/${second.id}`, { method: "DELETE", cookie: club.cookie });
     expect(del.status).toBe(204);
     await expectProblem(await answer(second.cookie, pending.id, "accept"), 409);
-    await appoint(club, second);
-    await call(`/api/clubs/me/officers/${second.id}`, { method: "DELETE", cookie: club.cookie });
-    expect(await officerRow(club.id, second.id)).toBeNull();
-    expect(await edge(second.id, club.id)).toBeNull();
+    const fourth = await signUp();
+    await appoint(club, fourth);
+    await call(`/api/clubs/me/officers/${fourth.id}`, { method: "DELETE", cookie: club.cookie });
+    expect(await officerRow(club.id, fourth.id)).toBeNull();
+    expect(await edge(fourth.id, club.id)).toBeNull();
     await expectProblem(
-      await call(`/api/clubs/me/officers/${second.id}`, { method: "DELETE", cookie: club.cookie }),
+      await call(`/api/clubs/me/officers/${fourth.id}`, { method: "DELETE", cookie: club.cookie }),
       404,
     );
     // A PATCH that leaves an officer out removes them, as the list always meant.

@@ -42,6 +42,7 @@ export const POLICIES = {
   messageRequestUser: { tokens: 20, window: "1 d", failClosed: false, code: "message-requests" },
   commentUser: { tokens: 60, window: "1 h", failClosed: false, code: "comments" },
   noteUser: { tokens: 20, window: "1 h", failClosed: false, code: "notes" },
+  threadMessageUser: { tokens: 60, window: "1 h", failClosed: false, code: "thread-messages" },
   reportUser: { tokens: 30, window: "1 h", failClosed: false, code: "reports" },
   /** Likes and unlikes of notes and comments, one budget per account. */
   likeUser: { tokens: 300, window: "1 h", failClosed: false, code: "likes" },

@@ -187,6 +187,18 @@ export async function contactBetween(
 /** Invitations in these states hold the window open; a completed one holds it for `AFTER_SESSION_MS`. */
 const OPEN_STATES = ["accepted", "scheduled"] as const;
 
+/** Whether this one invitation holds the contact window open at `now` (the rule `invitationWindow` queries). */
+export function holdsWindow(
+  invitation: { status: string; completedAt: number | null; updatedAt: number },
+  now = Date.now(),
+): boolean {
+  if ((OPEN_STATES as readonly string[]).includes(invitation.status)) return true;
+  return (
+    invitation.status === "completed" &&
+    (invitation.completedAt ?? invitation.updatedAt) + AFTER_SESSION_MS > now
+  );
+}
+
 /**
  * The contact window of an expert and a member of the requesting side (the requester, or the
  * officer who created a club's invitation): `{until: null}` while an invitation is accepted or

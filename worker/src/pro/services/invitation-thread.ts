@@ -1,11 +1,18 @@
 import { asc, eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
+import { holdsWindow } from "../../network/services/contact-matrix";
+import { isBlockedEitherWay } from "../../network/services/edges";
 import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
+import { Conflict, NotFound } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
 import { notificationText } from "../invitation-news";
 import { invitationMessages, notifications } from "../schema";
 import { invitationFor } from "./invitation-access";
 import { sideMembers } from "./notify-invitation";
+
+/** Still being asked or answered: both sides write to settle the details. */
+const NEGOTIATING: ReadonlySet<string> = new Set(["sent", "countered"]);
 
 /** The thread is the only channel between the two sides: there is no messaging outside an invitation. */
 export async function listThread({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
@@ -34,7 +41,17 @@ export async function postToThread({
   input: { id: string; body: string };
 }) {
   const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  // A block either way closes the thread like every other channel: the same 404 as a stranger gets.
+  const pairs: [string, string][] = [[invitation.expertId, invitation.requesterId]];
+  if (actor.id !== invitation.expertId && actor.id !== invitation.requesterId)
+    pairs.push([invitation.expertId, actor.id]);
+  for (const [a, b] of pairs)
+    if (await isBlockedEitherWay(ctx, a, b)) throw new NotFound("No such invitation.");
   const now = Date.now();
+  // Writing needs a live invitation: being asked, or the contact window the matrix keeps.
+  if (!NEGOTIATING.has(invitation.status) && !holdsWindow(invitation, now))
+    throw new Conflict("This invitation has ended; its thread is read-only.", "thread-closed");
+  await enforce(ctx.env, "threadMessageUser", actor.id);
   const id = crypto.randomUUID();
   const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
     (u) => u !== actor.id,

@@ -13,10 +13,15 @@ import { invalidateProfile } from "./profile-cache";
  *   `company_domains` for exactly the company their profile states (case and spaces ignored).
  *   The domain list is vetted by admins, so a mailbox at it proves the stated employer; a domain the
  *   expert names themselves (a website they give) would prove only that they own that domain.
- * A domain-based verification follows the stated company: changing it to another company makes the
- * expert unverified again. An admin's decision stands until another admin decision.
+ * A verification follows the stated company: changing it to another company makes the expert
+ * unverified again (back in the admin queue) unless the work domain proves the new one; an admin's
+ * approval vouched for the old company only. An admin's rejection stands until another admin decision.
  */
-export async function vetByWorkDomain(ctx: ActionContext, userId: string): Promise<void> {
+export async function vetByWorkDomain(
+  ctx: ActionContext,
+  userId: string,
+  { companyChanged = false }: { companyChanged?: boolean } = {},
+): Promise<void> {
   const [row] = await ctx.db
     .select({
       email: users.email,
@@ -28,7 +33,8 @@ export async function vetByWorkDomain(ctx: ActionContext, userId: string): Promi
     .from(users)
     .innerJoin(expertProfiles, eq(expertProfiles.userId, users.id))
     .where(and(eq(users.id, userId), eq(users.role, "expert")));
-  if (!row || row.verifiedBy?.startsWith("admin:")) return;
+  if (!row) return;
+  if (row.verifiedBy?.startsWith("admin:") && (row.verification === "rejected" || !companyChanged)) return;
   const domain = row.emailVerifiedAt !== null ? await companyDomainOf(ctx, row.email, row.company) : null;
   const next: { verification: ExpertVerification; verifiedBy: string | null } = domain
     ? { verification: "verified", verifiedBy: `domain:${domain}` }
@@ -58,7 +64,7 @@ async function companyDomainOf(ctx: Pick<ActionContext, "db">, email: string, co
   return match?.domain ?? null;
 }
 
-const normalCompany = (name: string) => name.trim().replace(/\s+/g, " ").toLowerCase();
+export const normalCompany = (name: string) => name.trim().replace(/\s+/g, " ").toLowerCase();
 
 export interface PendingExpert {
   id: string;

@@ -13,7 +13,10 @@ import { LIVE, type OfficerAction, type OfficerParty, officerStep } from "../off
 import { clubOfficers, clubProfiles, type OfficerState, officerInvitations } from "../schema";
 import { invalidateProfile } from "./profile-cache";
 
-/** After a student declines, the same club may not ask again for this long (no pestering). */
+/**
+ * After a student declines or leaves, or the club withdraws, the same club may not ask again for
+ * this long (no pestering: each ask is a fresh notification, so withdraw-and-ask must not bypass it).
+ */
 export const DECLINE_COOLDOWN_MS = 30 * 86_400_000;
 
 export interface OfficerAsk {
@@ -33,7 +36,7 @@ function requireClub(ctx: ActionContext) {
 
 /**
  * Everything that decides whether `clubId` may ask these students, read in one batch: who is a
- * student, who is blocked either way, who declined lately, and the live ties there are.
+ * student, who is blocked either way, who declined, left or was withdrawn lately, and the live ties there are.
  */
 async function askable(ctx: ActionContext, clubId: string, userIds: string[], now: number) {
   const [students, blocked, declined, current] = await ctx.db.batch([
@@ -57,7 +60,7 @@ async function askable(ctx: ActionContext, clubId: string, userIds: string[], no
         and(
           eq(officerInvitations.clubId, clubId),
           inJsonList(officerInvitations.userId, userIds),
-          eq(officerInvitations.status, "declined"),
+          inArray(officerInvitations.status, ["declined", "withdrawn", "left"]),
           gt(officerInvitations.answeredAt, now - DECLINE_COOLDOWN_MS),
         ),
       ),
@@ -134,7 +137,10 @@ export async function inviteOfficer({ ctx, input }: { ctx: ActionContext; input:
       existing.status === "accepted" ? "already-officer" : "already-invited",
     );
   if (cooling.has(input.userId))
-    throw new Conflict("They declined lately; a club may ask again 30 days after a no.", "declined-recently");
+    throw new Conflict(
+      "Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.",
+      "declined-recently",
+    );
   await enforce(ctx.env, "officerInviteClub", club.id);
   const ask = askStatements(ctx, club.id, await clubNameOf(ctx, club.id, club.displayName), input, now);
   await runBatch(ctx, ask.statements);
@@ -160,7 +166,10 @@ export async function setClubOfficers(ctx: ActionContext, asks: OfficerAsk[], ne
   const fresh = [...wanted.values()].filter((a) => !current.has(a.userId));
   const refused = fresh.find((a) => cooling.has(a.userId));
   if (refused)
-    throw new Conflict("They declined lately; a club may ask again 30 days after a no.", "declined-recently");
+    throw new Conflict(
+      "Asked lately; a club may ask again 30 days after a decline, a withdrawal or a leave.",
+      "declined-recently",
+    );
   for (const _ of fresh) await enforce(ctx.env, "officerInviteClub", club.id);
 
   const clubName = newClubName ?? (await clubNameOf(ctx, club.id, club.displayName));

@@ -4,7 +4,7 @@ import { campuses, users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
 import { type AvailabilityWindow, clubProfiles, expertProfiles, studentProfiles } from "../schema";
-import { vetByWorkDomain } from "./expert-vetting";
+import { normalCompany, vetByWorkDomain } from "./expert-vetting";
 import { loadProfile } from "./load-profile";
 import { setClubOfficers } from "./officer-invitations";
 import { invalidateProfile } from "./profile-cache";
@@ -52,6 +52,15 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
   const officers = input.club?.officers;
   if (officers) await setClubOfficers(ctx, officers, input.club?.name);
 
+  const companyBefore =
+    input.expert?.company !== undefined
+      ? await db
+          .select({ company: expertProfiles.company })
+          .from(expertProfiles)
+          .where(eq(expertProfiles.userId, actor.id))
+          .get()
+      : undefined;
+
   const now = Date.now();
   const statements: BatchItem<"sqlite">[] = [
     db
@@ -90,8 +99,12 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
     );
   }
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  // The stated company decides a domain-based vetting (expert-vetting.ts).
-  if (input.expert?.company !== undefined) await vetByWorkDomain(ctx, actor.id);
+  // The stated company decides the vetting (expert-vetting.ts).
+  if (input.expert?.company !== undefined) {
+    const companyChanged =
+      normalCompany(companyBefore?.company ?? "") !== normalCompany(input.expert.company);
+    await vetByWorkDomain(ctx, actor.id, { companyChanged });
+  }
   await invalidateProfile(ctx, actor.id);
   return loadProfile(db, actor.id);
 }
