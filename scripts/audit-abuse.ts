@@ -345,11 +345,7 @@ probe("mail nobody asked for is capped per address, whoever sends the requests",
 
 probe("signing out closes that session's open sockets at once", async () => {
   const student = await throwaway("student");
-  const listing = await student.call("GET", "/api/rooms");
-  const room = ((listing.body as { rooms?: { id: string; kind: string }[] }).rooms ?? []).find(
-    (r) => r.kind === "topic",
-  )?.id;
-  if (!room) throw new Error("no topic room listed");
+  const room = await topicRoom(student);
   const open = await openSocket(student, room);
   if (!open) throw new Error("the room socket did not open");
   let code = 0;
@@ -527,6 +523,15 @@ interface Frame {
   type: string;
   code?: string;
 }
+/** The first topic room `visitor`'s room list offers (topic rooms are seeded, not made on demand). */
+async function topicRoom(visitor: Visitor): Promise<string> {
+  const listing = await visitor.call("GET", "/api/rooms");
+  const room = ((listing.body as { rooms?: { id: string; kind: string }[] }).rooms ?? []).find(
+    (r) => r.kind === "topic",
+  )?.id;
+  if (!room) throw new Error("no topic room listed");
+  return room;
+}
 function openSocket(visitor: Visitor, room: string): Promise<{ socket: WebSocket; frames: Frame[] } | null> {
   return new Promise((resolve) => {
     const frames: Frame[] = [];
@@ -540,11 +545,7 @@ function openSocket(visitor: Visitor, room: string): Promise<{ socket: WebSocket
 }
 probe("rooms: one person's sockets are capped and share one message budget", async () => {
   const student = await throwaway("student");
-  const listing = await student.call("GET", "/api/rooms");
-  const room = ((listing.body as { rooms?: { id: string; kind: string }[] }).rooms ?? []).find(
-    (r) => r.kind === "topic",
-  )?.id;
-  if (!room) throw new Error("no topic room listed");
+  const room = await topicRoom(student);
   const opened: { socket: WebSocket; frames: Frame[] }[] = [];
   for (let i = 0; i < 8; i++) {
     const socket = await openSocket(student, room);
