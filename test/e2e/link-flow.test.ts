@@ -72,10 +72,15 @@ describe("atas-link: the whole flow", () => {
     await expect.poll(() => ben.getByTestId("note-title").textContent()).toBe(title);
     expect(await ben.getByTestId("carousel-image").count()).toBe(2);
 
-    // He likes it: the count moves at once and stays after a reload.
+    // He likes it: the count moves at once (optimistic) and, once the API has answered,
+    // stays after a reload. Reloading before the answer would race the write.
+    const liked = ben.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith(notePath),
+    );
     await ben.getByTestId("like").click();
     await expect.poll(() => ben.getByTestId("like-count").textContent()).toBe("1");
     await expect.poll(() => ben.getByTestId("like").getAttribute("aria-pressed")).toBe("true");
+    expect((await liked).ok()).toBe(true);
     await ben.reload();
     await expect.poll(() => ben.getByTestId("like-count").textContent()).toBe("1");
 

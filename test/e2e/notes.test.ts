@@ -69,10 +69,14 @@ describe("atas-link: notes", () => {
     const mention = ana.getByTestId("note-body").getByRole("link", { name: `@${BEN_NAME}` });
     expect(await mention.getAttribute("href")).toMatch(/^\/u\/[0-9a-f-]{36}$/);
 
-    // Like: the count moves at once and stays after a reload.
+    // Like: the count moves at once (optimistic) and, once the API has answered, stays after a reload.
+    const likedNote = ana.waitForResponse(
+      (r) => r.request().method() === "POST" && r.url().includes(notePath),
+    );
     await ana.getByTestId("like").click();
     await expect.poll(() => ana.getByTestId("like-count").textContent()).toBe("1");
     await expect.poll(() => ana.getByTestId("like").getAttribute("aria-pressed")).toBe("true");
+    expect((await likedNote).ok()).toBe(true);
     await ana.reload();
     await expect.poll(() => ana.getByTestId("like-count").textContent()).toBe("1");
 
