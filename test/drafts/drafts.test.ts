@@ -4,8 +4,8 @@ import { DrafterUnavailable } from "../../worker/src/adapters/drafter/interface"
 import { openaiDrafter } from "../../worker/src/adapters/drafter/openai";
 import { spokenDay } from "../../worker/src/drafts/proposal-text";
 import { failDraft, runDraftJob } from "../../worker/src/drafts/services/run-draft-job";
+import { inboxOf } from "../../worker/src/realtime";
 import type { DraftFrame, InboxFrame } from "../../worker/src/realtime/inbox";
-import { inboxOf } from "../../worker/src/realtime/routes";
 import { enforce } from "../../worker/src/shared/rate-limit";
 import { act, draft as draftInvitation, expert as makeExpert } from "../pro/fixtures";
 import worker from "../support/entry";

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { inboxOf } from "../../worker/src/realtime";
 import type { InboxFrame } from "../../worker/src/realtime/inbox";
-import { inboxOf } from "../../worker/src/realtime/routes";
 import { call, ORIGIN, PASSWORD, signUp } from "../support/http";
 
 function nextFrame(socket: WebSocket): Promise<InboxFrame> {

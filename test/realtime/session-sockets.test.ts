@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { inboxOf } from "../../worker/src/realtime/routes";
+import { inboxOf } from "../../worker/src/realtime";
 import { sha256 } from "../../worker/src/shared/crypto";
 import { call, ORIGIN, PASSWORD, sessionCookie, signUp, tokenFrom, waitFor } from "../support/http";
 

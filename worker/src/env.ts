@@ -1,7 +1,6 @@
 import type { GraphChange } from "./adapters/second-degree/interface";
 import type { Session, User } from "./identity/schema";
-import type { Inbox } from "./realtime/inbox";
-import type { Room } from "./realtime/room";
+import type { Inbox, Room } from "./realtime";
 
 /** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
 export interface Env {

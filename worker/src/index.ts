@@ -1,7 +1,6 @@
 import { webHandler } from "../../web/server";
 import { createWorker } from "./worker";
 
-export { Inbox } from "./realtime/inbox";
-export { Room } from "./realtime/room";
+export { Inbox, Room } from "./realtime";
 
 export default createWorker(webHandler);

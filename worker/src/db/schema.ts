@@ -8,6 +8,7 @@ export * from "../link/feed-schema";
 export * from "../link/moderation-schema";
 export * from "../link/notes-schema";
 export * from "../network/schema";
+export * from "../notifications/schema";
 export * from "../pro/schema";
 export * from "../profiles/schema";
-export * from "../realtime/schema";
+export * from "../rooms/schema";

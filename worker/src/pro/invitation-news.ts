@@ -1,4 +1,5 @@
-import type { InvitationState, NotificationFacts } from "./schema";
+import type { NotificationFacts } from "../notifications/schema";
+import type { InvitationState } from "./schema";
 
 /** What happened, in one line, for mails and in-app notifications alike. */
 const STATUS_LINES: Partial<Record<InvitationState, string>> = {

@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
-import { officerInvitations } from "../profiles/schema";
 
 export const INVITATION_KINDS = ["talk", "workshop", "panel", "mentoring", "mock-interview"] as const;
 export type InvitationKind = (typeof INVITATION_KINDS)[number];
@@ -168,41 +167,6 @@ export const reviews = sqliteTable(
   (t) => [
     uniqueIndex("reviews_one_per_side").on(t.invitationId, t.authorId),
     index("reviews_subject_idx").on(t.subjectId, t.createdAt),
-  ],
-);
-
-export interface NotificationFacts {
-  /** The invitation's new state, "message" for a new message in its thread, or a club's officer invitation. */
-  event: InvitationState | "message" | "officer-invitation";
-  actor: string;
-  title: string;
-}
-
-/** In-app notifications, persisted (the live push goes through the user's Inbox object). */
-export const notifications = sqliteTable(
-  "notifications",
-  {
-    id: id(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    type: text("type").notNull(),
-    text: text("text").notNull(),
-    invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
-    /** A club's ask to serve as an officer, answered from the notification (Accept / Decline). */
-    officerInvitationId: text("officer_invitation_id").references(() => officerInvitations.id, {
-      onDelete: "cascade",
-    }),
-    /** The facts behind `text`, so a page can say it in the reader's language. */
-    data: text("data", { mode: "json" }).$type<NotificationFacts>(),
-    readAt: instant("read_at"),
-    createdAt: createdAt(),
-    /** At most one notification per person and key: a repeated act (follow, unfollow, follow) tells once. */
-    dedupeKey: text("dedupe_key"),
-  },
-  (t) => [
-    index("notifications_user_idx").on(t.userId, t.readAt, t.createdAt),
-    uniqueIndex("notifications_dedupe_once").on(t.userId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
   ],
 );
 

@@ -253,3 +253,8 @@ export class Inbox extends DurableObject<Env> {
     socket.close(code === 1005 ? 1000 : code, "closing");
   }
 }
+
+/** The user's Inbox object: one per user, addressed by their id. */
+export function inboxOf(env: Env, userId: string) {
+  return env.INBOX.get(env.INBOX.idFromName(userId));
+}

@@ -1,9 +1,8 @@
-import type { Env } from "../env";
 import { requireUser } from "../shared/auth";
 import { isSameOrigin } from "../shared/csrf";
 import { Forbidden, Unauthorized } from "../shared/errors";
 import type { Router } from "../shared/openapi";
-import { INBOX_SESSION_CREATED_HEADER, INBOX_SESSION_HEADER } from "./inbox";
+import { INBOX_SESSION_CREATED_HEADER, INBOX_SESSION_HEADER, inboxOf } from "./inbox";
 
 /** Opens the signed-in user's live inbox. The Origin is checked here because browsers send no preflight for WebSockets. */
 export function mountInbox(app: Router) {
@@ -27,8 +26,4 @@ export function mountInbox(app: Router) {
     if (upgraded.status === 401) throw new Unauthorized();
     return upgraded;
   });
-}
-
-export function inboxOf(env: Env, userId: string) {
-  return env.INBOX.get(env.INBOX.idFromName(userId));
 }

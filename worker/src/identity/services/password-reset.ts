@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
-import { inboxOf } from "../../realtime/routes";
-import { closeSessionSockets } from "../../realtime/services/close-session-sockets";
+import { closeSessionSockets, inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { BadRequest, ProblemError, Unauthorized } from "../../shared/errors";

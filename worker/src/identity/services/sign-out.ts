@@ -1,4 +1,4 @@
-import { closeSessionSockets } from "../../realtime/services/close-session-sockets";
+import { closeSessionSockets } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import type { Session } from "../schema";
 import { endOtherSessionsQuery, endSession } from "./sessions";

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { User } from "../../identity/schema";
-import { notifications } from "../../pro/schema";
-import { inboxOf } from "../../realtime/routes";
+import { notifications } from "../../notifications/schema";
+import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor as decodeOpaque, encodeCursor as encodeOpaque } from "../../shared/cursor";
 import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";

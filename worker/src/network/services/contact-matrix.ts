@@ -3,7 +3,7 @@ import { connections } from "../../graph/schema";
 import { type Role, users } from "../../identity/schema";
 import { invitations } from "../../pro/schema";
 import { expertProfiles } from "../../profiles/schema";
-import { messageRequests } from "../../realtime/schema";
+import { messageRequests } from "../../rooms/schema";
 import type { ActionContext } from "../../shared/context";
 import { isBlockedEitherWay } from "./edges";
 

@@ -5,8 +5,7 @@ import { users } from "../../identity/schema";
 import { follows } from "../../link/engagement-schema";
 import { forgetAuthors } from "../../link/services/timelines";
 import { endOfficerTies } from "../../profiles/services/officer-ties";
-import { roomOf } from "../../realtime/room";
-import { directRoomId } from "../../realtime/room-protocol";
+import { directRoomId, roomOf } from "../../realtime";
 import { invalidate } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 

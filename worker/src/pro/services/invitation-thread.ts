@@ -2,12 +2,13 @@ import { asc, eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { holdsWindow } from "../../network/services/contact-matrix";
 import { isBlockedEitherWay } from "../../network/services/edges";
-import { inboxOf } from "../../realtime/routes";
+import { notifications } from "../../notifications/schema";
+import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { Conflict, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { notificationText } from "../invitation-news";
-import { invitationMessages, notifications } from "../schema";
+import { invitationMessages } from "../schema";
 import { invitationFor } from "./invitation-access";
 import { sideMembers } from "./notify-invitation";
 

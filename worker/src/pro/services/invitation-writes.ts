@@ -1,16 +1,10 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
+import { type NotificationFacts, notifications } from "../../notifications/schema";
 import type { ActionContext } from "../../shared/context";
 import { notificationText } from "../invitation-news";
-import {
-  type Invitation,
-  type InvitationState,
-  invitationEvents,
-  invitations,
-  type NotificationFacts,
-  notifications,
-} from "../schema";
+import { type Invitation, type InvitationState, invitationEvents, invitations } from "../schema";
 import { invalidateTrackRecord } from "./expert-track-record";
 
 /**

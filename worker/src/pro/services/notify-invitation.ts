@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { EmailJob } from "../../env";
 import { clubOfficers } from "../../profiles/schema";
-import { inboxOf } from "../../realtime/routes";
+import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import type { Invitation } from "../schema";
 

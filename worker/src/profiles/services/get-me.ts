@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { users } from "../../identity/schema";
-import { notifications } from "../../pro/schema";
+import { notifications } from "../../notifications/schema";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 import { clubOfficers } from "../schema";

@@ -1,5 +1,5 @@
 import type { Env } from "../../env";
-import { inboxOf } from "../routes";
+import { inboxOf } from "../inbox";
 import type { EndedSessions } from "../session-sockets";
 
 /**

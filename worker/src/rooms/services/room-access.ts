@@ -5,10 +5,10 @@ import { contactBetween } from "../../network/services/contact-matrix";
 import { isBlockedEitherWay } from "../../network/services/edges";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
 import { verifiedExperts } from "../../profiles/services/expert-vetting";
+import type { RoomIdentity } from "../../realtime";
+import { type ParsedRoomId, parseRoomId } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { Forbidden, NotFound } from "../../shared/errors";
-import type { RoomIdentity } from "../room";
-import { type ParsedRoomId, parseRoomId } from "../room-protocol";
 import { type RoomMember, roomMembers, rooms } from "../schema";
 
 /** A room the actor may be in: its D1 row (null if not created yet) and whether they run it. */

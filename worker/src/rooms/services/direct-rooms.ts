@@ -8,10 +8,9 @@ import {
   type Refusal,
 } from "../../network/services/contact-matrix";
 import { isBlockedEitherWay } from "../../network/services/edges";
+import { directRoomId, roomOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound } from "../../shared/errors";
-import { roomOf } from "../room";
-import { directRoomId } from "../room-protocol";
 import { roomMembers, rooms } from "../schema";
 
 export type DirectVerdict = "allowed" | Refusal;

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
+import { roomOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { Forbidden, NotFound } from "../../shared/errors";
-import { roomOf } from "../room";
 import { roomMembers } from "../schema";
 import { moderates } from "./room-access";
 

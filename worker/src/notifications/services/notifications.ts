@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { inJsonList } from "../../db/client";
 import { officerInvitations } from "../../profiles/schema";
-import { inboxOf } from "../../realtime/routes";
+import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 import { notifications } from "../schema";

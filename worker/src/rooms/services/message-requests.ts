@@ -1,11 +1,10 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { users } from "../../identity/schema";
+import { inboxOf, roomOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
-import { roomOf } from "../room";
-import { inboxOf } from "../routes";
 import { messageRequests } from "../schema";
 import { createDirectRoom, directVerdict, VERDICT_DETAIL } from "./direct-rooms";
 

@@ -1,18 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireUser } from "../shared/auth";
-import { actionContext } from "../shared/context";
-import { isSameOrigin } from "../shared/csrf";
-import { Forbidden, ProblemError, RateLimited } from "../shared/errors";
-import { jsonBody, jsonResponse, problems, type Router } from "../shared/openapi";
-import { encodeIdentity, ROOM_IDENTITY_HEADER, roomOf } from "./room";
-import { ROOM_ID_PATTERN } from "./room-protocol";
-import { inboxOf } from "./routes";
-import { ROOM_KINDS } from "./schema";
-import { openDirectRoom } from "./services/direct-rooms";
-import { listRooms } from "./services/list-rooms";
-import { answerMessageRequest, listMessageRequests, sendMessageRequest } from "./services/message-requests";
-import { muteMember } from "./services/mute-member";
-import { enterRoom } from "./services/room-access";
+import { encodeIdentity, inboxOf, ROOM_ID_PATTERN, ROOM_IDENTITY_HEADER, roomOf } from "../../realtime";
+import { requireUser } from "../../shared/auth";
+import { actionContext } from "../../shared/context";
+import { isSameOrigin } from "../../shared/csrf";
+import { Forbidden, ProblemError, RateLimited } from "../../shared/errors";
+import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { ROOM_KINDS } from "../schema";
+import { openDirectRoom } from "../services/direct-rooms";
+import { listRooms } from "../services/list-rooms";
+import { answerMessageRequest, listMessageRequests, sendMessageRequest } from "../services/message-requests";
+import { muteMember } from "../services/mute-member";
+import { enterRoom } from "../services/room-access";
 
 const RoomParam = z.object({
   id: z.string().regex(ROOM_ID_PATTERN).openapi({ example: "topic:careers" }),

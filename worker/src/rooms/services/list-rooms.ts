@@ -3,9 +3,8 @@ import { inJsonList } from "../../db/client";
 import { memberCampus } from "../../identity/campus-membership";
 import { users } from "../../identity/schema";
 import { clubOfficers, clubProfiles } from "../../profiles/schema";
+import { parseRoomId, type RoomPerson, roomOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
-import { roomOf } from "../room";
-import { parseRoomId, type RoomPerson } from "../room-protocol";
 import { type RoomKind, roomMembers, rooms } from "../schema";
 
 export interface RoomListing {
