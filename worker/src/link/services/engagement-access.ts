@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { User } from "../../identity/schema";
-import { notifications } from "../../notifications/schema";
-import { inboxOf } from "../../realtime";
+import { notify } from "../../notifications";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor as decodeOpaque, encodeCursor as encodeOpaque } from "../../shared/cursor";
 import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
@@ -19,11 +18,8 @@ export async function visibleNote(ctx: ActionContext, actor: User, noteId: strin
   return note;
 }
 
-/**
- * A stored notification and its live push; never to the actor themselves. With a `dedupeKey`, a
- * second notification under the same key for the same person is neither stored nor pushed.
- */
-export async function tell(
+/** Store-and-push through notifications/, in the argument order link's callers use. */
+export function tell(
   ctx: ActionContext,
   userId: string,
   type: string,
@@ -31,18 +27,7 @@ export async function tell(
   invitationId: string | null = null,
   dedupeKey: string | null = null,
 ): Promise<void> {
-  if (ctx.actor?.id === userId) return;
-  const stored = await ctx.db
-    .insert(notifications)
-    .values({ userId, type, text, invitationId, dedupeKey })
-    .onConflictDoNothing()
-    .returning({ id: notifications.id });
-  if (stored.length === 0) return;
-  ctx.waitUntil(
-    inboxOf(ctx.env, userId)
-      .notify({ type, text })
-      .catch(() => {}),
-  );
+  return notify(ctx, userId, { type, text }, { invitationId, dedupeKey });
 }
 
 /** `created_at` and id, so pages of equal timestamps neither skip nor repeat rows. */

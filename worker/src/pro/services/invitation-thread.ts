@@ -2,8 +2,8 @@ import { asc, eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { holdsWindow } from "../../network/services/contact-matrix";
 import { isBlockedEitherWay } from "../../network/services/edges";
+import { pushLive } from "../../notifications";
 import { notifications } from "../../notifications/schema";
-import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { Conflict, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
@@ -78,13 +78,7 @@ export async function postToThread({
       }),
     ),
   ]);
-  ctx.waitUntil(
-    Promise.allSettled(
-      recipients.map((userId) =>
-        inboxOf(ctx.env, userId).notify({ type: `invitation:${invitation.id}`, text }),
-      ),
-    ),
-  );
+  pushLive(ctx, recipients, { type: `invitation:${invitation.id}`, text });
   return {
     id,
     body: input.body.trim(),

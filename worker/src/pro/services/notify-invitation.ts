@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { EmailJob } from "../../env";
+import { pushLive } from "../../notifications";
 import { clubOfficers } from "../../profiles/schema";
-import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import type { Invitation } from "../schema";
 
@@ -40,11 +40,5 @@ export async function deliverInvitationNews(
     const batch = jobs.slice(i, i + QUEUE_BATCH_MAX);
     await ctx.env.EMAIL_QUEUE.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
   }
-  ctx.waitUntil(
-    Promise.allSettled(
-      input.recipients.map((userId) =>
-        inboxOf(ctx.env, userId).notify({ type: `invitation:${input.invitationId}`, text: input.text }),
-      ),
-    ),
-  );
+  pushLive(ctx, input.recipients, { type: `invitation:${input.invitationId}`, text: input.text });
 }

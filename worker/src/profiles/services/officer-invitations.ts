@@ -4,8 +4,8 @@ import { inJsonList } from "../../db/client";
 import { blocks, connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import { connect, disconnect, isBlockedEitherWay } from "../../network/services/edges";
+import { pushLive } from "../../notifications";
 import { notifications } from "../../notifications/schema";
-import { inboxOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
@@ -96,12 +96,7 @@ function askStatements(ctx: ActionContext, clubId: string, clubName: string, ask
         createdAt: now,
       }),
     ],
-    push: () =>
-      ctx.waitUntil(
-        inboxOf(ctx.env, ask.userId)
-          .notify({ type: "officer-invitation", text })
-          .catch(() => {}),
-      ),
+    push: () => pushLive(ctx, [ask.userId], { type: "officer-invitation", text }),
   };
 }
 
