@@ -1,4 +1,5 @@
 import { bodyLimit } from "hono/body-limit";
+import { mountBlocks } from "./blocks";
 import { d1Meter } from "./dev/d1-meter";
 import { mountDev } from "./dev/routes";
 import { mountDrafts } from "./drafts/routes/drafts";
@@ -18,6 +19,7 @@ import { mountTopics } from "./link/routes/topics";
 import { mountNetwork } from "./network/routes/network";
 import { mountNotifications } from "./notifications/routes/notifications";
 import { mountExperts } from "./pro/routes/experts";
+import { mountIntroductions } from "./pro/routes/introductions";
 import { mountInvitations } from "./pro/routes/invitations";
 import { mountExpertVetting } from "./profiles/routes/expert-vetting";
 import { mountMe } from "./profiles/routes/me";
@@ -65,6 +67,8 @@ export function createApp() {
   mountDeadLetters(app);
   mountDrafts(app);
   mountNetwork(app);
+  mountBlocks(app);
+  mountIntroductions(app);
   mountInvitations(app);
   mountNotifications(app);
   mountNotes(app);

@@ -1,5 +1,4 @@
 export * from "../drafts/schema";
-export * from "../graph/schema";
 export * from "../identity/schema";
 export * from "../jobs/schema";
 export * from "../link/discover-schema";

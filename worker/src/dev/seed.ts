@@ -2,11 +2,11 @@ import { and, count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { inJsonList } from "../db/client";
-import { connections } from "../graph/schema";
 import { users } from "../identity/schema";
 import { runFeedsCron } from "../jobs/cron";
 import { notes } from "../link/notes-schema";
 import { addToTrending, TRENDING_WEIGHTS } from "../link/services/trending";
+import { connections } from "../network/schema";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
 import {
   clubOfficers,

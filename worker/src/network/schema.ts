@@ -1,45 +1,67 @@
 import { sql } from "drizzle-orm";
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
-import { invitations } from "../pro/schema";
 
-export const INTRODUCTION_STATUSES = ["pending", "endorsed", "declined"] as const;
+/** Where a connection comes from: asked and accepted, or known from activity on the platform. */
+export const EDGE_SOURCES = ["connection", "mutual-follow", "club", "session"] as const;
 
 /**
- * A warm introduction: the requester asks a mutual connection (the connector) to vouch for their
- * invitation to an expert. Endorsed, the invitation reaches the expert marked "introduced by".
+ * Undirected connections, stored once per direction so that "my connections" and "their
+ * connections" are both an index range scan: a two-hop query reads about degree² rows.
  */
-export const introductions = sqliteTable(
-  "introductions",
+export const connections = sqliteTable(
+  "connections",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    peerId: text("peer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    source: text("source", { enum: EDGE_SOURCES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.peerId] }), index("connections_peer_idx").on(t.peerId)],
+);
+
+export const REQUEST_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
+
+/** A request to connect; accepting it writes the connection (both directions). */
+export const connectionRequests = sqliteTable(
+  "connection_requests",
   {
     id: id(),
-    invitationId: text("invitation_id")
-      .notNull()
-      .references(() => invitations.id, { onDelete: "cascade" }),
-    requesterId: text("requester_id")
+    fromId: text("from_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    connectorId: text("connector_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    expertId: text("expert_id")
+    toId: text("to_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     message: text("message"),
-    /** What the connector says to the expert when endorsing. */
-    note: text("note"),
-    status: text("status", { enum: INTRODUCTION_STATUSES }).notNull().default("pending"),
+    status: text("status", { enum: REQUEST_STATUSES }).notNull().default("pending"),
     createdAt: createdAt(),
     answeredAt: instant("answered_at"),
   },
   (t) => [
-    index("introductions_connector_idx").on(t.connectorId, t.status, t.createdAt),
-    index("introductions_invitation_idx").on(t.invitationId),
-    // One open ask per invitation and connector.
-    uniqueIndex("introductions_pending_idx")
-      .on(t.invitationId, t.connectorId)
-      .where(sql`${t.status} = 'pending'`),
+    index("connection_requests_to_idx").on(t.toId, t.status, t.createdAt),
+    index("connection_requests_from_idx").on(t.fromId, t.status, t.createdAt),
+    // One open request per pair and direction.
+    uniqueIndex("connection_requests_pending_idx").on(t.fromId, t.toId).where(sql`${t.status} = 'pending'`),
   ],
 );
-export type Introduction = typeof introductions.$inferSelect;
+
+/** A block hides each from the other's network results, both ways. */
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("blocks_blocked_idx").on(t.blockedId)],
+);

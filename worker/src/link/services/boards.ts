@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { blocks } from "../../graph/schema";
 import { type User, users } from "../../identity/schema";
+import { blocks } from "../../network/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { NotFound } from "../../shared/errors";

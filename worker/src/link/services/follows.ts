@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { connections } from "../../graph/schema";
 import { type User, users } from "../../identity/schema";
+import { connections } from "../../network/schema";
 import { connect, disconnect } from "../../network/services/edges";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, NotFound } from "../../shared/errors";

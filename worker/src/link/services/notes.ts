@@ -2,9 +2,9 @@ import { type AnyColumn, and, asc, desc, eq, isNull, lt, or, type SQL, sql } fro
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
-import { blocks } from "../../graph/schema";
 import { memberCampus } from "../../identity/campus-membership";
 import { users } from "../../identity/schema";
+import { blocks } from "../../network/schema";
 import { mentionable } from "../../network/services/contact-matrix";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";

@@ -1,8 +1,8 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
-import { blocks } from "../../graph/schema";
 import { type User, users } from "../../identity/schema";
+import { blocks } from "../../network/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest, Forbidden, NotFound } from "../../shared/errors";

@@ -3,9 +3,7 @@ import { ROLES } from "../../identity/schema";
 import { requireRole, requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
-import { blockState, blockUser, unblockUser } from "../services/blocks";
 import { resyncGraph } from "../services/graph-sync";
-import { answerIntroduction, askIntroduction, listIntroductions } from "../services/introductions";
 import { networkExperts, peopleYouMayKnow } from "../services/network-experts";
 import {
   answerRequest,
@@ -53,61 +51,7 @@ const RequestRow = z.object({
   createdAt: z.string(),
 });
 
-const IntroductionRow = z.object({
-  id: z.string(),
-  invitationId: z.string(),
-  title: z.string(),
-  status: z.enum(["pending", "endorsed", "declined"]),
-  message: z.string().nullable(),
-  note: z.string().nullable(),
-  createdAt: z.string(),
-  requesterName: z.string(),
-  connectorName: z.string(),
-  expertName: z.string(),
-});
-
 const routes = {
-  askIntroduction: createRoute({
-    method: "post",
-    path: "/api/invitations/{id}/introductions",
-    tags: ["network"],
-    summary: "Ask a mutual connection of you and the expert to introduce this invitation",
-    middleware: [requireUser] as const,
-    request: {
-      params: IdParam,
-      body: jsonBody(z.object({ connectorId: z.string().uuid(), message: z.string().max(1000).optional() })),
-    },
-    responses: { 201: jsonResponse(z.object({ id: z.string(), status: z.string() }), "Asked"), ...guarded },
-  }),
-  introductions: createRoute({
-    method: "get",
-    path: "/api/introductions",
-    tags: ["network"],
-    summary: "Introductions asked of you (to answer) and by you",
-    middleware: [requireUser] as const,
-    responses: {
-      200: jsonResponse(
-        z.object({ toAnswer: z.array(IntroductionRow), asked: z.array(IntroductionRow) }),
-        "Introductions",
-      ),
-      401: problems[401],
-    },
-  }),
-  answerIntroduction: createRoute({
-    method: "post",
-    path: "/api/introductions/{id}/{answer}",
-    tags: ["network"],
-    summary: "Endorse (optionally with a note to the expert) or decline an introduction",
-    middleware: [requireUser] as const,
-    request: {
-      params: IdParam.extend({ answer: z.enum(["endorse", "decline"]) }),
-      body: {
-        required: false,
-        content: { "application/json": { schema: z.object({ note: z.string().max(1000).optional() }) } },
-      },
-    },
-    responses: { 200: jsonResponse(z.object({ status: z.string() }), "Answered"), ...guarded },
-  }),
   experts: createRoute({
     method: "get",
     path: "/api/network/experts",
@@ -219,33 +163,6 @@ const routes = {
     request: { params: IdParam.extend({ answer: z.enum(["accept", "decline", "withdraw"]) }) },
     responses: { 204: { description: "Answered" }, ...guarded },
   }),
-  block: createRoute({
-    method: "put",
-    path: "/api/blocks/{userId}",
-    tags: ["network"],
-    summary: "Block someone: each disappears from the other's network, and any connection ends",
-    middleware: [requireUser] as const,
-    request: { params: UserParam },
-    responses: { 204: { description: "Blocked" }, ...guarded },
-  }),
-  blockState: createRoute({
-    method: "get",
-    path: "/api/blocks/{userId}",
-    tags: ["network"],
-    summary: "Whether you blocked someone",
-    middleware: [requireUser] as const,
-    request: { params: UserParam },
-    responses: { 200: jsonResponse(z.object({ blocked: z.boolean() }), "Block state"), ...guarded },
-  }),
-  unblock: createRoute({
-    method: "delete",
-    path: "/api/blocks/{userId}",
-    tags: ["network"],
-    summary: "Unblock",
-    middleware: [requireUser] as const,
-    request: { params: UserParam },
-    responses: { 204: { description: "Unblocked" }, ...guarded },
-  }),
   resync: createRoute({
     method: "post",
     path: "/api/admin/graph/resync",
@@ -264,27 +181,7 @@ const routes = {
   }),
 };
 
-/** Mounted before the invitations router, whose `/{id}/{action}` pattern would otherwise claim `/introductions`. */
 export function mountNetwork(app: Router) {
-  app.openapi(routes.askIntroduction, async (c) =>
-    c.json(
-      await askIntroduction({
-        ctx: actionContext(c),
-        input: { invitationId: c.req.valid("param").id, ...c.req.valid("json") },
-      }),
-      201,
-    ),
-  );
-  app.openapi(routes.introductions, async (c) =>
-    c.json(await listIntroductions({ ctx: actionContext(c) }), 200),
-  );
-  app.openapi(routes.answerIntroduction, async (c) => {
-    const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
-    return c.json(
-      await answerIntroduction({ ctx: actionContext(c), input: { ...c.req.valid("param"), ...body } }),
-      200,
-    );
-  });
   app.openapi(routes.experts, async (c) => {
     const { experts, cache } = await networkExperts({ ctx: actionContext(c), input: c.req.valid("query") });
     c.header("x-cache", cache);
@@ -296,27 +193,16 @@ export function mountNetwork(app: Router) {
   app.openapi(routes.connections, async (c) =>
     c.json({ connections: await listConnections({ ctx: actionContext(c) }) }, 200),
   );
+  app.openapi(routes.remove, async (c) => {
+    await removeConnection({ ctx: actionContext(c), input: c.req.valid("param") });
+    return c.body(null, 204);
+  });
   app.openapi(routes.requests, async (c) => c.json(await listRequests({ ctx: actionContext(c) }), 200));
   app.openapi(routes.ask, async (c) =>
     c.json(await requestConnection({ ctx: actionContext(c), input: c.req.valid("json") }), 201),
   );
   app.openapi(routes.answer, async (c) => {
     await answerRequest({ ctx: actionContext(c), input: c.req.valid("param") });
-    return c.body(null, 204);
-  });
-  app.openapi(routes.remove, async (c) => {
-    await removeConnection({ ctx: actionContext(c), input: c.req.valid("param") });
-    return c.body(null, 204);
-  });
-  app.openapi(routes.block, async (c) => {
-    await blockUser({ ctx: actionContext(c), input: c.req.valid("param") });
-    return c.body(null, 204);
-  });
-  app.openapi(routes.blockState, async (c) =>
-    c.json(await blockState({ ctx: actionContext(c), input: c.req.valid("param") }), 200),
-  );
-  app.openapi(routes.unblock, async (c) => {
-    await unblockUser({ ctx: actionContext(c), input: c.req.valid("param") });
     return c.body(null, 204);
   });
   app.openapi(routes.resync, async (c) => c.json(await resyncGraph({ ctx: actionContext(c) }), 200));

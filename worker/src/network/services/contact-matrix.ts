@@ -1,10 +1,10 @@
 import { and, eq, gt, inArray, or } from "drizzle-orm";
-import { connections } from "../../graph/schema";
 import { type Role, users } from "../../identity/schema";
 import { invitations } from "../../pro/schema";
 import { expertProfiles } from "../../profiles/schema";
 import { messageRequests } from "../../rooms/schema";
 import type { ActionContext } from "../../shared/context";
+import { connections } from "../schema";
 import { isBlockedEitherWay } from "./edges";
 
 /**

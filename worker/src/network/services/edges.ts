@@ -1,13 +1,9 @@
 import { and, eq, or } from "drizzle-orm";
 import type { GraphChange } from "../../adapters/second-degree/interface";
-import { blocks, connections, type EDGE_SOURCES } from "../../graph/schema";
 import { users } from "../../identity/schema";
-import { follows } from "../../link/engagement-schema";
-import { forgetAuthors } from "../../link/services/timelines";
-import { endOfficerTies } from "../../profiles/services/officer-ties";
-import { directRoomId, roomOf } from "../../realtime";
 import { invalidate } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
+import { blocks, connections, type EDGE_SOURCES } from "../schema";
 
 export type EdgeSource = (typeof EDGE_SOURCES)[number];
 
@@ -19,7 +15,7 @@ export const networkKeys = (userId: string) => [`network:experts:${userId}`, `ne
  * idempotently), and both people's cached network answers are invalidated. Friends of friends see
  * the change when their own entries expire (short TTL).
  */
-async function afterEdgeChange(ctx: ActionContext, people: string[], changes: GraphChange[]) {
+export async function afterEdgeChange(ctx: ActionContext, people: string[], changes: GraphChange[]) {
   await Promise.all(people.flatMap((id) => networkKeys(id).map((key) => invalidate(ctx, key))));
   try {
     await ctx.env.GRAPH_QUEUE.send({ kind: "graph", key: crypto.randomUUID(), changes });
@@ -64,34 +60,6 @@ export async function disconnect(ctx: ActionContext, a: string, b: string): Prom
   if (!(one as { meta?: { changes?: number } }).meta?.changes) return false;
   await afterEdgeChange(ctx, [a, b], [{ op: "disconnect", a, b }]);
   return true;
-}
-
-/** A block also removes any connection, follow and officer tie between the two (the counts follow by trigger). */
-export async function block(ctx: ActionContext, blocker: string, blocked: string): Promise<void> {
-  await ctx.db.batch([
-    ctx.db.insert(blocks).values({ blockerId: blocker, blockedId: blocked }).onConflictDoNothing(),
-    ctx.db
-      .delete(follows)
-      .where(
-        or(
-          and(eq(follows.followerId, blocker), eq(follows.followeeId, blocked)),
-          and(eq(follows.followerId, blocked), eq(follows.followeeId, blocker)),
-        ),
-      ),
-  ]);
-  // Officer invitations and the office itself end too; a blocked club cannot ask again.
-  await endOfficerTies(ctx, blocker, blocked);
-  await disconnect(ctx, blocker, blocked);
-  // A direct room already open between them closes now; joining it again is refused.
-  await roomOf(ctx.env, directRoomId(blocker, blocked)).disconnect([blocker, blocked]);
-  // The follows are gone: each one's notes leave the other's following-feed timeline.
-  await forgetAuthors(ctx, [blocker, blocked], [blocker, blocked]);
-  await afterEdgeChange(ctx, [blocker, blocked], [{ op: "block", blocker, blocked }]);
-}
-
-export async function unblock(ctx: ActionContext, blocker: string, blocked: string): Promise<void> {
-  await ctx.db.delete(blocks).where(and(eq(blocks.blockerId, blocker), eq(blocks.blockedId, blocked)));
-  await afterEdgeChange(ctx, [blocker, blocked], [{ op: "unblock", blocker, blocked }]);
 }
 
 export async function isBlockedEitherWay(ctx: ActionContext, a: string, b: string): Promise<boolean> {

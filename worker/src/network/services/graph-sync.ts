@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { graphMirrorFor } from "../../adapters/second-degree";
 import type { GraphUser } from "../../adapters/second-degree/interface";
-import { blocks, connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { Conflict } from "../../shared/errors";
+import { blocks, connections } from "../schema";
 
 /**
  * Copies D1's whole graph (people, each connection once, blocks) to the mirror, replacing its

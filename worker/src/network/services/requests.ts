@@ -1,11 +1,11 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { inJsonList } from "../../db/client";
-import { connectionRequests, connections } from "../../graph/schema";
 import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
+import { connectionRequests, connections } from "../schema";
 import { contactBetween, type Refusal } from "./contact-matrix";
 import { connect, disconnect } from "./edges";
 

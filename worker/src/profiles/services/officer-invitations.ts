@@ -1,8 +1,8 @@
 import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { inJsonList } from "../../db/client";
-import { blocks, connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
+import { blocks, connections } from "../../network/schema";
 import { connect, disconnect, isBlockedEitherWay } from "../../network/services/edges";
 import { pushLive } from "../../notifications";
 import { notifications } from "../../notifications/schema";

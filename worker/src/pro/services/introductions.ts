@@ -1,13 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
-import { tell } from "../../link/services/engagement-access";
-import { invitations } from "../../pro/schema";
-import { invitationFor } from "../../pro/services/invitation-access";
+import { connections } from "../../network/schema";
+import { notify } from "../../notifications";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
-import { introductions } from "../schema";
+import { introductions, invitations } from "../schema";
+import { invitationFor } from "./invitation-access";
 
 async function connected(ctx: ActionContext, a: string, b: string): Promise<boolean> {
   const row = await ctx.db
@@ -56,13 +55,10 @@ export async function askIntroduction({
     .onConflictDoNothing()
     .returning();
   if (!created) throw new Conflict("You already asked them.", "already-asked");
-  await tell(
-    ctx,
-    input.connectorId,
-    "introduction.requested",
-    `${actor.displayName} asks you to introduce them for "${invitation.title}".`,
-    null,
-  );
+  await notify(ctx, input.connectorId, {
+    type: "introduction.requested",
+    text: `${actor.displayName} asks you to introduce them for "${invitation.title}".`,
+  });
   return { id: created.id, status: created.status };
 }
 
@@ -101,22 +97,27 @@ export async function answerIntroduction({
       .set({ introducedBy: actor.id, introductionNote: note })
       .where(eq(invitations.id, invitation.id));
     if (invitation.sentAt !== null)
-      await tell(
+      await notify(
         ctx,
         invitation.expertId,
-        "introduction.endorsed",
-        `${actor.displayName} introduced "${invitation.title}" to you.`,
-        invitation.id,
+        {
+          type: "introduction.endorsed",
+          text: `${actor.displayName} introduced "${invitation.title}" to you.`,
+        },
+        { invitationId: invitation.id },
       );
   }
-  await tell(
+  await notify(
     ctx,
     intro.requesterId,
-    `introduction.${status}`,
-    status === "endorsed"
-      ? `${actor.displayName} introduced you for "${invitation.title}".`
-      : `${actor.displayName} declined to introduce you for "${invitation.title}".`,
-    invitation.id,
+    {
+      type: `introduction.${status}`,
+      text:
+        status === "endorsed"
+          ? `${actor.displayName} introduced you for "${invitation.title}".`
+          : `${actor.displayName} declined to introduce you for "${invitation.title}".`,
+    },
+    { invitationId: invitation.id },
   );
   return { status };
 }
