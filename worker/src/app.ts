@@ -1,13 +1,17 @@
 import { bodyLimit } from "hono/body-limit";
 import { mountBlocks } from "./blocks";
+import { mountOfficers } from "./clubs";
 import { d1Meter } from "./dev/d1-meter";
 import { mountDev } from "./dev/routes";
 import { mountDrafts } from "./drafts/routes/drafts";
-import { mountCampuses } from "./identity/routes/campuses";
-import { mountPassword } from "./identity/routes/password";
-import { mountRegister } from "./identity/routes/register";
-import { mountSession } from "./identity/routes/session";
-import { mountVerify } from "./identity/routes/verify";
+import {
+  loadSession,
+  mountCampuses,
+  mountPassword,
+  mountRegister,
+  mountSession,
+  mountVerify,
+} from "./identity";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
 import { mountDiscover } from "./link/routes/discover";
 import { mountEngagement } from "./link/routes/engagement";
@@ -16,18 +20,15 @@ import { mountModeration } from "./link/routes/moderation";
 import { mountNotes, NOTE_IMAGE_UPLOAD_PATH } from "./link/routes/notes";
 import { mountSearch } from "./link/routes/search";
 import { mountTopics } from "./link/routes/topics";
-import { mountNetwork } from "./network/routes/network";
+import { mountMe } from "./me";
+import { mountNetwork } from "./network";
 import { mountNotifications } from "./notifications/routes/notifications";
 import { mountExperts } from "./pro/routes/experts";
 import { mountIntroductions } from "./pro/routes/introductions";
 import { mountInvitations } from "./pro/routes/invitations";
-import { mountExpertVetting } from "./profiles/routes/expert-vetting";
-import { mountMe } from "./profiles/routes/me";
-import { mountOfficers } from "./profiles/routes/officers";
-import { mountProfiles } from "./profiles/routes/profiles";
+import { mountExpertVetting, mountProfiles } from "./profiles";
 import { mountInbox } from "./realtime";
 import { mountRooms } from "./rooms/routes/rooms";
-import { loadSession } from "./shared/auth";
 import { csrfGuard } from "./shared/csrf";
 import { NotFound, PayloadTooLarge } from "./shared/errors";
 import { createRouter } from "./shared/openapi";

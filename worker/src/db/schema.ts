@@ -1,3 +1,4 @@
+export * from "../clubs/schema";
 export * from "../drafts/schema";
 export * from "../identity/schema";
 export * from "../jobs/schema";

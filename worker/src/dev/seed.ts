@@ -1,5 +1,6 @@
 import { and, count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { clubOfficers, officerInvitations } from "../clubs/schema";
 import type { Db } from "../db/client";
 import { inJsonList } from "../db/client";
 import { users } from "../identity/schema";
@@ -8,13 +9,7 @@ import { notes } from "../link/notes-schema";
 import { addToTrending, TRENDING_WEIGHTS } from "../link/services/trending";
 import { connections } from "../network/schema";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
-import {
-  clubOfficers,
-  clubProfiles,
-  expertProfiles,
-  officerInvitations,
-  studentProfiles,
-} from "../profiles/schema";
+import { clubProfiles, expertProfiles, studentProfiles } from "../profiles/schema";
 import type { ActionContext } from "../shared/context";
 import { hashPassword } from "../shared/crypto";
 import { ADMIN, CLUBS, DEMO_PASSWORD, demoStudents, EXPERTS } from "./seed-data";

@@ -1,6 +1,5 @@
 import type { Env } from "../env";
-import { purgeStaleEmailTokens } from "../identity/services/email-tokens";
-import { purgeExpiredSessions } from "../identity/services/sessions";
+import { purgeExpiredSessions, purgeStaleEmailTokens } from "../identity";
 import { refreshCandidateSets } from "../link/services/candidate-sets";
 import { sweepUnattachedImages } from "../link/services/note-images";
 import { refreshTrending } from "../link/services/trending";

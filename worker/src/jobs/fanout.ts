@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../env";
-import { memberCampusSql } from "../identity/campus-membership";
+import { memberCampusSql } from "../identity";
 import { users } from "../identity/schema";
 import { follows, userCounts } from "../link/engagement-schema";
 import { feedActivity } from "../link/feed-schema";

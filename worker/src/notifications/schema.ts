@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { officerInvitations } from "../clubs/schema";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
 import { type InvitationState, invitations } from "../pro/schema";
-import { officerInvitations } from "../profiles/schema";
 
 export interface NotificationFacts {
   /** The invitation's new state, "message" for a new message in its thread, or a club's officer invitation. */

@@ -1,10 +1,10 @@
 import { and, eq, or } from "drizzle-orm";
+import { endOfficerTies } from "../../clubs";
 import { users } from "../../identity/schema";
 import { follows } from "../../link/engagement-schema";
 import { forgetAuthors } from "../../link/services/timelines";
+import { afterEdgeChange, disconnect } from "../../network";
 import { blocks } from "../../network/schema";
-import { afterEdgeChange, disconnect } from "../../network/services/edges";
-import { endOfficerTies } from "../../profiles/services/officer-ties";
 import { directRoomId, roomOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";

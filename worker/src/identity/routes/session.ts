@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AccountSchema, toAccount } from "../../profiles/routes/schemas";
+import { AccountSchema, toAccount } from "../../profiles";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { Email, jsonBody, jsonResponse, Password, problems, type Router } from "../../shared/openapi";

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
-import { vetByWorkDomain } from "../../profiles/services/expert-vetting";
-import { invalidateProfile } from "../../profiles/services/profile-cache";
+import { invalidateProfile, vetByWorkDomain } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
 import { users } from "../schema";

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { User } from "../../identity/schema";
-import { REFUSAL_DETAIL, refusalToward } from "../../network/services/contact-matrix";
+import { REFUSAL_DETAIL, refusalToward } from "../../network";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";

@@ -2,7 +2,7 @@ import { and, desc, eq, gt, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type SortedSetRead, StoreUnavailable } from "../../adapters/store/interface";
 import { inJsonList } from "../../db/client";
-import { memberCampus } from "../../identity/campus-membership";
+import { memberCampus } from "../../identity";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest } from "../../shared/errors";

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { type User, users } from "../../identity/schema";
+import { connect, disconnect } from "../../network";
 import { connections } from "../../network/schema";
-import { connect, disconnect } from "../../network/services/edges";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";

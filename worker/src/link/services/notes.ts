@@ -2,10 +2,10 @@ import { type AnyColumn, and, asc, desc, eq, isNull, lt, or, type SQL, sql } fro
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { inJsonList } from "../../db/client";
-import { memberCampus } from "../../identity/campus-membership";
+import { memberCampus } from "../../identity";
 import { users } from "../../identity/schema";
+import { mentionable } from "../../network";
 import { blocks } from "../../network/schema";
-import { mentionable } from "../../network/services/contact-matrix";
 import { type ActionContext, me } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";

@@ -1,6 +1,6 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberCampus } from "../../identity/campus-membership";
+import { memberCampus } from "../../identity";
 import type { Role } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";

@@ -1,8 +1,8 @@
 import { and, eq, isNull, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { isCampusMember, memberCampus } from "../../identity/campus-membership";
+import { isCampusMember, memberCampus } from "../../identity";
 import type { User } from "../../identity/schema";
 /** Blocks live with the network (network/services/edges.ts); one query serves both products. */
-import { isBlockedEitherWay as blockedEitherWay } from "../../network/services/edges";
+import { isBlockedEitherWay as blockedEitherWay } from "../../network";
 import type { ActionContext } from "../../shared/context";
 import { follows } from "../engagement-schema";
 import { type Note, notes } from "../notes-schema";

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { secondDegreeFor } from "../../adapters/second-degree";
 import { inJsonList } from "../../db/client";
-import { memberCampus } from "../../identity/campus-membership";
+import { memberCampus } from "../../identity";
 import { campuses, users } from "../../identity/schema";
 import { invitationTallies } from "../../pro/schema";
 import { expertProfiles, studentProfiles } from "../../profiles/schema";

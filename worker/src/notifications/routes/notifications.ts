@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { OFFICER_STATES } from "../../profiles/schema";
+import { OFFICER_STATES } from "../../clubs/schema";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";

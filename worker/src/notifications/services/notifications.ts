@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { officerInvitations } from "../../clubs/schema";
 import { inJsonList } from "../../db/client";
-import { officerInvitations } from "../../profiles/schema";
 import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ProfileSchema } from "../../profiles/routes/schemas";
+import { ProfileSchema } from "../../profiles";
 import { actionContext } from "../../shared/context";
 import { jsonResponse, problems, type Router } from "../../shared/openapi";
 import { getExpert } from "../services/expert-track-record";

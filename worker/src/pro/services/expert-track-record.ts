@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../identity/schema";
-import { getProfile } from "../../profiles/services/get-profile";
+import { getProfile } from "../../profiles";
 import { invalidate, readThrough } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 import { NotFound } from "../../shared/errors";

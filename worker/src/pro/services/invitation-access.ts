@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
+import { clubOfficers } from "../../clubs/schema";
 import type { User } from "../../identity/schema";
-import { clubOfficers } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { NotFound, Unauthorized } from "../../shared/errors";
 import type { Party } from "../invitation-machine";

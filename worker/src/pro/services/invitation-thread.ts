@@ -1,7 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { users } from "../../identity/schema";
-import { holdsWindow } from "../../network/services/contact-matrix";
-import { isBlockedEitherWay } from "../../network/services/edges";
+import { holdsWindow, isBlockedEitherWay } from "../../network";
 import { pushLive } from "../../notifications";
 import { notifications } from "../../notifications/schema";
 import type { ActionContext } from "../../shared/context";

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { clubOfficers } from "../../clubs/schema";
 import { users } from "../../identity/schema";
-import { clubOfficers } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { Unauthorized } from "../../shared/errors";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
+import { clubOfficers } from "../../clubs/schema";
 import type { EmailJob } from "../../env";
 import { pushLive } from "../../notifications";
-import { clubOfficers } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import type { Invitation } from "../schema";
 

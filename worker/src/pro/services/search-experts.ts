@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../../identity/schema";
+import { avatarUrl } from "../../profiles";
 import { expertProfiles } from "../../profiles/schema";
-import { avatarUrl } from "../../profiles/services/load-profile";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor, encodeCursor } from "../../shared/cursor";
 import { BadRequest } from "../../shared/errors";

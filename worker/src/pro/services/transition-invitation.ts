@@ -1,7 +1,7 @@
 import { type AnyColumn, and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { users } from "../../identity/schema";
-import { connect } from "../../network/services/edges";
+import { connect } from "../../network";
 import { expertProfiles } from "../../profiles/schema";
 import { syncInvitationRooms } from "../../rooms/services/direct-rooms";
 import type { ActionContext } from "../../shared/context";

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
+import { clubOfficers } from "../../clubs/schema";
 import type { Db } from "../../db/client";
 import { campuses, type Role, users } from "../../identity/schema";
 import {
   type AvailabilityWindow,
-  clubOfficers,
   clubProfiles,
   type ExpertVerification,
   expertProfiles,

@@ -6,7 +6,6 @@ import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
 import { type AvailabilityWindow, clubProfiles, expertProfiles, studentProfiles } from "../schema";
 import { normalCompany, vetByWorkDomain } from "./expert-vetting";
 import { loadProfile } from "./load-profile";
-import { setClubOfficers } from "./officer-invitations";
 import { invalidateProfile } from "./profile-cache";
 
 export interface ProfilePatch {
@@ -28,8 +27,8 @@ export interface ProfilePatch {
   club?: Partial<{ name: string; description: string; officers: { userId: string; title: string }[] }>;
 }
 
-/** Updates the signed-in user's own profile in one batch, then invalidates its cache entry. */
-export async function updateProfile({ ctx, input }: { ctx: ActionContext; input: ProfilePatch }) {
+/** Refuses a patch the signed-in user may not make, before anything is written. */
+export async function checkProfilePatch(ctx: ActionContext, input: ProfilePatch) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
   const { db } = ctx;
@@ -48,10 +47,17 @@ export async function updateProfile({ ctx, input }: { ctx: ActionContext; input:
       if (!campus) throw new BadRequest("Unknown campus.", { field: "campusId" });
     }
   }
-  // Officers are asked, never appointed: this invites the new names and ends the ties left out.
-  const officers = input.club?.officers;
-  if (officers) await setClubOfficers(ctx, officers, input.club?.name);
+}
 
+/**
+ * Writes a checked patch (`checkProfilePatch`) to the signed-in user's own profile in one batch,
+ * then invalidates its cache entry. A club's officer list is not written here: officers are asked
+ * (clubs/), never appointed.
+ */
+export async function writeProfile({ ctx, input }: { ctx: ActionContext; input: ProfilePatch }) {
+  const actor = ctx.actor;
+  if (!actor) throw new Unauthorized();
+  const { db } = ctx;
   const companyBefore =
     input.expert?.company !== undefined
       ? await db

@@ -4,10 +4,10 @@ import {
   type Contact,
   contactBetween,
   invitationWindow,
+  isBlockedEitherWay,
   REFUSAL_DETAIL,
   type Refusal,
-} from "../../network/services/contact-matrix";
-import { isBlockedEitherWay } from "../../network/services/edges";
+} from "../../network";
 import { directRoomId, roomOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound } from "../../shared/errors";

@@ -1,8 +1,9 @@
 import { and, desc, eq, inArray, or } from "drizzle-orm";
+import { clubOfficers } from "../../clubs/schema";
 import { inJsonList } from "../../db/client";
-import { memberCampus } from "../../identity/campus-membership";
+import { memberCampus } from "../../identity";
 import { users } from "../../identity/schema";
-import { clubOfficers, clubProfiles } from "../../profiles/schema";
+import { clubProfiles } from "../../profiles/schema";
 import { parseRoomId, type RoomPerson, roomOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { type RoomKind, roomMembers, rooms } from "../schema";

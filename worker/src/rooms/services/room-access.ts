@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { isCampusMember } from "../../identity/campus-membership";
+import { clubOfficers } from "../../clubs/schema";
+import { isCampusMember } from "../../identity";
 import { campuses, type User, users } from "../../identity/schema";
-import { contactBetween } from "../../network/services/contact-matrix";
-import { isBlockedEitherWay } from "../../network/services/edges";
-import { clubOfficers, clubProfiles } from "../../profiles/schema";
-import { verifiedExperts } from "../../profiles/services/expert-vetting";
+import { contactBetween, isBlockedEitherWay } from "../../network";
+import { verifiedExperts } from "../../profiles";
+import { clubProfiles } from "../../profiles/schema";
 import type { RoomIdentity } from "../../realtime";
 import { type ParsedRoomId, parseRoomId } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";

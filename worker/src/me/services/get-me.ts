@@ -1,10 +1,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { clubOfficers } from "../../clubs/schema";
 import { users } from "../../identity/schema";
 import { notifications } from "../../notifications/schema";
+import { getProfile } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
-import { clubOfficers } from "../schema";
-import { getProfile } from "./get-profile";
 
 /**
  * Everything a page header needs about the signed-in user in one call: the (cached) profile, the

@@ -1,8 +1,8 @@
 import { and, eq, inArray, or } from "drizzle-orm";
+import { invalidateProfile } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { fromStates } from "../officer-machine";
 import { clubOfficers, officerInvitations } from "../schema";
-import { invalidateProfile } from "./profile-cache";
 
 const changed = (result: unknown) => Boolean((result as { meta?: { changes?: number } }).meta?.changes);
 

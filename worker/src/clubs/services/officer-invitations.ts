@@ -2,16 +2,17 @@ import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { inJsonList } from "../../db/client";
 import { users } from "../../identity/schema";
+import { connect, disconnect, isBlockedEitherWay } from "../../network";
 import { blocks, connections } from "../../network/schema";
-import { connect, disconnect, isBlockedEitherWay } from "../../network/services/edges";
 import { pushLive } from "../../notifications";
 import { notifications } from "../../notifications/schema";
+import { invalidateProfile } from "../../profiles";
+import { clubProfiles } from "../../profiles/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { LIVE, type OfficerAction, type OfficerParty, officerStep } from "../officer-machine";
-import { clubOfficers, clubProfiles, type OfficerState, officerInvitations } from "../schema";
-import { invalidateProfile } from "./profile-cache";
+import { clubOfficers, type OfficerState, officerInvitations } from "../schema";
 
 /**
  * After a student declines or leaves, or the club withdraws, the same club may not ask again for

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { AccountSchema, ProfilePatchSchema, ProfileSchema, toAccount } from "../../profiles";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { getMe } from "../services/get-me";
-import { updateProfile } from "../services/update-profile";
-import { AccountSchema, ProfilePatchSchema, ProfileSchema, toAccount } from "./schemas";
+import { updateMe } from "../services/update-me";
 
 const MeProfile = z.object({ account: AccountSchema, profile: ProfileSchema }).openapi("MeProfile");
 const Me = MeProfile.extend({
@@ -50,7 +50,7 @@ export function mountMe(app: Router) {
   });
   app.openapi(patchMe, async (c) => {
     const ctx = actionContext(c);
-    const profile = await updateProfile({ ctx, input: c.req.valid("json") });
+    const profile = await updateMe({ ctx, input: c.req.valid("json") });
     if (!ctx.actor || !profile) throw new Unauthorized();
     return c.json({ account: toAccount({ ...ctx.actor, displayName: profile.displayName }), profile }, 200);
   });

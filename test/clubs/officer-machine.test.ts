@@ -6,8 +6,8 @@ import {
   type OfficerParty,
   officerActions,
   officerStep,
-} from "../../worker/src/profiles/officer-machine";
-import { OFFICER_STATES, type OfficerState } from "../../worker/src/profiles/schema";
+} from "../../worker/src/clubs/officer-machine";
+import { OFFICER_STATES, type OfficerState } from "../../worker/src/clubs/schema";
 
 const PARTIES: OfficerParty[] = ["student", "club", "system"];
 /** Who each action belongs to, by the product's rules: only the student ever says yes. */

@@ -1,0 +1,21 @@
+import { createMiddleware } from "hono/factory";
+import { createDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { readSessionToken } from "./cookie";
+import { resolveSession } from "./services/sessions";
+
+/** Attaches the signed-in user (or null) to the request. */
+export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("user", null);
+  c.set("session", null);
+  const token = readSessionToken(c);
+  if (token) {
+    // The measured D1 in benchmark mode (dev/d1-meter.ts), so the session lookup is counted too.
+    const found = await resolveSession(createDb(c.get("d1") ?? c.env.DB), token);
+    if (found) {
+      c.set("user", found.user);
+      c.set("session", found.session);
+    }
+  }
+  await next();
+});
