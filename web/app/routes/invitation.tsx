@@ -1,4 +1,3 @@
-import type { ReactNode } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { DraftPanel } from "~/components/draft-panel";
 import { Fact } from "~/components/facts";

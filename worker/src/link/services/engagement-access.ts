@@ -5,7 +5,7 @@ import { notifications } from "../../pro/schema";
 import { inboxOf } from "../../realtime/routes";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor as decodeOpaque, encodeCursor as encodeOpaque } from "../../shared/cursor";
-import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
+import { NotFound } from "../../shared/errors";
 import { type Note, notes } from "../notes-schema";
 import { canSee } from "./visibility";
 

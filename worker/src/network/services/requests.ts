@@ -4,7 +4,7 @@ import { inJsonList } from "../../db/client";
 import { connectionRequests, connections } from "../../graph/schema";
 import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
-import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
+import { Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { contactBetween, type Refusal } from "./contact-matrix";
 import { connect, disconnect } from "./edges";
