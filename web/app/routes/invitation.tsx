@@ -458,6 +458,7 @@ function TransitionForm({ action, party, slots, now, errors }: TransitionProps) 
           <legend>{t("action.counterSlots", { zone })}</legend>
           {Array.from({ length: MAX_SLOTS }, (_, i) => (
             <TextField
+              // biome-ignore lint/suspicious/noArrayIndexKey: the slot fields are fixed positions, named slot1..slotN
               key={`slot${i + 1}`}
               label={t("action.counterSlot", { n: i + 1 })}
               name={`slot${i + 1}`}
