@@ -1,6 +1,4 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { drafterFor } from "../../worker/src/adapters/drafter";
 import type { DraftRequest, DraftUsage } from "../../worker/src/adapters/drafter/interface";
 import { pacedLocalDrafter } from "../../worker/src/adapters/drafter/local";
 import { checkProposal } from "../../worker/src/drafts/proposal-text";

@@ -38,7 +38,7 @@ async function run(job: EmailJob, overrides: Partial<Cloudflare.Env> = {}) {
     { id: "h1", timestamp: new Date(), attempts: 1, body: job },
   ]);
   const ctx = createExecutionContext();
-  await worker.queue!(batch as MessageBatch<unknown>, { ...env, ...overrides }, ctx);
+  await worker.queue(batch as MessageBatch<unknown>, { ...env, ...overrides }, ctx);
   return getQueueResult(batch, ctx);
 }
 

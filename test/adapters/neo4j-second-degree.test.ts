@@ -321,7 +321,9 @@ describe("SecondDegree, Neo4j Query API", () => {
       expect(request?.headers.authorization).toBe(`Basic ${btoa("neo4j:test-password")}`);
       expect(request?.headers["content-type"]).toBe("application/json");
       expect(request?.headers.accept).toBe("application/json");
-      expect(JSON.stringify((request?.body as { statement: string }).statement)).not.toContain(n.tag);
+      expect(JSON.stringify((request?.body as { statement: string } | undefined)?.statement)).not.toContain(
+        n.tag,
+      );
     }
     expect(experts?.body).toEqual({
       statement: CYPHER.experts,

@@ -19,7 +19,7 @@ describe("dev tools", () => {
   it("the outbox and the seeder do not exist in production", async () => {
     for (const path of ["/dev/mail.json", "/dev/seed"]) {
       const ctx = createExecutionContext();
-      const response = await worker.fetch!(
+      const response = await worker.fetch(
         new Request(`${ORIGIN}${path}`, { method: path.endsWith("seed") ? "POST" : "GET" }) as Request<
           unknown,
           IncomingRequestCfProperties

@@ -331,7 +331,7 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
   it("fails closed: with the limiter's store unreachable the endpoint answers 503 with Retry-After", async () => {
     const { student, invitationId } = await setUp();
     const ctx = createExecutionContext();
-    const response = await worker.fetch!(
+    const response = await worker.fetch(
       new Request(`${ORIGIN}/api/invitations/${invitationId}/draft`, {
         method: "POST",
         headers: {

@@ -15,7 +15,7 @@ describe("the daily cron", () => {
     await env.DB.prepare("update email_tokens set expires_at = 1 where user_id = ?").bind(user.id).run();
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "0 22 * * *" });
     const ctx = createExecutionContext();
-    await worker.scheduled!(controller, env, ctx);
+    await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
     const left = await env.DB.prepare(
       "select (select count(*) from sessions where user_id = ?1) as s, (select count(*) from email_tokens where user_id = ?1) as t",

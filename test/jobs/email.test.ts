@@ -20,7 +20,7 @@ async function runBatch(
     messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue!(batch as MessageBatch<unknown>, { ...env, ...overrides }, ctx);
+  await worker.queue(batch as MessageBatch<unknown>, { ...env, ...overrides }, ctx);
   return getQueueResult(batch, ctx);
 }
 
@@ -97,7 +97,7 @@ describe("the email queue consumer", () => {
       { id: "x1", timestamp: new Date(), attempts: 1, body: exhausted },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue!(dlqBatch as MessageBatch<unknown>, env, ctx);
+    await worker.queue(dlqBatch as MessageBatch<unknown>, env, ctx);
     expect((await getQueueResult(dlqBatch, ctx)).explicitAcks).toEqual(["x1"]);
     const row = await env.DB.prepare("select queue, body from dead_letters where key = ?")
       .bind(exhausted.key)
@@ -111,7 +111,7 @@ describe("the email queue consumer", () => {
       { id: "bad", timestamp: new Date(), attempts: 1, body: { nope: true } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue!(batch as MessageBatch<unknown>, env, ctx);
+    await worker.queue(batch as MessageBatch<unknown>, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["bad"]);
   });
 });

@@ -369,9 +369,11 @@ describe("candidate sets", () => {
     const now = Date.now();
     const report = (await runFeedsCron({ scheduledTime: now }, env)) as Record<string, { rebuilt: boolean }>;
     expect(report["discover candidates"]?.rebuilt).toBe(false);
-    const createdAt = (await env.DB.prepare("select created_at from notes where id = ?").bind(kept).first<{
-      created_at: number;
-    }>())!.created_at;
+    const row = await env.DB.prepare("select created_at from notes where id = ?")
+      .bind(kept)
+      .first<{ created_at: number }>();
+    if (!row) throw new Error("the kept note is gone");
+    const createdAt = row.created_at;
     expect(await score(DISCOVER_KEYS.all, kept)).toBeCloseTo(hotScore(5, ageHours(createdAt, now)), 6);
     expect(await score(DISCOVER_KEYS.all, madePrivate)).toBeNull();
     expect(await score(DISCOVER_KEYS.campus(author.campusId ?? ""), madePrivate)).toBeNull();
@@ -452,13 +454,15 @@ describe("visibility in the discovery feed", () => {
       member,
       score: 100,
     }));
+    const [first, ...rest] = members;
+    if (!first) throw new Error("no notes to poison the sets with");
     for (const key of [
       DISCOVER_KEYS.all,
       DISCOVER_KEYS.fresh,
       DISCOVER_KEYS.campus(home),
       DISCOVER_KEYS.campus(away),
     ])
-      await redis.zadd(key, members[0]!, ...members.slice(1));
+      await redis.zadd(key, first, ...rest);
     return { viewer, visible, never };
   }
 
@@ -478,7 +482,7 @@ describe("visibility in the discovery feed", () => {
   it("falls back to D1 when the store is unreachable, with the same rules", async () => {
     const { viewer, visible, never } = await scene();
     const ctx = createExecutionContext();
-    const response = await worker.fetch!(
+    const response = await worker.fetch(
       new Request(`${ORIGIN}/api/feed/discover?limit=50`, {
         headers: { cookie: viewer.cookie, "x-atas-measure": "d1" },
       }) as Request<unknown, IncomingRequestCfProperties>,
@@ -498,7 +502,12 @@ describe("discovery feed pages", () => {
     const authors = [];
     for (let i = 0; i < 5; i++) authors.push(await person());
     const ours = new Set<string>();
-    for (let i = 0; i < 25; i++) ours.add(await note(authors[i % 5]!, { hoursOld: 1 + i, likes: 3 * i }));
+    // 25 notes, note i by author i % 5.
+    for (let round = 0; round < 5; round++)
+      for (const [a, author] of authors.entries()) {
+        const i = round * 5 + a;
+        ours.add(await note(author, { hoursOld: 1 + i, likes: 3 * i }));
+      }
     const viewer = await person();
     const seen: string[] = [];
     let cursor: string | undefined;

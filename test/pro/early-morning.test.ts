@@ -146,7 +146,7 @@ describe("the early-morning run", () => {
 
   it("runs from the Cron Trigger handler", async () => {
     const ctx = createExecutionContext();
-    await worker.scheduled!(
+    await worker.scheduled(
       createScheduledController({ scheduledTime: new Date(Date.UTC(2020, 5, 1, 22)), cron: "0 22 * * *" }),
       env,
       ctx,

@@ -23,6 +23,7 @@ function parse(ics: string): ContentLine[] {
   return logical.map((line) => {
     // name *(";" param) ":" value, where a param value may be a DQUOTE'd string holding ":" and ";".
     const match =
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 5545 excludes control characters from a value
       /^([A-Z-]+)((?:;[A-Z-]+=(?:"[^"\x00-\x08\x0a-\x1f\x7f]*"|[^";:,\x00-\x08\x0a-\x1f\x7f]*))*):(.*)$/.exec(
         line,
       );
@@ -35,7 +36,7 @@ function parse(ics: string): ContentLine[] {
 }
 
 /** RFC 5545 §3.3.11 TEXT, read back. */
-function unescape(value: string): string {
+function unescapeText(value: string): string {
   return value.replace(/\\([\\;,nN])/g, (_, c: string) => (c === "n" || c === "N" ? "\n" : c));
 }
 
@@ -92,9 +93,9 @@ describe("invitation calendar files", () => {
     ]);
     const one = (name: string) => lines.find((l) => l.name === name) as ContentLine;
     // TEXT values come back exactly, each line break as one newline.
-    expect(unescape(one("SUMMARY").value)).toBe(title.replace(/\r\n|\r|\n/g, "\n"));
-    expect(unescape(one("LOCATION").value)).toBe(venue.replace(/\r\n|\r|\n/g, "\n"));
-    expect(unescape(one("DESCRIPTION").value)).toContain(agenda.replace(/\r\n|\r|\n/g, "\n"));
+    expect(unescapeText(one("SUMMARY").value)).toBe(title.replace(/\r\n|\r|\n/g, "\n"));
+    expect(unescapeText(one("LOCATION").value)).toBe(venue.replace(/\r\n|\r|\n/g, "\n"));
+    expect(unescapeText(one("DESCRIPTION").value)).toContain(agenda.replace(/\r\n|\r|\n/g, "\n"));
     expect(one("STATUS").value).toBe("CONFIRMED");
     expect(one("DTSTART").value).toBe("20261210T020000Z");
     // Parameters: quoted, the name readable, no DQUOTE or line break inside; the address is ours.
@@ -117,7 +118,7 @@ describe("invitation calendar files", () => {
       localTime: "Thu 10:00",
     });
     const summary = parse(ics).find((l) => l.name === "SUMMARY");
-    expect(unescape(summary?.value ?? "")).toBe(title);
+    expect(unescapeText(summary?.value ?? "")).toBe(title);
     expect(ics).not.toContain("\uFFFD");
   });
 });

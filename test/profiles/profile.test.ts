@@ -70,7 +70,7 @@ describe("profiles", () => {
   it("serves profiles from D1 when the cache is unreachable", async () => {
     const user = await signUp({ role: "student" });
     const ctx = createExecutionContext();
-    const response = await worker.fetch!(
+    const response = await worker.fetch(
       new Request(`${ORIGIN}/api/profiles/${user.id}`) as Request<unknown, IncomingRequestCfProperties>,
       { ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" },
       ctx,

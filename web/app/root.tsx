@@ -91,6 +91,7 @@ function SiteHeader() {
   // The bell counts live: a notification pushed to this user's inbox adds one; reading them in any
   // tab sends the new count to every tab. A page load brings the stored count again.
   const [live, setLive] = useState<{ base: number | null; pushed: number }>({ base: null, pushed: 0 });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new stored count from the loader is what resets the live one
   useEffect(() => setLive({ base: null, pushed: 0 }), [root?.unread]);
   useInbox((frame) => {
     if (frame.type === "notification") setLive((l) => ({ ...l, pushed: l.pushed + 1 }));

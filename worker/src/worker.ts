@@ -29,8 +29,11 @@ export type WebHandler = (
 /** In-process call into the API: no network hop between the web app and the API. */
 export type ApiFetch = (request: Request) => Promise<Response>;
 
+/** The entries this worker always serves; required, so callers (the tests) need no `!`. */
+export type Worker = Required<Pick<ExportedHandler<Env>, "fetch" | "queue" | "scheduled">>;
+
 /** Builds the worker's handlers; the web handler is optional so tests can run the API alone. */
-export function createWorker(web?: WebHandler): ExportedHandler<Env> {
+export function createWorker(web?: WebHandler): Worker {
   const app = createApp();
   return {
     async fetch(request, env, ctx) {

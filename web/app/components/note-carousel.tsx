@@ -52,6 +52,7 @@ export function NoteCarousel({ images, title }: { images: NoteImage[]; title: st
         ref={track}
         className="carousel-track"
         // Focusable so the keyboard can scroll it; the arrow keys step one photo at a time.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         tabIndex={0}
         onScroll={onScroll}
         onKeyDown={onKeyDown}

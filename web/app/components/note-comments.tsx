@@ -123,6 +123,7 @@ function CommentComposer({
         maxLength={1000}
         required
         placeholder={label}
+        // biome-ignore lint/a11y/noAutofocus: only a reply box the user just opened asks for focus
         autoFocus={autoFocus}
         data-testid={parentId ? "reply-body" : "comment-body"}
       />

@@ -68,6 +68,7 @@ export function NoteGrid({ notes, empty, cardMenu }: NoteGridProps) {
       data-testid="note-grid"
     >
       {columns.map((column, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a column is its position; notes move between columns, not columns
         <div className="note-column" key={i}>
           {column.map((note) => (
             <NoteCard

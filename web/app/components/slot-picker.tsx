@@ -56,6 +56,7 @@ export function SlotPicker({ options, picked, onToggle, outside = [], error }: S
           if (!first) return null;
           const titleId = `${id}-day-${index}`;
           return (
+            // biome-ignore lint/a11y/useSemanticElements: a day groups radio choices under its heading; a fieldset would need a legend
             <div key={key} className="slot-day" role="group" aria-labelledby={titleId}>
               <h3 id={titleId} className="slot-day-title">
                 {formatDate(first.instant, first.timeZone, t)}{" "}

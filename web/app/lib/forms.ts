@@ -63,6 +63,7 @@ const CODED = new Set([
 /** Any origin would do: a same-origin path resolves onto it, anything else leaves it. */
 const PLACEHOLDER_ORIGIN = "https://app.invalid";
 /** Browsers strip tab/CR/LF from URLs and read a backslash as a slash, so `/\t/evil` means `//evil`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f\\]/;
 
 /**

@@ -6,7 +6,7 @@ export type NotePiece =
 
 const TOPIC = String.raw`(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,40})`;
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * Splits a body the way the API reads it: `#topic` as in worker/src/link/services/notes-text.ts,
@@ -18,7 +18,7 @@ export function notePieces(body: string, mentions: { id: string; displayName: st
     .filter((m) => m.displayName)
     .sort((a, b) => b.displayName.length - a.displayName.length);
   const byName = new Map(named.map((m) => [m.displayName, m.id]));
-  const mention = named.length ? `|@(${named.map((m) => escape(m.displayName)).join("|")})` : "";
+  const mention = named.length ? `|@(${named.map((m) => escapeRegExp(m.displayName)).join("|")})` : "";
   const pattern = new RegExp(`${TOPIC}${mention}`, "gu");
   const pieces: NotePiece[] = [];
   let at = 0;

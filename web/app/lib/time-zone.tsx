@@ -14,6 +14,7 @@ export function TimeZoneProvider({ initial, children }: { initial: string; child
     const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!isTimeZone(browser)) return;
     if (browser !== initial) {
+      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from some browsers we serve
       document.cookie = `${TZ_COOKIE}=${encodeURIComponent(browser)}; Path=/; Max-Age=31536000; SameSite=Lax`;
     }
     setZone(browser);

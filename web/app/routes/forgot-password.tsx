@@ -1,6 +1,5 @@
 import { data, Form, Link, useNavigation } from "react-router";
-import { DevMailboxHint } from "~/components/dev-mailbox-hint";
-import { EmailField, TextField } from "~/components/field";
+import { EmailField } from "~/components/field";
 import { MailSent } from "~/components/mail-sent";
 import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";

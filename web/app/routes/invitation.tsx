@@ -1,4 +1,3 @@
-import type { ReactNode } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { DraftPanel } from "~/components/draft-panel";
 import { Fact } from "~/components/facts";
@@ -459,6 +458,7 @@ function TransitionForm({ action, party, slots, now, errors }: TransitionProps) 
           <legend>{t("action.counterSlots", { zone })}</legend>
           {Array.from({ length: MAX_SLOTS }, (_, i) => (
             <TextField
+              // biome-ignore lint/suspicious/noArrayIndexKey: the slot fields are fixed positions, named slot1..slotN
               key={`slot${i + 1}`}
               label={t("action.counterSlot", { n: i + 1 })}
               name={`slot${i + 1}`}

@@ -350,6 +350,7 @@ export default function NewNote({ loaderData, actionData }: Route.ComponentProps
             </ul>
           ) : null}
           {mentions.length ? (
+            // biome-ignore lint/a11y/useAriaPropsSupportedByRole: kept as is in the lint change (no behaviour change); a role would change what readers announce
             <p className="chips" aria-label={t("newNote.mentions")}>
               {mentions.map((m) => (
                 <button

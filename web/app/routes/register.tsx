@@ -1,5 +1,4 @@
 import { data, Form, Link, useNavigation } from "react-router";
-import { DevMailboxHint } from "~/components/dev-mailbox-hint";
 import { EmailField, SelectField, TextField } from "~/components/field";
 import { MailSent } from "~/components/mail-sent";
 import { Notice } from "~/components/notice";

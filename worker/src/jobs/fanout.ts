@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Env } from "../env";
 import { memberCampusSql } from "../identity";

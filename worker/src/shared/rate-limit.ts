@@ -1,8 +1,6 @@
 import { Ratelimit } from "@upstash/ratelimit";
-import { createMiddleware } from "hono/factory";
 import { redisClient } from "../adapters/store/upstash";
-import type { AppEnv, Env } from "../env";
-import { clientIp } from "./context";
+import type { Env } from "../env";
 import { RateLimited, ServiceUnavailable } from "./errors";
 
 type Window = Parameters<typeof Ratelimit.slidingWindow>[1];
@@ -172,12 +170,4 @@ export async function overLimit(env: Env, name: PolicyName, identifier: string):
     if (error instanceof RateLimited) return true;
     throw error;
   }
-}
-
-/** Route middleware: spends one token of `name` for the client's IP before anything else runs. */
-export function limitByIp(name: PolicyName) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    await enforce(c.env, name, clientIp(c.req.raw));
-    await next();
-  });
 }

@@ -1,6 +1,7 @@
 import type { Mail, Mailer } from "./interface";
 
 // Any line break or other control character (HTAB aside) would let user text start a new header.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const BREAKS = /[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]+/g;
 
 /** Header text on one line: each run of line breaks or control characters becomes one space. */

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, lt, sql, sum } from "drizzle-orm";
+import { and, count, gte, lt, sql, sum } from "drizzle-orm";
 import { DEFAULT_TIME_ZONE } from "../../pro/services/invitation-people";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";

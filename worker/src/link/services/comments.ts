@@ -48,6 +48,7 @@ export type CommentView = ReturnType<typeof commentView>;
 
 /** Plain text: kept as written (clients render it as text), less control characters other than newlines and tabs. */
 function plainBody(raw: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const body = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
   if (!body) throw new BadRequest("The comment is empty.", { field: "body" });
   if (body.length > COMMENT_MAX)

@@ -4,7 +4,7 @@ import type { User } from "../../identity/schema";
 import { notify } from "../../notifications";
 import type { ActionContext } from "../../shared/context";
 import { decodeCursor as decodeOpaque, encodeCursor as encodeOpaque } from "../../shared/cursor";
-import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
+import { NotFound } from "../../shared/errors";
 import { type Note, notes } from "../notes-schema";
 import { canSee } from "./visibility";
 

@@ -63,6 +63,7 @@ const reportView = (row: typeof reports.$inferSelect): ReportView => ({
 
 /** Plain text kept as written, less control characters other than newlines and tabs; blank is none. */
 function plainDetail(raw: string | undefined): string | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const detail = (raw ?? "").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
   if (detail.length > REPORT_DETAIL_MAX)
     throw new BadRequest(`At most ${REPORT_DETAIL_MAX} characters.`, { field: "detail" });

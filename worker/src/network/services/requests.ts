@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { inJsonList } from "../../db/client";
 import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
-import { Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
+import { Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { connectionRequests, connections } from "../schema";
 import { contactBetween, type Refusal } from "./contact-matrix";

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
-import { Conflict, Forbidden, ProblemError } from "../../shared/errors";
+import { Conflict, Forbidden } from "../../shared/errors";
 import { invitationSlots, invitations } from "../schema";
 import { type CreateInvitationInput, checkTerms } from "./create-invitation";
 import { invitationFor } from "./invitation-access";

@@ -1,6 +1,7 @@
 import type { Invitation } from "../schema";
 
 // Control characters other than HTAB are not allowed in a content line (RFC 5545 §3.1).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
 
 /** RFC 5545 TEXT (§3.3.11): backslash, semicolon and comma escaped; any line break (CRLF, CR, LF) as `\n`. */

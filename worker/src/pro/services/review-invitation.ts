@@ -3,7 +3,6 @@ import { users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
 import { Conflict } from "../../shared/errors";
 import { reviews } from "../schema";
-import { invalidateTrackRecord } from "./expert-track-record";
 import { invitationFor } from "./invitation-access";
 
 /** After completion each side reviews the other once; the expert's reviews feed their track record. */

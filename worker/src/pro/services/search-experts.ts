@@ -360,7 +360,6 @@ const DirectoryCursor = z.object({
 const Cursor = z.discriminatedUnion("k", [RelevanceCursor, DirectoryCursor]);
 type RelevanceCursor = z.infer<typeof RelevanceCursor>;
 type DirectoryCursor = z.infer<typeof DirectoryCursor>;
-type Cursor = z.infer<typeof Cursor>;
 
 function isFtsQueryError(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {

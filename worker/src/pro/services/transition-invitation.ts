@@ -5,7 +5,7 @@ import { connect } from "../../network";
 import { expertProfiles } from "../../profiles/schema";
 import { syncInvitationRooms } from "../../rooms/services/direct-rooms";
 import type { ActionContext } from "../../shared/context";
-import { BadRequest, Conflict, ProblemError } from "../../shared/errors";
+import { BadRequest, Conflict } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots, invitations } from "../schema";
