@@ -1,6 +1,5 @@
-import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { createdAt, flag, id, instant, json } from "../db/columns";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { flag, instant, json } from "../db/columns";
 import { users } from "../identity/schema";
 
 /** A weekly window in the expert's own zone, e.g. Tuesdays 19:00–21:00 Asia/Singapore. */
