@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DraftRequest, DraftUsage } from "../../worker/src/adapters/drafter/interface";
 import { pacedLocalDrafter } from "../../worker/src/adapters/drafter/local";
-import { checkProposal } from "../../worker/src/drafts/proposal-text";
+import { checkProposal } from "../../worker/src/pro/proposal-text";
 
 const REQUEST: DraftRequest = {
   language: "en",

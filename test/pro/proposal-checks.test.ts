@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { dayMentions } from "../../worker/src/drafts/proposal-text";
+import { dayMentions } from "../../worker/src/pro/proposal-text";
 import { call, expectProblem, signUp } from "../support/http";
 import { act, draft, expert, hoursFromNow, invitationBody, page } from "./fixtures";
 

@@ -3,7 +3,7 @@ import { mountBlocks } from "./blocks";
 import { mountOfficers } from "./clubs";
 import { d1Meter } from "./dev/d1-meter";
 import { mountDev } from "./dev/routes";
-import { mountDrafts } from "./drafts/routes/drafts";
+import { mountDrafts } from "./drafts";
 import {
   loadSession,
   mountCampuses,
@@ -23,12 +23,10 @@ import { mountTopics } from "./link/routes/topics";
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
 import { mountNotifications } from "./notifications/routes/notifications";
-import { mountExperts } from "./pro/routes/experts";
-import { mountIntroductions } from "./pro/routes/introductions";
-import { mountInvitations } from "./pro/routes/invitations";
+import { mountExperts, mountIntroductions, mountInvitations } from "./pro";
 import { mountExpertVetting, mountProfiles } from "./profiles";
 import { mountInbox } from "./realtime";
-import { mountRooms } from "./rooms/routes/rooms";
+import { mountRooms } from "./rooms";
 import { csrfGuard } from "./shared/csrf";
 import { NotFound, PayloadTooLarge } from "./shared/errors";
 import { createRouter } from "./shared/openapi";

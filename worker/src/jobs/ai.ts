@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runDraftJob } from "../drafts/services/run-draft-job";
+import { runDraftJob } from "../drafts";
 import type { Env } from "../env";
 import { recordDeadLetter, retryDelaySeconds } from "./email";
 

@@ -3,7 +3,7 @@ import { purgeExpiredSessions, purgeStaleEmailTokens } from "../identity";
 import { refreshCandidateSets } from "../link/services/candidate-sets";
 import { sweepUnattachedImages } from "../link/services/note-images";
 import { refreshTrending } from "../link/services/trending";
-import { earlyMorningRun } from "../pro/services/early-morning-run";
+import { earlyMorningRun } from "../pro";
 import { systemContext } from "../shared/context";
 
 /** 22:00 UTC = 06:00 in Kuala Lumpur: reminders, expiry, housekeeping. */

@@ -1,5 +1,5 @@
 import type { Mail } from "../adapters/mailer/interface";
-import { invitationNews } from "../pro/invitation-news";
+import { invitationNews } from "../pro";
 
 const escapeHtml = (text: string) =>
   text.replace(

@@ -1,5 +1,5 @@
 import { and, count, gte, lt, sql, sum } from "drizzle-orm";
-import { DEFAULT_TIME_ZONE } from "../../pro/services/invitation-people";
+import { DEFAULT_TIME_ZONE } from "../../pro";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
 import { proposalDrafts } from "../schema";

@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
-import { editDraft } from "../../pro/services/edit-draft";
+import { checkProposal, editDraft } from "../../pro";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
-import { checkProposal } from "../proposal-text";
 import { proposalDrafts } from "../schema";
 import { proposalFacts } from "./proposal-facts";
 import { draftFor } from "./read-draft";

@@ -1,13 +1,11 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { DraftRequest } from "../../adapters/drafter/interface";
 import { campuses, users } from "../../identity/schema";
+import { invitationPeople, latestRound, spokenDay, spokenSlot } from "../../pro";
 import { invitations } from "../../pro/schema";
-import { invitationPeople } from "../../pro/services/invitation-people";
-import { latestRound } from "../../pro/services/transition-invitation";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
-import { spokenDay, spokenSlot } from "../proposal-text";
 import type { ProposalDraft } from "../schema";
 
 const KIND_WORDS = {

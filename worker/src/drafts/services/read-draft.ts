@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import { invitationFor } from "../../pro/services/invitation-access";
+import { invitationFor } from "../../pro";
 import type { ActionContext } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import { type ProposalDraft, proposalDrafts } from "../schema";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { DraftLanguage, DraftLength, DraftTone } from "../../adapters/drafter/interface";
-import { invitationFor } from "../../pro/services/invitation-access";
+import { invitationFor } from "../../pro";
 import type { ActionContext } from "../../shared/context";
 import { Conflict, Forbidden, ServiceUnavailable } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";

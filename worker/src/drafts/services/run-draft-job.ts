@@ -2,10 +2,10 @@ import { and, eq, lt, or, sql } from "drizzle-orm";
 import { drafterFor } from "../../adapters/drafter";
 import { type Drafter, DrafterRefused, type DraftUsage } from "../../adapters/drafter/interface";
 import type { AiJob, Env } from "../../env";
+import { checkProposal } from "../../pro";
 import type { DraftFrame } from "../../realtime";
 import { inboxOf } from "../../realtime";
 import { systemContext } from "../../shared/context";
-import { checkProposal } from "../proposal-text";
 import { proposalDrafts } from "../schema";
 import { proposalFacts } from "./proposal-facts";
 

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { checkProposal } from "../../drafts/proposal-text";
 import { campuses, users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
+import { checkProposal } from "../proposal-text";
 import { DEFAULT_TIME_ZONE } from "./invitation-people";
 
 // Mostly Han characters: the Chinese bounds apply (a typed proposal carries no draft language).

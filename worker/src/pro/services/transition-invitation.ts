@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { users } from "../../identity/schema";
 import { connect } from "../../network";
 import { expertProfiles } from "../../profiles/schema";
-import { syncInvitationRooms } from "../../rooms/services/direct-rooms";
+import { syncInvitationRooms } from "../../rooms";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";

@@ -1,5 +1,5 @@
 import type { DraftLanguage } from "../adapters/drafter/interface";
-import type { ProposalProblem } from "./schema";
+import type { ProposalProblem } from "../drafts/schema";
 
 /** Length bounds a proposal must meet before it is attached (characters; Chinese packs more per character). */
 export const PROPOSAL_BOUNDS: Record<DraftLanguage, { min: number; max: number }> = {

@@ -1,0 +1,93 @@
+/**
+ * The worker's layers, checked in `npm test` (`npm run check:layers`). Read from the bottom up:
+ * a folder may import folders on its own line or below it, never above, so domains cannot form a
+ * cycle. Type-only imports are erased at build time and are not checked.
+ *
+ * Two kinds of file are public:
+ *  - `<domain>/index.ts` names the verbs, routes and types other domains may use;
+ *  - `<domain>/schema.ts` (and `*-schema.ts`) are tables. The tables are one database's shape: any
+ *    domain may read another's table (a join, a foreign key), in any direction, and schema files
+ *    import only other schema files. Writes to a table go through its owner's verbs.
+ */
+const LAYERS = [
+  ["env.ts", "db", "shared", "adapters", "jobs"],
+  ["realtime"],
+  ["notifications", "profiles"],
+  ["identity"],
+  ["network"],
+  ["clubs", "rooms"],
+  ["pro"],
+  ["drafts"],
+  ["link"],
+  ["blocks", "me"],
+  ["dev", "app.ts", "worker.ts", "wiring.ts", "index.ts", "tables.ts"],
+];
+
+const SRC = "^worker/src/";
+const name = (entry) => (entry.endsWith(".ts") ? entry.replace(".", "[.]") + "$" : `${entry}/`);
+const SCHEMA = "schema[.]ts$";
+const above = (level) => LAYERS.slice(level + 1).flat();
+const BASE = LAYERS[0];
+const DOMAINS = LAYERS.slice(1, -1).flat();
+
+const forbidden = [
+  {
+    name: "no-circular",
+    comment: "Modules must not import each other in a circle.",
+    severity: "error",
+    from: { path: SRC },
+    to: { circular: true, dependencyTypesNot: ["type-only"] },
+  },
+  ...LAYERS.slice(1, -1).map((entries, i) => ({
+    level: i + 1,
+    entries,
+  })).map(({ entries, level }) => ({
+    name: `layer-${entries.join("-").replace(/[.]ts/g, "")}`,
+    comment: `${entries.join(", ")} may not import a folder above it: ${above(level).join(", ")}.`,
+    severity: "error",
+    from: { path: `${SRC}(${entries.map(name).join("|")})` },
+    to: {
+      path: `${SRC}(${above(level).map(name).join("|")})`,
+      pathNot: SCHEMA,
+      dependencyTypesNot: ["type-only"],
+    },
+  })),
+  {
+    name: "base-imports-no-tables",
+    comment: `${BASE.join(", ")} know no domain, not even its tables.`,
+    severity: "error",
+    from: { path: `${SRC}(${BASE.map(name).join("|")})` },
+    to: { path: `${SRC}(${DOMAINS.map(name).join("|")})`, dependencyTypesNot: ["type-only"] },
+  },
+  {
+    name: "schema-imports-schema",
+    comment: "A schema file holds tables: it imports other tables and the base layer, no domain's verbs.",
+    severity: "error",
+    from: { path: `${SRC}.*${SCHEMA}` },
+    to: { path: `${SRC}(${DOMAINS.map(name).join("|")})`, pathNot: SCHEMA, dependencyTypesNot: ["type-only"] },
+  },
+  {
+    name: "domain-public-entry",
+    comment:
+      "Another domain is reached through its index.ts (verbs) or its schema files (tables), never a deep path.",
+    severity: "error",
+    from: { path: `${SRC}(${DOMAINS.join("|")})/` },
+    to: {
+      path: `${SRC}(${DOMAINS.join("|")})/`,
+      pathNot: [`${SRC}$1/`, `${SRC}[^/]+/index[.]ts$`, SCHEMA],
+      dependencyTypesNot: ["type-only"],
+    },
+  },
+];
+
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "node_modules" },
+    tsPreCompilationDeps: false,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".tsx", ".js"] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

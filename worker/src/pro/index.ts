@@ -1,0 +1,15 @@
+/**
+ * atas-pro: the expert directory and invitations (their lifecycle in invitation-machine.ts, the
+ * proposal checks, reminders and expiry, warm introductions), and the mail they send.
+ */
+export { invitationNews } from "./invitation-news";
+export { checkProposal, spokenDay, spokenSlot } from "./proposal-text";
+export { mountExperts } from "./routes/experts";
+export { mountIntroductions } from "./routes/introductions";
+export { mountInvitations } from "./routes/invitations";
+export { earlyMorningRun } from "./services/early-morning-run";
+export { editDraft } from "./services/edit-draft";
+export { invitationFor } from "./services/invitation-access";
+export { invitationUpdateMail, reminderMail } from "./services/invitation-mail";
+export { DEFAULT_TIME_ZONE, invitationPeople } from "./services/invitation-people";
+export { latestRound } from "./services/transition-invitation";
