@@ -4,7 +4,7 @@ import { MessageBroadcast } from "./room/broadcast";
 import { type Clock, wallClock } from "./room/clock";
 import { PostingLimits } from "./room/limits";
 import { MessageLog } from "./room/log";
-import { Presence } from "./room/presence";
+import { membersSample, Presence } from "./room/presence";
 import { closeBack, fail, identityOf, RoomSockets, type SocketState, send, stateOf } from "./room/sockets";
 import { ClientFrame, MAX_MESSAGE_CHARS, REPLAY_ON_JOIN, type RoomMessage } from "./room-protocol";
 import { SESSION_ENDED, sessionTag } from "./session-sockets";
@@ -97,7 +97,7 @@ export class Room extends DurableObject<Env> {
       },
       last,
       online: online.size,
-      members: this.presence.sample(online),
+      members: membersSample(online),
       muted: mutedUntil !== null,
       mutedUntil,
       readOnly: this.limits.readOnly(now),

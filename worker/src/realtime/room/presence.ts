@@ -8,6 +8,11 @@ const MEMBERS_SAMPLE = 12;
 
 type Online = Map<string, { displayName: string; sockets: number }>;
 
+/** A small sample of who is here, for a welcome. */
+export function membersSample(online: Online): RoomPerson[] {
+  return [...online].slice(0, MEMBERS_SAMPLE).map(([userId, v]) => ({ userId, displayName: v.displayName }));
+}
+
 /**
  * Who is here: a count per person kept in memory as sockets come and go (rebuilt from the socket
  * attachments after a wake-up), told to the room in one coalesced frame a second; and who is typing.
@@ -49,13 +54,6 @@ export class Presence {
     this.gone = stillGone;
     this.online = online;
     return online;
-  }
-
-  /** A small sample of who is here, for a welcome. */
-  sample(online: Online): RoomPerson[] {
-    return [...online]
-      .slice(0, MEMBERS_SAMPLE)
-      .map(([userId, v]) => ({ userId, displayName: v.displayName }));
   }
 
   /** A socket was accepted; `online` is the map taken before it was. */
