@@ -172,7 +172,17 @@ function roomStub(roomId: string): DurableObjectStub<Room> {
 /** Keeps the room's broadcast window open for a minute: new messages wait, as in a busy room. */
 async function holdBroadcasts(roomId: string) {
   await runInDurableObject(roomStub(roomId), (instance: Room) => {
-    (instance as unknown as { broadcastAt: number }).broadcastAt = Date.now() + 60_000;
+    (instance as unknown as { broadcast: { broadcastAt: number } }).broadcast.broadcastAt =
+      Date.now() + 60_000;
+  });
+}
+
+/** Moves the room's clock `ms` on, so a test of its time rules waits for no time. */
+async function moveClock(roomId: string, ms: number) {
+  await runInDurableObject(roomStub(roomId), (instance: Room) => {
+    const clock = (instance as unknown as { clock: { now: () => number } }).clock;
+    const now = clock.now;
+    clock.now = () => now() + ms;
   });
 }
 
@@ -283,7 +293,11 @@ describe("live rooms", () => {
     // its waiting messages are gone from memory, the sockets stay.
     const stub = roomStub(roomId);
     await runInDurableObject(stub, (instance: Room) => {
-      const room = instance as unknown as { flushTimer: ReturnType<typeof setTimeout>; unsent: unknown[] };
+      const room = (
+        instance as unknown as {
+          broadcast: { flushTimer: ReturnType<typeof setTimeout>; unsent: unknown[] };
+        }
+      ).broadcast;
       clearTimeout(room.flushTimer);
       room.unsent.length = 0;
     });
@@ -524,7 +538,7 @@ describe("live rooms", () => {
     expect(accepted()).toBeGreaterThanOrEqual(RATE_LIMIT.burst - 1);
     expect(refused()).toBeGreaterThan(0);
     // It refills at RATE_LIMIT.perSecond: a second later, that many in a row are all accepted.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await moveClock(roomId, 1200);
     const steady = Array.from({ length: RATE_LIMIT.perSecond }, (_, i) => client.say(`steady ${i}`));
     await Promise.all(steady.map((id) => client.ack(id)));
     client.close();
