@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { EmailJob } from "../../worker/src/env";
+import type { EmailJob } from "../../worker/src/jobs/contracts";
 import worker from "../support/entry";
 
 const HOSTILE_TITLE = "Career talk\r\nBcc: victim@example.com\rX-Injected: 1\nReply-To: evil@example.com";

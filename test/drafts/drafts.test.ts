@@ -2,8 +2,8 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { describe, expect, it, vi } from "vitest";
 import { DrafterUnavailable } from "../../worker/src/adapters/drafter/interface";
 import { openaiDrafter } from "../../worker/src/adapters/drafter/openai";
-import { spokenDay } from "../../worker/src/pro/proposal-text";
 import { failDraft, runDraftJob } from "../../worker/src/drafts/services/run-draft-job";
+import { spokenDay } from "../../worker/src/pro/proposal-text";
 import { inboxOf } from "../../worker/src/realtime";
 import type { DraftFrame, InboxFrame } from "../../worker/src/realtime/inbox";
 import { enforce } from "../../worker/src/shared/rate-limit";

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { EmailJob, Env } from "../../worker/src/env";
+import type { Env } from "../../worker/src/env";
 import { requestPasswordReset } from "../../worker/src/identity/services/password-reset";
 import { registerAccount } from "../../worker/src/identity/services/register-account";
 import { resendVerification } from "../../worker/src/identity/services/resend-verification";
+import type { EmailJob } from "../../worker/src/jobs/contracts";
 import { systemContext } from "../../worker/src/shared/context";
 import { RateLimited } from "../../worker/src/shared/errors";
 import { POLICIES } from "../../worker/src/shared/rate-limit";

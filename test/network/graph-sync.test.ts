@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { graphMirrorFor, secondDegreeFor } from "../../worker/src/adapters/second-degree";
 import { d1SecondDegree } from "../../worker/src/adapters/second-degree/d1";
 import { createDb } from "../../worker/src/db/client";
-import type { GraphJob } from "../../worker/src/env";
+import type { GraphJob } from "../../worker/src/jobs/contracts";
 import { consumeGraphBatch } from "../../worker/src/jobs/graph";
 import { resyncGraph } from "../../worker/src/network/services/graph-sync";
 import { systemContext } from "../../worker/src/shared/context";

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { EmailJob, Env } from "../../worker/src/env";
+import type { Env } from "../../worker/src/env";
+import type { EmailJob } from "../../worker/src/jobs/contracts";
 import { deliverInvitationNews } from "../../worker/src/pro/services/notify-invitation";
 import { systemContext } from "../../worker/src/shared/context";
 

@@ -1,5 +1,5 @@
-import type { GraphChange } from "./adapters/second-degree/interface";
 import type { Session, User } from "./identity/schema";
+import type { AiJob, EmailJob, FanoutJob, GraphJob } from "./jobs/contracts";
 import type { Inbox, Room } from "./realtime";
 
 /** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
@@ -43,40 +43,6 @@ export interface Env {
   /** Authors with more followers than this are merged at read time instead of fanned out (default 10000). */
   FANOUT_MAX_FOLLOWERS?: string;
 }
-
-/** Mail jobs carry ids; the consumer reads the rest from D1 and mints any token itself. */
-export type EmailJob = {
-  kind:
-    | "verify-email"
-    | "account-exists"
-    | "password-reset"
-    | "password-changed"
-    | "invitation-update"
-    | "deadline-reminder"
-    | "session-reminder";
-  key: string;
-  userId: string;
-  /** Where links in the mail point. */
-  origin: string;
-  /** For invitation-update: the invitation event the mail reports. */
-  eventId?: string;
-  /** For reminders: the invitation they are about. */
-  invitationId?: string;
-};
-
-export type AiJob = { kind: "draft"; key: string; draftId: string };
-
-/** Edge changes for the graph mirror, in the order they happened in D1. */
-export type GraphJob = { kind: "graph"; key: string; changes: GraphChange[] };
-
-/**
- * Following-feed timeline work, by note id: `fanout` adds a posted (or newly visible) note to its
- * active followers' timelines; `withdraw` takes a deleted note out of them (the note row is gone,
- * so the job carries its author).
- */
-export type FanoutJob =
-  | { kind: "fanout"; key: string; noteId: string }
-  | { kind: "withdraw"; key: string; noteId: string; authorId: string };
 
 export interface Variables {
   requestId: string;

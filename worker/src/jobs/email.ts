@@ -3,11 +3,12 @@ import { z } from "zod";
 import { mailerFor } from "../adapters/mailer";
 import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interface";
 import { failDraft } from "../drafts";
-import type { EmailJob, Env } from "../env";
+import type { Env } from "../env";
 import { mintEmailToken } from "../identity";
 import { users } from "../identity/schema";
 import { invitationUpdateMail, reminderMail } from "../pro";
 import { type ActionContext, systemContext } from "../shared/context";
+import type { EmailJob } from "./contracts";
 import { mails } from "./mail-templates";
 import { deadLetters, jobEffects } from "./schema";
 

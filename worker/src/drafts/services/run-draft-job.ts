@@ -1,7 +1,8 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
 import { drafterFor } from "../../adapters/drafter";
 import { type Drafter, DrafterRefused, type DraftUsage } from "../../adapters/drafter/interface";
-import type { AiJob, Env } from "../../env";
+import type { Env } from "../../env";
+import type { AiJob } from "../../jobs/contracts";
 import { checkProposal } from "../../pro";
 import type { DraftFrame } from "../../realtime";
 import { inboxOf } from "../../realtime";

@@ -1,5 +1,5 @@
 import { mailerFor } from "../../adapters/mailer";
-import type { EmailJob } from "../../env";
+import type { EmailJob } from "../../jobs/contracts";
 import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
 import { overLimit } from "../../shared/rate-limit";

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { StoreUnavailable } from "../../adapters/store/interface";
-import type { Env, FanoutJob } from "../../env";
+import type { Env } from "../../env";
+import type { FanoutJob } from "../../jobs/contracts";
 import type { ActionContext } from "../../shared/context";
 import { notes } from "../notes-schema";
 

@@ -9,6 +9,15 @@ import { connectionRequests, connections } from "../schema";
 import { contactBetween, type Refusal } from "./contact-matrix";
 import { connect, disconnect } from "./edges";
 
+/*
+ * Connection requests and message requests (rooms/services/message-requests.ts) share one consent
+ * shape: an ask waits for a yes, a reverse ask is that yes, the other side may decline or the asker
+ * withdraw. They stay two models because their yes does different things: this one makes a graph
+ * edge (second-degree reach, introductions, "people you may know"), that one opens a direct room
+ * and carries the first message itself. The contact matrix rules on each separately
+ * ("connection-request" vs "message-request"), each with its own rate limit.
+ */
+
 const CONNECTION_REFUSAL: Record<Refusal, string> = {
   "needs-request": "Send a message request first.",
   "needs-invitation":

@@ -1,8 +1,8 @@
 import { and, eq, gt, inArray, lte } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { inJsonList } from "../../db/client";
-import type { EmailJob } from "../../env";
 import { campuses, users } from "../../identity/schema";
+import type { EmailJob } from "../../jobs/contracts";
 import type { ActionContext } from "../../shared/context";
 import { step } from "../invitation-machine";
 import { cronReminders, type Invitation, invitations } from "../schema";

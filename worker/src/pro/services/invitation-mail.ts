@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Mail } from "../../adapters/mailer/interface";
 import { type User, users } from "../../identity/schema";
-import { mails } from "../../jobs/mail-templates";
+import type { EmailJob } from "../../jobs/contracts";
 import type { ActionContext } from "../../shared/context";
 import { base64 } from "../../shared/crypto";
+import { invitationMails } from "../mails";
 import { type Invitation, invitationEvents, invitations } from "../schema";
 import { invitationCalendar } from "./invitation-ics";
 import { invitationPeople } from "./invitation-people";
@@ -28,7 +29,7 @@ export async function invitationUpdateMail(
   const actor = event.actorId === invitation.expertId ? people.expert.name : people.requester.name;
   const url = `${origin}/invitations/${invitation.id}`;
   const suggestions = event.toStatus === "expired" ? await similarExperts(ctx, invitation) : [];
-  const mail = mails.invitationUpdate(recipient.email, recipient.displayName, {
+  const mail = invitationMails.invitationUpdate(recipient.email, recipient.displayName, {
     title: invitation.title,
     actor: event.actorId ? actor : "ATAS",
     status: event.toStatus,
@@ -84,14 +85,14 @@ export async function reminderMail(
       dateStyle: "full",
       timeStyle: "short",
     }).format(new Date(invitation.responseDeadline));
-    return mails.deadlineReminder(recipient.email, recipient.displayName, {
+    return invitationMails.deadlineReminder(recipient.email, recipient.displayName, {
       title: invitation.title,
       deadline: `${deadline} (${zone})`,
       url,
     });
   }
   if (invitation.status !== "scheduled") return null;
-  return mails.sessionReminder(recipient.email, recipient.displayName, {
+  return invitationMails.sessionReminder(recipient.email, recipient.displayName, {
     title: invitation.title,
     when: people.localTime,
     url,
@@ -113,4 +114,19 @@ async function introducedProposal(
     ? `Introduced by ${introducer.name}${invitation.introductionNote ? `: "${invitation.introductionNote}"` : "."}`
     : null;
   return [introduction, invitation.proposal].filter(Boolean).join("\n\n") || null;
+}
+
+export const INVITATION_MAIL_KINDS = ["invitation-update", "deadline-reminder", "session-reminder"] as const;
+export type InvitationMailKind = (typeof INVITATION_MAIL_KINDS)[number];
+
+/** The invitation mail a job asks for, or null when the invitation moved on and there is nothing to say. */
+export async function composeInvitationMail(
+  ctx: Pick<ActionContext, "db">,
+  job: EmailJob & { kind: InvitationMailKind },
+): Promise<Mail | null> {
+  const user = await ctx.db.select().from(users).where(eq(users.id, job.userId)).get();
+  if (!user) return null;
+  if (job.kind === "invitation-update")
+    return job.eventId ? invitationUpdateMail(ctx, user, job.eventId, job.origin) : null;
+  return job.invitationId ? reminderMail(ctx, user, job.invitationId, job.kind, job.origin) : null;
 }

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { clubOfficers } from "../../clubs/schema";
-import type { EmailJob } from "../../env";
+import type { EmailJob } from "../../jobs/contracts";
 import { pushLive } from "../../notifications";
 import type { ActionContext } from "../../shared/context";
 import type { Invitation } from "../schema";

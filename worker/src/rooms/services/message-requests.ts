@@ -8,6 +8,12 @@ import { enforce } from "../../shared/rate-limit";
 import { messageRequests } from "../schema";
 import { createDirectRoom, directVerdict, VERDICT_DETAIL } from "./direct-rooms";
 
+/*
+ * Message requests and connection requests (network/services/requests.ts) share one consent shape
+ * but not their effect: accepted, this opens a direct room with the first message in it; that one
+ * makes a graph edge. See the note there for why they are two models.
+ */
+
 type Answer = { id: string; status: "pending" | "accepted" | "declined"; roomId: string | null };
 
 /**
