@@ -1,33 +1,13 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import { mailerFor } from "../adapters/mailer";
 import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interface";
 import { failDraft } from "../drafts";
 import type { Env } from "../env";
-import { mintEmailToken } from "../identity";
-import { users } from "../identity/schema";
-import { invitationUpdateMail, reminderMail } from "../pro";
+import { ACCOUNT_MAIL_KINDS, type AccountMailKind, composeAccountMail } from "../identity/mails";
+import { composeInvitationMail, type InvitationMailKind } from "../pro/services/invitation-mail";
 import { type ActionContext, systemContext } from "../shared/context";
-import type { EmailJob } from "./contracts";
-import { mails } from "./mail-templates";
+import { EmailJob } from "./contracts";
 import { deadLetters, jobEffects } from "./schema";
-
-const EmailJobSchema = z.object({
-  kind: z.enum([
-    "verify-email",
-    "account-exists",
-    "password-reset",
-    "password-changed",
-    "invitation-update",
-    "deadline-reminder",
-    "session-reminder",
-  ]),
-  key: z.string().min(1).max(200),
-  userId: z.string().min(1),
-  origin: z.string().url(),
-  eventId: z.string().optional(),
-  invitationId: z.string().optional(),
-});
 
 /** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 10 minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -36,33 +16,12 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 async function composeMail(ctx: ActionContext, job: EmailJob): Promise<Mail | null> {
-  const user = await ctx.db.select().from(users).where(eq(users.id, job.userId)).get();
-  if (!user) return null;
-  switch (job.kind) {
-    case "verify-email": {
-      if (user.emailVerifiedAt !== null) return null;
-      const token = await mintEmailToken(ctx.db, user.id, "verify");
-      return mails.verify(user.email, user.displayName, `${job.origin}/verify?token=${token}`);
-    }
-    case "account-exists":
-      return mails.accountExists(user.email, user.displayName, `${job.origin}/login`);
-    case "password-reset": {
-      const token = await mintEmailToken(ctx.db, user.id, "reset");
-      return mails.reset(user.email, user.displayName, `${job.origin}/reset-password?token=${token}`);
-    }
-    case "password-changed":
-      return mails.passwordChanged(user.email, user.displayName, `${job.origin}/forgot-password`);
-    case "invitation-update":
-      return job.eventId ? invitationUpdateMail(ctx, user, job.eventId, job.origin) : null;
-    case "deadline-reminder":
-    case "session-reminder":
-      return job.invitationId ? reminderMail(ctx, user, job.invitationId, job.kind, job.origin) : null;
-    default: {
-      const never: never = job.kind;
-      throw new Error(`unknown mail kind ${never}`);
-    }
-  }
+  if (isAccountMail(job)) return composeAccountMail(ctx, job);
+  return composeInvitationMail(ctx, job as EmailJob & { kind: InvitationMailKind });
 }
+
+const isAccountMail = (job: EmailJob): job is EmailJob & { kind: AccountMailKind } =>
+  (ACCOUNT_MAIL_KINDS as readonly string[]).includes(job.kind);
 
 /** Sends one mail job at most once: a recorded effect short-circuits a redelivery. */
 export async function runEmailJob(
@@ -86,7 +45,7 @@ export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env) 
   const ctx = systemContext(env);
   const mailer = mailerFor(env, ctx.db);
   for (const message of batch.messages) {
-    const parsed = EmailJobSchema.safeParse(message.body);
+    const parsed = EmailJob.safeParse(message.body);
     if (!parsed.success) {
       await recordDeadLetter(env, batch.queue, "invalid", message.body);
       message.ack();
