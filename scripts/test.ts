@@ -1,6 +1,6 @@
 /**
- * `npm test`: types, lint, the Node-side tests, the workerd integration tests, the browser tests
- * and a deploy dry run, in that order; stops at the first failure. When Debian's redis-server is
+ * `npm test`: types, lint, the layer rules (.dependency-cruiser.cjs), the Node-side tests, the
+ * workerd integration tests, the browser tests and a deploy dry run, in that order; stops at the first failure. When Debian's redis-server is
  * installed, a throwaway Redis backs the Upstash twin so the cache and limiter run on real Redis.
  */
 import { QUIET_WRANGLER_ENV, ROOT, run, startThrowawayRedis } from "./platform.ts";
@@ -9,6 +9,7 @@ const steps: [string, string, string[]][] = [
   ["types", "react-router", ["typegen"]],
   ["types", "tsc", ["--noEmit", "-p", "."]],
   ["lint", "biome", ["check", "."]],
+  ["layers", "depcruise", ["--config", ".dependency-cruiser.cjs", "--output-type", "err-long", "worker/src"]],
   ["build", "react-router", ["build"]],
   ["node tests", "vitest", ["run", "-c", "vitest.node.config.ts"]],
   ["workerd tests", "vitest", ["run"]],
