@@ -1,7 +1,8 @@
 /**
  * `npm test`: types, lint, the layer rules (.dependency-cruiser.cjs), the Node-side tests, the
- * workerd integration tests, the browser tests and a deploy dry run, in that order; stops at the first failure. When Debian's redis-server is
- * installed, a throwaway Redis backs the Upstash twin so the cache and limiter run on real Redis.
+ * workerd integration tests, the browser tests and a deploy dry run, in that order; stops at the
+ * first failure. When Debian's redis-server is installed, a throwaway Redis backs the Upstash twin
+ * so the cache and limiter run on real Redis.
  */
 import { QUIET_WRANGLER_ENV, ROOT, run, startThrowawayRedis } from "./platform.ts";
 
