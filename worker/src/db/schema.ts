@@ -1,3 +1,4 @@
+export * from "../adapters/mailer/outbox-schema";
 export * from "../drafts/schema";
 export * from "../graph/schema";
 export * from "../identity/schema";

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { mailerFor } from "../adapters/mailer";
 import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interface";
+import { createDb } from "../db/client";
 import { failDraft } from "../drafts/services/run-draft-job";
 import type { EmailJob, Env } from "../env";
 import { users } from "../identity/schema";
 import { mintEmailToken } from "../identity/services/email-tokens";
 import { invitationUpdateMail, reminderMail } from "../pro/services/invitation-mail";
-import { type ActionContext, systemContext } from "../shared/context";
+import { type ActionContext, type Adapters, systemContext } from "../shared/context";
 import { mails } from "./mail-templates";
 import { deadLetters, jobEffects } from "./schema";
 
@@ -81,9 +81,9 @@ export async function runEmailJob(
   return mail ? "sent" : "skipped";
 }
 
-export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env) {
-  const ctx = systemContext(env);
-  const mailer = mailerFor(env, ctx.db);
+export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env, adapters: Adapters) {
+  const ctx = systemContext(env, adapters);
+  const mailer = adapters.mailer;
   for (const message of batch.messages) {
     const parsed = EmailJobSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -123,6 +123,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
 }
 
 export async function recordDeadLetter(env: Env, queue: string, key: string, body: unknown) {
-  const { db } = systemContext(env);
-  await db.insert(deadLetters).values({ queue, key, body: JSON.stringify(body) });
+  await createDb(env.DB)
+    .insert(deadLetters)
+    .values({ queue, key, body: JSON.stringify(body) });
 }

@@ -1,10 +1,10 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
-import { drafterFor } from "../../adapters/drafter";
-import { type Drafter, DrafterRefused, type DraftUsage } from "../../adapters/drafter/interface";
+import { DrafterRefused, type DraftUsage } from "../../adapters/drafter/interface";
+import { createDb } from "../../db/client";
 import type { AiJob, Env } from "../../env";
 import type { DraftFrame } from "../../realtime/inbox";
 import { inboxOf } from "../../realtime/routes";
-import { systemContext } from "../../shared/context";
+import type { ActionContext } from "../../shared/context";
 import { checkProposal } from "../proposal-text";
 import { proposalDrafts } from "../schema";
 import { proposalFacts } from "./proposal-facts";
@@ -25,12 +25,9 @@ type Step = Omit<DraftFrame, "type" | "draftId" | "sentAt">;
  * checked and stored with its usage. A temporary provider failure puts the draft back in the
  * queue state and rethrows, so the queue retries; a refusal fails the draft at once.
  */
-export async function runDraftJob(
-  env: Env,
-  job: AiJob,
-  drafter: Drafter = drafterFor(env),
-): Promise<"written" | "skipped" | "failed"> {
-  const ctx = systemContext(env);
+export async function runDraftJob(ctx: ActionContext, job: AiJob): Promise<"written" | "skipped" | "failed"> {
+  const { env } = ctx;
+  const drafter = ctx.adapters.drafter;
   const now = Date.now();
   const [draft] = await ctx.db
     .update(proposalDrafts)
@@ -129,8 +126,7 @@ export async function runDraftJob(
 
 /** Marks a draft failed for good (a refusal, or retries exhausted) and tells the page why. */
 export async function failDraft(env: Env, draftId: string, reason: string): Promise<void> {
-  const { db } = systemContext(env);
-  const [draft] = await db
+  const [draft] = await createDb(env.DB)
     .update(proposalDrafts)
     .set({ status: "failed", error: reason, leaseUntil: null, finishedAt: Date.now() })
     .where(

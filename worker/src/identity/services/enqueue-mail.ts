@@ -1,4 +1,3 @@
-import { mailerFor } from "../../adapters/mailer";
 import type { EmailJob } from "../../env";
 import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
@@ -9,7 +8,7 @@ export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "k
   const job: EmailJob = { ...request, key: `${request.kind}:${crypto.randomUUID()}`, origin: ctx.origin };
   if (ctx.env.MAIL_DELIVERY === "inline") {
     // The synchronous delivery the queue replaced; kept only so bench/register.ts can measure the difference.
-    await runEmailJob(ctx, mailerFor(ctx.env, ctx.db), job);
+    await runEmailJob(ctx, ctx.adapters.mailer, job);
   } else {
     await ctx.env.EMAIL_QUEUE.send(job, { contentType: "json" });
   }

@@ -11,7 +11,7 @@ import { similarExperts } from "./similar-experts";
 
 /** The mail telling `recipient` what happened to an invitation; a scheduled session carries its calendar file. */
 export async function invitationUpdateMail(
-  ctx: Pick<ActionContext, "db">,
+  ctx: Pick<ActionContext, "db" | "adapters">,
   recipient: User,
   eventId: string,
   origin: string,
