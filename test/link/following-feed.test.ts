@@ -112,7 +112,7 @@ async function reading(reader: Person, overrides: Partial<Env> = {}) {
   const bindings = { ...env, ...overrides } as Env;
   const base = systemContext(bindings, adaptersFor(bindings), (p) => pending.push(p));
   const countedStore = Object.fromEntries(
-    Object.entries(base.store).map(([name, fn]) => [
+    Object.entries(base.adapters.store).map(([name, fn]) => [
       name,
       (...args: unknown[]) => {
         counts.store += 1;
@@ -153,7 +153,12 @@ async function reading(reader: Person, overrides: Partial<Env> = {}) {
     campusId: user?.campus_id ?? null,
     campusVerified: Boolean(user?.campus_verified),
   } as unknown as NonNullable<ActionContext["actor"]>;
-  const ctx: ActionContext = { ...base, store: countedStore, db: createDb(countedD1), actor };
+  const ctx: ActionContext = {
+    ...base,
+    adapters: { ...base.adapters, store: countedStore },
+    db: createDb(countedD1),
+    actor,
+  };
   return {
     counts,
     async page(limit = 20, cursor?: string) {

@@ -135,7 +135,7 @@ export async function fanOutNote(env: Env, noteId: string, adapters: Adapters): 
       .all();
     pages += 1;
     if (page.length > 0) {
-      await ctx.store.zadd(
+      await ctx.adapters.store.zadd(
         page.map((f) => ({
           key: timelineKey(f.id),
           members: [{ member: noteId, score: note.createdAt }],
@@ -176,7 +176,7 @@ export async function withdrawNote(
       .limit(FOLLOWER_PAGE)
       .all();
     if (page.length > 0)
-      await ctx.store.zrem(
+      await ctx.adapters.store.zrem(
         page.map((f) => timelineKey(f.id)),
         [noteId],
       );

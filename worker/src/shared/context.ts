@@ -28,7 +28,6 @@ export interface ActionContext {
   env: Env;
   db: Db;
   adapters: Adapters;
-  store: KeyValueStore;
   actor: User | null;
   ip: string;
   origin: string;
@@ -53,7 +52,6 @@ export function systemContext(
     env,
     db: createDb(env.DB),
     adapters,
-    store: adapters.store,
     actor: null,
     ip: "system",
     // Jobs and cron write links into mail: never a guess in production (appOriginProblem stops requests).
@@ -70,7 +68,6 @@ export function actionContext(c: Context<AppEnv>): ActionContext {
     env: c.env,
     db: createDb(c.get("d1") ?? c.env.DB),
     adapters,
-    store: adapters.store,
     actor: c.get("user"),
     ip: clientIp(c.req.raw),
     origin: appOrigin(c.env, c.req.raw),
