@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { graphMirrorFor, secondDegreeFor } from "../../worker/src/adapters/second-degree";
 import type { GraphChange, GraphUser } from "../../worker/src/adapters/second-degree/interface";
 import {
   CYPHER,
@@ -10,6 +9,7 @@ import {
 } from "../../worker/src/adapters/second-degree/neo4j";
 import { createDb } from "../../worker/src/db/client";
 import type { Env } from "../../worker/src/env";
+import { adaptersFor } from "../../worker/src/wiring";
 import type { FakeNeo4jGraph, FakeNeo4jRequest } from "../support/fake-neo4j";
 
 const AUTH = { user: "neo4j", password: "test-password" };
@@ -415,13 +415,13 @@ describe("SecondDegree, Neo4j Query API", () => {
       NEO4J_USER: "neo4j",
       NEO4J_PASSWORD: "test-password",
     };
-    await graphMirrorFor(configured)?.apply(n.changes);
-    const found = await secondDegreeFor(configured, createDb(env.DB)).experts(n.id("me"), 1);
+    await adaptersFor(configured).graphMirror?.apply(n.changes);
+    const found = await adaptersFor(configured, createDb(env.DB)).graph.experts(n.id("me"), 1);
     expect(found.map((e) => e.expertId)).toEqual([n.id("popular")]);
 
-    expect(graphMirrorFor({ ...env, NEO4J_QUERY_URL: undefined })).toBeNull();
+    expect(adaptersFor({ ...env, NEO4J_QUERY_URL: undefined }).graphMirror).toBeNull();
     await expect(
-      secondDegreeFor({ ...env, NEO4J_QUERY_URL: undefined }, createDb(env.DB)).experts(n.id("me"), 1),
+      adaptersFor({ ...env, NEO4J_QUERY_URL: undefined }, createDb(env.DB)).graph.experts(n.id("me"), 1),
     ).resolves.toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { d1SecondDegree } from "../../worker/src/adapters/second-degree/d1";
 import { createDb } from "../../worker/src/db/client";
+import { d1SecondDegree } from "../../worker/src/network/second-degree-d1";
 
 async function person(name: string, role: "student" | "expert") {
   const id = crypto.randomUUID();

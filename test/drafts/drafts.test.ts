@@ -1,12 +1,14 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { DrafterUnavailable } from "../../worker/src/adapters/drafter/interface";
+import { type Drafter, DrafterUnavailable } from "../../worker/src/adapters/drafter/interface";
 import { openaiDrafter } from "../../worker/src/adapters/drafter/openai";
 import { failDraft, runDraftJob } from "../../worker/src/drafts/services/run-draft-job";
 import { spokenDay } from "../../worker/src/pro/proposal-text";
 import { inboxOf } from "../../worker/src/realtime";
 import type { DraftFrame, InboxFrame } from "../../worker/src/realtime/inbox";
+import { systemContext } from "../../worker/src/shared/context";
 import { enforce } from "../../worker/src/shared/rate-limit";
+import { adaptersFor } from "../../worker/src/wiring";
 import { act, draft as draftInvitation, expert as makeExpert } from "../pro/fixtures";
 import worker from "../support/entry";
 import type { FakeOpenAIRequest } from "../support/fake-openai";
@@ -437,6 +439,8 @@ describe("draft jobs against an OpenAI-compatible provider (the local fake speak
 }, () => {
   const provider = (model: string) =>
     openaiDrafter({ apiKey: "sk-test-key", baseURL: env.FAKE_OPENAI_URL, model, timeoutMs: 2_000 });
+  /** A job's context with this provider in place of the configured drafter. */
+  const jobWith = (drafter: Drafter) => systemContext(env, { ...adaptersFor(env), drafter });
   async function requestsFor(title: string) {
     const all = (await (await fetch(`${env.FAKE_OPENAI_URL}/__requests`)).json()) as FakeOpenAIRequest[];
     return all.filter((r) => JSON.stringify(r.body).includes(title));
@@ -455,8 +459,8 @@ describe("draft jobs against an OpenAI-compatible provider (the local fake speak
   it("a job delivered twice at once makes one provider call and one draft", async () => {
     const { student, title, id, job } = await queuedDraft();
     const outcomes = await Promise.all([
-      runDraftJob(env, job, provider("gpt-4o-mini")),
-      runDraftJob(env, job, provider("gpt-4o-mini")),
+      runDraftJob(jobWith(provider("gpt-4o-mini")), job),
+      runDraftJob(jobWith(provider("gpt-4o-mini")), job),
     ]);
     expect(outcomes.sort()).toEqual(["skipped", "written"]);
     const calls = await requestsFor(title);
@@ -470,21 +474,21 @@ describe("draft jobs against an OpenAI-compatible provider (the local fake speak
       completionTokens: calls[0]?.response?.usage.completion_tokens,
     });
     // A late redelivery finds it written and calls nobody.
-    expect(await runDraftJob(env, job, provider("gpt-4o-mini"))).toBe("skipped");
+    expect(await runDraftJob(jobWith(provider("gpt-4o-mini")), job)).toBe("skipped");
     expect(await requestsFor(title)).toHaveLength(1);
   });
 
   it("a provider 5xx puts the draft back in the queue state and throws, so the queue retries; the retry writes it", async () => {
     const { student, id, job } = await queuedDraft();
-    await expect(runDraftJob(env, job, provider("fail-500"))).rejects.toBeInstanceOf(DrafterUnavailable);
+    await expect(runDraftJob(jobWith(provider("fail-500")), job)).rejects.toBeInstanceOf(DrafterUnavailable);
     expect(await readDraft(student.cookie, id)).toMatchObject({ status: "queued" });
-    expect(await runDraftJob(env, job, provider("gpt-4o-mini"))).toBe("written");
+    expect(await runDraftJob(jobWith(provider("gpt-4o-mini")), job)).toBe("written");
     expect(await readDraft(student.cookie, id)).toMatchObject({ status: "ready", error: null });
   });
 
   it("a refusal (400) fails the draft at once with the reason", async () => {
     const { student, id, job } = await queuedDraft();
-    expect(await runDraftJob(env, job, provider("bad-request"))).toBe("failed");
+    expect(await runDraftJob(jobWith(provider("bad-request")), job)).toBe("failed");
     const draft = await readDraft(student.cookie, id);
     expect(draft.status).toBe("failed");
     expect(draft.error).toMatch(/refused/);

@@ -8,12 +8,14 @@ import type { EmailJob } from "../../worker/src/jobs/contracts";
 import { systemContext } from "../../worker/src/shared/context";
 import { RateLimited } from "../../worker/src/shared/errors";
 import { POLICIES } from "../../worker/src/shared/rate-limit";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, freshIp, PASSWORD, signUp, uniqueEmail } from "../support/http";
 
 /** A context whose mail queue only records what was queued, so the count is exact and immediate. */
 function recordingContext(queued: EmailJob[]) {
   const queue = { send: async (job: EmailJob) => void queued.push(job) } as unknown as Env["EMAIL_QUEUE"];
-  return { ...systemContext({ ...env, EMAIL_QUEUE: queue } as Env), ip: freshIp() };
+  const bindings = { ...env, EMAIL_QUEUE: queue } as Env;
+  return { ...systemContext(bindings, adaptersFor(bindings)), ip: freshIp() };
 }
 
 const N = POLICIES.mailAddress.tokens;

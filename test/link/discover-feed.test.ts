@@ -8,6 +8,7 @@ import { ageHours, engagement, hotScore } from "../../worker/src/link/ranking";
 import { BUILT_MARK, DISCOVER_KEYS, syncNote } from "../../worker/src/link/services/candidate-sets";
 import { discoverFeed } from "../../worker/src/link/services/discover-feed";
 import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 import worker from "../support/entry";
 import { call, expectProblem, json, ORIGIN, waitFor } from "../support/http";
 import { person as linkPerson, type Person, uploadedImage } from "../support/link";
@@ -81,7 +82,7 @@ async function note(author: Person, spec: NoteSpec = {}): Promise<string> {
       ),
     ),
   ]);
-  if (spec.place !== false) await syncNote(systemContext(env), id);
+  if (spec.place !== false) await syncNote(systemContext(env, adaptersFor(env)), id);
   return id;
 }
 
@@ -367,7 +368,10 @@ describe("candidate sets", () => {
     expect(await score(DISCOVER_KEYS.all, madePrivate)).not.toBeNull();
 
     const now = Date.now();
-    const report = (await runFeedsCron({ scheduledTime: now }, env)) as Record<string, { rebuilt: boolean }>;
+    const report = (await runFeedsCron({ scheduledTime: now }, env, adaptersFor(env))) as Record<
+      string,
+      { rebuilt: boolean }
+    >;
     expect(report["discover candidates"]?.rebuilt).toBe(false);
     const row = await env.DB.prepare("select created_at from notes where id = ?")
       .bind(kept)
@@ -380,7 +384,10 @@ describe("candidate sets", () => {
 
     // A flushed store: the next run rebuilds from D1.
     await redis.del(DISCOVER_KEYS.all);
-    const rebuilt = (await runFeedsCron({ scheduledTime: now }, env)) as Record<string, { rebuilt: boolean }>;
+    const rebuilt = (await runFeedsCron({ scheduledTime: now }, env, adaptersFor(env))) as Record<
+      string,
+      { rebuilt: boolean }
+    >;
     expect(rebuilt["discover candidates"]?.rebuilt).toBe(true);
     expect(await score(DISCOVER_KEYS.all, kept)).toBeCloseTo(hotScore(5, ageHours(createdAt, now)), 6);
     expect(await score(DISCOVER_KEYS.all, madePrivate)).toBeNull();
@@ -398,7 +405,7 @@ describe("candidate sets", () => {
 
     // Whichever cron builds the set (this one, or another test file's: disc:all is one global key in
     // the Redis all files share), the set is then trusted and holds the older note.
-    await runFeedsCron({ scheduledTime: Date.now() }, env);
+    await runFeedsCron({ scheduledTime: Date.now() }, env, adaptersFor(env));
     expect(await score(DISCOVER_KEYS.all, BUILT_MARK)).not.toBeNull();
     expect(await score(DISCOVER_KEYS.all, older)).not.toBeNull();
     const ids = idsOf(await feed(reader, 50));
@@ -523,7 +530,7 @@ describe("discovery feed pages", () => {
         await env.DB.prepare("update note_counts set likes = likes + 200 where note_id = ?")
           .bind(last.id)
           .run();
-        await syncNote(systemContext(env), last.id);
+        await syncNote(systemContext(env, adaptersFor(env)), last.id);
       }
     } while (cursor && pages < 20);
     expect(cursor).toBeUndefined();
@@ -580,7 +587,7 @@ describe("discovery feed pages", () => {
       displayName: "Link User",
     } as User;
     const result = await discoverFeed({
-      ctx: { ...systemContext(env), store: counting, actor: user },
+      ctx: { ...systemContext(env, { ...adaptersFor(env), store: counting }), actor: user },
       input: { limit: 20 },
     });
     expect(result.notes).toHaveLength(20);

@@ -8,6 +8,7 @@ import { consumeFanoutBatch, fanOutNote } from "../../worker/src/jobs/fanout";
 import { followingFeed } from "../../worker/src/link/services/following-feed";
 import { fanoutJob, TIMELINE_BOTTOM, timelineKey } from "../../worker/src/link/services/timelines";
 import { type ActionContext, systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, expectProblem, waitFor } from "../support/http";
 import { follow, person as linkPerson, type Person, uploadedImage } from "../support/link";
 import { messageBatch } from "../support/queue";
@@ -109,9 +110,9 @@ async function reading(reader: Person, overrides: Partial<Env> = {}) {
   const counts = { store: 0, d1: 0 };
   const pending: Promise<unknown>[] = [];
   const bindings = { ...env, ...overrides } as Env;
-  const base = systemContext(bindings, (p) => pending.push(p));
+  const base = systemContext(bindings, adaptersFor(bindings), (p) => pending.push(p));
   const countedStore = Object.fromEntries(
-    Object.entries(base.store).map(([name, fn]) => [
+    Object.entries(base.adapters.store).map(([name, fn]) => [
       name,
       (...args: unknown[]) => {
         counts.store += 1;
@@ -152,7 +153,12 @@ async function reading(reader: Person, overrides: Partial<Env> = {}) {
     campusId: user?.campus_id ?? null,
     campusVerified: Boolean(user?.campus_verified),
   } as unknown as NonNullable<ActionContext["actor"]>;
-  const ctx: ActionContext = { ...base, store: countedStore, db: createDb(countedD1), actor };
+  const ctx: ActionContext = {
+    ...base,
+    adapters: { ...base.adapters, store: countedStore },
+    db: createDb(countedD1),
+    actor,
+  };
   return {
     counts,
     async page(limit = 20, cursor?: string) {
@@ -214,7 +220,7 @@ describe("following feed: fan-out on write", () => {
 
     // Running the job again changes nothing.
     const again = batchOf([fanoutJob(id)]);
-    await consumeFanoutBatch(again.batch, env);
+    await consumeFanoutBatch(again.batch, env, adaptersFor(env));
     expect(again.outcomes).toEqual(["ack"]);
     expect(await timeline(active1)).toEqual([id, TIMELINE_BOTTOM]);
     expect(await timeline(away)).toEqual([id, TIMELINE_BOTTOM]);
@@ -231,17 +237,17 @@ describe("following feed: fan-out on write", () => {
       .bind(Date.now() - 8 * 24 * 3600_000, stale.id)
       .run();
     const id = await note(author);
-    expect(await fanOutNote(env, id)).toEqual({ timelines: 1, pages: 1 });
+    expect(await fanOutNote(env, id, adaptersFor(env))).toEqual({ timelines: 1, pages: 1 });
     expect(await timeline(recent)).toEqual([id, TIMELINE_BOTTOM]);
     expect(await timeline(stale)).toEqual([TIMELINE_BOTTOM]);
     // Coming back renews the activity, and the next note reaches them.
     await feed(stale);
     const next = await note(author);
-    expect(await fanOutNote(env, next)).toEqual({ timelines: 2, pages: 1 });
+    expect(await fanOutNote(env, next, adaptersFor(env))).toEqual({ timelines: 2, pages: 1 });
     expect(await timeline(stale)).toEqual([next, TIMELINE_BOTTOM]);
 
     const bad = batchOf([{ kind: "fanout" }]);
-    await consumeFanoutBatch(bad.batch, env);
+    await consumeFanoutBatch(bad.batch, env, adaptersFor(env));
     expect(bad.outcomes).toEqual(["ack"]);
     const parked = await env.DB.prepare(
       "select count(*) as n from dead_letters where queue = 'atas-fanout' and body = ?",
@@ -251,7 +257,8 @@ describe("following feed: fan-out on write", () => {
     expect(parked?.n).toBe(1);
     // Without the store the job is retried, not lost.
     const down = batchOf([fanoutJob(id)]);
-    await consumeFanoutBatch(down.batch, { ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
+    const storeDown = { ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
+    await consumeFanoutBatch(down.batch, storeDown, adaptersFor(storeDown));
     expect(down.outcomes).toEqual(["retry"]);
   });
 
@@ -273,11 +280,17 @@ describe("following feed: fan-out on write", () => {
     const hidden = await note(author, "public");
     await env.DB.prepare("update notes set hidden_at = 1 where id = ?").bind(hidden).run();
 
-    expect(await fanOutNote(env, open)).toEqual({ timelines: 3, pages: 1 });
-    expect(await fanOutNote(env, campus)).toEqual({ timelines: 1, pages: 1 });
-    expect(await fanOutNote(env, followers)).toEqual({ timelines: 3, pages: 1 });
-    expect(await fanOutNote(env, mine)).toMatchObject({ timelines: 0, skipped: "not-listed" });
-    expect(await fanOutNote(env, hidden)).toMatchObject({ timelines: 0, skipped: "not-listed" });
+    expect(await fanOutNote(env, open, adaptersFor(env))).toEqual({ timelines: 3, pages: 1 });
+    expect(await fanOutNote(env, campus, adaptersFor(env))).toEqual({ timelines: 1, pages: 1 });
+    expect(await fanOutNote(env, followers, adaptersFor(env))).toEqual({ timelines: 3, pages: 1 });
+    expect(await fanOutNote(env, mine, adaptersFor(env))).toMatchObject({
+      timelines: 0,
+      skipped: "not-listed",
+    });
+    expect(await fanOutNote(env, hidden, adaptersFor(env))).toMatchObject({
+      timelines: 0,
+      skipped: "not-listed",
+    });
 
     expect(await timeline(sameCampus)).toEqual([followers, campus, open, TIMELINE_BOTTOM]);
     expect(await timeline(otherCampus)).toEqual([followers, open, TIMELINE_BOTTOM]);
@@ -304,7 +317,7 @@ describe("following feed: unfollow, block and delete", () => {
     await follow(reader, left, blocker, kept);
     await activate(reader);
     const ids = { left: await note(left), blocker: await note(blocker), kept: await note(kept) };
-    for (const id of Object.values(ids)) await fanOutNote(env, id);
+    for (const id of Object.values(ids)) await fanOutNote(env, id, adaptersFor(env));
     expect(await timeline(reader)).toEqual([ids.kept, ids.blocker, ids.left, TIMELINE_BOTTOM]);
 
     const unfollow = await call(`/api/follows/${left.id}`, { method: "DELETE", cookie: reader.cookie });
@@ -327,8 +340,8 @@ describe("following feed: unfollow, block and delete", () => {
     await activate(reader);
     const gone = await note(author);
     const stays = await note(other);
-    await fanOutNote(env, gone);
-    await fanOutNote(env, stays);
+    await fanOutNote(env, gone, adaptersFor(env));
+    await fanOutNote(env, stays, adaptersFor(env));
     // The follow ends behind the service's back (as a racing fan-out would leave it).
     await env.DB.prepare("delete from follows where follower_id = ? and followee_id = ?")
       .bind(reader.id, author.id)
@@ -377,7 +390,11 @@ describe("following feed: cap, big authors, pages", () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
       ids.unshift(await note(author));
-      await fanOutNote({ ...env, ...small } as Env, ids[0] as string);
+      await fanOutNote(
+        { ...env, ...small } as Env,
+        ids[0] as string,
+        adaptersFor({ ...env, ...small } as Env),
+      );
     }
     expect(await timeline(reader)).toEqual(ids.slice(0, 5));
 
@@ -414,16 +431,19 @@ describe("following feed: cap, big authors, pages", () => {
     for (let i = 0; i < 4; i++) {
       const s = await note(star);
       const f = await note(friend);
-      expect(await fanOutNote(bigEnv, s)).toMatchObject({ timelines: 0, skipped: "big-author" });
-      expect(await fanOutNote(bigEnv, f)).toEqual({ timelines: 1, pages: 1 });
+      expect(await fanOutNote(bigEnv, s, adaptersFor(bigEnv))).toMatchObject({
+        timelines: 0,
+        skipped: "big-author",
+      });
+      expect(await fanOutNote(bigEnv, f, adaptersFor(bigEnv))).toEqual({ timelines: 1, pages: 1 });
       expected.unshift(f, s);
       friends.unshift(f);
     }
     const tie = ++clock;
     const tiedStar = await note(star, "public", tie);
     const tiedFriend = await note(friend, "public", tie);
-    await fanOutNote(bigEnv, tiedStar);
-    await fanOutNote(bigEnv, tiedFriend);
+    await fanOutNote(bigEnv, tiedStar, adaptersFor(bigEnv));
+    await fanOutNote(bigEnv, tiedFriend, adaptersFor(bigEnv));
     expected.unshift(...[tiedStar, tiedFriend].sort().reverse());
     friends.unshift(tiedFriend);
 
@@ -445,8 +465,8 @@ describe("following feed: cap, big authors, pages", () => {
     const at = ++clock;
     clock += 10;
     for (const author of authors)
-      for (let i = 0; i < 3; i++) await fanOutNote(env, await note(author, "public", at));
-    await fanOutNote(env, await note(authors[0] as Person));
+      for (let i = 0; i < 3; i++) await fanOutNote(env, await note(author, "public", at), adaptersFor(env));
+    await fanOutNote(env, await note(authors[0] as Person), adaptersFor(env));
     const expected = await expectedFeed(reader);
     expect(expected).toHaveLength(10);
     for (const limit of [1, 2, 4, 7]) expect(await allPages(reader, limit)).toEqual(expected);
@@ -473,7 +493,7 @@ describe("following feed: cost and errors", () => {
     expect(rebuild.calls).toEqual({ store: 2, d1: 1 });
     for (let i = 0; i < 5; i++) {
       await note(star);
-      await fanOutNote({ ...env, ...big } as Env, await note(friend));
+      await fanOutNote({ ...env, ...big } as Env, await note(friend), adaptersFor({ ...env, ...big } as Env));
     }
     const first = await feedReader.page(4);
     expect(first.source).toBe("timeline");

@@ -10,6 +10,7 @@ import { timelineKey } from "../../worker/src/link/services/timelines";
 import { listedNotes } from "../../worker/src/link/services/visibility";
 import { directRoomId } from "../../worker/src/realtime/room-protocol";
 import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, clearOfWindowEdge, expectProblem, json, ORIGIN, waitFor } from "../support/http";
 import {
   count,
@@ -361,7 +362,7 @@ describe("the admin review queue", () => {
       .bind(fan.id, Date.now())
       .run();
     const id = await note(author);
-    await syncNote(systemContext(env), id); // placed as its post would have placed it
+    await syncNote(systemContext(env, adaptersFor(env)), id); // placed as its post would have placed it
     const inDiscovery = () => redis.zscore(DISCOVER_KEYS.all, id);
     const inTimeline = () => redis.zscore(timelineKey(fan.id), id);
     expect(await inDiscovery()).not.toBeNull();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { sweepUnattachedImages, UNATTACHED_UPLOAD_TTL_MS } from "../../worker/src/link/services/note-images";
 import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, json } from "../support/http";
 import { type Person, png } from "../support/link";
 import { person } from "./search-fixtures";
@@ -71,7 +72,7 @@ describe("unattached uploads", () => {
     expect(keys.get(oldSingle)?.key).toBe(keys.get(oldSingle)?.display_key);
     for (const row of keys.values()) expect(await inR2(row)).toEqual([true, true]);
 
-    const report = await runFeedsCron({ scheduledTime: Date.now() }, env);
+    const report = await runFeedsCron({ scheduledTime: Date.now() }, env, adaptersFor(env));
     expect(report["unattached uploads"]).toMatchObject({ images: expect.any(Number) });
 
     for (const gone of [oldPair, oldSingle]) {
@@ -109,7 +110,7 @@ describe("unattached uploads", () => {
         ).bind(r.id, owner.id, r.key, r.key, old),
       ),
     );
-    const report = await sweepUnattachedImages(systemContext(env), Date.now());
+    const report = await sweepUnattachedImages(systemContext(env, adaptersFor(env)), Date.now());
     expect(report.images).toBeGreaterThanOrEqual(130);
     const left = await env.DB.prepare("select count(*) as n from note_images where owner_id = ?")
       .bind(owner.id)

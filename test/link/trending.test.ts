@@ -4,6 +4,7 @@ import { upstashStore } from "../../worker/src/adapters/store/upstash";
 import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { addToTrending, trendingTopics } from "../../worker/src/link/services/trending";
 import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, expectProblem, json, waitFor } from "../support/http";
 import { type Person, uploadedImage } from "../support/link";
 import { note, notes, person, word } from "./search-fixtures";
@@ -24,7 +25,7 @@ const trending = async (params: Record<string, string> = {}) =>
 const scoreOf = (topics: Trending["topics"], topic: string) => topics.find((t) => t.topic === topic)?.score;
 
 /** The cron's step: the ready lists recomputed now. */
-const refresh = () => runFeedsCron({ scheduledTime: Date.now() }, env);
+const refresh = () => runFeedsCron({ scheduledTime: Date.now() }, env, adaptersFor(env));
 
 /** Runs the cron step and reads until `check` holds (counting happens after each response). */
 const eventually = (
@@ -99,7 +100,7 @@ describe("trending topics", () => {
     const old = word();
     const recent = word();
     const [oldNote, recentNote] = await notes(author, [{ body: `#${old}` }, { body: `#${recent}` }]);
-    const ctx = systemContext(env);
+    const ctx = systemContext(env, adaptersFor(env));
     const now = Date.now();
     // Ten events three days ago (half-life one day: 10 / 2³ = 1.25) against two now (2).
     for (let i = 0; i < 10; i++) await addToTrending(ctx, oldNote as string, 1, now - 3 * DAY);
@@ -126,7 +127,7 @@ describe("trending topics", () => {
     const author = await person({ campusId: "upm" });
     const w = word();
     const id = await note(author, { body: `#${w}` });
-    await addToTrending(systemContext(env), id, 1, Date.now());
+    await addToTrending(systemContext(env, adaptersFor(env)), id, 1, Date.now());
     const report = await refresh();
     const campuses = await env.DB.prepare("select count(*) as n from campuses").first<{ n: number }>();
     expect(report.trending).toMatchObject({ scopes: (campuses?.n ?? 0) + 1 });
@@ -157,7 +158,8 @@ describe("trending topics", () => {
     ]);
     await notes(atUsm, [{ body: `#${elsewhere}` }]);
 
-    const down = systemContext({ ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
+    const storeDown = { ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
+    const down = systemContext(storeDown, adaptersFor(storeDown));
     const utm = (await trendingTopics({ ctx: down, input: { campus: "utm", limit: 50 } })).topics;
     const mine = utm.filter((t) => [burst, fresh, stale, elsewhere, hidden].includes(t.topic));
     expect(mine.map((t) => t.topic)).toEqual([fresh, burst]);

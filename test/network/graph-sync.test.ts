@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { graphMirrorFor, secondDegreeFor } from "../../worker/src/adapters/second-degree";
-import { d1SecondDegree } from "../../worker/src/adapters/second-degree/d1";
 import { createDb } from "../../worker/src/db/client";
 import type { GraphJob } from "../../worker/src/jobs/contracts";
 import { consumeGraphBatch } from "../../worker/src/jobs/graph";
+import { d1SecondDegree } from "../../worker/src/network/second-degree-d1";
 import { resyncGraph } from "../../worker/src/network/services/graph-sync";
 import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, signUp } from "../support/http";
 import { messageBatch } from "../support/queue";
 
@@ -47,12 +47,12 @@ describe("the graph queue and resync", () => {
       ],
     };
     const first = batchOf([job]);
-    await consumeGraphBatch(first.batch, withNeo4j);
+    await consumeGraphBatch(first.batch, withNeo4j, adaptersFor(withNeo4j));
     expect(first.outcomes).toEqual(["ack"]);
-    const mirror = secondDegreeFor(withNeo4j, createDb(env.DB));
+    const mirror = adaptersFor(withNeo4j, createDb(env.DB)).graph;
     const once = await mirror.experts(me.id, 10);
     const again = batchOf([job]);
-    await consumeGraphBatch(again.batch, withNeo4j);
+    await consumeGraphBatch(again.batch, withNeo4j, adaptersFor(withNeo4j));
     expect(again.outcomes).toEqual(["ack"]);
     expect(await mirror.experts(me.id, 10)).toEqual(once);
     expect(once).toEqual([
@@ -61,12 +61,13 @@ describe("the graph queue and resync", () => {
   });
 
   it("without a mirror the job is acknowledged and nothing is called; a mirror that fails gets the batch retried", async () => {
-    expect(graphMirrorFor(env)).toBeNull();
+    expect(adaptersFor(env).graphMirror).toBeNull();
     const plain = batchOf([{ kind: "graph", key: "k", changes: [] }]);
-    await consumeGraphBatch(plain.batch, env);
+    await consumeGraphBatch(plain.batch, env, adaptersFor(env));
     expect(plain.outcomes).toEqual(["ack"]);
     const down = batchOf([{ kind: "graph", key: "k", changes: [{ op: "disconnect", a: "x", b: "y" }] }]);
-    await consumeGraphBatch(down.batch, { ...withNeo4j, NEO4J_QUERY_URL: "http://127.0.0.1:9" });
+    const neo4jDown = { ...withNeo4j, NEO4J_QUERY_URL: "http://127.0.0.1:9" };
+    await consumeGraphBatch(down.batch, neo4jDown, adaptersFor(neo4jDown));
     expect(down.outcomes).toEqual(["retry"]);
   });
 
@@ -89,10 +90,10 @@ describe("the graph queue and resync", () => {
     expect(
       (await call(`/api/connections/requests/${id}/accept`, { method: "POST", cookie: b.cookie })).status,
     ).toBe(204);
-    const counts = await resyncGraph({ ctx: systemContext(withNeo4j) });
+    const counts = await resyncGraph({ ctx: systemContext(withNeo4j, adaptersFor(withNeo4j)) });
     expect(counts.edges).toBeGreaterThanOrEqual(2);
     const viaD1 = await d1SecondDegree(createDb(env.DB)).experts(a.id, 10);
-    const viaNeo4j = await secondDegreeFor(withNeo4j, createDb(env.DB)).experts(a.id, 10);
+    const viaNeo4j = await adaptersFor(withNeo4j, createDb(env.DB)).graph.experts(a.id, 10);
     expect(viaNeo4j).toEqual(viaD1);
     expect(viaD1.map((e) => e.userId)).toEqual([expert.id]);
   }, 20_000);

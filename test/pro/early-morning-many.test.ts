@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { runDailyCron } from "../../worker/src/jobs/cron";
+import { adaptersFor } from "../../worker/src/wiring";
 
 const HOUR = 3600_000;
 
@@ -31,7 +32,7 @@ describe("the early-morning run with many requesters", () => {
       );
     }
     await env.DB.batch(statements);
-    const report = await runDailyCron({ scheduledTime: now }, env);
+    const report = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(report.deadlineReminders).toBeGreaterThanOrEqual(150);
     const claimed = await env.DB.prepare(
       "select count(*) as n from cron_reminders where invitation_id in (select value from json_each(?))",

@@ -6,6 +6,7 @@ import {
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { runDailyCron } from "../../worker/src/jobs/cron";
+import { adaptersFor } from "../../worker/src/wiring";
 import worker from "../support/entry";
 import { waitForMail } from "../support/http";
 
@@ -78,7 +79,7 @@ describe("the early-morning run", () => {
       status: "countered",
       deadline: now + 10 * HOUR,
     });
-    const first = await runDailyCron({ scheduledTime: now }, env);
+    const first = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(first.deadlineReminders).toBeGreaterThanOrEqual(2);
     expect(await queued(soon)).toBe(1);
     expect(await queued(later)).toBe(0);
@@ -86,9 +87,9 @@ describe("the early-morning run", () => {
     await waitForMail(pro.email, "needs an answer");
     await waitForMail(student.email, "needs an answer"); // the countered one waits on the requester
 
-    const again = await runDailyCron({ scheduledTime: now + 5 * 60_000 }, env);
+    const again = await runDailyCron({ scheduledTime: now + 5 * 60_000 }, env, adaptersFor(env));
     expect(again).toMatchObject({ deadlineReminders: 0, expired: 0, sessionReminders: 0, mailsQueued: 0 });
-    const next = await runDailyCron({ scheduledTime: now + 24 * HOUR }, env);
+    const next = await runDailyCron({ scheduledTime: now + 24 * HOUR }, env, adaptersFor(env));
     expect(next.deadlineReminders).toBeGreaterThanOrEqual(1); // "later" is now due within 48 h
     expect(await queued(later)).toBe(1);
   });
@@ -101,7 +102,7 @@ describe("the early-morning run", () => {
     const alike = await Promise.all([1, 2, 3, 4].map(() => person("expert", null, { industry })));
     const byTopic = await person("expert", null, { topics: ["Qubits"] });
     const id = await invitation(student.id, silent.id, { status: "sent", deadline: now - HOUR });
-    const report = await runDailyCron({ scheduledTime: now }, env);
+    const report = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(report.expired).toBeGreaterThanOrEqual(1);
     const row = await env.DB.prepare("select status, version from invitations where id = ?").bind(id).first();
     expect(row).toEqual({ status: "expired", version: 2 });
@@ -109,7 +110,7 @@ describe("the early-morning run", () => {
     const suggested = [...alike, byTopic].filter((e) => mail.text.includes(`/experts/${e.id}`));
     expect(suggested).toHaveLength(3);
     expect(mail.text).not.toContain(`/experts/${silent.id}`);
-    const second = await runDailyCron({ scheduledTime: now + HOUR }, env);
+    const second = await runDailyCron({ scheduledTime: now + HOUR }, env, adaptersFor(env));
     expect(second.expired).toBe(0);
   });
 
@@ -135,7 +136,7 @@ describe("the early-morning run", () => {
       deadline: now - 48 * HOUR,
       start: wednesdayMorning,
     });
-    const report = await runDailyCron({ scheduledTime: now }, env);
+    const report = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(report.sessionReminders).toBeGreaterThanOrEqual(2);
     expect(await queued(inKlTonight)).toBe(0);
     expect(await queued(inMelTonight)).toBe(1);

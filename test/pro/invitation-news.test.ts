@@ -4,6 +4,7 @@ import type { Env } from "../../worker/src/env";
 import type { EmailJob } from "../../worker/src/jobs/contracts";
 import { deliverInvitationNews } from "../../worker/src/pro/services/notify-invitation";
 import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 
 describe("deliverInvitationNews", () => {
   it("sends one mail job per recipient in batches of at most 100 (the Queues sendBatch limit)", async () => {
@@ -16,7 +17,10 @@ describe("deliverInvitationNews", () => {
     } as unknown as Env["EMAIL_QUEUE"];
     // The live pushes are not this test's concern; an inbox that accepts everything.
     const inbox = { idFromName: (name: string) => name, get: () => ({ notify: async () => {} }) };
-    const ctx = systemContext({ ...env, EMAIL_QUEUE: queue, INBOX: inbox } as unknown as Env);
+    const ctx = systemContext(
+      { ...env, EMAIL_QUEUE: queue, INBOX: inbox } as unknown as Env,
+      adaptersFor({ ...env, EMAIL_QUEUE: queue, INBOX: inbox } as unknown as Env),
+    );
     const recipients = Array.from({ length: 250 }, () => crypto.randomUUID());
     await deliverInvitationNews(ctx, {
       recipients,

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { adaptersFor } from "../../worker/src/wiring";
 import { call, expectProblem, signUp, waitForMail } from "../support/http";
 import { act, draft, expert, hoursFromNow, invitationBody, page } from "./fixtures";
 
@@ -353,7 +354,7 @@ describe("the version guard", () => {
     const slot = (await page(pro.cookie, id)).slots[0];
     const actor = await env.DB.prepare("select * from users where id = ?").bind(pro.id).first();
     const asExpert = () => {
-      const ctx = systemContext(env);
+      const ctx = systemContext(env, adaptersFor(env));
       ctx.actor = {
         ...(actor as Record<string, unknown>),
         passwordHash: "",

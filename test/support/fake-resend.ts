@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 /**
  * A local server that speaks Resend's `POST /emails` as the real API documents it: bearer auth,
  * JSON body with from/to/subject and text or html, an id back. Recipients decide failures:
- * `+fail` answers 500 (retryable), `+reject` answers 422 (permanent). `GET /__requests` lists
+ * `+fail` answers 500 and `+limit` 429 (retryable), `+reject` answers 422 (permanent). `GET /__requests` lists
  * what it received so tests can check the exact requests. `delayMs` makes it a slow provider.
  */
 export async function startFakeResend(apiKey: string, options: { delayMs?: number } = {}) {
@@ -42,6 +42,9 @@ export async function startFakeResend(apiKey: string, options: { delayMs?: numbe
     }
     if (body.to.some((to) => to.includes("+fail")))
       return send(500, { statusCode: 500, name: "application_error", message: "Internal" });
+    if (body.to.some((to) => to.includes("+limit"))) {
+      return send(429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" });
+    }
     if (body.to.some((to) => to.includes("+reject"))) {
       return send(422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field" });
     }

@@ -1,6 +1,8 @@
 import { bodyLimit } from "hono/body-limit";
 import { mountBlocks } from "./blocks";
 import { mountOfficers } from "./clubs";
+
+import { createDb } from "./db/client";
 import { d1Meter } from "./dev/d1-meter";
 import { mountDev } from "./dev/routes";
 import { mountDrafts } from "./drafts";
@@ -32,6 +34,7 @@ import { NotFound, PayloadTooLarge } from "./shared/errors";
 import { createRouter } from "./shared/openapi";
 import { renderError } from "./shared/render-error";
 import { requestId } from "./shared/request-id";
+import { adaptersFor } from "./wiring";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,6 +51,11 @@ export function createApp() {
   // Note images (up to 5 MB) carry their own, larger limit on their route.
   app.use("/api/*", (c, next) => (c.req.path === NOTE_IMAGE_UPLOAD_PATH ? next() : apiBodyLimit(c, next)));
   app.use("/api/*", d1Meter);
+  // After d1Meter, so the adapters that use D1 (dev outbox, two-hop query) see the metered binding.
+  app.use("*", async (c, next) => {
+    c.set("adapters", adaptersFor(c.env, createDb(c.get("d1") ?? c.env.DB)));
+    await next();
+  });
   app.use("/api/*", csrfGuard);
   app.use("/api/*", loadSession);
 

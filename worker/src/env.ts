@@ -2,6 +2,8 @@ import type { Session, User } from "./identity/schema";
 import type { AiJob, EmailJob, FanoutJob, GraphJob } from "./jobs/contracts";
 import type { Inbox, Room } from "./realtime";
 
+import type { Adapters } from "./shared/context";
+
 /** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
 export interface Env {
   DB: D1Database;
@@ -50,6 +52,8 @@ export interface Variables {
   session: Session | null;
   /** Set only in the dev measurement mode (dev/d1-meter.ts): a D1 that counts rows read. */
   d1?: D1Database;
+  /** The outside systems for this request, built once (worker/src/wiring.ts). */
+  adapters: Adapters;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

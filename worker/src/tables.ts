@@ -1,4 +1,5 @@
 /** Every table of the worker, for drizzle-kit (drizzle.config.ts); the worker itself imports each domain's schema. */
+export * from "./adapters/mailer/outbox-schema";
 export * from "./clubs/schema";
 export * from "./drafts/schema";
 export * from "./identity/schema";

@@ -7,6 +7,7 @@ import { consumeFanoutBatch } from "./jobs/fanout";
 import { consumeGraphBatch } from "./jobs/graph";
 import { appOriginProblem } from "./shared/context";
 import { problemResponse, ServiceUnavailable } from "./shared/errors";
+import { adaptersFor } from "./wiring";
 
 /** The dev mailbox page and its client-side data request belong to the web app. */
 const WEB_DEV_PAGES = new Set(["/dev/mail", "/dev/mail.data"]);
@@ -49,15 +50,20 @@ export function createWorker(web?: WebHandler): Worker {
     },
     async queue(batch, env) {
       if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
-      if (batch.queue.startsWith("atas-email")) return consumeEmailBatch(batch, env);
-      if (batch.queue.startsWith("atas-ai")) return consumeAiBatch(batch, env);
-      if (batch.queue.startsWith("atas-graph")) return consumeGraphBatch(batch, env);
-      if (batch.queue.startsWith("atas-fanout")) return consumeFanoutBatch(batch, env);
+      // One set of adapters per batch, as a request has one.
+      const adapters = adaptersFor(env);
+      if (batch.queue.startsWith("atas-email")) return consumeEmailBatch(batch, env, adapters);
+      if (batch.queue.startsWith("atas-ai")) return consumeAiBatch(batch, env, adapters);
+      if (batch.queue.startsWith("atas-graph")) return consumeGraphBatch(batch, env, adapters);
+      if (batch.queue.startsWith("atas-fanout")) return consumeFanoutBatch(batch, env, adapters);
       throw new Error(`no consumer for queue ${batch.queue}`);
     },
     async scheduled(controller, env, ctx) {
+      const adapters = adaptersFor(env);
       ctx.waitUntil(
-        controller.cron === FEEDS_CRON ? runFeedsCron(controller, env) : runDailyCron(controller, env),
+        controller.cron === FEEDS_CRON
+          ? runFeedsCron(controller, env, adapters)
+          : runDailyCron(controller, env, adapters),
       );
     },
   };

@@ -1,5 +1,5 @@
 import { desc } from "drizzle-orm";
-import { outboxMails } from "../jobs/schema";
+import { outboxMails } from "../adapters/mailer/outbox-schema";
 import type { ActionContext } from "../shared/context";
 
 /** The newest mails the dev outbox received, shaped as /dev/mail.json documents them. */

@@ -218,7 +218,7 @@ export async function seedDemo(ctx: ActionContext) {
   // the feeds cron builds the discovery sets and trending lists, so the first visit sees them.
   for (const note of link.notes)
     if (!seededBefore.has(note.id)) await addToTrending(ctx, note.id, TRENDING_WEIGHTS.post, note.createdAt);
-  await runFeedsCron({ scheduledTime: now }, ctx.env);
+  await runFeedsCron({ scheduledTime: now }, ctx.env, ctx.adapters);
   const tally = await db.select({ role: users.role, n: count() }).from(users).groupBy(users.role).all();
   const byRole = Object.fromEntries(tally.map((r) => [r.role, r.n]));
   const admin = await db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN.email)).get();

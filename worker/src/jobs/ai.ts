@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { runDraftJob } from "../drafts";
 import type { Env } from "../env";
+import { type Adapters, systemContext } from "../shared/context";
 import { recordDeadLetter, retryDelaySeconds } from "./email";
 
 const AiJobSchema = z.object({
@@ -10,7 +11,7 @@ const AiJobSchema = z.object({
 });
 
 /** The `ai` queue: drafts in a batch are written side by side; a failed one retries with backoff. */
-export async function consumeAiBatch(batch: MessageBatch<unknown>, env: Env) {
+export async function consumeAiBatch(batch: MessageBatch<unknown>, env: Env, adapters: Adapters) {
   await Promise.all(
     batch.messages.map(async (message) => {
       const parsed = AiJobSchema.safeParse(message.body);
@@ -20,7 +21,7 @@ export async function consumeAiBatch(batch: MessageBatch<unknown>, env: Env) {
         return;
       }
       try {
-        await runDraftJob(env, parsed.data);
+        await runDraftJob(systemContext(env, adapters), parsed.data);
         message.ack();
       } catch (error) {
         console.warn(`ai job ${parsed.data.key} failed (attempt ${message.attempts}): ${String(error)}`);

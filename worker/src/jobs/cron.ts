@@ -6,6 +6,8 @@ import { refreshTrending } from "../link/services/trending";
 import { earlyMorningRun } from "../pro";
 import { systemContext } from "../shared/context";
 
+import type { Adapters } from "../shared/context";
+
 /** 22:00 UTC = 06:00 in Kuala Lumpur: reminders, expiry, housekeeping. */
 export const DAILY_CRON = "0 22 * * *";
 /** atas-link: candidate sets re-scored (their time decay), trending counts decayed, abandoned uploads swept. */
@@ -16,8 +18,12 @@ export const FEEDS_CRON = "*/10 * * * *";
  * that sends mail is enqueued: invitation reminders and expiry (pro/services/early-morning-run.ts),
  * then housekeeping of expired sessions and mail tokens.
  */
-export async function runDailyCron(controller: Pick<ScheduledController, "scheduledTime">, env: Env) {
-  const ctx = systemContext(env);
+export async function runDailyCron(
+  controller: Pick<ScheduledController, "scheduledTime">,
+  env: Env,
+  adapters: Adapters,
+) {
+  const ctx = systemContext(env, adapters);
   const now = controller.scheduledTime;
   const report = await earlyMorningRun(ctx, now);
   console.log(`early-morning run: ${JSON.stringify(report)}`);
@@ -30,8 +36,12 @@ export async function runDailyCron(controller: Pick<ScheduledController, "schedu
  * Every ten minutes: the work that keeps atas-link's sorted sets current between events.
  * Each step is independent; one failing does not stop the others.
  */
-export async function runFeedsCron(controller: Pick<ScheduledController, "scheduledTime">, env: Env) {
-  const ctx = systemContext(env);
+export async function runFeedsCron(
+  controller: Pick<ScheduledController, "scheduledTime">,
+  env: Env,
+  adapters: Adapters,
+) {
+  const ctx = systemContext(env, adapters);
   const now = controller.scheduledTime;
   const steps: [string, () => Promise<unknown>][] = [
     ["discover candidates", () => refreshCandidateSets(ctx, now)],

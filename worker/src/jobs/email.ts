@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
-import { mailerFor } from "../adapters/mailer";
 import { type Mail, type Mailer, MailRejected } from "../adapters/mailer/interface";
+import { createDb } from "../db/client";
 import { failDraft } from "../drafts";
 import type { Env } from "../env";
 import { ACCOUNT_MAIL_KINDS, type AccountMailKind, composeAccountMail } from "../identity/mails";
 import { composeInvitationMail, type InvitationMailKind } from "../pro/services/invitation-mail";
+import type { Adapters } from "../shared/context";
 import { type ActionContext, systemContext } from "../shared/context";
 import { EmailJob } from "./contracts";
 import { deadLetters, jobEffects } from "./schema";
@@ -41,9 +42,9 @@ export async function runEmailJob(
   return mail ? "sent" : "skipped";
 }
 
-export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env) {
-  const ctx = systemContext(env);
-  const mailer = mailerFor(env, ctx.db);
+export async function consumeEmailBatch(batch: MessageBatch<unknown>, env: Env, adapters: Adapters) {
+  const ctx = systemContext(env, adapters);
+  const mailer = adapters.mailer;
   for (const message of batch.messages) {
     const parsed = EmailJob.safeParse(message.body);
     if (!parsed.success) {
@@ -83,6 +84,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
 }
 
 export async function recordDeadLetter(env: Env, queue: string, key: string, body: unknown) {
-  const { db } = systemContext(env);
-  await db.insert(deadLetters).values({ queue, key, body: JSON.stringify(body) });
+  await createDb(env.DB)
+    .insert(deadLetters)
+    .values({ queue, key, body: JSON.stringify(body) });
 }

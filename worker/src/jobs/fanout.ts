@@ -13,7 +13,7 @@ import {
   timelineKey,
 } from "../link/services/timelines";
 import { listedNotesTo } from "../link/services/visibility";
-import { systemContext } from "../shared/context";
+import { type Adapters, systemContext } from "../shared/context";
 import { recordDeadLetter, retryDelaySeconds } from "./email";
 
 const FanoutJobSchema = z.discriminatedUnion("kind", [
@@ -47,7 +47,7 @@ const followOrder = [asc(follows.createdAt), asc(follows.followerId)] as const;
  * leaves the timelines as running it once; a failure retries the message with backoff, and after
  * the last retry it lands in `atas-fanout-dlq` (recorded by `consumeDeadLetters`).
  */
-export async function consumeFanoutBatch(batch: MessageBatch<unknown>, env: Env) {
+export async function consumeFanoutBatch(batch: MessageBatch<unknown>, env: Env, adapters: Adapters) {
   for (const message of batch.messages) {
     const parsed = FanoutJobSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -60,8 +60,8 @@ export async function consumeFanoutBatch(batch: MessageBatch<unknown>, env: Env)
       const started = Date.now();
       const report =
         job.kind === "fanout"
-          ? await fanOutNote(env, job.noteId)
-          : await withdrawNote(env, job.noteId, job.authorId);
+          ? await fanOutNote(env, job.noteId, adapters)
+          : await withdrawNote(env, job.noteId, job.authorId, adapters);
       // One line per job: operators see the cost, and the benchmark reads the consumer's own time.
       console.log(`${job.key}: ${JSON.stringify(report)} in ${Date.now() - started} ms`);
       message.ack();
@@ -87,8 +87,8 @@ export interface FanoutReport {
  * hidden notes reach nobody; authors over the threshold are merged at read time instead.
  * Exported for the benchmark: it reports how many timelines one note cost.
  */
-export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport> {
-  const ctx = systemContext(env);
+export async function fanOutNote(env: Env, noteId: string, adapters: Adapters): Promise<FanoutReport> {
+  const ctx = systemContext(env, adapters);
   const { db } = ctx;
   const settings = feedSettings(env);
   const note = await db
@@ -135,7 +135,7 @@ export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport
       .all();
     pages += 1;
     if (page.length > 0) {
-      await ctx.store.zadd(
+      await ctx.adapters.store.zadd(
         page.map((f) => ({
           key: timelineKey(f.id),
           members: [{ member: noteId, score: note.createdAt }],
@@ -156,8 +156,13 @@ export async function fanOutNote(env: Env, noteId: string): Promise<FanoutReport
  * timeline can still exist (read within its TTL). Reads drop a missing note anyway; this keeps
  * their pages full.
  */
-export async function withdrawNote(env: Env, noteId: string, authorId: string): Promise<number> {
-  const ctx = systemContext(env);
+export async function withdrawNote(
+  env: Env,
+  noteId: string,
+  authorId: string,
+  adapters: Adapters,
+): Promise<number> {
+  const ctx = systemContext(env, adapters);
   const since = Date.now() - TIMELINE_TTL_SECONDS * 1000;
   let removed = 0;
   let from: FollowCursor | null = null;
@@ -171,7 +176,7 @@ export async function withdrawNote(env: Env, noteId: string, authorId: string): 
       .limit(FOLLOWER_PAGE)
       .all();
     if (page.length > 0)
-      await ctx.store.zrem(
+      await ctx.adapters.store.zrem(
         page.map((f) => timelineKey(f.id)),
         [noteId],
       );

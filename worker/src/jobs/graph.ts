@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { graphMirrorFor } from "../adapters/second-degree";
 import type { GraphChange } from "../adapters/second-degree/interface";
 import type { Env } from "../env";
+import type { Adapters } from "../shared/context";
 import { recordDeadLetter, retryDelaySeconds } from "./email";
 
 const GraphJobSchema = z.object({
@@ -17,8 +17,8 @@ const GraphJobSchema = z.object({
  * one call; every statement is a MERGE or an idempotent delete, so a redelivered batch is harmless.
  * Without a mirror configured D1 is the graph, and there is nothing to do.
  */
-export async function consumeGraphBatch(batch: MessageBatch<unknown>, env: Env) {
-  const mirror = graphMirrorFor(env);
+export async function consumeGraphBatch(batch: MessageBatch<unknown>, env: Env, adapters: Adapters) {
+  const mirror = adapters.graphMirror;
   const valid: { message: Message<unknown>; changes: GraphChange[] }[] = [];
   for (const message of batch.messages) {
     const parsed = GraphJobSchema.safeParse(message.body);

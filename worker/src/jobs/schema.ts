@@ -19,18 +19,3 @@ export const deadLetters = sqliteTable("dead_letters", {
   body: text("body").notNull(),
   createdAt: createdAt(),
 });
-
-/** The dev outbox: where the local mailer delivers. Never read in production. */
-export const outboxMails = sqliteTable("outbox_mails", {
-  id: id(),
-  to: text("to").notNull(),
-  subject: text("subject").notNull(),
-  text: text("text").notNull(),
-  html: text("html").notNull(),
-  /** Attached files as `{ filename, contentType, content (base64) }`. */
-  attachments: text("attachments", { mode: "json" })
-    .$type<{ filename: string; contentType: string; content: string }[]>()
-    .notNull()
-    .default([]),
-  createdAt: createdAt(),
-});

@@ -28,7 +28,7 @@ export async function readThrough<T>(
   const versionKey = `${options.key}:ver`;
   let version: string;
   try {
-    const [cached, current] = await ctx.store.mget([options.key, versionKey]);
+    const [cached, current] = await ctx.adapters.store.mget([options.key, versionKey]);
     version = current ?? "0";
     if (cached) {
       const entry = JSON.parse(cached) as Entry<T>;
@@ -41,7 +41,7 @@ export async function readThrough<T>(
   const value = await options.load();
   if (value !== null) {
     const entry: Entry<T> = { v: version, d: value };
-    await ctx.store.set(options.key, JSON.stringify(entry), options.ttlSeconds).catch(() => {});
+    await ctx.adapters.store.set(options.key, JSON.stringify(entry), options.ttlSeconds).catch(() => {});
   }
   return { value, cache: "miss" };
 }
@@ -49,8 +49,8 @@ export async function readThrough<T>(
 /** Call after the D1 write has completed. */
 export async function invalidate(ctx: ActionContext, key: string): Promise<void> {
   try {
-    await ctx.store.incr(`${key}:ver`, VERSION_TTL_SECONDS);
-    await ctx.store.del([key]);
+    await ctx.adapters.store.incr(`${key}:ver`, VERSION_TTL_SECONDS);
+    await ctx.adapters.store.del([key]);
   } catch (error) {
     // The store is down: nothing can be served from it either; entries expire by TTL.
     if (!(error instanceof StoreUnavailable)) throw error;

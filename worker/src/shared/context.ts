@@ -1,16 +1,33 @@
 import type { Context } from "hono";
+import type { Drafter } from "../adapters/drafter/interface";
+import type { Mailer } from "../adapters/mailer/interface";
+import type { GraphMirror, SecondDegree } from "../adapters/second-degree/interface";
 import type { KeyValueStore } from "../adapters/store/interface";
-import { upstashStore } from "../adapters/store/upstash";
 import { createDb, type Db } from "../db/client";
 import type { AppEnv, Env } from "../env";
 import type { User } from "../identity/schema";
 import { ServiceUnavailable, Unauthorized } from "./errors";
 
+/**
+ * The outside systems, each behind its interface, as configuration picked them. Built in one place
+ * (worker/src/wiring.ts) and handed in, so nothing below chooses a vendor; a test may build a
+ * context with its own (say, the in-memory store).
+ */
+export interface Adapters {
+  store: KeyValueStore;
+  mailer: Mailer;
+  drafter: Drafter;
+  /** Second-degree questions: Neo4j, or D1's two-hop query. */
+  graph: SecondDegree;
+  /** Where graph changes are copied; null when D1 itself is the graph store. */
+  graphMirror: GraphMirror | null;
+}
+
 /** What a verb needs to act: who is asking, and the systems it may touch. */
 export interface ActionContext {
   env: Env;
   db: Db;
-  store: KeyValueStore;
+  adapters: Adapters;
   actor: User | null;
   ip: string;
   origin: string;
@@ -25,11 +42,16 @@ export function me(ctx: ActionContext): User {
   return ctx.actor;
 }
 
-export function systemContext(env: Env, waitUntil: (p: Promise<unknown>) => void = () => {}): ActionContext {
+/** Jobs and cron act as nobody; their entry (worker.ts) builds the adapters and hands them in. */
+export function systemContext(
+  env: Env,
+  adapters: Adapters,
+  waitUntil: (p: Promise<unknown>) => void = () => {},
+): ActionContext {
   return {
     env,
     db: createDb(env.DB),
-    store: upstashStore(env),
+    adapters,
     actor: null,
     ip: "system",
     // Jobs and cron write links into mail: never a guess in production (appOriginProblem stops requests).
@@ -39,11 +61,13 @@ export function systemContext(env: Env, waitUntil: (p: Promise<unknown>) => void
   };
 }
 
+/** A request's context; its adapters were built once for the request by app.ts's middleware. */
 export function actionContext(c: Context<AppEnv>): ActionContext {
+  const adapters = c.get("adapters");
   return {
     env: c.env,
     db: createDb(c.get("d1") ?? c.env.DB),
-    store: upstashStore(c.env),
+    adapters,
     actor: c.get("user"),
     ip: clientIp(c.req.raw),
     origin: appOrigin(c.env, c.req.raw),

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
-import { outboxMails } from "../../jobs/schema";
 import type { Mail, Mailer } from "./interface";
+import { outboxMails } from "./outbox-schema";
 
 /** The local twin of Resend: mail lands in D1 and is read at /dev/mail. */
 export function outboxMailer(db: Db): Mailer {

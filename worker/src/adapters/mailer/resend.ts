@@ -1,20 +1,23 @@
+import { Resend } from "resend";
 import { type Mail, type Mailer, MailRejected } from "./interface";
 
-const RESEND_API = "https://api.resend.com";
-
-/** Resend's REST API (`POST /emails`). 5xx and 429 throw a plain Error so the queue retries. */
+/**
+ * Resend through its official SDK (`emails.send`, which runs on Workers: it only needs fetch).
+ * The SDK never throws for an API error; it returns `{ error }` with the HTTP status as
+ * `statusCode`. 429 and 5xx are temporary and throw a plain Error so the queue retries; any other
+ * status is a refusal (MailRejected: dead letter). No status at all means the request or its
+ * answer never arrived whole (network, DNS, a torn body), which is temporary too.
+ */
 export function resendMailer(options: { apiKey: string; from: string; baseUrl?: string }): Mailer {
-  const base = (options.baseUrl ?? RESEND_API).replace(/\/$/, "");
+  // baseUrl is the SDK's own option (tests point it at a local server speaking Resend's API).
+  const resend = new Resend(
+    options.apiKey,
+    options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/$/, "") } : {},
+  );
   return {
     async send(mail: Mail, idempotencyKey: string) {
-      const response = await fetch(`${base}/emails`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${options.apiKey}`,
-          "content-type": "application/json",
-          "idempotency-key": idempotencyKey,
-        },
-        body: JSON.stringify({
+      const { error } = await resend.emails.send(
+        {
           from: options.from,
           to: [mail.to],
           subject: mail.subject,
@@ -25,18 +28,19 @@ export function resendMailer(options: { apiKey: string; from: string; baseUrl?: 
                 attachments: mail.attachments.map((a) => ({
                   filename: a.filename,
                   content: a.content,
-                  content_type: a.contentType,
+                  contentType: a.contentType,
                 })),
               }
             : {}),
-        }),
-      });
-      if (response.ok) return;
-      const detail = await response.text();
-      if (response.status === 429 || response.status >= 500) {
-        throw new Error(`resend answered ${response.status}: ${detail.slice(0, 200)}`);
-      }
-      throw new MailRejected(`resend refused the mail (${response.status}): ${detail.slice(0, 200)}`);
+        },
+        { idempotencyKey },
+      );
+      if (!error) return;
+      const status = typeof error.statusCode === "number" ? error.statusCode : null;
+      const detail = `${error.name}: ${error.message}`.slice(0, 200);
+      if (status === null || status === 429 || status >= 500)
+        throw new Error(`resend answered ${status ?? "nothing"}: ${detail}`);
+      throw new MailRejected(`resend refused the mail (${status}): ${detail}`);
     },
   };
 }

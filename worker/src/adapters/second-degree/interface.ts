@@ -16,7 +16,7 @@ export type ReachableExpert = Reachable & { expertId: string };
  * blocking the asker; they return at most `limit` people with the most mutual connections
  * (ties by user id), each with all of their mutual connections.
  *
- * Implementations: a D1 two-hop query over `connections` (the local default, ./d1.ts) and Neo4j
+ * Implementations: a D1 two-hop query over `connections` (the local default, network/second-degree-d1.ts) and Neo4j
  * Aura through its HTTP Query API (./neo4j.ts, NEO4J_QUERY_URL).
  */
 export interface SecondDegree {

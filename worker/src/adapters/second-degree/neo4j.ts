@@ -1,3 +1,10 @@
+/**
+ * The second-degree network on Neo4j Aura, spoken to over Neo4j's HTTP Query API (`/db/<name>/query/v2`)
+ * with plain `fetch`, not through `neo4j-driver`. The driver talks Bolt, a binary protocol over raw
+ * TCP or WebSocket that it opens itself; a Worker offers it no Bolt transport it can use, and Neo4j
+ * recommends the Query API for runtimes like this one, where only HTTP requests are available. The
+ * Query API runs each request as one implicit transaction, which is all a statement here needs.
+ */
 import type {
   GraphChange,
   GraphMirror,

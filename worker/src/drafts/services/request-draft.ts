@@ -2,6 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { DraftLanguage, DraftLength, DraftTone } from "../../adapters/drafter/interface";
 import { invitationFor } from "../../pro";
 import type { ActionContext } from "../../shared/context";
+
+import { systemContext } from "../../shared/context";
 import { Conflict, Forbidden, ServiceUnavailable } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
 import { type ProposalDraft, proposalDrafts } from "../schema";
@@ -68,7 +70,11 @@ export async function requestDraft({
   }
   if (ctx.env.DRAFT_DELIVERY === "inline") {
     // The blocking behaviour the queue replaced, kept only so bench/drafts.ts can measure the difference.
-    await runDraftJob(ctx.env, { kind: "draft", key: draft.id, draftId: draft.id });
+    await runDraftJob(systemContext(ctx.env, ctx.adapters), {
+      kind: "draft",
+      key: draft.id,
+      draftId: draft.id,
+    });
     return { draft, repeated: false };
   }
   try {

@@ -1,12 +1,12 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
-import { drafterFor } from "../../adapters/drafter";
-import { type Drafter, DrafterRefused, type DraftUsage } from "../../adapters/drafter/interface";
+import { DrafterRefused, type DraftUsage } from "../../adapters/drafter/interface";
+import { createDb } from "../../db/client";
 import type { Env } from "../../env";
 import type { AiJob } from "../../jobs/contracts";
 import { checkProposal } from "../../pro";
 import type { DraftFrame } from "../../realtime";
 import { inboxOf } from "../../realtime";
-import { systemContext } from "../../shared/context";
+import type { ActionContext } from "../../shared/context";
 import { proposalDrafts } from "../schema";
 import { proposalFacts } from "./proposal-facts";
 
@@ -26,12 +26,9 @@ type Step = Omit<DraftFrame, "type" | "draftId" | "sentAt">;
  * checked and stored with its usage. A temporary provider failure puts the draft back in the
  * queue state and rethrows, so the queue retries; a refusal fails the draft at once.
  */
-export async function runDraftJob(
-  env: Env,
-  job: AiJob,
-  drafter: Drafter = drafterFor(env),
-): Promise<"written" | "skipped" | "failed"> {
-  const ctx = systemContext(env);
+export async function runDraftJob(ctx: ActionContext, job: AiJob): Promise<"written" | "skipped" | "failed"> {
+  const { env } = ctx;
+  const drafter = ctx.adapters.drafter;
   const now = Date.now();
   const [draft] = await ctx.db
     .update(proposalDrafts)
@@ -130,8 +127,7 @@ export async function runDraftJob(
 
 /** Marks a draft failed for good (a refusal, or retries exhausted) and tells the page why. */
 export async function failDraft(env: Env, draftId: string, reason: string): Promise<void> {
-  const { db } = systemContext(env);
-  const [draft] = await db
+  const [draft] = await createDb(env.DB)
     .update(proposalDrafts)
     .set({ status: "failed", error: reason, leaseUntil: null, finishedAt: Date.now() })
     .where(

@@ -1,5 +1,5 @@
-import { mailerFor } from "../../adapters/mailer";
 import type { EmailJob } from "../../jobs/contracts";
+
 import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
 import { overLimit } from "../../shared/rate-limit";
@@ -9,7 +9,7 @@ export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "k
   const job: EmailJob = { ...request, key: `${request.kind}:${crypto.randomUUID()}`, origin: ctx.origin };
   if (ctx.env.MAIL_DELIVERY === "inline") {
     // The synchronous delivery the queue replaced; kept only so bench/register.ts can measure the difference.
-    await runEmailJob(ctx, mailerFor(ctx.env, ctx.db), job);
+    await runEmailJob(ctx, ctx.adapters.mailer, job);
   } else {
     await ctx.env.EMAIL_QUEUE.send(job, { contentType: "json" });
   }

@@ -122,8 +122,8 @@ export async function syncNote(ctx: ActionContext, noteId: string, now = Date.no
   const placed = placement(facts, now);
   const writes = [...placed].map(([key, score]) => ({ key, members: [{ member: facts.id, score }] }));
   const elsewhere = keysOf(facts.campusId).filter((key) => !placed.has(key));
-  if (writes.length) await ctx.store.zadd(writes, { cap: SET_CAP, ttlSeconds: SET_TTL_SECONDS });
-  if (elsewhere.length) await ctx.store.zrem(elsewhere, [facts.id]);
+  if (writes.length) await ctx.adapters.store.zadd(writes, { cap: SET_CAP, ttlSeconds: SET_TTL_SECONDS });
+  if (elsewhere.length) await ctx.adapters.store.zrem(elsewhere, [facts.id]);
 }
 
 /** Reports a failure without failing the request that caused it; the cron repairs the sets. */
@@ -144,7 +144,7 @@ export function noteChanged(ctx: ActionContext, noteId: string): void {
 
 /** A deleted note leaves every set it could be in (its row is gone, so the caller passes its campus). */
 export function noteRemoved(ctx: ActionContext, note: { id: string; campusId: string | null }): void {
-  ctx.waitUntil(ctx.store.zrem(keysOf(note.campusId), [note.id]).catch(logged("removal", note.id)));
+  ctx.waitUntil(ctx.adapters.store.zrem(keysOf(note.campusId), [note.id]).catch(logged("removal", note.id)));
 }
 
 export interface RefreshReport {
@@ -164,7 +164,7 @@ export async function refreshCandidateSets(ctx: ActionContext, now: number): Pro
   const { db } = ctx;
   const campusIds = (await db.select({ id: campuses.id }).from(campuses)).map((c) => c.id);
   const keys = [DISCOVER_KEYS.all, DISCOVER_KEYS.fresh, ...campusIds.flatMap((id) => keysOf(id).slice(2))];
-  const current = await ctx.store.zrangeDesc(keys.map((key) => ({ key, limit: SET_CAP + 1 })));
+  const current = await ctx.adapters.store.zrangeDesc(keys.map((key) => ({ key, limit: SET_CAP + 1 })));
   const rebuilt = !isBuilt(current[0] ?? null);
 
   const facts = new Map<string, NoteFacts>();
@@ -217,7 +217,7 @@ export async function refreshCandidateSets(ctx: ActionContext, now: number): Pro
   let chunk: SortedSetWrite[] = [];
   let chunkSize = 0;
   const flush = async () => {
-    if (chunk.length) await ctx.store.zadd(chunk, { cap: SET_CAP, ttlSeconds: SET_TTL_SECONDS });
+    if (chunk.length) await ctx.adapters.store.zadd(chunk, { cap: SET_CAP, ttlSeconds: SET_TTL_SECONDS });
     written += chunkSize;
     chunk = [];
     chunkSize = 0;
@@ -239,7 +239,7 @@ export async function refreshCandidateSets(ctx: ActionContext, now: number): Pro
     const belong = new Set((wanted.get(key) ?? []).map((m) => m.member)).add(BUILT_MARK);
     const stale = (current[i] ?? []).map((m) => m.member).filter((id) => !belong.has(id));
     if (stale.length) {
-      await ctx.store.zrem([key], stale);
+      await ctx.adapters.store.zrem([key], stale);
       removed += stale.length;
     }
   }

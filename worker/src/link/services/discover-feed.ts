@@ -84,7 +84,7 @@ export async function discoverFeed({
   let ids: string[] | null = null;
   let setsExhausted = false;
   try {
-    const sets = await ctx.store.zrangeDesc(reads);
+    const sets = await ctx.adapters.store.zrangeDesc(reads);
     // Sets the cron has not built (flushed, expired, or made by an event alone): D1 serves until it does.
     if (isBuilt(sets[0] ?? null)) {
       ids = [...new Set(sets.flatMap((set) => (set ?? []).map((m) => m.member)))].filter(

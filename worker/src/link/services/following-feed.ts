@@ -95,7 +95,7 @@ export async function followingFeed({
   let timeline: ScoredMember[] | null;
   try {
     // Scores are whole milliseconds: `below t + 1` reads from the cursor's millisecond on.
-    [timeline = null] = await ctx.store.zrangeDesc([
+    [timeline = null] = await ctx.adapters.store.zrangeDesc([
       {
         key,
         limit: input.limit + 2 + (cursor?.k ?? 0),
@@ -199,7 +199,8 @@ async function fromTimeline(
 
   const stillThere = new Set(present.filter((p) => p.followed).map((p) => p.id));
   const stale = entries.map((e) => e.id).filter((id) => !stillThere.has(id));
-  if (stale.length > 0) ctx.waitUntil(ctx.store.zrem([timelineKey(viewer.id)], stale).catch(() => undefined));
+  if (stale.length > 0)
+    ctx.waitUntil(ctx.adapters.store.zrem([timelineKey(viewer.id)], stale).catch(() => undefined));
 
   return {
     notes: assembleNoteViews(page, views),
@@ -279,7 +280,7 @@ export async function mergeAuthor(ctx: ActionContext, reader: User, authorId: st
   const settings = feedSettings(ctx.env);
   const key = timelineKey(reader.id);
   try {
-    const [existing] = await ctx.store.zrangeDesc([{ key, limit: 1 }]);
+    const [existing] = await ctx.adapters.store.zrangeDesc([{ key, limit: 1 }]);
     if (!existing) return;
     const rows = await ctx.db
       .select({ id: notes.id, t: notes.createdAt })
@@ -288,7 +289,7 @@ export async function mergeAuthor(ctx: ActionContext, reader: User, authorId: st
       .orderBy(...newestFirst)
       .limit(settings.cap);
     if (rows.length === 0) return;
-    await ctx.store.zadd([{ key, members: rows.map((r) => ({ member: r.id, score: r.t })) }], {
+    await ctx.adapters.store.zadd([{ key, members: rows.map((r) => ({ member: r.id, score: r.t })) }], {
       cap: settings.cap,
       ttlSeconds: TIMELINE_TTL_SECONDS,
     });
@@ -308,7 +309,7 @@ async function writeTimeline(
   if (rows.length < settings.cap) members.push({ member: TIMELINE_BOTTOM, score: 0 });
   try {
     // Added, not replaced: a fan-out that ran since the read is kept.
-    await ctx.store.zadd([{ key: timelineKey(userId), members }], {
+    await ctx.adapters.store.zadd([{ key: timelineKey(userId), members }], {
       cap: settings.cap,
       ttlSeconds: TIMELINE_TTL_SECONDS,
     });

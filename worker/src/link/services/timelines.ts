@@ -83,7 +83,7 @@ export async function forgetAuthors(ctx: ActionContext, readers: string[], autho
   const ids = found.flat().map((row) => row.id);
   if (ids.length === 0) return;
   try {
-    await ctx.store.zrem(readers.map(timelineKey), ids);
+    await ctx.adapters.store.zrem(readers.map(timelineKey), ids);
   } catch (error) {
     if (!(error instanceof StoreUnavailable)) throw error;
     console.warn(`timelines not trimmed after a follow ended: ${error.message}`);

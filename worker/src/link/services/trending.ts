@@ -74,7 +74,7 @@ export async function addToTrending(ctx: ActionContext, noteId: string, weight: 
     const era = eraOf(at);
     const members = topics.map(({ topic }) => ({ member: topic, score: weight * growth(at, era) }));
     const scopes: Scope[] = row.campusId ? ["all", scopeOf(row.campusId)] : ["all"];
-    await ctx.store.zadd(
+    await ctx.adapters.store.zadd(
       scopes.map((scope) => ({ key: eraKey(era, scope), members })),
       { cap: ERA_CAP, ttlSeconds: ERA_TTL_SECONDS, increment: true },
     );
@@ -101,7 +101,7 @@ export async function trendingTopics({
   const limit = Math.min(input.limit, TRENDING_MAX);
   const now = Date.now();
   try {
-    const [ready, ...eras] = await ctx.store.zrangeDesc([
+    const [ready, ...eras] = await ctx.adapters.store.zrangeDesc([
       { key: readyKey(scope), limit },
       ...eraReads(scope, now),
     ]);
@@ -124,13 +124,13 @@ export async function refreshTrending(ctx: ActionContext, now: number) {
     "all",
     ...(await ctx.db.select({ id: campuses.id }).from(campuses)).map((c) => scopeOf(c.id)),
   ];
-  const replies = await ctx.store.zrangeDesc(scopes.flatMap((scope) => eraReads(scope, now)));
+  const replies = await ctx.adapters.store.zrangeDesc(scopes.flatMap((scope) => eraReads(scope, now)));
   const lists = await listedOnly(
     ctx,
     scopes.map((_, i) => addEras(replies.slice(2 * i, 2 * i + 2), now)),
   );
-  await ctx.store.del(scopes.map(readyKey));
-  await ctx.store.zadd(
+  await ctx.adapters.store.del(scopes.map(readyKey));
+  await ctx.adapters.store.zadd(
     scopes.map((scope, i) => ({ key: readyKey(scope), members: (lists[i] ?? []).slice(0, TRENDING_MAX) })),
     { ttlSeconds: READY_TTL_SECONDS },
   );

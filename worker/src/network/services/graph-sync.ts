@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { graphMirrorFor } from "../../adapters/second-degree";
 import type { GraphUser } from "../../adapters/second-degree/interface";
 import { users } from "../../identity/schema";
 import type { ActionContext } from "../../shared/context";
@@ -11,7 +10,7 @@ import { blocks, connections } from "../schema";
  * contents: the repair for a mirror that missed changes, and how a new mirror is filled.
  */
 export async function resyncGraph({ ctx }: { ctx: ActionContext }) {
-  const mirror = graphMirrorFor(ctx.env);
+  const mirror = ctx.adapters.graphMirror;
   if (!mirror) throw new Conflict("No graph mirror is configured (NEO4J_QUERY_URL).", "no-mirror");
   const [people, edges, blocked] = await ctx.db.batch([
     ctx.db.select({ id: users.id, displayName: users.displayName, role: users.role }).from(users),

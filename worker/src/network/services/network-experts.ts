@@ -1,5 +1,4 @@
 import { and, eq, sql } from "drizzle-orm";
-import { secondDegreeFor } from "../../adapters/second-degree";
 import { inJsonList } from "../../db/client";
 import { memberCampus } from "../../identity";
 import { campuses, users } from "../../identity/schema";
@@ -56,7 +55,7 @@ export async function networkExperts({
 }
 
 async function rank(ctx: ActionContext, userId: string, campusId: string | null): Promise<NetworkExpert[]> {
-  const candidates = await secondDegreeFor(ctx.env, ctx.db).experts(userId, CANDIDATES);
+  const candidates = await ctx.adapters.graph.experts(userId, CANDIDATES);
   if (candidates.length === 0) return [];
   const ids = candidates.map((c) => c.userId);
   const [profiles, tallies, mine, campus] = await ctx.db.batch([
@@ -153,7 +152,7 @@ export async function peopleYouMayKnow({ ctx, input }: { ctx: ActionContext; inp
     key,
     ttlSeconds: TTL_SECONDS,
     load: async () => {
-      const found = await secondDegreeFor(ctx.env, ctx.db).people(actor.id, 50);
+      const found = await ctx.adapters.graph.people(actor.id, 50);
       if (found.length === 0) return [];
       const rows = await ctx.db
         .select({ id: users.id, displayName: users.displayName, role: users.role, campusId: users.campusId })

@@ -12,7 +12,7 @@ import { similarExperts } from "./similar-experts";
 
 /** The mail telling `recipient` what happened to an invitation; a scheduled session carries its calendar file. */
 export async function invitationUpdateMail(
-  ctx: Pick<ActionContext, "db">,
+  ctx: Pick<ActionContext, "db" | "adapters">,
   recipient: User,
   eventId: string,
   origin: string,
@@ -121,7 +121,7 @@ export type InvitationMailKind = (typeof INVITATION_MAIL_KINDS)[number];
 
 /** The invitation mail a job asks for, or null when the invitation moved on and there is nothing to say. */
 export async function composeInvitationMail(
-  ctx: Pick<ActionContext, "db">,
+  ctx: Pick<ActionContext, "db" | "adapters">,
   job: EmailJob & { kind: InvitationMailKind },
 ): Promise<Mail | null> {
   const user = await ctx.db.select().from(users).where(eq(users.id, job.userId)).get();

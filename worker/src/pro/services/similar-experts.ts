@@ -1,5 +1,4 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import { d1SecondDegree } from "../../adapters/second-degree/d1";
 import { users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
@@ -9,7 +8,11 @@ import type { Invitation } from "../schema";
  * Up to three experts like the one who did not answer: same industry or a shared topic, accepting
  * invitations. Experts in the requester's network come first.
  */
-export async function similarExperts(ctx: Pick<ActionContext, "db">, invitation: Invitation, limit = 3) {
+export async function similarExperts(
+  ctx: Pick<ActionContext, "db" | "adapters">,
+  invitation: Invitation,
+  limit = 3,
+) {
   const original = await ctx.db
     .select()
     .from(expertProfiles)
@@ -40,7 +43,7 @@ export async function similarExperts(ctx: Pick<ActionContext, "db">, invitation:
     .limit(50)
     .all();
   const network = new Set(
-    (await d1SecondDegree(ctx.db as never).experts(invitation.requesterId, 200)).map((e) => e.expertId),
+    (await ctx.adapters.graph.experts(invitation.requesterId, 200)).map((e) => e.expertId),
   );
   const score = (c: (typeof candidates)[number]) =>
     (network.has(c.id) ? 10 : 0) +

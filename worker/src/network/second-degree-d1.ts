@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import { type Db, inJsonList } from "../../db/client";
-import { users } from "../../identity/schema";
-import type { Reachable, ReachableExpert, SecondDegree } from "./interface";
+import type { Reachable, ReachableExpert, SecondDegree } from "../adapters/second-degree/interface";
+import { type Db, inJsonList } from "../db/client";
+import { users } from "../identity/schema";
 
 interface Row {
   target_id: string;
