@@ -38,20 +38,22 @@ const forbidden = [
     from: { path: SRC },
     to: { circular: true, dependencyTypesNot: ["type-only"] },
   },
-  ...LAYERS.slice(1, -1).map((entries, i) => ({
-    level: i + 1,
-    entries,
-  })).map(({ entries, level }) => ({
-    name: `layer-${entries.join("-").replace(/[.]ts/g, "")}`,
-    comment: `${entries.join(", ")} may not import a folder above it: ${above(level).join(", ")}.`,
-    severity: "error",
-    from: { path: `${SRC}(${entries.map(name).join("|")})` },
-    to: {
-      path: `${SRC}(${above(level).map(name).join("|")})`,
-      pathNot: SCHEMA,
-      dependencyTypesNot: ["type-only"],
-    },
-  })),
+  ...LAYERS.slice(1, -1)
+    .map((entries, i) => ({
+      level: i + 1,
+      entries,
+    }))
+    .map(({ entries, level }) => ({
+      name: `layer-${entries.join("-").replace(/[.]ts/g, "")}`,
+      comment: `${entries.join(", ")} may not import a folder above it: ${above(level).join(", ")}.`,
+      severity: "error",
+      from: { path: `${SRC}(${entries.map(name).join("|")})` },
+      to: {
+        path: `${SRC}(${above(level).map(name).join("|")})`,
+        pathNot: SCHEMA,
+        dependencyTypesNot: ["type-only"],
+      },
+    })),
   {
     name: "base-imports-no-tables",
     comment: `${BASE.join(", ")} know no domain, not even its tables.`,
@@ -64,7 +66,11 @@ const forbidden = [
     comment: "A schema file holds tables: it imports other tables and the base layer, no domain's verbs.",
     severity: "error",
     from: { path: `${SRC}.*${SCHEMA}` },
-    to: { path: `${SRC}(${DOMAINS.map(name).join("|")})`, pathNot: SCHEMA, dependencyTypesNot: ["type-only"] },
+    to: {
+      path: `${SRC}(${DOMAINS.map(name).join("|")})`,
+      pathNot: SCHEMA,
+      dependencyTypesNot: ["type-only"],
+    },
   },
   {
     name: "domain-public-entry",

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { EmailJob } from "../../worker/src/jobs/contracts";
-import { retryDelaySeconds } from "../../worker/src/jobs/email";
+import { retryDelaySeconds } from "../../worker/src/jobs/retry";
 import worker from "../support/entry";
 import { signUp, uniqueEmail } from "../support/http";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { sweepUnattachedImages, UNATTACHED_UPLOAD_TTL_MS } from "../../worker/src/link/services/note-images";
+import { runFeedsCron } from "../../worker/src/schedule";
 import { systemContext } from "../../worker/src/shared/context";
 import { adaptersFor } from "../../worker/src/wiring";
 import { call, json } from "../support/http";

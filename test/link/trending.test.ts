@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { upstashStore } from "../../worker/src/adapters/store/upstash";
-import { runFeedsCron } from "../../worker/src/jobs/cron";
 import { addToTrending, trendingTopics } from "../../worker/src/link/services/trending";
+import { runFeedsCron } from "../../worker/src/schedule";
 import { systemContext } from "../../worker/src/shared/context";
 import { adaptersFor } from "../../worker/src/wiring";
 import { call, expectProblem, json, waitFor } from "../support/http";

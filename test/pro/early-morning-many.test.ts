@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runDailyCron } from "../../worker/src/jobs/cron";
+import { runDailyCron } from "../../worker/src/schedule";
 import { adaptersFor } from "../../worker/src/wiring";
 
 const HOUR = 3600_000;

@@ -5,7 +5,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runDailyCron } from "../../worker/src/jobs/cron";
+import { runDailyCron } from "../../worker/src/schedule";
 import { adaptersFor } from "../../worker/src/wiring";
 import worker from "../support/entry";
 import { waitForMail } from "../support/http";

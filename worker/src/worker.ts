@@ -1,10 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
-import { consumeAiBatch } from "./jobs/ai";
-import { FEEDS_CRON, runDailyCron, runFeedsCron } from "./jobs/cron";
-import { consumeDeadLetters, consumeEmailBatch } from "./jobs/email";
-import { consumeFanoutBatch } from "./jobs/fanout";
-import { consumeGraphBatch } from "./jobs/graph";
+import { consumeQueue } from "./queues";
+import { FEEDS_CRON, runDailyCron, runFeedsCron } from "./schedule";
 import { appOriginProblem } from "./shared/context";
 import { problemResponse, ServiceUnavailable } from "./shared/errors";
 import { adaptersFor } from "./wiring";
@@ -48,16 +45,7 @@ export function createWorker(web?: WebHandler): Worker {
       if (!web || isApiPath(url.pathname)) return app.fetch(request, env, ctx);
       return web(request, env, ctx, (inner) => Promise.resolve(app.fetch(inner, env, ctx)));
     },
-    async queue(batch, env) {
-      if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
-      // One set of adapters per batch, as a request has one.
-      const adapters = adaptersFor(env);
-      if (batch.queue.startsWith("atas-email")) return consumeEmailBatch(batch, env, adapters);
-      if (batch.queue.startsWith("atas-ai")) return consumeAiBatch(batch, env, adapters);
-      if (batch.queue.startsWith("atas-graph")) return consumeGraphBatch(batch, env, adapters);
-      if (batch.queue.startsWith("atas-fanout")) return consumeFanoutBatch(batch, env, adapters);
-      throw new Error(`no consumer for queue ${batch.queue}`);
-    },
+    queue: consumeQueue,
     async scheduled(controller, env, ctx) {
       const adapters = adaptersFor(env);
       ctx.waitUntil(

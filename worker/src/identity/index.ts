@@ -4,6 +4,7 @@
  */
 export { isCampusMember, memberCampus, memberCampusSql } from "./campus-membership";
 export { loadSession } from "./load-session";
+export { ACCOUNT_MAIL_KINDS, type AccountMailKind, composeAccountMail } from "./mails";
 export { mountCampuses } from "./routes/campuses";
 export { mountPassword } from "./routes/password";
 export { mountRegister } from "./routes/register";

@@ -14,7 +14,8 @@ import {
 } from "../link/services/timelines";
 import { listedNotesTo } from "../link/services/visibility";
 import { type Adapters, systemContext } from "../shared/context";
-import { recordDeadLetter, retryDelaySeconds } from "./email";
+import { recordDeadLetter } from "./dead-letters";
+import { retryDelaySeconds } from "./retry";
 
 const FanoutJobSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("fanout"), key: z.string().min(1), noteId: z.string().min(1) }),

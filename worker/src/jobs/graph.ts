@@ -1,16 +1,9 @@
-import { z } from "zod";
 import type { GraphChange } from "../adapters/second-degree/interface";
 import type { Env } from "../env";
 import type { Adapters } from "../shared/context";
-import { recordDeadLetter, retryDelaySeconds } from "./email";
-
-const GraphJobSchema = z.object({
-  kind: z.literal("graph"),
-  key: z.string().min(1),
-  changes: z.array(
-    z.object({ op: z.enum(["user", "connect", "disconnect", "block", "unblock"]) }).passthrough(),
-  ),
-});
+import { GraphJob } from "./contracts";
+import { recordDeadLetter } from "./dead-letters";
+import { retryDelaySeconds } from "./retry";
 
 /**
  * The `graph` queue: edge changes for the mirror (Neo4j). A batch is applied in message order in
@@ -21,11 +14,11 @@ export async function consumeGraphBatch(batch: MessageBatch<unknown>, env: Env, 
   const mirror = adapters.graphMirror;
   const valid: { message: Message<unknown>; changes: GraphChange[] }[] = [];
   for (const message of batch.messages) {
-    const parsed = GraphJobSchema.safeParse(message.body);
+    const parsed = GraphJob.safeParse(message.body);
     if (!parsed.success) {
       await recordDeadLetter(env, batch.queue, "invalid", message.body);
       message.ack();
-    } else valid.push({ message, changes: parsed.data.changes as GraphChange[] });
+    } else valid.push({ message, changes: parsed.data.changes });
   }
   if (!mirror) {
     for (const { message } of valid) message.ack();

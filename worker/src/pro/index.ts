@@ -10,6 +10,10 @@ export { mountInvitations } from "./routes/invitations";
 export { earlyMorningRun } from "./services/early-morning-run";
 export { editDraft } from "./services/edit-draft";
 export { invitationFor } from "./services/invitation-access";
-export { invitationUpdateMail, reminderMail } from "./services/invitation-mail";
+export {
+  composeInvitationMail,
+  INVITATION_MAIL_KINDS,
+  type InvitationMailKind,
+} from "./services/invitation-mail";
 export { DEFAULT_TIME_ZONE, invitationPeople } from "./services/invitation-people";
 export { latestRound } from "./services/transition-invitation";

@@ -3,13 +3,18 @@ import type { EmailJob } from "../../jobs/contracts";
 import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
 import { overLimit } from "../../shared/rate-limit";
+import { type AccountMailKind, composeAccountMail } from "../mails";
 
 /** Jobs carry ids, never objects; the key makes a redelivered message a no-op. */
-export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "kind" | "userId">) {
-  const job: EmailJob = { ...request, key: `${request.kind}:${crypto.randomUUID()}`, origin: ctx.origin };
+export async function enqueueMail(ctx: ActionContext, request: { kind: AccountMailKind; userId: string }) {
+  const job: EmailJob & { kind: AccountMailKind } = {
+    ...request,
+    key: `${request.kind}:${crypto.randomUUID()}`,
+    origin: ctx.origin,
+  };
   if (ctx.env.MAIL_DELIVERY === "inline") {
     // The synchronous delivery the queue replaced; kept only so bench/register.ts can measure the difference.
-    await runEmailJob(ctx, ctx.adapters.mailer, job);
+    await runEmailJob(ctx, ctx.adapters.mailer, job, composeAccountMail);
   } else {
     await ctx.env.EMAIL_QUEUE.send(job, { contentType: "json" });
   }
@@ -26,7 +31,7 @@ export async function enqueueMail(ctx: ActionContext, request: Pick<EmailJob, "k
 export async function enqueueUnsolicitedMail(
   ctx: ActionContext,
   recipient: string,
-  request: Pick<EmailJob, "kind" | "userId">,
+  request: { kind: AccountMailKind; userId: string },
 ) {
   const policy = request.kind === "account-exists" ? "accountExistsAddress" : "mailAddress";
   if (await overLimit(ctx.env, policy, recipient)) return null;

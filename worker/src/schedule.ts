@@ -1,12 +1,11 @@
-import type { Env } from "../env";
-import { purgeExpiredSessions, purgeStaleEmailTokens } from "../identity";
-import { refreshCandidateSets } from "../link/services/candidate-sets";
-import { sweepUnattachedImages } from "../link/services/note-images";
-import { refreshTrending } from "../link/services/trending";
-import { earlyMorningRun } from "../pro";
-import { systemContext } from "../shared/context";
-
-import type { Adapters } from "../shared/context";
+import type { Env } from "./env";
+import { purgeExpiredSessions, purgeStaleEmailTokens } from "./identity";
+import { refreshCandidateSets } from "./link/services/candidate-sets";
+import { sweepUnattachedImages } from "./link/services/note-images";
+import { refreshTrending } from "./link/services/trending";
+import { earlyMorningRun } from "./pro";
+import type { Adapters } from "./shared/context";
+import { systemContext } from "./shared/context";
 
 /** 22:00 UTC = 06:00 in Kuala Lumpur: reminders, expiry, housekeeping. */
 export const DAILY_CRON = "0 22 * * *";
