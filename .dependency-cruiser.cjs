@@ -24,7 +24,7 @@ const LAYERS = [
 ];
 
 const SRC = "^worker/src/";
-const name = (entry) => (entry.endsWith(".ts") ? entry.replace(".", "[.]") + "$" : `${entry}/`);
+const name = (entry) => (entry.endsWith(".ts") ? `${entry.replace(".", "[.]")}$` : `${entry}/`);
 const SCHEMA = "schema[.]ts$";
 const above = (level) => LAYERS.slice(level + 1).flat();
 const BASE = LAYERS[0];
