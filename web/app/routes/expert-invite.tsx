@@ -7,7 +7,7 @@ import { apiCall } from "~/lib/api.server";
 import type { CreateInvitation, Expert, Me, Problem } from "~/lib/api-types";
 import { setFlash } from "~/lib/flash.server";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, translator } from "~/lib/i18n";
+import { type MessageKey, preferredLang, translatorFor } from "~/lib/i18n";
 import {
   CURRENCIES,
   canInvite,
@@ -86,7 +86,7 @@ interface Rejected {
 export async function action(args: Route.ActionArgs) {
   const { request, context } = args;
   const { expert, me } = await loadPage(args);
-  const t = translator(preferredLang(request));
+  const t = await translatorFor(preferredLang(request));
   const form = await request.formData();
   const values: Values = {};
   for (const [name, value] of form) if (typeof value === "string" && name !== "slots") values[name] = value;

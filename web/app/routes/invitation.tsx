@@ -19,7 +19,7 @@ import type {
 } from "~/lib/api-types";
 import { CLEAR_FLASH, readFlash } from "~/lib/flash.server";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, translator } from "~/lib/i18n";
+import { type MessageKey, preferredLang, translatorFor } from "~/lib/i18n";
 import { formatMoney, MAX_SLOTS } from "~/lib/invitation";
 import { useT } from "~/lib/root-data";
 import { fromLocalInput, isTimeZone, requestTimeZone } from "~/lib/time";
@@ -102,7 +102,7 @@ interface Refused {
 export async function action({ request, context, params }: Route.ActionArgs) {
   const path = `/invitations/${params.id}`;
   const api = `/api/invitations/${encodeURIComponent(params.id)}`;
-  const t = translator(preferredLang(request));
+  const t = await translatorFor(preferredLang(request));
   const form = await request.formData();
   const text = (name: string) => formText(form, name).trim();
   const intent = text("intent") as Intent;

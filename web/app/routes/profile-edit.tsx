@@ -5,7 +5,7 @@ import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";
 import type { Campus, ClubOfficers, Me, Problem, ProfilePatch } from "~/lib/api-types";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, type Translate, translator } from "~/lib/i18n";
+import { type MessageKey, preferredLang, type Translate, translatorFor } from "~/lib/i18n";
 import {
   formatAvailability,
   formatList,
@@ -61,7 +61,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = await request.formData();
   const values: Values = {};
   for (const [name, value] of form) if (typeof value === "string") values[name] = value;
-  const { patch, errors } = readPatch(form, account, translator(preferredLang(request)));
+  const { patch, errors } = readPatch(form, account, await translatorFor(preferredLang(request)));
   if (Object.keys(errors).length) return data<Rejected>({ errors, values }, { status: 400 });
 
   const result = await apiCall<Pick<Me, "account" | "profile">>(context, request, "/api/me/profile", {
