@@ -92,3 +92,41 @@ describe("the language toggle", () => {
     await context.close();
   });
 });
+
+/** Strings only one dictionary holds (each language is its own module, loaded for its visitors only). */
+const ONLY_IN = { en: "Bring industry onto campus", zh: "把业界请进校园" } as const;
+
+describe("each visitor downloads only their own language", () => {
+  for (const [locale, lang, other, login] of [
+    ["en-US", "en", "zh", "Log in"],
+    ["zh-CN", "zh", "en", "登录"],
+  ] as const) {
+    it(`a browser in ${locale} loads no script holding the ${other} dictionary`, async () => {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      const scripts: Promise<string>[] = [];
+      page.on("response", (response) => {
+        if (response.request().resourceType() === "script") scripts.push(response.text());
+      });
+      // The page's language loads after every script the entry imports, right before hydration.
+      const ownLanguage = page.waitForResponse(
+        async (response) =>
+          response.request().resourceType() === "script" && (await response.text()).includes(ONLY_IN[lang]),
+      );
+
+      await page.goto(`${base()}/`);
+      await ownLanguage;
+      // A client-side navigation loads the next page's route modules too.
+      await page.getByRole("link", { name: login, exact: true }).click();
+      await page.waitForURL(/\/login$/);
+      await expect.poll(() => heading(page)).toBe(login);
+
+      const bodies = await Promise.all(scripts);
+      expect(bodies.some((body) => body.includes(ONLY_IN[lang]))).toBe(true);
+      expect(bodies.filter((body) => body.includes(ONLY_IN[other]))).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});

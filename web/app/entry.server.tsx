@@ -4,6 +4,7 @@ import { renderToReadableStream } from "react-dom/server";
 import type { AppLoadContext, EntryContext } from "react-router";
 import { ServerRouter } from "react-router";
 import { appOrigin } from "../../worker/src/shared/context";
+import { isLang, loadLanguage } from "./lib/i18n";
 
 /** 128 random bits, base64: a fresh script nonce per response. */
 function freshNonce(): string {
@@ -46,6 +47,9 @@ export default async function handleRequest(
   routerContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // The page speaks the language the root loader chose (English if it failed); only that one is loaded.
+  const root = routerContext.staticHandlerContext.loaderData.root as { lang?: unknown } | undefined;
+  await loadLanguage(isLang(root?.lang) ? root.lang : "en");
   const nonce = freshNonce();
   let status = responseStatusCode;
   let shellRendered = false;

@@ -1,7 +1,17 @@
-import { useMemo } from "react";
+import { useEffect, useMemo, useSyncExternalStore } from "react";
 import { type MetaDescriptor, useRouteLoaderData } from "react-router";
 import type { loader } from "../root";
-import { isLang, type Lang, type MessageKey, type Translate, translator } from "./i18n";
+import {
+  dictionaryFor,
+  isLang,
+  type Lang,
+  loadLanguage,
+  type MessageKey,
+  onLanguageLoaded,
+  type Translate,
+  translate,
+  translator,
+} from "./i18n";
 
 /** What every page knows: who is signed in and which language to speak. Undefined only if the root loader itself failed. */
 export function useRootData() {
@@ -14,7 +24,14 @@ export function useLang(): Lang {
 
 export function useT(): Translate {
   const lang = useLang();
-  return useMemo(() => translator(lang), [lang]);
+  // The page's language is loaded before render (entry.server/entry.client). Should the root data
+  // name another one later, the page keeps speaking its own until that one has loaded.
+  const snapshot = () => dictionaryFor(lang);
+  const dictionary = useSyncExternalStore(onLanguageLoaded, snapshot, snapshot);
+  useEffect(() => {
+    void loadLanguage(lang);
+  }, [lang]);
+  return useMemo(() => translate(dictionary), [dictionary]);
 }
 
 type MetaMatches = ReadonlyArray<{ id: string; data?: unknown } | undefined>;

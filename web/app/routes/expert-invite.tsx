@@ -1,13 +1,15 @@
-import { useState } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { SelectField, TextAreaField, TextField } from "~/components/field";
+import { FormatFields } from "~/components/invite/format-fields";
+import { HonorariumFields } from "~/components/invite/honorarium-fields";
+import { InviteClosed } from "~/components/invite/invite-closed";
+import { ScheduleFields } from "~/components/invite/schedule-fields";
 import { Notice } from "~/components/notice";
-import { SlotPicker } from "~/components/slot-picker";
 import { apiCall } from "~/lib/api.server";
 import type { CreateInvitation, Expert, Me, Problem } from "~/lib/api-types";
 import { setFlash } from "~/lib/flash.server";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, translator } from "~/lib/i18n";
+import { type MessageKey, preferredLang, translatorFor } from "~/lib/i18n";
 import {
   CURRENCIES,
   canInvite,
@@ -17,33 +19,14 @@ import {
   parseAmount,
   SESSION_LANGUAGES,
 } from "~/lib/invitation";
+import { DEADLINE_MARGIN, DEFAULT_DURATION, useInviteSchedule } from "~/lib/invite/use-invite-schedule";
 import { parseWholeNumber } from "~/lib/profile-form";
 import { pageMeta, useT } from "~/lib/root-data";
-import {
-  availabilityStarts,
-  DAY,
-  formatZoned,
-  fromLocalInput,
-  HOUR,
-  isTimeZone,
-  MINUTE,
-  requestTimeZone,
-  toLocalInput,
-} from "~/lib/time";
+import { formatZoned, fromLocalInput, isTimeZone, requestTimeZone } from "~/lib/time";
 import { useTimeZone } from "~/lib/time-zone";
-import { useHydrated } from "~/lib/use-hydrated";
 import type { Route } from "./+types/expert-invite";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageMeta(matches, "nav.experts");
-
-const DEFAULT_DURATION = 60;
-
-function validDuration(text: string): number | null {
-  return parseWholeNumber(text, 15, 480) ?? null;
-}
-/** Offered times start this far ahead, leaving room for a response deadline at least an hour away. */
-const LEAD_TIME = 4 * HOUR;
-const DEADLINE_MARGIN = HOUR;
 
 async function loadPage({ request, context, params }: Route.LoaderArgs | Route.ActionArgs) {
   const path = `/experts/${params.id}/invite`;
@@ -86,7 +69,7 @@ interface Rejected {
 export async function action(args: Route.ActionArgs) {
   const { request, context } = args;
   const { expert, me } = await loadPage(args);
-  const t = translator(preferredLang(request));
+  const t = await translatorFor(preferredLang(request));
   const form = await request.formData();
   const values: Values = {};
   for (const [name, value] of form) if (typeof value === "string" && name !== "slots") values[name] = value;
@@ -168,65 +151,16 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   const value = (name: string, fallback: string) => values?.[name] ?? fallback;
-
-  const hydrated = useHydrated();
-  const [durationText, setDurationText] = useState(value("durationMinutes", String(DEFAULT_DURATION)));
-  // The last valid duration: the times offered follow it, not every keystroke on the way ("6" of "60").
-  const [duration, setDuration] = useState(() => validDuration(durationText) ?? DEFAULT_DURATION);
-  const [format, setFormat] = useState(value("format", "online"));
-  const [chosen, setChosen] = useState<string[]>(actionData?.picked ?? []);
-  const [deadline, setDeadline] = useState(value("responseDeadline", ""));
-  const [deadlineTouched, setDeadlineTouched] = useState(Boolean(values?.responseDeadline));
-
-  const starts = (minutes: number) =>
-    availabilityStarts(expert.availability, minutes, { from: now, notBefore: now + LEAD_TIME });
-  const options = starts(duration);
-  const offered = new Set(options.map((option) => option.iso));
-  const picked = chosen.filter((iso) => offered.has(iso));
-  const earliest = picked.length ? Math.min(...picked.map((iso) => Date.parse(iso))) : null;
-  const deadlineAt = deadline ? fromLocalInput(deadline, zone) : null;
-  const deadlineLate = earliest !== null && deadlineAt !== null && deadlineAt >= earliest;
-
-  /** A day before the earliest pick, but at least two hours from now and at most a week away. */
-  function suggestedDeadline(picks: string[]): string {
-    const first = Math.min(...picks.map((iso) => Date.parse(iso)));
-    const at = Math.max(Date.now() + 2 * HOUR, Math.min(first - DAY, Date.now() + 7 * DAY));
-    const rounded = Math.floor(at / (15 * MINUTE)) * 15 * MINUTE;
-    return toLocalInput(rounded, zone);
-  }
-
-  function toggle(iso: string, checked: boolean) {
-    const next = checked
-      ? [...picked.filter((p) => p !== iso), iso].slice(0, MAX_SLOTS)
-      : picked.filter((p) => p !== iso);
-    setChosen(next);
-    if (!deadlineTouched && next.length) setDeadline(suggestedDeadline(next));
-  }
-
-  function changeDuration(text: string) {
-    setDurationText(text);
-    const minutes = validDuration(text);
-    if (minutes === null) return;
-    setDuration(minutes);
-    // Picks that no longer fit a longer session are dropped.
-    const fitting = new Set(starts(minutes).map((option) => option.iso));
-    setChosen((current) => current.filter((iso) => fitting.has(iso)));
-  }
+  const schedule = useInviteSchedule({
+    availability: expert.availability,
+    now,
+    zone,
+    values,
+    picked: actionData?.picked,
+  });
 
   if (!canInvite(account.role) || !expert.accepting) {
-    return (
-      <section className="card narrow">
-        <h1>{t("invite.title", { name: expert.displayName })}</h1>
-        <Notice tone="info">
-          {canInvite(account.role)
-            ? t("expert.notAccepting", { name: expert.displayName })
-            : t("invite.notAllowed")}
-        </Notice>
-        <p>
-          <Link to={`/experts/${expert.id}`}>{expert.displayName}</Link>
-        </p>
-      </section>
-    );
+    return <InviteClosed expert={expert} mayInvite={canInvite(account.role)} t={t} />;
   }
 
   return (
@@ -285,104 +219,17 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
           defaultValue={value("agenda", "")}
           error={errors.agenda}
         />
-        <div className="field-row">
-          <TextField
-            label={t("invite.duration")}
-            name="durationMinutes"
-            type="number"
-            min={15}
-            max={480}
-            step={15}
-            required
-            hint={t("invite.durationHint")}
-            value={durationText}
-            onChange={(event) => changeDuration(event.currentTarget.value)}
-            error={errors.durationMinutes}
-          />
-          <TextField
-            label={t("invite.audience")}
-            name="audienceSize"
-            type="number"
-            min={1}
-            max={5000}
-            required
-            defaultValue={value("audienceSize", "30")}
-            error={errors.audienceSize}
-          />
-        </div>
-
-        <SlotPicker
-          options={options}
-          picked={picked}
-          onToggle={toggle}
+        <ScheduleFields
+          schedule={schedule}
+          errors={errors}
+          audienceSize={value("audienceSize", "30")}
           outside={actionData?.problem?.outside}
-          error={errors.slots}
+          now={now}
+          zone={zone}
+          t={t}
         />
-
-        <TextField
-          label={t("invite.deadline")}
-          name="responseDeadline"
-          type="datetime-local"
-          required
-          hint={t("invite.deadlineHint", { zone })}
-          min={toLocalInput(now + DEADLINE_MARGIN, zone)}
-          max={earliest !== null ? toLocalInput(earliest - MINUTE, zone) : undefined}
-          value={deadline}
-          onChange={(event) => {
-            setDeadline(event.currentTarget.value);
-            setDeadlineTouched(true);
-          }}
-          error={errors.responseDeadline ?? (deadlineLate ? t("invite.deadlineAfterSlot") : undefined)}
-          data-testid="response-deadline"
-        />
-
-        <SelectField
-          label={t("invite.format")}
-          name="format"
-          value={format}
-          onChange={(event) => setFormat(event.currentTarget.value)}
-          error={errors.format}
-        >
-          {FORMATS.map((f) => (
-            <option key={f} value={f}>
-              {t(`format.${f}` as MessageKey)}
-            </option>
-          ))}
-        </SelectField>
-        {/* Without JavaScript the venue always shows, and its hint says when it is needed. */}
-        {!hydrated || format === "onsite" || errors.venue ? (
-          <TextField
-            label={t("invite.venue")}
-            name="venue"
-            maxLength={200}
-            required={hydrated && format === "onsite"}
-            hint={t("invite.venueHint")}
-            defaultValue={value("venue", "")}
-            error={errors.venue}
-          />
-        ) : null}
-
-        <fieldset>
-          <legend>{t("invite.honorarium")}</legend>
-          <div className="field-row">
-            <TextField
-              label={t("invite.honorariumAmount")}
-              name="honorariumAmount"
-              inputMode="decimal"
-              hint={t("invite.honorariumHint")}
-              defaultValue={value("honorariumAmount", "")}
-              error={errors.honorariumAmount}
-            />
-            <SelectField label={t("invite.currency")} name="currency" defaultValue={value("currency", "MYR")}>
-              {CURRENCIES.map((currency) => (
-                <option key={currency} value={currency}>
-                  {currency}
-                </option>
-              ))}
-            </SelectField>
-          </div>
-        </fieldset>
-
+        <FormatFields value={value} errors={errors} t={t} />
+        <HonorariumFields value={value} errors={errors} t={t} />
         <SelectField
           label={t("invite.language")}
           name="language"

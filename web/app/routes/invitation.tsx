@@ -1,28 +1,28 @@
-import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { data, Link, redirect } from "react-router";
 import { DraftPanel } from "~/components/draft-panel";
-import { Fact } from "~/components/facts";
-import { TextAreaField, TextField } from "~/components/field";
-import { Notice } from "~/components/notice";
-import { StatusBadge } from "~/components/status-badge";
-import { When } from "~/components/when";
+import { ActionsSection } from "~/components/invitation/actions-section";
+import { IntroductionForm } from "~/components/invitation/introduction-form";
+import { InvitationDetails } from "~/components/invitation/invitation-details";
+import { InvitationHeader } from "~/components/invitation/invitation-header";
+import { ReviewForm } from "~/components/invitation/review-form";
+import { Reviews } from "~/components/invitation/reviews";
+import { SlotsSection } from "~/components/invitation/slots-section";
+import { Thread } from "~/components/invitation/thread";
+import { Timeline } from "~/components/invitation/timeline";
 import { apiCall } from "~/lib/api.server";
 import type {
   DraftView,
-  InvitationAction,
   InvitationPage,
-  InvitationSlot,
   NetworkExpert,
   Problem,
   Review,
   ThreadMessage,
 } from "~/lib/api-types";
 import { CLEAR_FLASH, readFlash } from "~/lib/flash.server";
-import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, translator } from "~/lib/i18n";
-import { formatMoney, MAX_SLOTS } from "~/lib/invitation";
+import { type FieldErrors, fieldErrors, formText } from "~/lib/forms";
+import { preferredLang, translatorFor } from "~/lib/i18n";
 import { useT } from "~/lib/root-data";
 import { fromLocalInput, isTimeZone, requestTimeZone } from "~/lib/time";
-import { useTimeZone } from "~/lib/time-zone";
 import type { Route } from "./+types/invitation";
 
 export const meta: Route.MetaFunction = ({ data: page }) => [
@@ -101,7 +101,7 @@ interface Refused {
 export async function action({ request, context, params }: Route.ActionArgs) {
   const path = `/invitations/${params.id}`;
   const api = `/api/invitations/${encodeURIComponent(params.id)}`;
-  const t = translator(preferredLang(request));
+  const t = await translatorFor(preferredLang(request));
   const form = await request.formData();
   const text = (name: string) => formText(form, name).trim();
   const intent = text("intent") as Intent;
@@ -150,146 +150,37 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 }
 
 export default function InvitationView({ loaderData, actionData }: Route.ComponentProps) {
-  const t = useT();
-  const { invitation, party, actions, requester, expert, slots, history, canReview, messages, reviews } =
-    loaderData;
+  const { invitation, party, requester, expert, slots, history, canReview, messages, reviews } = loaderData;
   const counterpart = party === "requester" ? expert : requester;
   const errors = actionData?.errors ?? {};
-  // Only a club's draft needs a sign-off, and only an officer can give it: someone acting for the
-  // club who is not the club account itself (the API shows a club's draft to nobody else).
-  const showSignOff =
-    party === "requester" &&
-    invitation.status === "draft" &&
-    !invitation.signedOff &&
-    requester.role === "club" &&
-    loaderData.viewerId !== requester.id;
-  const calendar = invitation.status === "scheduled" || invitation.status === "completed";
+  const t = useT();
 
   return (
     <div className="stack invitation-page">
       <p>
         <Link to="/invitations">← {t("invitation.back")}</Link>
       </p>
-      <section className="card">
-        <div className="invitation-head">
-          <h1 data-testid="invitation-title">{invitation.title}</h1>
-          <StatusBadge status={invitation.status} testId="invitation-status" />
-        </div>
-        <p className="muted">
-          {t(`kind.${invitation.kind}` as MessageKey)} · {t(`format.${invitation.format}` as MessageKey)} ·{" "}
-          {party === "requester"
-            ? t("invitation.youSent", { name: counterpart.displayName })
-            : t("invitation.youReceived", { name: counterpart.displayName })}
-        </p>
-        {invitation.scheduledStart ? (
-          <p className="scheduled" data-testid="scheduled-start">
-            <strong>{t("invitation.scheduled")}:</strong> <When iso={invitation.scheduledStart} />
-          </p>
-        ) : null}
-        {loaderData.introducer ? (
-          <p className="introduced" data-testid="introduced-by">
-            {t("intro.introducedBy", { name: loaderData.introducer.displayName })}
-            {invitation.introductionNote ? (
-              <span className="prewrap"> · “{invitation.introductionNote}”</span>
-            ) : null}
-          </p>
-        ) : null}
-        {loaderData.notSent ? (
-          <Notice tone="error" testId="not-sent">
-            {t("invitation.notSent", { reason: loaderData.notSent })}
-          </Notice>
-        ) : null}
-        {actionData?.problem ? (
-          <Notice tone="error" testId="action-error">
-            {problemMessage(actionData.problem, t)}
-          </Notice>
-        ) : null}
-        {errors.form ? <Notice tone="error">{errors.form}</Notice> : null}
-        {calendar ? (
-          <p>
-            {/* A plain link: the API answers it with a file, with the session cookie of this origin. */}
-            <a
-              href={`/api/invitations/${invitation.id}/ics`}
-              download
-              className="button button-ghost"
-              data-testid="ics-link"
-            >
-              {t("invitation.calendar")}
-            </a>
-          </p>
-        ) : null}
-      </section>
-
-      <section className="card" aria-labelledby="actions-title" data-testid="actions">
-        <h2 id="actions-title">{t("invitation.actions")}</h2>
-        {requester.role === "club" && invitation.status === "draft" ? (
-          <p className="muted small">
-            {invitation.signedOff ? t("invitation.signedOff") : t("invitation.needsSignOff")}
-          </p>
-        ) : null}
-        {actions.length === 0 && !showSignOff ? <p className="muted">{t("invitation.noActions")}</p> : null}
-        <div className="action-forms">
-          {showSignOff ? (
-            <ActionForm intent="sign-off" label={t("action.signOff")} testId="action-sign-off" />
-          ) : null}
-          {actions.map((action) => (
-            <TransitionForm
-              key={action}
-              action={action}
-              party={party}
-              slots={slots}
-              now={loaderData.now}
-              errors={actionData?.intent === action ? errors : {}}
-            />
-          ))}
-        </div>
-      </section>
-
-      <section className="card" aria-labelledby="details-title">
-        <h2 id="details-title">{t("invitation.details")}</h2>
-        <dl className="facts">
-          <Fact label={t("invitation.requester")}>
-            <Link to={`/u/${requester.id}`}>{requester.displayName}</Link>
-          </Fact>
-          <Fact label={t("invitation.expert")}>
-            <Link to={`/experts/${expert.id}`}>{expert.displayName}</Link>
-            {expert.headline ? <span className="muted"> · {expert.headline}</span> : null}
-            {expert.verified === false ? (
-              <span className="badge badge-muted" data-testid="expert-unverified">
-                {t("expert.unverified")}
-              </span>
-            ) : null}
-          </Fact>
-          <Fact label={t("invitation.kind")}>{t(`kind.${invitation.kind}` as MessageKey)}</Fact>
-          <Fact label={t("invitation.format")}>{t(`format.${invitation.format}` as MessageKey)}</Fact>
-          {invitation.venue ? <Fact label={t("invitation.venue")}>{invitation.venue}</Fact> : null}
-          <Fact label={t("invitation.duration")}>
-            {t("invitation.minutes", { n: invitation.durationMinutes })}
-          </Fact>
-          <Fact label={t("invitation.audience")}>
-            {t("invitation.people", { n: invitation.audienceSize })}
-          </Fact>
-          <Fact label={t("invitation.honorarium")}>
-            {invitation.honorarium ? formatMoney(invitation.honorarium) : t("invitation.noHonorarium")}
-          </Fact>
-          <Fact label={t("invitation.language")}>
-            {isSessionLanguage(invitation.language)
-              ? t(`language.${invitation.language}` as MessageKey)
-              : invitation.language}
-          </Fact>
-          <Fact label={t("invitation.deadline")}>
-            <When iso={invitation.responseDeadline} />
-          </Fact>
-        </dl>
-        <h3>{t("invitation.agenda")}</h3>
-        <p className="prewrap">{invitation.agenda}</p>
-        {invitation.proposal ? (
-          <>
-            <h3>{t("invitation.proposal")}</h3>
-            <p className="prewrap">{invitation.proposal}</p>
-          </>
-        ) : null}
-      </section>
+      <InvitationHeader
+        invitation={invitation}
+        party={party}
+        counterpart={counterpart}
+        introducer={loaderData.introducer}
+        notSent={loaderData.notSent}
+        problem={actionData?.problem}
+        errors={errors}
+      />
+      <ActionsSection
+        invitation={invitation}
+        party={party}
+        requester={requester}
+        actions={loaderData.actions}
+        slots={slots}
+        viewerId={loaderData.viewerId}
+        now={loaderData.now}
+        refusedIntent={actionData?.intent}
+        errors={errors}
+      />
+      <InvitationDetails invitation={invitation} requester={requester} expert={expert} />
 
       {loaderData.pendingIntroduction ? (
         <p className="card muted" data-testid="intro-pending">
@@ -313,355 +204,14 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
       ) : null}
 
       <SlotsSection slots={slots} requesterName={requester.displayName} expertName={expert.displayName} />
-
-      <section className="card" aria-labelledby="timeline-title" hidden={history.length === 0}>
-        <h2 id="timeline-title">{t("invitation.timeline")}</h2>
-        <ol className="timeline" data-testid="timeline">
-          {history.map((event) => (
-            <li key={`${event.createdAt}-${event.action}-${event.toStatus}`}>
-              <p>
-                <strong>{event.actorName}</strong> {historyText(event.action, t)}{" "}
-                <StatusBadge status={event.toStatus as InvitationPage["invitation"]["status"]} />
-              </p>
-              {event.message ? <p className="prewrap quote">{event.message}</p> : null}
-              <p className="muted small">
-                <When iso={event.createdAt} />
-              </p>
-            </li>
-          ))}
-        </ol>
-      </section>
-
+      <Timeline history={history} />
       <Thread
         messages={messages}
         viewerId={loaderData.viewerId}
         error={actionData?.intent === "message" ? errors.body : undefined}
       />
-
       {canReview ? <ReviewForm errors={actionData?.intent === "review" ? errors : {}} /> : null}
-      {reviews.length ? (
-        <section className="card" aria-labelledby="reviews-title">
-          <h2 id="reviews-title">{t("invitation.reviews")}</h2>
-          <ul className="plain reviews">
-            {reviews.map((review) => (
-              <li key={review.authorId} className="review">
-                <p className="stars" role="img" aria-label={t("expert.stars", { n: review.rating })}>
-                  {"★".repeat(review.rating)}
-                  <span className="stars-off">{"★".repeat(5 - review.rating)}</span>
-                </p>
-                {review.body ? <p className="review-body">{review.body}</p> : null}
-                <p className="muted small">{review.authorName}</p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <Reviews reviews={reviews} />
     </div>
-  );
-}
-
-function isSessionLanguage(language: string): boolean {
-  return ["en", "zh", "ms", "ta"].includes(language);
-}
-
-const HISTORY = new Set([
-  "create",
-  "send",
-  "accept",
-  "schedule",
-  "decline",
-  "counter",
-  "cancel",
-  "complete",
-  "expire",
-]);
-function historyText(action: string, t: ReturnType<typeof useT>): string {
-  return HISTORY.has(action) ? t(`history.${action}` as MessageKey) : action;
-}
-
-function useBusy(intent: string): boolean {
-  const navigation = useNavigation();
-  return navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
-}
-
-/** A button alone in its form: sign-off, send, complete. */
-function ActionForm({ intent, label, testId }: { intent: string; label: string; testId: string }) {
-  const busy = useBusy(intent);
-  return (
-    <Form method="post" className="action-form">
-      <input type="hidden" name="intent" value={intent} />
-      <button type="submit" className="button" disabled={busy} data-testid={testId}>
-        {label}
-      </button>
-    </Form>
-  );
-}
-
-interface TransitionProps {
-  action: InvitationAction;
-  party: InvitationPage["party"];
-  slots: InvitationSlot[];
-  now: number;
-  errors: FieldErrors;
-}
-
-/** One form per action the API says this viewer may take now; nothing else is offered. */
-function TransitionForm({ action, party, slots, now, errors }: TransitionProps) {
-  const t = useT();
-  const zone = useTimeZone();
-  const busy = useBusy(action);
-  const testId = `action-${action}`;
-  const label = t(`action.${action}` as MessageKey);
-
-  if (action === "send" || action === "complete") {
-    return <ActionForm intent={action} label={label} testId={testId} />;
-  }
-  if (action === "accept") {
-    const current = slots.filter((slot) => slot.current && slot.proposedBy !== party);
-    const offered = current.length ? current : slots.filter((slot) => slot.current);
-    return (
-      <Form method="post" className="action-form">
-        <input type="hidden" name="intent" value="accept" />
-        <fieldset className={errors.slotId ? "has-error" : undefined}>
-          <legend>{t("action.chooseSlot")}</legend>
-          <ul className="plain choice-list" data-testid="accept-slots">
-            {offered.map((slot) => (
-              <li key={slot.id}>
-                <label className="choice">
-                  <input
-                    type="radio"
-                    name="slotId"
-                    value={slot.id}
-                    required
-                    defaultChecked={offered.length === 1}
-                    disabled={Date.parse(slot.startsAt) <= now}
-                  />
-                  <When iso={slot.startsAt} />
-                </label>
-              </li>
-            ))}
-          </ul>
-          {errors.slotId ? <p className="field-error">{errors.slotId}</p> : null}
-        </fieldset>
-        <button type="submit" className="button" disabled={busy} data-testid={testId}>
-          {label}
-        </button>
-      </Form>
-    );
-  }
-  if (action === "counter") {
-    return (
-      <Form method="post" className="action-form">
-        <input type="hidden" name="intent" value="counter" />
-        <input type="hidden" name="tz" value={zone} />
-        <fieldset className={errors.slots ? "has-error" : undefined}>
-          <legend>{t("action.counterSlots", { zone })}</legend>
-          {Array.from({ length: MAX_SLOTS }, (_, i) => (
-            <TextField
-              // biome-ignore lint/suspicious/noArrayIndexKey: the slot fields are fixed positions, named slot1..slotN
-              key={`slot${i + 1}`}
-              label={t("action.counterSlot", { n: i + 1 })}
-              name={`slot${i + 1}`}
-              type="datetime-local"
-              required={i === 0}
-            />
-          ))}
-          {errors.slots ? <p className="field-error">{errors.slots}</p> : null}
-        </fieldset>
-        <TextAreaField
-          label={t("action.message")}
-          name="message"
-          rows={2}
-          maxLength={2000}
-          error={errors.message}
-        />
-        <button type="submit" className="button button-ghost" disabled={busy} data-testid={testId}>
-          {label}
-        </button>
-      </Form>
-    );
-  }
-  // decline, cancel: an optional message to the other side.
-  return (
-    <Form method="post" className="action-form">
-      <input type="hidden" name="intent" value={action} />
-      <TextAreaField
-        label={t("action.message")}
-        name="message"
-        rows={2}
-        maxLength={2000}
-        error={errors.message}
-      />
-      <button type="submit" className="button button-danger" disabled={busy} data-testid={testId}>
-        {label}
-      </button>
-    </Form>
-  );
-}
-
-function SlotsSection({
-  slots,
-  requesterName,
-  expertName,
-}: {
-  slots: InvitationSlot[];
-  requesterName: string;
-  expertName: string;
-}) {
-  const t = useT();
-  const rounds = [...new Set(slots.map((slot) => slot.round))].sort((a, b) => b - a);
-  return (
-    <section className="card" aria-labelledby="slots-title">
-      <h2 id="slots-title">{t("invitation.slots")}</h2>
-      {rounds.map((round) => {
-        const inRound = slots.filter((slot) => slot.round === round);
-        const current = inRound.some((slot) => slot.current);
-        const by = inRound[0]?.proposedBy === "expert" ? expertName : requesterName;
-        return (
-          <div
-            key={round}
-            className={current ? "round round-current" : "round"}
-            data-testid={current ? "current-round" : undefined}
-          >
-            <h3 className="round-title">
-              {t("invitation.round", { n: round + 1 })} · {t("invitation.proposedBy", { name: by })}
-              {current ? <span className="badge">{t("invitation.currentRound")}</span> : null}
-            </h3>
-            <ul className="plain">
-              {inRound.map((slot) => (
-                <li key={slot.id}>
-                  <When iso={slot.startsAt} />
-                </li>
-              ))}
-            </ul>
-          </div>
-        );
-      })}
-    </section>
-  );
-}
-
-function Thread({
-  messages,
-  viewerId,
-  error,
-}: {
-  messages: ThreadMessage[];
-  viewerId: string;
-  error?: string;
-}) {
-  const t = useT();
-  const busy = useBusy("message");
-  return (
-    <section className="card" aria-labelledby="thread-title" data-testid="thread">
-      <h2 id="thread-title">{t("invitation.thread")}</h2>
-      {messages.length === 0 ? <p className="muted">{t("invitation.noMessages")}</p> : null}
-      <ol className="thread">
-        {messages.map((message) => (
-          <li
-            key={message.id}
-            className={message.authorId === viewerId ? "message mine" : "message"}
-            data-testid="message"
-          >
-            <p className="message-meta small">
-              <strong>{message.authorName}</strong> · <When iso={message.createdAt} zone={false} />
-            </p>
-            <p className="prewrap">{message.body}</p>
-          </li>
-        ))}
-      </ol>
-      {/* Keyed by the count, so the text box empties once the message is in the thread. */}
-      <Form method="post" className="form" key={messages.length}>
-        <input type="hidden" name="intent" value="message" />
-        <TextAreaField
-          label={t("invitation.messageBody")}
-          name="body"
-          rows={3}
-          maxLength={2000}
-          required
-          error={error}
-        />
-        <div>
-          <button type="submit" className="button" disabled={busy} data-testid="post-message">
-            {t("invitation.post")}
-          </button>
-        </div>
-      </Form>
-    </section>
-  );
-}
-
-function ReviewForm({ errors }: { errors: FieldErrors }) {
-  const t = useT();
-  const busy = useBusy("review");
-  return (
-    <section className="card" aria-labelledby="review-title">
-      <h2 id="review-title">{t("invitation.review")}</h2>
-      <Form method="post" className="form" data-testid="review-form">
-        <input type="hidden" name="intent" value="review" />
-        <fieldset className={errors.rating ? "has-error" : undefined}>
-          <legend>{t("invitation.rating")}</legend>
-          <div className="rating">
-            {[1, 2, 3, 4, 5].map((n) => (
-              <label key={n} className="choice">
-                <input type="radio" name="rating" value={n} required />
-                <span aria-hidden="true">{"★".repeat(n)}</span>
-                <span className="visually-hidden">{t("expert.stars", { n })}</span>
-              </label>
-            ))}
-          </div>
-          {errors.rating ? <p className="field-error">{errors.rating}</p> : null}
-        </fieldset>
-        <TextAreaField
-          label={t("invitation.reviewBody")}
-          name="body"
-          rows={3}
-          maxLength={2000}
-          error={errors.body}
-        />
-        <div>
-          <button type="submit" className="button" disabled={busy}>
-            {t("invitation.submitReview")}
-          </button>
-        </div>
-      </Form>
-    </section>
-  );
-}
-
-function IntroductionForm({
-  expertName,
-  mutuals,
-  errors,
-}: {
-  expertName: string;
-  mutuals: { userId: string; displayName: string }[];
-  errors: FieldErrors;
-}) {
-  const t = useT();
-  const busy = useBusy("introduce");
-  return (
-    <section className="card" aria-labelledby="intro-title" data-testid="introduction-form">
-      <h2 id="intro-title">{t("intro.title")}</h2>
-      <p className="muted small">{t("intro.lead", { expert: expertName })}</p>
-      <Form method="post" className="form">
-        <input type="hidden" name="intent" value="introduce" />
-        <label className="inline-field">
-          <span>{t("intro.connector")}</span>
-          <select name="connectorId" data-testid="intro-connector">
-            {mutuals.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.displayName}
-              </option>
-            ))}
-          </select>
-        </label>
-        {errors.connectorId ? <p className="field-error">{errors.connectorId}</p> : null}
-        <TextAreaField label={t("intro.message")} name="note" rows={2} maxLength={1000} />
-        <button type="submit" className="button" disabled={busy} data-testid="intro-ask">
-          {t("intro.ask")}
-        </button>
-      </Form>
-    </section>
   );
 }

@@ -4,7 +4,7 @@ import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
 import type { MyClubs, OfficerInvitationStatus, Problem, ServedClub } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
-import { preferredLang, translator } from "~/lib/i18n";
+import { preferredLang, translatorFor } from "~/lib/i18n";
 import { answerOfficerInvitation } from "~/lib/officers.server";
 import { pageMeta, useT } from "~/lib/root-data";
 import type { Route } from "./+types/my-clubs";
@@ -24,7 +24,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const answer = await answerOfficerInvitation(context, request, await request.formData());
   if (answer.status === 401) throw redirect(LOGIN, { headers: answer.headers });
   if (answer.ok) return data({ done: answer.status, error: null }, { headers: answer.headers });
-  const t = translator(preferredLang(request));
+  const t = await translatorFor(preferredLang(request));
   return data(
     { done: null as OfficerInvitationStatus | null, error: problemMessage(answer.problem as Problem, t) },
     { status: answer.status, headers: answer.headers },

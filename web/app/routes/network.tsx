@@ -5,7 +5,7 @@ import { apiCall } from "~/lib/api.server";
 import type { Problem } from "~/lib/api-types";
 import { formText, problemMessage } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
-import { preferredLang, translator } from "~/lib/i18n";
+import { preferredLang, translatorFor } from "~/lib/i18n";
 import { pageMeta, useT } from "~/lib/root-data";
 import type { Route } from "./+types/network";
 
@@ -77,7 +77,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   const call = calls[intent];
   if (!call)
     return data(
-      { problem: null as Problem | null, error: translator(preferredLang(request))("error.generic") },
+      {
+        problem: null as Problem | null,
+        error: (await translatorFor(preferredLang(request)))("error.generic"),
+      },
       { status: 400 },
     );
   const result = await call();

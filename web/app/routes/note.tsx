@@ -1,32 +1,24 @@
-import {
-  data,
-  Form,
-  Link,
-  redirect,
-  type ShouldRevalidateFunctionArgs,
-  useFetcher,
-  useNavigation,
-  useSearchParams,
-} from "react-router";
+import { data, Link, redirect, type ShouldRevalidateFunctionArgs, useSearchParams } from "react-router";
 import { Avatar } from "~/components/avatar";
 import { type Board, CollectButton } from "~/components/collect-dialog";
-import { SelectField, TextAreaField, TextField } from "~/components/field";
 import { FollowButton } from "~/components/follow-button";
 import { NoteBody } from "~/components/note-body";
-import { HeartIcon } from "~/components/note-card";
 import { NoteCarousel } from "~/components/note-carousel";
 import { type CommentThread, NoteComments } from "~/components/note-comments";
+import { DeleteNote } from "~/components/note-page/delete-note";
+import { EditNote } from "~/components/note-page/edit-note";
+import { LikeButton } from "~/components/note-page/like-button";
 import { Notice } from "~/components/notice";
 import { REPORT_ACTION, ReportButton } from "~/components/report-button";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
 import type { Me, Note, Problem } from "~/lib/api-types";
-import { fieldErrors, formText, problemMessage } from "~/lib/forms";
+import { formText, problemMessage } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
+import type { NoteActionResult } from "~/lib/note-action";
 import { useT } from "~/lib/root-data";
 import type { Route } from "./+types/note";
 
-const VISIBILITIES = ["public", "campus", "followers", "private"] as const;
 const COMMENTS_FIRST = 20;
 const COMMENTS_MAX = 100;
 
@@ -87,13 +79,6 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     },
     { headers: me.headers },
   );
-}
-
-export interface NoteActionResult {
-  intent: string;
-  ok: boolean;
-  problem?: Problem;
-  board?: string;
 }
 
 /** Every button on the page posts here (as a fetcher with JavaScript, as a form without). */
@@ -279,103 +264,5 @@ export default function NotePage({ loaderData, actionData }: Route.ComponentProp
         />
       ) : null}
     </div>
-  );
-}
-
-/** Optimistic: the heart fills and the count moves as soon as it is pressed; the API's answer then revalidates. */
-function LikeButton({ liked, likes }: { liked: boolean; likes: number }) {
-  const t = useT();
-  const fetcher = useFetcher<NoteActionResult>();
-  const pending = fetcher.formData?.get("intent");
-  const shown = pending ? pending === "like" : liked;
-  const count = likes + (shown === liked ? 0 : shown ? 1 : -1);
-  return (
-    <fetcher.Form method="post" preventScrollReset>
-      <button
-        type="submit"
-        name="intent"
-        value={shown ? "unlike" : "like"}
-        className="button button-ghost like-button"
-        aria-pressed={shown}
-        aria-label={t("note.likeButton", { n: count })}
-        data-testid="like"
-      >
-        <HeartIcon filled={shown} />
-        <span aria-hidden="true">{shown ? t("note.liked") : t("note.like")}</span>
-        <span className="tab-count" aria-hidden="true" data-testid="like-count">
-          {count}
-        </span>
-      </button>
-    </fetcher.Form>
-  );
-}
-
-function DeleteNote() {
-  const t = useT();
-  return (
-    <Form
-      method="post"
-      onSubmit={(event) => {
-        if (!window.confirm(t("note.deleteConfirm"))) event.preventDefault();
-      }}
-    >
-      <button
-        type="submit"
-        name="intent"
-        value="delete"
-        className="button button-danger"
-        data-testid="note-delete"
-      >
-        {t("note.delete")}
-      </button>
-    </Form>
-  );
-}
-
-function EditNote({ note, problem }: { note: Note; problem: Problem | undefined }) {
-  const t = useT();
-  const busy = useNavigation().state !== "idle";
-  const errors = fieldErrors(problem);
-  return (
-    <Form method="post" className="form" data-testid="note-edit-form">
-      {problem && !problem.errors?.length ? <Notice tone="error">{problemMessage(problem, t)}</Notice> : null}
-      <TextField
-        label={t("newNote.titleLabel")}
-        name="title"
-        required
-        maxLength={100}
-        defaultValue={note.title}
-        error={errors.title}
-      />
-      <TextAreaField
-        label={t("newNote.bodyLabel")}
-        name="body"
-        rows={6}
-        maxLength={2000}
-        defaultValue={note.body}
-        hint={t("newNote.bodyHint")}
-        error={errors.body}
-      />
-      <SelectField
-        label={t("newNote.visibility")}
-        name="visibility"
-        defaultValue={note.visibility}
-        error={errors.visibility}
-      >
-        {VISIBILITIES.map((v) => (
-          <option key={v} value={v}>
-            {t(`visibility.${v}` as MessageKey)}
-          </option>
-        ))}
-      </SelectField>
-      <div className="actions">
-        <button type="submit" name="intent" value="edit" className="button" disabled={busy}>
-          {t("note.save")}
-        </button>
-        <Link to={`/notes/${note.id}`} className="button button-ghost">
-          {t("note.cancel")}
-        </Link>
-      </div>
-    </Form>
   );
 }

@@ -5,7 +5,7 @@ import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
 import type { Notification, Notifications } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, type Translate, translator } from "~/lib/i18n";
+import { type MessageKey, preferredLang, type Translate, translatorFor } from "~/lib/i18n";
 import { answerOfficerInvitation } from "~/lib/officers.server";
 import { pageMeta, useT } from "~/lib/root-data";
 import type { Route } from "./+types/notifications";
@@ -32,7 +32,9 @@ export async function action({ request, context }: Route.ActionArgs) {
     return data(
       {
         unread: null,
-        answerError: answer.ok ? null : problemMessage(answer.problem, translator(preferredLang(request))),
+        answerError: answer.ok
+          ? null
+          : problemMessage(answer.problem, await translatorFor(preferredLang(request))),
       },
       { status: answer.ok ? 200 : answer.status, headers: answer.headers },
     );

@@ -2,14 +2,12 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { SelectField, TextAreaField, TextField } from "~/components/field";
 import { Notice } from "~/components/notice";
+import { ClubFields, ExpertFields, StudentFields } from "~/components/profile-edit/role-fields";
 import { apiCall } from "~/lib/api.server";
 import type { Campus, ClubOfficers, Me, Problem, ProfilePatch } from "~/lib/api-types";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
-import { type MessageKey, preferredLang, type Translate, translator } from "~/lib/i18n";
+import { type MessageKey, preferredLang, type Translate, translatorFor } from "~/lib/i18n";
 import {
-  formatAvailability,
-  formatList,
-  formatOfficers,
   type LineError,
   parseAvailability,
   parseList,
@@ -61,7 +59,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = await request.formData();
   const values: Values = {};
   for (const [name, value] of form) if (typeof value === "string") values[name] = value;
-  const { patch, errors } = readPatch(form, account, translator(preferredLang(request)));
+  const { patch, errors } = readPatch(form, account, await translatorFor(preferredLang(request)));
   if (Object.keys(errors).length) return data<Rejected>({ errors, values }, { status: 400 });
 
   const result = await apiCall<Pick<Me, "account" | "profile">>(context, request, "/api/me/profile", {
@@ -183,148 +181,15 @@ export default function EditProfile({ loaderData, actionData }: Route.ComponentP
           )}
 
           {profile.expert ? (
-            <fieldset>
-              <legend>{t("role.expert")}</legend>
-              <TextField
-                label={t("profile.headline")}
-                name="headline"
-                maxLength={140}
-                defaultValue={value("headline", profile.expert.headline)}
-                error={errors.headline}
-              />
-              <TextField
-                label={t("profile.company")}
-                name="company"
-                maxLength={100}
-                defaultValue={value("company", profile.expert.company)}
-                error={errors.company}
-              />
-              <TextField
-                label={t("profile.industry")}
-                name="industry"
-                maxLength={60}
-                defaultValue={value("industry", profile.expert.industry)}
-                error={errors.industry}
-              />
-              <TextField
-                label={t("profile.yearsExperience")}
-                name="yearsExperience"
-                inputMode="numeric"
-                defaultValue={value("yearsExperience", String(profile.expert.yearsExperience))}
-                error={errors.yearsExperience}
-              />
-              <TextField
-                label={t("profile.skills")}
-                name="skills"
-                hint={t("edit.listHint")}
-                defaultValue={value("skills", formatList(profile.expert.skills))}
-                error={errors.skills}
-              />
-              <TextField
-                label={t("profile.topics")}
-                name="topics"
-                hint={t("edit.listHint")}
-                defaultValue={value("topics", formatList(profile.expert.topics))}
-                error={errors.topics}
-              />
-              <TextAreaField
-                label={t("profile.availability")}
-                name="availability"
-                rows={4}
-                spellCheck={false}
-                hint={t("edit.availabilityHint")}
-                defaultValue={value("availability", formatAvailability(profile.expert.availability))}
-                error={errors.availability}
-              />
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  name="acceptingInvitations"
-                  defaultChecked={
-                    values ? values.acceptingInvitations === "on" : profile.expert.acceptingInvitations
-                  }
-                />
-                {t("edit.accepting")}
-              </label>
-            </fieldset>
+            <ExpertFields expert={profile.expert} values={values} value={value} errors={errors} t={t} />
           ) : null}
 
           {profile.student ? (
-            <fieldset>
-              <legend>{t("role.student")}</legend>
-              <TextField
-                label={t("profile.major")}
-                name="major"
-                maxLength={100}
-                defaultValue={value("major", profile.student.major)}
-                error={errors.major}
-              />
-              <SelectField
-                label={t("profile.year")}
-                name="year"
-                defaultValue={value("year", profile.student.year ? String(profile.student.year) : "")}
-                error={errors.year}
-              >
-                <option value="">{t("edit.yearNone")}</option>
-                {[1, 2, 3, 4, 5, 6, 7, 8].map((year) => (
-                  <option key={year} value={year}>
-                    {t("profile.yearN", { n: year })}
-                  </option>
-                ))}
-              </SelectField>
-              <TextField
-                label={t("profile.interests")}
-                name="interests"
-                hint={t("edit.listHint")}
-                defaultValue={value("interests", formatList(profile.student.interests))}
-                error={errors.interests}
-              />
-            </fieldset>
+            <StudentFields student={profile.student} value={value} errors={errors} t={t} />
           ) : null}
 
           {profile.club ? (
-            <fieldset>
-              <legend>{t("role.club")}</legend>
-              <TextField
-                label={t("profile.clubName")}
-                name="name"
-                maxLength={100}
-                defaultValue={value("name", profile.club.name)}
-                error={errors.name}
-              />
-              <TextAreaField
-                label={t("profile.description")}
-                name="description"
-                rows={4}
-                maxLength={2000}
-                defaultValue={value("description", profile.club.description)}
-                error={errors.description}
-              />
-              <TextAreaField
-                label={t("profile.officers")}
-                name="officers"
-                rows={3}
-                spellCheck={false}
-                hint={t("edit.officersHint")}
-                defaultValue={value(
-                  "officers",
-                  formatOfficers(officers.map((o) => ({ id: o.userId, title: o.title }))),
-                )}
-                error={errors.officers}
-              />
-              {officers.length ? (
-                <ul className="plain small" data-testid="officer-statuses">
-                  {officers.map((officer) => (
-                    <li key={officer.invitationId}>
-                      {officer.displayName} <span className="muted">· {officer.title}</span>{" "}
-                      <span className={officer.status === "accepted" ? "badge" : "badge badge-muted"}>
-                        {t(`officer.status.${officer.status}`)}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </fieldset>
+            <ClubFields club={profile.club} officers={officers} value={value} errors={errors} t={t} />
           ) : null}
 
           <div className="actions">
