@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { reportWeight } from "../../worker/src/link/report-weight";
+import { reportWeight } from "../../worker/src/link/moderation/report-weight";
 import { call, json } from "../support/http";
 import { credibleReporter, freshAccount, type Person, person } from "../support/link";
 

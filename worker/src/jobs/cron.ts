@@ -1,9 +1,9 @@
 import type { Env } from "../env";
 import { purgeStaleEmailTokens } from "../identity/services/email-tokens";
 import { purgeExpiredSessions } from "../identity/services/sessions";
-import { refreshCandidateSets } from "../link/services/candidate-sets";
-import { sweepUnattachedImages } from "../link/services/note-images";
-import { refreshTrending } from "../link/services/trending";
+import { refreshCandidateSets } from "../link/feeds/services/candidate-sets";
+import { refreshTrending } from "../link/feeds/services/trending";
+import { sweepUnattachedImages } from "../link/notes/services/note-images";
 import { earlyMorningRun } from "../pro/services/early-morning-run";
 import { systemContext } from "../shared/context";
 

@@ -3,16 +3,16 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { memberCampusSql } from "../identity/campus-membership";
 import { users } from "../identity/schema";
-import { follows, userCounts } from "../link/engagement-schema";
-import { feedActivity } from "../link/feed-schema";
-import { notes } from "../link/notes-schema";
+import { follows, userCounts } from "../link/engagement/schema";
+import { feedActivity } from "../link/feeds/schema";
 import {
   ACTIVE_WINDOW_MS,
   feedSettings,
   TIMELINE_TTL_SECONDS,
   timelineKey,
-} from "../link/services/timelines";
-import { listedNotesTo } from "../link/services/visibility";
+} from "../link/feeds/services/timelines";
+import { notes } from "../link/notes/schema";
+import { listedNotesTo } from "../link/notes/services/visibility";
 import { systemContext } from "../shared/context";
 import { recordDeadLetter, retryDelaySeconds } from "./email";
 
