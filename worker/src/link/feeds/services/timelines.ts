@@ -8,7 +8,7 @@ import { notes } from "../../notes/schema";
  * Following-feed timelines in the store (Mastodon's home feeds): `tl:<userId>` is a sorted set of
  * note ids scored by the note's created_at (ms), trimmed to the newest `cap`. They hold only what
  * D1 can rebuild. This file is what the write paths (notes, follows, blocks) need; the read is in
- * following-feed.ts and the fan-out consumer in jobs/fanout.ts.
+ * following-feed.ts and the fan-out work in fan-out.ts.
  */
 export const timelineKey = (userId: string) => `tl:${userId}`;
 
