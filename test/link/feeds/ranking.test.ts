@@ -11,7 +11,7 @@ import {
   rankPage,
   type Signals,
   type ViewerSignals,
-} from "../../worker/src/link/feeds/ranking";
+} from "../../../worker/src/link/feeds/ranking";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12);

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { reportWeight } from "../../worker/src/link/moderation/report-weight";
-import { call, json } from "../support/http";
-import { credibleReporter, freshAccount, type Person, person } from "../support/link";
+import { reportWeight } from "../../../worker/src/link/moderation/report-weight";
+import { call, json } from "../../support/http";
+import { credibleReporter, freshAccount, type Person, person } from "../../support/link";
 
 const DAY = 86_400_000;
 

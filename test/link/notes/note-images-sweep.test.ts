@@ -1,14 +1,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runFeedsCron } from "../../worker/src/jobs/cron";
+import { runFeedsCron } from "../../../worker/src/jobs/cron";
 import {
   sweepUnattachedImages,
   UNATTACHED_UPLOAD_TTL_MS,
-} from "../../worker/src/link/notes/services/note-images";
-import { systemContext } from "../../worker/src/shared/context";
-import { call, json } from "../support/http";
-import { type Person, png } from "../support/link";
-import { person } from "./search-fixtures";
+} from "../../../worker/src/link/notes/services/note-images";
+import { systemContext } from "../../../worker/src/shared/context";
+import { call, json } from "../../support/http";
+import { type Person, png } from "../../support/link";
+import { person } from "../search/search-fixtures";
 
 const HOUR = 3_600_000;
 

@@ -1,16 +1,16 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { KeyValueStore } from "../../worker/src/adapters/store/interface";
-import { redisClient, upstashStore } from "../../worker/src/adapters/store/upstash";
-import type { User } from "../../worker/src/identity/schema";
-import { runFeedsCron } from "../../worker/src/jobs/cron";
-import { ageHours, engagement, hotScore } from "../../worker/src/link/feeds/ranking";
-import { BUILT_MARK, DISCOVER_KEYS, syncNote } from "../../worker/src/link/feeds/services/candidate-sets";
-import { discoverFeed } from "../../worker/src/link/feeds/services/discover-feed";
-import { systemContext } from "../../worker/src/shared/context";
-import worker from "../support/entry";
-import { call, expectProblem, json, ORIGIN, waitFor } from "../support/http";
-import { person as linkPerson, type Person, uploadedImage } from "../support/link";
+import type { KeyValueStore } from "../../../worker/src/adapters/store/interface";
+import { redisClient, upstashStore } from "../../../worker/src/adapters/store/upstash";
+import type { User } from "../../../worker/src/identity/schema";
+import { runFeedsCron } from "../../../worker/src/jobs/cron";
+import { ageHours, engagement, hotScore } from "../../../worker/src/link/feeds/ranking";
+import { BUILT_MARK, DISCOVER_KEYS, syncNote } from "../../../worker/src/link/feeds/services/candidate-sets";
+import { discoverFeed } from "../../../worker/src/link/feeds/services/discover-feed";
+import { systemContext } from "../../../worker/src/shared/context";
+import worker from "../../support/entry";
+import { call, expectProblem, json, ORIGIN, waitFor } from "../../support/http";
+import { person as linkPerson, type Person, uploadedImage } from "../../support/link";
 
 const HOUR = 3_600_000;
 const redis = redisClient(env);

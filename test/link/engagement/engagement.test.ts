@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { InboxFrame } from "../../worker/src/realtime/inbox";
-import { call, clearOfWindowEdge, expectProblem, json, ORIGIN } from "../support/http";
+import type { InboxFrame } from "../../../worker/src/realtime/inbox";
+import { call, clearOfWindowEdge, expectProblem, json, ORIGIN } from "../../support/http";
 import {
   block,
   count,
@@ -10,7 +10,7 @@ import {
   type Person,
   type PersonFields,
   put,
-} from "../support/link";
+} from "../../support/link";
 
 const person = (name?: string, role?: PersonFields["role"]) => linkPerson({ name, role });
 

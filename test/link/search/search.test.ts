@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, json } from "../support/http";
-import { block, follow, mute, type Person } from "../support/link";
+import { call, expectProblem, json } from "../../support/http";
+import { block, follow, mute, type Person } from "../../support/link";
 import { hanWord, note, notes, person, word } from "./search-fixtures";
 
 const START = "\uE000";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, signUp, uniqueEmail } from "../support/http";
-import { png } from "../support/link";
+import { call, expectProblem, signUp, uniqueEmail } from "../../support/http";
+import { png } from "../../support/link";
 
 /** A JPEG: SOI, a JFIF APP0 segment, then a baseline start-of-frame giving `width`×`height`. */
 function jpeg(width: number, height: number): Uint8Array<ArrayBuffer> {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, json } from "../support/http";
-import { block, follow, mute, type Person } from "../support/link";
-import { note, notes, person } from "./search-fixtures";
+import { call, expectProblem, json } from "../../support/http";
+import { block, follow, mute, type Person } from "../../support/link";
+import { note, notes, person } from "../search/search-fixtures";
 
 interface BoardNote {
   id: string;

@@ -1,16 +1,16 @@
 import { env, SELF } from "cloudflare:test";
 import { and, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { redisClient } from "../../worker/src/adapters/store/upstash";
-import { createDb } from "../../worker/src/db/client";
-import { DISCOVER_KEYS, syncNote } from "../../worker/src/link/feeds/services/candidate-sets";
-import { timelineKey } from "../../worker/src/link/feeds/services/timelines";
-import { REPORT_THRESHOLD } from "../../worker/src/link/moderation/services/reports";
-import { notes } from "../../worker/src/link/notes/schema";
-import { listedNotes } from "../../worker/src/link/notes/services/visibility";
-import { directRoomId } from "../../worker/src/realtime/room-protocol";
-import { systemContext } from "../../worker/src/shared/context";
-import { call, clearOfWindowEdge, expectProblem, json, ORIGIN, waitFor } from "../support/http";
+import { redisClient } from "../../../worker/src/adapters/store/upstash";
+import { createDb } from "../../../worker/src/db/client";
+import { DISCOVER_KEYS, syncNote } from "../../../worker/src/link/feeds/services/candidate-sets";
+import { timelineKey } from "../../../worker/src/link/feeds/services/timelines";
+import { REPORT_THRESHOLD } from "../../../worker/src/link/moderation/services/reports";
+import { notes } from "../../../worker/src/link/notes/schema";
+import { listedNotes } from "../../../worker/src/link/notes/services/visibility";
+import { directRoomId } from "../../../worker/src/realtime/room-protocol";
+import { systemContext } from "../../../worker/src/shared/context";
+import { call, clearOfWindowEdge, expectProblem, json, ORIGIN, waitFor } from "../../support/http";
 import {
   count,
   credibleReporter,
@@ -21,7 +21,7 @@ import {
   type PersonFields,
   put,
   uploadedImage,
-} from "../support/link";
+} from "../../support/link";
 
 const person = (name?: string, role?: PersonFields["role"]) => linkPerson({ name, role });
 const redis = redisClient(env);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, json } from "../support/http";
-import { type Person, person, png } from "../support/link";
+import { call, expectProblem, json } from "../../support/http";
+import { type Person, person, png } from "../../support/link";
 
 function form(original: Uint8Array<ArrayBuffer>, display?: Uint8Array<ArrayBuffer>) {
   const body = new FormData();

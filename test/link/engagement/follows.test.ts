@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, expectProblem } from "../support/http";
-import { count, del, person, put } from "../support/link";
+import { call, expectProblem } from "../../support/http";
+import { count, del, person, put } from "../../support/link";
 
 const followNotices = (userId: string) =>
   count("select count(*) as n from notifications where user_id = ? and type = 'follow'", userId);

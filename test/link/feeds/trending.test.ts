@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { upstashStore } from "../../worker/src/adapters/store/upstash";
-import { runFeedsCron } from "../../worker/src/jobs/cron";
-import { addToTrending, trendingTopics } from "../../worker/src/link/feeds/services/trending";
-import { systemContext } from "../../worker/src/shared/context";
-import { call, expectProblem, json, waitFor } from "../support/http";
-import { type Person, uploadedImage } from "../support/link";
-import { note, notes, person, word } from "./search-fixtures";
+import { upstashStore } from "../../../worker/src/adapters/store/upstash";
+import { runFeedsCron } from "../../../worker/src/jobs/cron";
+import { addToTrending, trendingTopics } from "../../../worker/src/link/feeds/services/trending";
+import { systemContext } from "../../../worker/src/shared/context";
+import { call, expectProblem, json, waitFor } from "../../support/http";
+import { type Person, uploadedImage } from "../../support/link";
+import { note, notes, person, word } from "../search/search-fixtures";
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
-import { parseTopics } from "../../worker/src/link/notes/services/notes-text";
-import { person as linkPerson, type Person, type PersonFields } from "../support/link";
+import { parseTopics } from "../../../worker/src/link/notes/services/notes-text";
+import { person as linkPerson, type Person, type PersonFields } from "../../support/link";
 
 /** Fixtures for the search, topic-page and trending tests: rows written straight to D1, quickly. */
 
