@@ -8,13 +8,16 @@ import { mountRegister } from "./identity/routes/register";
 import { mountSession } from "./identity/routes/session";
 import { mountVerify } from "./identity/routes/verify";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
-import { mountEngagement } from "./link/engagement/routes/engagement";
-import { mountDiscover } from "./link/feeds/routes/discover";
-import { mountFeeds } from "./link/feeds/routes/feeds";
-import { mountTopics } from "./link/feeds/routes/topics";
-import { mountModeration } from "./link/moderation/routes/moderation";
-import { mountNotes, NOTE_IMAGE_UPLOAD_PATH } from "./link/notes/routes/notes";
-import { mountSearch } from "./link/search/routes/search";
+import {
+  mountDiscover,
+  mountEngagement,
+  mountFeeds,
+  mountModeration,
+  mountNotes,
+  mountSearch,
+  mountTopics,
+  NOTE_IMAGE_UPLOAD_PATH,
+} from "./link";
 import { mountNetwork } from "./network/routes/network";
 import { mountExperts } from "./pro/routes/experts";
 import { mountInvitations } from "./pro/routes/invitations";

@@ -5,7 +5,7 @@ import { inJsonList } from "../db/client";
 import { connections } from "../graph/schema";
 import { users } from "../identity/schema";
 import { runFeedsCron } from "../jobs/cron";
-import { addToTrending, TRENDING_WEIGHTS } from "../link/feeds/services/trending";
+import { addToTrending, TRENDING_WEIGHTS } from "../link";
 import { notes } from "../link/notes/schema";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations, reviews } from "../pro/schema";
 import {

@@ -1,9 +1,7 @@
 import type { Env } from "../env";
 import { purgeStaleEmailTokens } from "../identity/services/email-tokens";
 import { purgeExpiredSessions } from "../identity/services/sessions";
-import { refreshCandidateSets } from "../link/feeds/services/candidate-sets";
-import { refreshTrending } from "../link/feeds/services/trending";
-import { sweepUnattachedImages } from "../link/notes/services/note-images";
+import { refreshCandidateSets, refreshTrending, sweepUnattachedImages } from "../link";
 import { earlyMorningRun } from "../pro/services/early-morning-run";
 import { systemContext } from "../shared/context";
 

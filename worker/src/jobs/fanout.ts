@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { fanOutNote, withdrawNote } from "../link/feeds/services/fan-out";
+import { fanOutNote, withdrawNote } from "../link";
 import { recordDeadLetter, retryDelaySeconds } from "./email";
 
 const FanoutJobSchema = z.discriminatedUnion("kind", [

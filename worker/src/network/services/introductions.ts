@@ -2,7 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { connections } from "../../graph/schema";
 import { users } from "../../identity/schema";
-import { tell } from "../../link/shared/tell";
+import { tell } from "../../link";
 import { invitations } from "../../pro/schema";
 import { invitationFor } from "../../pro/services/invitation-access";
 import type { ActionContext } from "../../shared/context";
