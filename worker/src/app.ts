@@ -15,13 +15,16 @@ import {
   mountVerify,
 } from "./identity";
 import { mountDeadLetters } from "./jobs/routes/dead-letters";
-import { mountDiscover } from "./link/routes/discover";
-import { mountEngagement } from "./link/routes/engagement";
-import { mountFeeds } from "./link/routes/feeds";
-import { mountModeration } from "./link/routes/moderation";
-import { mountNotes, NOTE_IMAGE_UPLOAD_PATH } from "./link/routes/notes";
-import { mountSearch } from "./link/routes/search";
-import { mountTopics } from "./link/routes/topics";
+import {
+  mountDiscover,
+  mountEngagement,
+  mountFeeds,
+  mountModeration,
+  mountNotes,
+  mountSearch,
+  mountTopics,
+  NOTE_IMAGE_UPLOAD_PATH,
+} from "./link";
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
 import { mountNotifications } from "./notifications/routes/notifications";

@@ -2,11 +2,11 @@ import { failDraft, runDraftJob } from "./drafts";
 import type { Env } from "./env";
 import { ACCOUNT_MAIL_KINDS, type AccountMailKind, composeAccountMail } from "./identity";
 import { consume } from "./jobs/consume";
-import { AiJob, type EmailJob } from "./jobs/contracts";
+import { AiJob, type EmailJob, FanoutJob } from "./jobs/contracts";
 import { consumeDeadLetters } from "./jobs/dead-letters";
 import { type ComposeMail, emailWork } from "./jobs/email";
-import { consumeFanoutBatch } from "./jobs/fanout";
 import { consumeGraphBatch } from "./jobs/graph";
+import { runFanoutJob } from "./link";
 import { composeInvitationMail, INVITATION_MAIL_KINDS, type InvitationMailKind } from "./pro";
 import { systemContext } from "./shared/context";
 import { adaptersFor } from "./wiring";
@@ -60,6 +60,11 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Prom
     });
   }
   if (batch.queue.startsWith("atas-graph")) return consumeGraphBatch(batch, env, adapters);
-  if (batch.queue.startsWith("atas-fanout")) return consumeFanoutBatch(batch, env, adapters);
+  if (batch.queue.startsWith("atas-fanout"))
+    return consume(batch, env, {
+      name: "fanout",
+      contract: FanoutJob,
+      run: (job) => runFanoutJob(env, adapters, job),
+    });
   throw new Error(`no consumer for queue ${batch.queue}`);
 }

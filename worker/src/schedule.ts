@@ -1,8 +1,6 @@
 import type { Env } from "./env";
 import { purgeExpiredSessions, purgeStaleEmailTokens } from "./identity";
-import { refreshCandidateSets } from "./link/services/candidate-sets";
-import { sweepUnattachedImages } from "./link/services/note-images";
-import { refreshTrending } from "./link/services/trending";
+import { refreshCandidateSets, refreshTrending, sweepUnattachedImages } from "./link";
 import { earlyMorningRun } from "./pro";
 import type { Adapters } from "./shared/context";
 import { systemContext } from "./shared/context";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { DraftView } from "../../../worker/src/drafts/services/read-draft";
-import type { NoteSchema } from "../../../worker/src/link/routes/notes";
+import type { NoteSchema } from "../../../worker/src/link";
 import type { NetworkExpert } from "../../../worker/src/network/services/network-experts";
 import type {
   CreateInvitationSchema,

@@ -1,8 +1,8 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
-import { boardNotes, boards, comments, follows, noteLikes, topicFollows } from "../link/engagement-schema";
-import { noteImages, notes, noteTopics } from "../link/notes-schema";
-import { parseTopics } from "../link/services/notes-text";
+import { parseTopics } from "../link";
+import { boardNotes, boards, comments, follows, noteLikes, topicFollows } from "../link/engagement/schema";
+import { noteImages, notes, noteTopics } from "../link/notes/schema";
 import { type DemoPicture, demoPng } from "./demo-image";
 
 type Rgb = [number, number, number];

@@ -1,8 +1,8 @@
 import { and, eq, or } from "drizzle-orm";
 import { endOfficerTies } from "../../clubs";
 import { users } from "../../identity/schema";
-import { follows } from "../../link/engagement-schema";
-import { forgetAuthors } from "../../link/services/timelines";
+import { forgetAuthors } from "../../link";
+import { follows } from "../../link/engagement/schema";
 import { afterEdgeChange, disconnect } from "../../network";
 import { blocks } from "../../network/schema";
 import { directRoomId, roomOf } from "../../realtime";
