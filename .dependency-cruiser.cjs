@@ -20,7 +20,7 @@ const LAYERS = [
   ["drafts"],
   ["link"],
   ["blocks", "me"],
-  ["dev", "app.ts", "worker.ts", "wiring.ts", "index.ts", "tables.ts"],
+  ["dev", "app.ts", "worker.ts", "wiring.ts", "queues.ts", "schedule.ts", "index.ts", "tables.ts"],
 ];
 
 const SRC = "^worker/src/";
