@@ -1,6 +1,7 @@
 import type { Session, User } from "./identity/schema";
 import type { AiJob, EmailJob, FanoutJob, GraphJob } from "./jobs/contracts";
-import type { Inbox, Room } from "./realtime";
+import type { Inbox } from "./realtime/inbox";
+import type { Room } from "./realtime/room";
 
 import type { Adapters } from "./shared/context";
 
