@@ -80,6 +80,14 @@ describe("atas-link: notes", () => {
     await ana.reload();
     await expect.poll(() => ana.getByTestId("like-count").textContent()).toBe("1");
 
+    // Opened the way without JavaScript (`?collect=1`, as a click before hydration does), the
+    // dialog stays open once the page hydrates.
+    await ana.goto(`${base()}${notePath}?collect=1`);
+    await ana.locator('button[data-testid="collect"]').waitFor();
+    await ana.getByTestId("collect-dialog").waitFor();
+    await ana.getByTestId("collect-dialog").getByRole("button", { name: "Close" }).click();
+    await expect.poll(() => ana.getByTestId("collect-dialog").isVisible()).toBe(false);
+
     // Collect into a new private board, from the dialog.
     await ana.getByTestId("collect").click();
     const dialog = ana.getByTestId("collect-dialog");

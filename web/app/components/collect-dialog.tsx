@@ -49,6 +49,11 @@ export function CollectButton({ boards, collected, collects, open, closeHref }: 
   useEffect(() => {
     if (result?.ok) newBoard.current?.reset();
   }, [result]);
+  // Opened the JavaScript-free way (`?collect=1`, e.g. a click that landed before the page was
+  // hydrated): the server rendered it open, and hydration would close it; keep it open as a modal.
+  useEffect(() => {
+    if (hydrated && open && !dialog.current?.open) dialog.current?.showModal();
+  }, [hydrated, open]);
   // Shown as collected while the first collect is on its way.
   const pending = fetcher.state !== "idle" && !collected;
   const shownCollected = collected || pending;
