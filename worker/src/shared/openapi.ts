@@ -46,6 +46,15 @@ export const problems = {
   503: problem("A dependency is down; see Retry-After"),
 } as const;
 
+/** The answers of a signed-in act on one thing: bad input, not signed in, not allowed, no such thing, a conflict. */
+export const guardedProblems = {
+  400: problems[400],
+  401: problems[401],
+  403: problems[403],
+  404: problems[404],
+  409: problems[409],
+} as const;
+
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { "application/json": { schema } } } as const;
 }

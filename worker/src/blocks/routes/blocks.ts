@@ -1,17 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
-import { jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonResponse, type Router } from "../../shared/openapi";
 import { blockState, blockUser, unblockUser } from "../services/blocks";
 
 const UserParam = z.object({ userId: z.string().uuid() });
-const guarded = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-};
 
 const routes = {
   block: createRoute({
@@ -21,7 +14,7 @@ const routes = {
     summary: "Block someone: each disappears from the other's network, and any connection ends",
     middleware: [requireUser] as const,
     request: { params: UserParam },
-    responses: { 204: { description: "Blocked" }, ...guarded },
+    responses: { 204: { description: "Blocked" }, ...guardedProblems },
   }),
   blockState: createRoute({
     method: "get",
@@ -30,7 +23,7 @@ const routes = {
     summary: "Whether you blocked someone",
     middleware: [requireUser] as const,
     request: { params: UserParam },
-    responses: { 200: jsonResponse(z.object({ blocked: z.boolean() }), "Block state"), ...guarded },
+    responses: { 200: jsonResponse(z.object({ blocked: z.boolean() }), "Block state"), ...guardedProblems },
   }),
   unblock: createRoute({
     method: "delete",
@@ -39,7 +32,7 @@ const routes = {
     summary: "Unblock",
     middleware: [requireUser] as const,
     request: { params: UserParam },
-    responses: { 204: { description: "Unblocked" }, ...guarded },
+    responses: { 204: { description: "Unblocked" }, ...guardedProblems },
   }),
 };
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
-import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { OFFICER_STATES } from "../schema";
 import {
   answerOfficerInvitation,
@@ -10,14 +10,6 @@ import {
   listMyClubs,
   removeOfficer,
 } from "../services/officer-invitations";
-
-const guarded = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-};
 
 const Served = z.object({
   invitationId: z.string(),
@@ -55,7 +47,7 @@ const routes = {
         }),
         "Invited",
       ),
-      ...guarded,
+      ...guardedProblems,
       429: problems[429],
     },
   }),
@@ -91,7 +83,7 @@ const routes = {
     summary: "The club withdraws its invitation to this student, or removes them as an officer",
     middleware: [requireUser] as const,
     request: { params: z.object({ userId: z.string().uuid() }) },
-    responses: { 204: { description: "Withdrawn or removed" }, ...guarded },
+    responses: { 204: { description: "Withdrawn or removed" }, ...guardedProblems },
   }),
   myClubs: createRoute({
     method: "get",
@@ -114,7 +106,7 @@ const routes = {
         action: z.enum(["accept", "decline", "leave", "withdraw", "remove"]),
       }),
     },
-    responses: { 200: jsonResponse(Answered, "The invitation's new status"), ...guarded },
+    responses: { 200: jsonResponse(Answered, "The invitation's new status"), ...guardedProblems },
   }),
 };
 

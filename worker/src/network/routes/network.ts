@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES } from "../../identity/schema";
 import { requireRole, requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
-import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { resyncGraph } from "../services/graph-sync";
 import { networkExperts, peopleYouMayKnow } from "../services/network-experts";
 import {
@@ -17,13 +17,6 @@ const UserParam = z.object({ userId: z.string().uuid() });
 const IdParam = z.object({ id: z.string().uuid() });
 const Limit = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const Via = z.array(z.object({ userId: z.string(), displayName: z.string() }));
-const guarded = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-};
 
 const NetworkExpert = z
   .object({
@@ -123,7 +116,7 @@ const routes = {
     summary: "Remove a connection",
     middleware: [requireUser] as const,
     request: { params: UserParam },
-    responses: { 204: { description: "Removed" }, ...guarded },
+    responses: { 204: { description: "Removed" }, ...guardedProblems },
   }),
   requests: createRoute({
     method: "get",
@@ -150,7 +143,7 @@ const routes = {
     },
     responses: {
       201: jsonResponse(z.object({ id: z.string(), status: z.enum(["pending", "accepted"]) }), "Asked"),
-      ...guarded,
+      ...guardedProblems,
       429: problems[429],
     },
   }),
@@ -161,7 +154,7 @@ const routes = {
     summary: "Accept or decline a request (recipient), or withdraw it (sender)",
     middleware: [requireUser] as const,
     request: { params: IdParam.extend({ answer: z.enum(["accept", "decline", "withdraw"]) }) },
-    responses: { 204: { description: "Answered" }, ...guarded },
+    responses: { 204: { description: "Answered" }, ...guardedProblems },
   }),
   resync: createRoute({
     method: "post",

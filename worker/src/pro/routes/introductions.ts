@@ -1,17 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
-import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { answerIntroduction, askIntroduction, listIntroductions } from "../services/introductions";
 
 const IdParam = z.object({ id: z.string().uuid() });
-const guarded = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-};
 
 const IntroductionRow = z.object({
   id: z.string(),
@@ -37,7 +30,10 @@ const routes = {
       params: IdParam,
       body: jsonBody(z.object({ connectorId: z.string().uuid(), message: z.string().max(1000).optional() })),
     },
-    responses: { 201: jsonResponse(z.object({ id: z.string(), status: z.string() }), "Asked"), ...guarded },
+    responses: {
+      201: jsonResponse(z.object({ id: z.string(), status: z.string() }), "Asked"),
+      ...guardedProblems,
+    },
   }),
   introductions: createRoute({
     method: "get",
@@ -66,7 +62,7 @@ const routes = {
         content: { "application/json": { schema: z.object({ note: z.string().max(1000).optional() }) } },
       },
     },
-    responses: { 200: jsonResponse(z.object({ status: z.string() }), "Answered"), ...guarded },
+    responses: { 200: jsonResponse(z.object({ status: z.string() }), "Answered"), ...guardedProblems },
   }),
 };
 

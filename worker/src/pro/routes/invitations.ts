@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
-import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { createInvitation } from "../services/create-invitation";
 import { editDraft } from "../services/edit-draft";
 import { invitationCalendarFile } from "../services/invitation-calendar-file";
@@ -21,13 +21,6 @@ import {
 } from "./invitation-schemas";
 
 const IdParam = z.object({ id: z.string().uuid() });
-const guarded = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-};
 
 const create = createRoute({
   method: "post",
@@ -36,7 +29,7 @@ const create = createRoute({
   summary: "Draft an invitation to an expert (student, club, or a club's officer)",
   middleware: [requireUser] as const,
   request: { body: jsonBody(CreateInvitationSchema) },
-  responses: { 201: jsonResponse(z.object({ id: z.string() }), "Draft created"), ...guarded },
+  responses: { 201: jsonResponse(z.object({ id: z.string() }), "Draft created"), ...guardedProblems },
 });
 
 const dashboard = createRoute({
@@ -62,7 +55,7 @@ const read = createRoute({
   summary: "An invitation, for its two sides only",
   middleware: [requireUser] as const,
   request: { params: IdParam },
-  responses: { 200: jsonResponse(InvitationPageSchema, "The invitation"), ...guarded },
+  responses: { 200: jsonResponse(InvitationPageSchema, "The invitation"), ...guardedProblems },
 });
 
 const edit = createRoute({
@@ -75,7 +68,7 @@ const edit = createRoute({
     params: IdParam,
     body: jsonBody(CreateInvitationSchema.omit({ expertId: true, requesterId: true }).partial()),
   },
-  responses: { 204: { description: "Edited" }, ...guarded },
+  responses: { 204: { description: "Edited" }, ...guardedProblems },
 });
 
 const transition = createRoute({
@@ -90,7 +83,7 @@ const transition = createRoute({
     }),
     body: { required: false, content: { "application/json": { schema: TransitionBodySchema } } },
   },
-  responses: { 200: jsonResponse(z.object({ status: z.string() }), "The new state"), ...guarded },
+  responses: { 200: jsonResponse(z.object({ status: z.string() }), "The new state"), ...guardedProblems },
 });
 
 const signOff = createRoute({
@@ -100,7 +93,7 @@ const signOff = createRoute({
   summary: "A club officer approves a club's draft for sending",
   middleware: [requireUser] as const,
   request: { params: IdParam },
-  responses: { 204: { description: "Signed off" }, ...guarded },
+  responses: { 204: { description: "Signed off" }, ...guardedProblems },
 });
 
 const thread = createRoute({
@@ -110,7 +103,10 @@ const thread = createRoute({
   summary: "The invitation's message thread",
   middleware: [requireUser] as const,
   request: { params: IdParam },
-  responses: { 200: jsonResponse(z.object({ messages: z.array(MessageSchema) }), "Thread"), ...guarded },
+  responses: {
+    200: jsonResponse(z.object({ messages: z.array(MessageSchema) }), "Thread"),
+    ...guardedProblems,
+  },
 });
 
 const post = createRoute({
@@ -123,7 +119,7 @@ const post = createRoute({
     params: IdParam,
     body: jsonBody(z.object({ body: z.string().trim().min(1).max(2000) }).strict()),
   },
-  responses: { 201: jsonResponse(MessageSchema, "Posted"), ...guarded },
+  responses: { 201: jsonResponse(MessageSchema, "Posted"), ...guardedProblems },
 });
 
 const ics = createRoute({
@@ -135,7 +131,7 @@ const ics = createRoute({
   request: { params: IdParam },
   responses: {
     200: { description: "text/calendar", content: { "text/calendar": { schema: z.string() } } },
-    ...guarded,
+    ...guardedProblems,
   },
 });
 
@@ -151,7 +147,7 @@ const review = createRoute({
       z.object({ rating: z.number().int().min(1).max(5), body: z.string().trim().max(2000) }).strict(),
     ),
   },
-  responses: { 201: jsonResponse(z.object({ id: z.string() }), "Reviewed"), ...guarded },
+  responses: { 201: jsonResponse(z.object({ id: z.string() }), "Reviewed"), ...guardedProblems },
 });
 
 const reviewsOf = createRoute({
@@ -161,7 +157,10 @@ const reviewsOf = createRoute({
   summary: "The reviews written about this session",
   middleware: [requireUser] as const,
   request: { params: IdParam },
-  responses: { 200: jsonResponse(z.object({ reviews: z.array(ReviewSchema) }), "Reviews"), ...guarded },
+  responses: {
+    200: jsonResponse(z.object({ reviews: z.array(ReviewSchema) }), "Reviews"),
+    ...guardedProblems,
+  },
 });
 
 export function mountInvitations(app: Router) {

@@ -4,7 +4,7 @@ import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
 import { isSameOrigin } from "../../shared/csrf";
 import { Forbidden, ProblemError, RateLimited } from "../../shared/errors";
-import { jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonBody, jsonResponse, problems, type Router } from "../../shared/openapi";
 import { ROOM_KINDS } from "../schema";
 import { openDirectRoom } from "../services/direct-rooms";
 import { listRooms } from "../services/list-rooms";
@@ -15,13 +15,6 @@ import { enterRoom } from "../services/room-access";
 const RoomParam = z.object({
   id: z.string().regex(ROOM_ID_PATTERN).openapi({ example: "topic:careers" }),
 });
-const guarded = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  404: problems[404],
-  409: problems[409],
-};
 const Person = z.object({ userId: z.string(), displayName: z.string() });
 
 const RoomListing = z
@@ -68,7 +61,7 @@ const routes = {
       "The direct room with someone, opened if the rules allow (403 `needs-request` or `needs-invitation` if not)",
     middleware: [requireUser] as const,
     request: { body: jsonBody(z.object({ userId: z.string().uuid() })) },
-    responses: { 200: jsonResponse(z.object({ id: z.string() }), "The room"), ...guarded },
+    responses: { 200: jsonResponse(z.object({ id: z.string() }), "The room"), ...guardedProblems },
   }),
   connect: createRoute({
     method: "get",
@@ -83,7 +76,7 @@ const routes = {
     },
     responses: {
       101: { description: "Switching to the room's WebSocket" },
-      ...guarded,
+      ...guardedProblems,
       429: problems[429],
       426: { description: "Not a WebSocket upgrade" },
     },
@@ -109,7 +102,7 @@ const routes = {
     },
     responses: {
       200: jsonResponse(z.object({ mutedUntil: z.string().nullable() }), "Muted until"),
-      ...guarded,
+      ...guardedProblems,
     },
   }),
   requests: createRoute({
@@ -135,7 +128,7 @@ const routes = {
     request: {
       body: jsonBody(z.object({ toUserId: z.string().uuid(), text: z.string().trim().min(1).max(500) })),
     },
-    responses: { 201: jsonResponse(RequestAnswer, "Asked"), ...guarded, 429: problems[429] },
+    responses: { 201: jsonResponse(RequestAnswer, "Asked"), ...guardedProblems, 429: problems[429] },
   }),
   answer: createRoute({
     method: "post",
@@ -144,7 +137,7 @@ const routes = {
     summary: "Accept (opens the direct room) or decline a message request; for its recipient",
     middleware: [requireUser] as const,
     request: { params: z.object({ id: z.string().uuid(), answer: z.enum(["accept", "decline"]) }) },
-    responses: { 200: jsonResponse(RequestAnswer, "Answered"), ...guarded },
+    responses: { 200: jsonResponse(RequestAnswer, "Answered"), ...guardedProblems },
   }),
 };
 
