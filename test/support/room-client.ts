@@ -2,30 +2,44 @@ import { SELF } from "cloudflare:test";
 import type { ClientFrame, ServerFrame, ServerFrameOf } from "../../worker/src/realtime/room-protocol";
 import { ORIGIN } from "./http";
 
+type FrameType = ServerFrame["type"];
+type Author = { userId: string; displayName: string };
+type Person = { id: string; cookie: string };
+
 /**
  * A socket in a room that keeps every frame, so a test waits for the frame it means, not for time.
- * (A lean copy of the client in test/realtime/rooms.test.ts for tests that only need frames.)
+ * A `messages` frame is kept as the `message` frames it stands for; `received` keeps frames as sent.
  */
 export class RoomClient {
   readonly frames: ServerFrame[] = [];
+  readonly received: ServerFrame[] = [];
+  /** Authors by their number in the room, as this socket was told them. */
+  readonly people = new Map<number, Author>();
+  pongs = 0;
   private wake = new Set<() => void>();
 
-  constructor(readonly ws: WebSocket) {
+  constructor(
+    readonly ws: WebSocket,
+    readonly person?: Person,
+  ) {
     ws.addEventListener("message", (event) => {
       const data = String(event.data);
-      if (data === "pong") return;
-      const frame = JSON.parse(data) as ServerFrame;
-      this.frames.push(
-        ...(frame.type === "messages"
-          ? frame.items.map((item) => ({ type: "message" as const, ...item }))
-          : [frame]),
-      );
+      if (data === "pong") this.pongs += 1;
+      else {
+        const frame = JSON.parse(data) as ServerFrame;
+        this.received.push(frame);
+        if (frame.type === "history") for (const { n, ...who } of frame.people) this.people.set(n, who);
+        const frames: ServerFrame[] =
+          frame.type === "messages" ? frame.items.map((item) => ({ type: "message", ...item })) : [frame];
+        for (const f of frames) if (f.type === "message" && f.who) this.people.set(f.by, f.who);
+        this.frames.push(...frames);
+      }
       for (const wake of this.wake) wake();
     });
   }
 
-  send(frame: ClientFrame) {
-    this.ws.send(JSON.stringify(frame));
+  send(frame: ClientFrame | "ping") {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
   say(body: string, id: string = crypto.randomUUID()) {
@@ -33,12 +47,12 @@ export class RoomClient {
     return id;
   }
 
-  of<T extends ServerFrame["type"]>(type: T): ServerFrameOf<T>[] {
+  of<T extends FrameType>(type: T): ServerFrameOf<T>[] {
     return this.frames.filter((f): f is ServerFrameOf<T> => f.type === type);
   }
 
-  /** The first frame of `type` that `match` accepts; waits for it if need be. */
-  until<T extends ServerFrame["type"]>(
+  /** The first frame of `type` (in arrival order) that `match` accepts; waits for it if need be. */
+  until<T extends FrameType>(
     type: T,
     match: (frame: ServerFrameOf<T>) => boolean = () => true,
     timeoutMs = 5000,
@@ -58,6 +72,36 @@ export class RoomClient {
       }, timeoutMs);
       if (!check()) this.wake.add(check);
     });
+  }
+
+  /** Waits until `n` frames of `type` have arrived. */
+  async count<T extends FrameType>(type: T, n: number): Promise<ServerFrameOf<T>[]> {
+    await this.until(type, () => this.of(type).length >= n);
+    return this.of(type);
+  }
+
+  ack(id: string) {
+    return this.until("ack", (a) => a.id === id);
+  }
+
+  seqs() {
+    return this.of("message").map((m) => m.seq);
+  }
+
+  bodies() {
+    return this.of("message").map((m) => m.body);
+  }
+
+  /** The live message stored under `seq`, once it arrives. */
+  heard(seq: number) {
+    return this.until("message", (m) => m.seq === seq);
+  }
+
+  /** Who wrote `message`, by the names this socket was given; throws if it never was. */
+  author(message: { by: number }): Author {
+    const who = this.people.get(message.by);
+    if (!who) throw new Error(`author ${message.by} was never introduced`);
+    return who;
   }
 
   close() {
