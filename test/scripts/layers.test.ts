@@ -85,9 +85,18 @@ describe("layer rules", () => {
         "worker/src/shared/leak.ts": `import { table } from "../identity/schema";\nexport const leak = table;\n`,
       }),
     ).toEqual([
-      "base-imports-no-tables: worker/src/shared/leak.ts -> worker/src/identity/schema.ts",
       "domain-public-entry: worker/src/pro/services/deep.ts -> worker/src/identity/services/verb.ts",
+      "layer-shared: worker/src/shared/leak.ts -> worker/src/identity/schema.ts",
     ]);
+  });
+
+  it("the base layers point one way too: adapters know no shared, no jobs", async () => {
+    expect(
+      await broken({
+        "worker/src/jobs/schema.ts": "export const table = {};\n",
+        "worker/src/adapters/outbox.ts": `import { table } from "../jobs/schema";\nexport const outbox = table;\n`,
+      }),
+    ).toEqual(["layer-adapters: worker/src/adapters/outbox.ts -> worker/src/jobs/schema.ts"]);
   });
 
   it("a schema file imports tables only", async () => {

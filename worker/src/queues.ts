@@ -62,7 +62,7 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Prom
   if (batch.queue.startsWith("atas-graph")) return consumeGraphBatch(batch, env, adapters);
   if (batch.queue.startsWith("atas-fanout"))
     return consume(batch, env, {
-      name: "fanout",
+      name: (job) => job.kind,
       contract: FanoutJob,
       run: (job) => runFanoutJob(env, adapters, job),
     });

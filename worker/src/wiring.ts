@@ -15,7 +15,8 @@ import type { Adapters } from "./shared/context";
  *
  * It sits above the domains because the D1 graph query belongs to the network domain. Each
  * adapter is made on first use, so a request that sends no mail never builds a mailer, and a
- * mailer misconfiguration fails only the work that mails, as it always has.
+ * mailer misconfiguration fails only the work that mails (the mail queue's batch, a request that
+ * sends mail inline).
  */
 export function adaptersFor(env: Env, db: Db = createDb(env.DB)): Adapters {
   const made: Partial<Adapters> = {};

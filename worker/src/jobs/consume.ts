@@ -5,8 +5,8 @@ import { retryDelaySeconds } from "./retry";
 
 /** How one queue's messages are handled: the contract they must meet and the work each one asks for. */
 export interface QueueWork<T extends { key: string }> {
-  /** Said in logs. */
-  name: string;
+  /** Said in logs: the queue's work, or the job's own kind. */
+  name: string | ((job: T) => string);
   contract: z.ZodType<T>;
   run(job: T): Promise<unknown>;
   /** A failure that retrying cannot help (a mail the provider refused): parked at once. */
@@ -41,9 +41,8 @@ export async function consume<T extends { key: string }>(
         message.ack();
         return;
       }
-      console.warn(
-        `${work.name} job ${parsed.data.key} failed (attempt ${message.attempts}): ${String(error)}`,
-      );
+      const name = typeof work.name === "string" ? work.name : work.name(parsed.data);
+      console.warn(`${name} job ${parsed.data.key} failed (attempt ${message.attempts}): ${String(error)}`);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   };

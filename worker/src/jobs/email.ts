@@ -27,12 +27,16 @@ export async function runEmailJob<Job extends EmailJob>(
   return mail ? "sent" : "skipped";
 }
 
-/** The `email` queue: in order, once each; a mail the provider refuses is parked, not retried. */
+/**
+ * The `email` queue: in order, once each; a mail the provider refuses is parked, not retried. The
+ * mailer is built before the batch starts, so a mail misconfiguration fails (and retries) the batch.
+ */
 export function emailWork(ctx: ActionContext, compose: ComposeMail): QueueWork<EmailJob> {
+  const mailer = ctx.adapters.mailer;
   return {
     name: "mail",
     contract: EmailJob,
-    run: (job) => runEmailJob(ctx, ctx.adapters.mailer, job, compose),
+    run: (job) => runEmailJob(ctx, mailer, job, compose),
     isPermanent: (error) => error instanceof MailRejected,
   };
 }

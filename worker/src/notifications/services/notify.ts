@@ -1,6 +1,6 @@
 import { inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
-import { type NotificationFacts, notifications } from "../schema";
+import { notifications } from "../schema";
 
 /** What a person is told, live and in their list. */
 export interface Notice {
@@ -14,7 +14,15 @@ export interface Notice {
  */
 export function pushLive(ctx: ActionContext, userIds: string[], notice: Notice): void {
   if (userIds.length === 0) return;
-  ctx.waitUntil(Promise.allSettled(userIds.map((userId) => inboxOf(ctx.env, userId).notify(notice))));
+  ctx.waitUntil(
+    Promise.all(
+      userIds.map((userId) =>
+        inboxOf(ctx.env, userId)
+          .notify(notice)
+          .catch((error: unknown) => console.warn(`${notice.type} not pushed live: ${String(error)}`)),
+      ),
+    ),
+  );
 }
 
 /**
@@ -27,7 +35,7 @@ export async function notify(
   ctx: ActionContext,
   userId: string,
   notice: Notice,
-  about: { invitationId?: string | null; dedupeKey?: string | null; data?: NotificationFacts } = {},
+  about: { invitationId?: string | null; dedupeKey?: string | null } = {},
 ): Promise<void> {
   if (ctx.actor?.id === userId) return;
   const stored = await ctx.db
@@ -38,7 +46,6 @@ export async function notify(
       text: notice.text,
       invitationId: about.invitationId ?? null,
       dedupeKey: about.dedupeKey ?? null,
-      ...(about.data ? { data: about.data } : {}),
     })
     .onConflictDoNothing()
     .returning({ id: notifications.id });

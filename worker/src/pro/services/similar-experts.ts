@@ -42,9 +42,7 @@ export async function similarExperts(
     )
     .limit(50)
     .all();
-  const network = new Set(
-    (await ctx.adapters.graph.experts(invitation.requesterId, 200)).map((e) => e.expertId),
-  );
+  const network = new Set((await networkExperts(ctx, invitation.requesterId)).map((e) => e.expertId));
   const score = (c: (typeof candidates)[number]) =>
     (network.has(c.id) ? 10 : 0) +
     (c.industry.toLowerCase() === original.industry.toLowerCase() ? 2 : 0) +
@@ -58,4 +56,18 @@ export async function similarExperts(
       headline: c.headline,
       inNetwork: network.has(c.id),
     }));
+}
+
+/**
+ * The requester's second-degree experts, for ranking only: when the graph (Neo4j, if configured)
+ * does not answer, the suggestions go out unranked by network rather than hold up the mail that
+ * carries them.
+ */
+async function networkExperts(ctx: Pick<ActionContext, "adapters">, requesterId: string) {
+  try {
+    return await ctx.adapters.graph.experts(requesterId, 200);
+  } catch (error) {
+    console.warn(`similar experts without the network: ${String(error)}`);
+    return [];
+  }
 }

@@ -1,7 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { users } from "../../identity/schema";
-import { inboxOf, roomOf } from "../../realtime";
+import { pushLive } from "../../notifications";
+import { roomOf } from "../../realtime";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound } from "../../shared/errors";
 import { enforce } from "../../shared/rate-limit";
@@ -53,11 +54,10 @@ export async function sendMessageRequest({
     .onConflictDoNothing()
     .returning({ id: messageRequests.id });
   if (!created) throw new Conflict("You already asked.", "already-requested");
-  ctx.waitUntil(
-    inboxOf(ctx.env, other.id)
-      .notify({ type: "message-request", text: `${actor.displayName} would like to message you.` })
-      .catch((error: unknown) => console.warn(`message request not pushed: ${String(error)}`)),
-  );
+  pushLive(ctx, [other.id], {
+    type: "message-request",
+    text: `${actor.displayName} would like to message you.`,
+  });
   return { id: created.id, status: "pending", roomId: null };
 }
 
