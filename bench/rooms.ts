@@ -20,7 +20,7 @@
  * wrangler dev's proxy in front of it is a development tool, not part of what is measured. Ours
  * runs from a copy of the app taken at the start, so others' edits cannot reload it mid-run. The
  * load generator offers permessage-deflate, as browsers do: the demo accepts it, ours declines it
- * (rooms-routes.ts says why), and the report shows what each agreed to. The demo is never copied
+ * (worker/src/rooms/routes/rooms.ts says why), and the report shows what each agreed to. The demo is never copied
  * into the repo: its source files are read from CHAT_DEMO (a checkout or a bare git directory; by
  * default the mirror, else a shallow clone) into a temporary directory, with its per-IP limiter made
  * to always allow.

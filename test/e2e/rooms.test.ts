@@ -64,7 +64,7 @@ describe("atas-link: live rooms", () => {
       expect(first).toBeGreaterThanOrEqual(0);
       expect(second).toBeGreaterThan(first ?? 0);
     }
-    // Chromium offers permessage-deflate; the room declines it (small frames, see rooms-routes.ts).
+    // Chromium offers permessage-deflate; the room declines it (small frames, see worker/src/rooms/routes/rooms.ts).
     const extensions = await ana.evaluate(
       (path) =>
         new Promise<string>((resolve, reject) => {

@@ -27,7 +27,7 @@ import {
 } from "./link";
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
-import { mountNotifications } from "./notifications/routes/notifications";
+import { mountNotifications } from "./notifications";
 import { mountExperts, mountIntroductions, mountInvitations } from "./pro";
 import { mountExpertVetting, mountProfiles } from "./profiles";
 import { mountInbox } from "./realtime";

@@ -7,7 +7,7 @@ import { useHydrated } from "~/lib/use-hydrated";
 import { ToggleIcon } from "./note-card";
 import { Notice } from "./notice";
 
-/** A board as the boards API returns it (worker/src/link/routes/engagement.ts). */
+/** A board as the boards API returns it (worker/src/link/engagement/routes/boards.ts). */
 export interface Board {
   id: string;
   ownerId: string;

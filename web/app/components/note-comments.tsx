@@ -9,7 +9,7 @@ import { Notice } from "./notice";
 import { ReportButton } from "./report-button";
 import { When } from "./when";
 
-/** A comment as GET /api/notes/{id}/comments returns it (worker/src/link/routes/engagement.ts). */
+/** A comment as GET /api/notes/{id}/comments returns it (worker/src/link/engagement/routes/comments.ts). */
 export interface NoteComment {
   id: string;
   noteId: string;

@@ -7,7 +7,7 @@ import { useT } from "~/lib/root-data";
 import { useHydrated } from "~/lib/use-hydrated";
 import { Notice } from "./notice";
 
-/** The reasons the API takes (worker/src/link/moderation-schema.ts REPORT_REASONS), in the order shown. */
+/** The reasons the API takes (worker/src/link/moderation/schema.ts REPORT_REASONS), in the order shown. */
 export const REPORT_REASONS = ["spam", "harassment", "inappropriate", "misinformation", "other"] as const;
 export type ReportTarget = "note" | "comment" | "user";
 /** Where the form posts (web/app/routes/report.tsx); a page may skip revalidating after it. */

@@ -1,4 +1,4 @@
-/** What the API accepts for a note image (see worker/src/link/services/note-images.ts). */
+/** What the API accepts for a note image (see worker/src/link/notes/services/note-images.ts). */
 export const NOTE_IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
 export const NOTE_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 export const NOTE_DISPLAY_MAX_BYTES = 500 * 1024;

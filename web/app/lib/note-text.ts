@@ -9,7 +9,7 @@ const TOPIC = String.raw`(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,40})`;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * Splits a body the way the API reads it: `#topic` as in worker/src/link/services/notes-text.ts,
+ * Splits a body the way the API reads it: `#topic` as in worker/src/link/notes/services/notes-text.ts,
  * and `@Display Name` only for the people the note actually mentions (the API resolved them to ids).
  * Longer names are tried first, so `@Ann Lee` wins over `@Ann`.
  */

@@ -11,7 +11,7 @@ import type { Route } from "./+types/admin-reports";
 type Target = "note" | "comment" | "user";
 type Decision = "restore" | "remove" | "dismiss";
 
-/** One reported target as GET /api/admin/reports returns it (worker/src/link/routes/moderation.ts). */
+/** One reported target as GET /api/admin/reports returns it (worker/src/link/moderation/routes/reports.ts). */
 interface ReviewItem {
   target: Target;
   id: string;

@@ -10,5 +10,5 @@ export { mountPassword } from "./routes/password";
 export { mountRegister } from "./routes/register";
 export { mountSession } from "./routes/session";
 export { mountVerify } from "./routes/verify";
-export { mintEmailToken, purgeStaleEmailTokens } from "./services/email-tokens";
+export { purgeStaleEmailTokens } from "./services/email-tokens";
 export { purgeExpiredSessions } from "./services/sessions";

@@ -6,7 +6,7 @@
 
 // Route mounts (app.ts); the upload path carries its own body limit there.
 export { mountEngagement } from "./engagement/routes/engagement";
-// Tables other domains read (network/services/edges.ts, the dev seed).
+// Tables other domains read (blocks/services/blocks.ts, the dev seed).
 export { boardNotes, boards, comments, follows, noteLikes, topicFollows } from "./engagement/schema";
 export { mountDiscover } from "./feeds/routes/discover";
 export { mountFeeds } from "./feeds/routes/feeds";
@@ -14,7 +14,7 @@ export { mountTopics } from "./feeds/routes/topics";
 export { refreshCandidateSets } from "./feeds/services/candidate-sets";
 // Queue work and cron steps (wired in queues.ts and schedule.ts).
 export { type FanoutReport, fanOutNote, runFanoutJob, withdrawNote } from "./feeds/services/fan-out";
-// Follows ending elsewhere (blocks, network/services/edges.ts) trim the readers' timelines.
+// Follows ending elsewhere (blocks/services/blocks.ts) trim the readers' timelines.
 export { forgetAuthors } from "./feeds/services/timelines";
 // Dev seeding (dev/seed.ts, dev/seed-link.ts).
 export { addToTrending, refreshTrending, TRENDING_WEIGHTS } from "./feeds/services/trending";

@@ -1,6 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { inJsonList } from "../../db/client";
 import { type ROLES, users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { Conflict, Forbidden, NotFound } from "../../shared/errors";
@@ -166,18 +165,4 @@ export async function listConnections({ ctx }: { ctx: ActionContext }) {
     .orderBy(users.displayName)
     .limit(1000);
   return rows;
-}
-
-/** Whether `userId`'s connections include each of `others` (for "connected" badges). */
-export async function connectedTo(
-  ctx: ActionContext,
-  userId: string,
-  others: string[],
-): Promise<Set<string>> {
-  if (others.length === 0) return new Set();
-  const rows = await ctx.db
-    .select({ peerId: connections.peerId })
-    .from(connections)
-    .where(and(eq(connections.userId, userId), inJsonList(connections.peerId, others)));
-  return new Set(rows.map((r) => r.peerId));
 }

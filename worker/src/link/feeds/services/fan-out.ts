@@ -11,7 +11,7 @@ import { feedActivity } from "../schema";
 import { ACTIVE_WINDOW_MS, feedSettings, TIMELINE_TTL_SECONDS, timelineKey } from "./timelines";
 
 /*
- * The work of the `fanout` queue (jobs/fanout.ts is its consumer loop and retry policy): a note
+ * The work of the `fanout` queue (jobs/consume.ts is its consumer loop and retry policy; queues.ts wires it here): a note
  * written into, or taken out of, its readers' following-feed timelines. Both only add or remove one
  * member per timeline, so running a job twice leaves the timelines as running it once.
  */
