@@ -5,7 +5,10 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { SecondDegree } from "../../worker/src/adapters/second-degree/interface";
+import { composeMail } from "../../worker/src/queues";
 import { runDailyCron } from "../../worker/src/schedule";
+import { systemContext } from "../../worker/src/shared/context";
 import { adaptersFor } from "../../worker/src/wiring";
 import worker from "../support/entry";
 import { waitForMail } from "../support/http";
@@ -112,6 +115,35 @@ describe("the early-morning run", () => {
     expect(mail.text).not.toContain(`/experts/${silent.id}`);
     const second = await runDailyCron({ scheduledTime: now + HOUR }, env, adaptersFor(env));
     expect(second.expired).toBe(0);
+  });
+
+  it("the expiry mail still offers similar experts when the graph does not answer", async () => {
+    const now = Date.UTC(2020, 1, 4, 22);
+    const industry = `Photonics-${crypto.randomUUID().slice(0, 6)}`;
+    const student = await person("student", "nus");
+    const silent = await person("expert", null, { industry });
+    const alike = await Promise.all([1, 2, 3].map(() => person("expert", null, { industry })));
+    const id = await invitation(student.id, silent.id, { status: "sent", deadline: now - HOUR });
+    await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
+    const event = await env.DB.prepare(
+      "select id from invitation_events where invitation_id = ? and to_status = 'expired'",
+    )
+      .bind(id)
+      .first<{ id: string }>();
+    // The mail job composed with a graph (Neo4j, say) that is down.
+    const down: SecondDegree = {
+      experts: () => Promise.reject(new Error("graph down")),
+      people: () => Promise.reject(new Error("graph down")),
+    };
+    const ctx = systemContext(env, { ...adaptersFor(env), graph: down });
+    const mail = await composeMail(ctx, {
+      kind: "invitation-update",
+      key: `test:${id}`,
+      userId: student.id,
+      origin: "https://atas.test",
+      eventId: event?.id,
+    });
+    for (const expert of alike) expect(mail?.text).toContain(`/experts/${expert.id}`);
   });
 
   it("chooses tomorrow's sessions by each requester campus's time zone", async () => {
