@@ -88,6 +88,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   }
 }
 
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    if (child.pid) process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -217,15 +226,21 @@ say("README line 1: npm ci && npm run dev");
     await new Promise((r) => setTimeout(r, 1000));
   }
   const seconds = (Date.now() - started) / 1000;
-  const exited = new Promise((r) => dev.once("exit", r));
-  killGroup(dev, "SIGTERM"); // dev.ts stops wrangler dev on SIGTERM
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  // Like Ctrl-C in a terminal: the signal reaches npm, sh and dev.ts, which stops wrangler dev (its
+  // own process group); wait for dev.ts to finish that before anything is forced.
+  killGroup(dev, "SIGTERM");
+  for (let i = 0; i < 60 && groupAlive(dev); i++) await new Promise((r) => setTimeout(r, 250));
   killGroup(dev, "SIGKILL");
+  await new Promise((r) => setTimeout(r, 500));
+  const stillAnswers = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
   record(
     "npm run dev answers, then stops",
-    status === 200,
+    status === 200 && !stillAnswers,
     seconds,
-    `GET http://127.0.0.1:${port}/ -> ${status}`,
+    `GET http://127.0.0.1:${port}/ -> ${status}; ${stillAnswers ? "still answers after SIGTERM" : "gone after SIGTERM"}`,
   );
 }
 
