@@ -231,14 +231,22 @@ say("README line 1: npm ci && npm run dev");
   const dev = spawn("npm", ["run", "dev"], {
     cwd: clone,
     env: cleanEnv(rootHome, { PORT: String(port) }),
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
     detached: true,
+  });
+  // Ready when dev.ts says so (after the seed), not at the first answer: dev.ts only stops wrangler
+  // dev on SIGTERM once it is up, as after Ctrl-C in a terminal.
+  let ready = false;
+  dev.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (chunk.toString().includes("ATAS is running at")) ready = true;
   });
   let status = 0;
   while (Date.now() - started < 4 * 60_000 && dev.exitCode === null) {
-    status = await fetch(`http://127.0.0.1:${port}/`)
-      .then((response) => response.status)
-      .catch(() => 0);
+    if (ready)
+      status = await fetch(`http://127.0.0.1:${port}/`)
+        .then((response) => response.status)
+        .catch(() => 0);
     if (status === 200) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
