@@ -339,7 +339,7 @@ if (redis) process.env.REDIS_URL = redis.url;
 const cleanUp = async () => {
   await Promise.allSettled([...running].map((stop) => stop()));
   await provider.close();
-  redis?.stop();
+  await redis?.stop();
 };
 // wrangler dev runs in its own process group: an interrupted run must stop it itself.
 for (const signal of ["SIGINT", "SIGTERM"] as const)

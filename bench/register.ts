@@ -89,5 +89,5 @@ try {
   );
 } finally {
   await provider.close();
-  redis?.stop();
+  await redis?.stop();
 }

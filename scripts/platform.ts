@@ -3,11 +3,12 @@
  * workerd with local D1, Durable Objects, Queues, R2 and the cron trigger), then seeds demo data.
  * Used by `npm run dev`, the browser tests and the benchmarks.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findProgram, REDIS_SERVER } from "./system-programs.ts";
 import { startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
 
 export const ROOT = new URL("..", import.meta.url).pathname;
@@ -165,32 +166,50 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A private redis-server on a free port when Debian's redis-server is installed; null otherwise. */
-export async function startThrowawayRedis(): Promise<{ url: string; stop(): void } | null> {
-  if (spawnSync("redis-server", ["--version"]).status !== 0) return null;
+/** Whether a Redis answers PING on 127.0.0.1:port (no redis-cli needed: one RESP exchange). */
+export function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => done(chunk.toString().startsWith("+PONG")));
+  });
+}
+
+/**
+ * A private redis-server on a free port, found as everywhere (scripts/system-programs.ts); null when
+ * there is none (the benchmarks then run the twin in memory; `npm test` has installed one first).
+ */
+export async function startThrowawayRedis(): Promise<{ url: string; stop(): Promise<void> } | null> {
+  const redisServer = findProgram(REDIS_SERVER);
+  if (!redisServer) return null;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "atas-redis-"));
   const child: ChildProcess = spawn(
-    "redis-server",
-    ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
-    {
-      stdio: "ignore",
-    },
+    redisServer,
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    { stdio: "ignore" },
   );
-  for (let i = 0; i < 50; i++) {
-    if (
-      spawnSync("redis-cli", ["-p", String(port), "ping"])
-        .stdout?.toString()
-        .includes("PONG")
-    )
-      break;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill();
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 100 && !(await redisAnswers(port)); i++) {
+    if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop() {
-      child.kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  if (!(await redisAnswers(port))) {
+    await stop();
+    throw new Error(`${redisServer} did not answer PING on port ${port}`);
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop };
 }

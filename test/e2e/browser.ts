@@ -1,15 +1,16 @@
-import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
+import { CHROMIUM, findProgram } from "../../scripts/system-programs.ts";
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
-  Boolean,
-) as string[];
-
-/** Debian's Chromium; browser downloads do not work here, so no bundled browser is used. */
+/**
+ * Debian's Chromium, found as everywhere (scripts/system-programs.ts: CHROMIUM_PATH, else PATH);
+ * browser downloads do not work here, so no bundled browser is used.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = CANDIDATES.find((path) => existsSync(path));
+  const executablePath = findProgram(CHROMIUM);
   if (!executablePath)
-    throw new Error("Chromium not found: install Debian's chromium package (apt-get install chromium)");
+    throw new Error(
+      "chromium is not on PATH (nor at CHROMIUM_PATH): `npm test` installs Debian's chromium first, or run apt-get install chromium",
+    );
   const browser = await chromium.launch({
     executablePath,
     args: [
