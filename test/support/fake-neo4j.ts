@@ -59,12 +59,12 @@ const STATEMENTS = new Map(Object.entries(CYPHER).map(([name, text]) => [text, n
  * Neo.ClientError.Statement.ExecutionFailed carrying Kùzu's message.
  *
  * `GET /__requests` lists what it received, `DELETE /__requests` forgets it; `GET /__graph/<db>`
- * shows a database's graph. Databases: `options.databases` (default "neo4j", "atas" and "sync"); the
+ * shows a database's graph. Databases: `options.databases` (default "neo4j", "atas", "sync" and "parity"); the
  * database "unavailable" answers 503 as a stopped one does, and any other name 404 DatabaseNotFound.
  */
 export async function startFakeNeo4j(options: { user: string; password: string; databases?: string[] }) {
   const graphs = new Map(
-    (options.databases ?? ["neo4j", "atas", "sync"]).map((name) => [name, new KuzuGraph()]),
+    (options.databases ?? ["neo4j", "atas", "sync", "parity"]).map((name) => [name, new KuzuGraph()]),
   );
   const received: FakeNeo4jRequest[] = [];
   const parser = loadParser();
