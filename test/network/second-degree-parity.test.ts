@@ -136,6 +136,26 @@ describe("the D1 path and the Neo4j path (on Kùzu) answer alike", () => {
     expect(ids((await same(id(0), 1)).experts)).toEqual([id(3)]);
   });
 
+  it("via lists come in the same order whatever the case or accents of the names", async () => {
+    const u = (displayName: string, role: Role = "student") => ({ displayName, role });
+    const { id } = await store({
+      users: [u("Me"), u("Zed"), u("ana"), u("Émile"), u("Ana"), u("Expert", "expert")],
+      edges: [
+        [0, 1],
+        [0, 2],
+        [0, 3],
+        [0, 4],
+        [1, 5],
+        [2, 5],
+        [3, 5],
+        [4, 5],
+      ],
+      blocks: [],
+    });
+    const [expert] = (await same(id(0))).experts;
+    expect(expert?.via).toHaveLength(4);
+  });
+
   it("blocks either way remove the person as a result and as a mutual; self and direct connections never appear", async () => {
     const u = (displayName: string, role: Role = "student") => ({ displayName, role });
     // 0 me; 1 friend; 2 blocked friend (me blocks); 3 expert through 1 and 2; 4 expert who blocks me;

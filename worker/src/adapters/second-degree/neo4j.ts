@@ -198,8 +198,10 @@ export function neo4jSecondDegree(config: Config): SecondDegree & GraphMirror {
     const rows = await run(name, { userId, limit: count });
     return rows.map((row) => ({
       userId: String(row.userId),
+      // By name as people read them (localeCompare), then id: the order the D1 path gives.
       via: ((row.via ?? []) as Reachable["via"]).toSorted(
-        (x, y) => compare(x.displayName ?? "", y.displayName ?? "") || compare(x.userId, y.userId),
+        (x, y) =>
+          (x.displayName ?? "").localeCompare(y.displayName ?? "") || x.userId.localeCompare(y.userId),
       ),
     }));
   }
@@ -297,10 +299,6 @@ function canonical(a: string, b: string): [string, string] {
 
 function* chunks<T>(items: T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += RESYNC_BATCH) yield items.slice(i, i + RESYNC_BATCH);
-}
-
-function compare(x: string, y: string) {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function queryEndpoint(queryUrl: string, database: string) {
