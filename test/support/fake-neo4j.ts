@@ -19,15 +19,6 @@ export interface FakeNeo4jGraph {
   constraints: string[];
 }
 
-interface Graph {
-  users: Map<string, { id: string; displayName: string | null; role: string | null }>;
-  /** One relationship per unordered pair, keyed by the pair; `from`/`to` is the stored direction. */
-  connected: Map<string, { from: string; to: string; source: string | null }>;
-  /** `blocker\nblocked`. */
-  blocked: Set<string>;
-  constraints: Set<string>;
-}
-
 type Answer = { status: number; body: unknown };
 
 /** Thrown while answering; becomes the Neo4j-shaped error body. */
@@ -55,20 +46,25 @@ const STATEMENTS = new Map(Object.entries(CYPHER).map(([name, text]) => [text, n
  * does: Basic auth, a JSON body with `statement` and `parameters`, `202` with
  * `{data: {fields, values}, bookmarks}`, and `{errors: [{code, message}]}` with 400/401/404/415.
  *
- * It is not a Cypher engine: it answers only the statements in the adapter's CYPHER, compared word
- * for word (anything else is a 400 SyntaxError, so a typo in the adapter fails the tests), and runs
- * each against an in-memory graph per database with its own plain implementation of the
- * second-degree semantics. Before running one it passes the statement and the request's parameters
- * through Neo4j's Cypher parser (@neo4j-cypher/language-support), so a statement the parser rejects,
- * or a parameter the statement needs and the request lacks, fails as on a real server.
+ * It answers only the statements in the adapter's CYPHER, compared word for word (anything else is a
+ * 400 SyntaxError, so a typo in the adapter fails the tests). Before running one it passes the
+ * statement and the request's parameters through Neo4j's Cypher parser
+ * (@neo4j-cypher/language-support), so a statement the parser rejects, or a parameter the statement
+ * needs and the request lacks, fails as on a real server. Then it runs the statement on a real graph
+ * engine: each database is an in-memory Kùzu database (the `kuzu` package, an embedded Cypher
+ * engine), and the answer is Kùzu's rows in the Query API's envelope, so the adapter's parsing of
+ * real results is exercised. The statements are written in the Cypher both engines accept; where
+ * Kùzu 0.11 does not parse a construct, the stand-in translates it, and TRANSLATIONS below lists
+ * every translation (the adapter's header lists them too). A statement Kùzu refuses is a 400
+ * Neo.ClientError.Statement.ExecutionFailed carrying Kùzu's message.
  *
  * `GET /__requests` lists what it received, `DELETE /__requests` forgets it; `GET /__graph/<db>`
- * shows a database's graph. Databases: `options.databases` (default "neo4j", "atas" and "sync"); the
+ * shows a database's graph. Databases: `options.databases` (default "neo4j", "atas", "sync" and "parity"); the
  * database "unavailable" answers 503 as a stopped one does, and any other name 404 DatabaseNotFound.
  */
 export async function startFakeNeo4j(options: { user: string; password: string; databases?: string[] }) {
   const graphs = new Map(
-    (options.databases ?? ["neo4j", "atas", "sync"]).map((name) => [name, emptyGraph()]),
+    (options.databases ?? ["neo4j", "atas", "sync", "parity"]).map((name) => [name, new KuzuGraph()]),
   );
   const received: FakeNeo4jRequest[] = [];
   const parser = loadParser();
@@ -93,7 +89,11 @@ export async function startFakeNeo4j(options: { user: string; password: string; 
     const graphPath = path.match(/^\/__graph\/([^/]+)$/);
     if (req.method === "GET" && graphPath?.[1]) {
       const graph = graphs.get(decodeURIComponent(graphPath[1]));
-      return send(graph ? { status: 200, body: snapshot(graph) } : failure(404, "no such database"));
+      if (!graph) return send(failure(404, "no such database"));
+      return graph.snapshot().then(
+        (stored) => send({ status: 200, body: stored }),
+        (error) => send(failure(500, String(error), "Neo.DatabaseError.General.UnknownError")),
+      );
     }
 
     let body: unknown = text;
@@ -107,7 +107,8 @@ export async function startFakeNeo4j(options: { user: string; password: string; 
       send(await answer(req, path, text, body));
     } catch (error) {
       if (error instanceof Neo4jFailure) return send(failure(error.status, error.message, error.code));
-      throw error;
+      // Answered, so a test sees the stand-in's own fault instead of waiting on a request that never ends.
+      send(failure(500, String(error), "Neo.DatabaseError.General.UnknownError"));
     }
   });
 
@@ -156,7 +157,8 @@ export async function startFakeNeo4j(options: { user: string; password: string; 
         `This fake answers only the adapter's CYPHER statements; it does not know: ${statement}`,
       );
     }
-    const [fields, values] = run(graph, name, params);
+    checkValues(name, params);
+    const [fields, values] = await graph.run(name, params);
     bookmark += 1;
     return { status: 202, body: { data: { fields, values }, bookmarks: [`FB:fake-${bookmark}`] } };
   }
@@ -188,28 +190,12 @@ export async function startFakeNeo4j(options: { user: string; password: string; 
       new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
-      }),
+      }).then(() => Promise.all([...graphs.values()].map((graph) => graph.close()))),
   };
 }
 
 function failure(status: number, message: string, code = "Neo.ClientError.Request.Invalid"): Answer {
   return { status, body: { errors: [{ code, message }] } };
-}
-
-function emptyGraph(): Graph {
-  return { users: new Map(), connected: new Map(), blocked: new Set(), constraints: new Set() };
-}
-
-function snapshot(graph: Graph): FakeNeo4jGraph {
-  return {
-    users: [...graph.users.values()],
-    connected: [...graph.connected.values()],
-    blocked: [...graph.blocked].map((key) => {
-      const [blocker = "", blocked = ""] = key.split("\n");
-      return { blocker, blocked };
-    }),
-    constraints: [...graph.constraints],
-  };
 }
 
 /** Parser errors by statement and parameter names: the adapter sends the same few again and again. */
@@ -268,135 +254,223 @@ async function checkWithParser(
     throw new Neo4jFailure(400, "Neo.ClientError.Statement.SyntaxError", errors.join("\n"));
 }
 
-/** Runs one known statement; validates everything before changing anything, as a rolled-back transaction would. */
-function run(graph: Graph, name: CypherName, params: Record<string, unknown>): [string[], unknown[][]] {
-  switch (name) {
-    case "experts":
-      return twoHop(graph, params, (role) => role === "expert");
-    case "people":
-      return twoHop(graph, params, (role) => role !== null && role !== "expert" && role !== "admin");
-    case "apply":
-      apply(graph, params);
-      return [[], []];
-    case "constraint":
-      graph.constraints.add("user_id");
-      return [[], []];
-    case "clear":
-      graph.users.clear();
-      graph.connected.clear();
-      graph.blocked.clear();
-      return [[], []];
-    default: {
-      const unknown: never = name;
-      throw new Error(`unhandled statement ${String(unknown)}`);
-    }
-  }
+type Kuzu = typeof import("kuzu");
+type QueryParameters = Record<string, unknown>;
+
+/**
+ * Kùzu is a native module: it loads through Node's own require (Vite's module runner cannot
+ * transform a .node file), once, when the first server starts.
+ */
+let kuzuModule: Kuzu | undefined;
+function kuzu(): Kuzu {
+  kuzuModule ??= createRequire(import.meta.url)("kuzu") as Kuzu;
+  return kuzuModule;
 }
 
-/** The semantics the adapter's two-hop statements promise, written out plainly. */
-function twoHop(
-  graph: Graph,
-  params: Record<string, unknown>,
-  isCandidate: (role: string | null) => boolean,
-): [string[], unknown[][]] {
-  const { userId, limit } = params;
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0) {
-    throw new Neo4jFailure(
-      400,
-      "Neo.ClientError.Statement.ArgumentError",
-      `Invalid input. '${String(limit)}' is not a valid value. Must be a non-negative integer.`,
+/** Kùzu wants a schema before any data: the graph the adapter's header describes. */
+const KUZU_SCHEMA = [
+  "CREATE NODE TABLE User(id STRING PRIMARY KEY, displayName STRING, role STRING)",
+  "CREATE REL TABLE CONNECTED(FROM User TO User, source STRING)",
+  "CREATE REL TABLE BLOCKED(FROM User TO User)",
+];
+
+/** One unit of a translated statement: Kùzu text and the parameters it takes from the request. */
+interface KuzuStep {
+  text: string;
+  /** The list parameter it unwinds; the step is skipped when that list is empty (see TRANSLATIONS). */
+  unwinds?: string;
+}
+
+/**
+ * What the stand-in sends to Kùzu for each adapter statement. Everything not listed runs word for
+ * word; these are the only translations, each forced by a statement Kùzu 0.11 does not parse:
+ * 1. `apply`: Kùzu has no `CALL () { … }` unit subqueries. Each unit's body runs as its own
+ *    statement, in the order written, all in one Kùzu transaction (rolled back on any error), which
+ *    is what the units in one implicit Neo4j transaction do.
+ * 2. `apply`: a unit whose list parameter is empty is skipped rather than sent (Kùzu cannot infer
+ *    the type of an empty list parameter); UNWIND of an empty list is a no-op in both engines.
+ * 3. `constraint`: not sent. The User table's PRIMARY KEY is Kùzu's uniqueness constraint on id; the
+ *    stand-in records that the constraint was asked for (shown by `GET /__graph/<db>`).
+ * 4. `clear`: `CALL (n) { … } IN TRANSACTIONS OF k ROWS` becomes its body (`MATCH (n:User) DETACH
+ *    DELETE n`): Kùzu has no batched subqueries, and the stand-in's graphs are small.
+ */
+const TRANSLATIONS: Record<CypherName, KuzuStep[] | "constraint"> = {
+  experts: [{ text: CYPHER.experts }],
+  people: [{ text: CYPHER.people }],
+  apply: [...CYPHER.apply.matchAll(/CALL \(\) \{ (.*?) \}(?= CALL \(\) \{|$)/g)].map(([, body = ""]) => ({
+    text: body,
+    unwinds: body.match(/^UNWIND \$(\w+) AS /)?.[1] ?? "",
+  })),
+  constraint: "constraint",
+  clear: [{ text: CYPHER.clear.replace(/ CALL \((\w+)\) \{ (.*) \} IN TRANSACTIONS OF \d+ ROWS$/, " $2") }],
+};
+
+/** One Neo4j database, held by an in-memory Kùzu database; statements run one at a time. */
+class KuzuGraph {
+  readonly constraints = new Set<string>();
+  private readonly database: InstanceType<Kuzu["Database"]>;
+  private readonly connection: InstanceType<Kuzu["Connection"]>;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly ready: Promise<void>;
+
+  constructor() {
+    const { Database, Connection } = kuzu();
+    this.database = new Database(":memory:");
+    this.connection = new Connection(this.database);
+    this.ready = (async () => {
+      for (const statement of KUZU_SCHEMA) await this.query(statement, {});
+    })();
+  }
+
+  /** Runs one adapter statement; returns Neo4j's fields and values. */
+  run(name: CypherName, params: QueryParameters): Promise<[string[], unknown[][]]> {
+    return this.serial(async () => {
+      await this.ready;
+      const translation = TRANSLATIONS[name];
+      if (translation === "constraint") {
+        this.constraints.add("user_id");
+        return [[], []];
+      }
+      const steps = translation.filter(
+        (step) => !step.unwinds || (params[step.unwinds] as unknown[]).length > 0,
+      );
+      if (steps.length === 1 && steps[0]) return this.rows(steps[0].text, params);
+      await this.query("BEGIN TRANSACTION", {});
+      try {
+        for (const step of steps) await this.query(step.text, params);
+        await this.query("COMMIT", {});
+      } catch (error) {
+        await this.query("ROLLBACK", {});
+        throw error;
+      }
+      return [[], []];
+    });
+  }
+
+  /** The stored graph, for `GET /__graph/<db>`. */
+  snapshot(): Promise<FakeNeo4jGraph> {
+    return this.serial(async () => {
+      await this.ready;
+      const users = await this.query(
+        "MATCH (u:User) RETURN u.id AS id, u.displayName AS displayName, u.role AS role ORDER BY u.id",
+        {},
+      );
+      const connected = await this.query(
+        "MATCH (a:User)-[r:CONNECTED]->(b:User) RETURN a.id AS fromId, b.id AS toId, r.source AS source ORDER BY a.id, b.id",
+        {},
+      );
+      const blocked = await this.query(
+        "MATCH (a:User)-[:BLOCKED]->(b:User) RETURN a.id AS fromId, b.id AS toId ORDER BY a.id, b.id",
+        {},
+      );
+      return {
+        users: users as FakeNeo4jGraph["users"],
+        connected: connected.map((r) => ({
+          from: String(r.fromId),
+          to: String(r.toId),
+          source: r.source as string | null,
+        })),
+        blocked: blocked.map((r) => ({ blocker: String(r.fromId), blocked: String(r.toId) })),
+        constraints: [...this.constraints],
+      };
+    });
+  }
+
+  close() {
+    return this.serial(async () => {
+      await this.connection.close();
+      await this.database.close();
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async rows(text: string, params: QueryParameters): Promise<[string[], unknown[][]]> {
+    const result = await this.execute(text, params);
+    const fields = await result.getColumnNames();
+    const rows = await result.getAll();
+    result.close();
+    return [fields, rows.map((row) => fields.map((field) => row[field] ?? null))];
+  }
+
+  private async query(text: string, params: QueryParameters): Promise<Record<string, unknown>[]> {
+    const result = await this.execute(text, params);
+    const rows = await result.getAll();
+    result.close();
+    return rows;
+  }
+
+  /** Sends only the parameters the text names: Kùzu rejects parameters a statement does not use. */
+  private async execute(text: string, params: QueryParameters) {
+    const used = Object.fromEntries(
+      [...new Set([...text.matchAll(/\$(\w+)/g)].map((m) => m[1] ?? ""))].map((key) => [key, params[key]]),
     );
-  }
-  const fields = ["userId", "mutualCount", "via"];
-  if (typeof userId !== "string" || !graph.users.has(userId)) return [fields, []];
-  const neighbours = (id: string) => {
-    const found = new Set<string>();
-    for (const { from, to } of graph.connected.values()) {
-      if (from === id) found.add(to);
-      if (to === id) found.add(from);
+    let result: Awaited<ReturnType<typeof this.connection.query>>;
+    try {
+      if (Object.keys(used).length === 0) result = await this.connection.query(text);
+      else {
+        const prepared = await this.connection.prepare(text);
+        if (!prepared.isSuccess()) throw new Error(prepared.getErrorMessage());
+        result = await this.connection.execute(prepared, used as never);
+      }
+    } catch (error) {
+      throw new Neo4jFailure(
+        400,
+        "Neo.ClientError.Statement.ExecutionFailed",
+        `Kùzu could not run the statement: ${error instanceof Error ? error.message : String(error)}\n${text}`,
+      );
     }
-    return found;
-  };
-  const blockedWithMe = (id: string) =>
-    graph.blocked.has(`${userId}\n${id}`) || graph.blocked.has(`${id}\n${userId}`);
-  const mine = neighbours(userId);
-  const mutuals = new Map<string, Set<string>>();
-  for (const via of mine) {
-    if (blockedWithMe(via)) continue;
-    for (const candidate of neighbours(via)) {
-      if (candidate === userId || mine.has(candidate) || blockedWithMe(candidate)) continue;
-      if (!isCandidate(graph.users.get(candidate)?.role ?? null)) continue;
-      mutuals.set(candidate, (mutuals.get(candidate) ?? new Set()).add(via));
-    }
+    if (Array.isArray(result)) throw new Error("one statement at a time");
+    return result;
   }
-  const ranked = [...mutuals].sort(([a, x], [b, y]) => y.size - x.size || (a < b ? -1 : a > b ? 1 : 0));
-  return [
-    fields,
-    ranked
-      .slice(0, limit)
-      .map(([id, via]) => [
-        id,
-        via.size,
-        [...via].map((v) => ({ userId: v, displayName: graph.users.get(v)?.displayName ?? null })),
-      ]),
-  ];
 }
 
-function apply(graph: Graph, params: Record<string, unknown>) {
-  const list = (name: string) => {
-    const value = params[name];
+/**
+ * What a real server would refuse before touching the graph, checked before Kùzu sees the request
+ * (Kùzu's own messages for these are about its types, not Neo4j's).
+ */
+function checkValues(name: CypherName, params: QueryParameters) {
+  if (name === "experts" || name === "people") {
+    const { limit } = params;
+    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0) {
+      throw new Neo4jFailure(
+        400,
+        "Neo.ClientError.Statement.ArgumentError",
+        `Invalid input. '${String(limit)}' is not a valid value. Must be a non-negative integer.`,
+      );
+    }
+  }
+  if (name !== "apply") return;
+  const keys: Record<string, string[]> = {
+    users: ["id"],
+    connects: ["a", "b"],
+    disconnects: [],
+    blocks: ["blocker", "blocked"],
+    unblocks: [],
+  };
+  for (const [list, ids] of Object.entries(keys)) {
+    const value = params[list];
     if (!Array.isArray(value) || value.some((item) => typeof item !== "object" || item === null)) {
       throw new Neo4jFailure(
         400,
         "Neo.ClientError.Statement.TypeError",
-        `Type mismatch: expected a list of maps for $${name}`,
+        `Type mismatch: expected a list of maps for $${list}`,
       );
     }
-    return value as Record<string, unknown>[];
-  };
-  const id = (entry: Record<string, unknown>, key: string) => {
-    const value = entry[key];
-    if (value === null || value === undefined) {
-      throw new Neo4jFailure(
-        400,
-        "Neo.ClientError.Statement.SemanticError",
-        `Cannot merge the following node because of null property value for 'id': (:User {id: null})`,
-      );
+    for (const entry of value as QueryParameters[]) {
+      for (const key of ids) {
+        if (entry[key] === null || entry[key] === undefined) {
+          throw new Neo4jFailure(
+            400,
+            "Neo.ClientError.Statement.SemanticError",
+            `Cannot merge the following node because of null property value for 'id': (:User {id: null})`,
+          );
+        }
+      }
     }
-    return String(value);
-  };
-  const nullable = (value: unknown) => (value === undefined || value === null ? null : String(value));
-  const users = list("users").map((u) => ({
-    id: id(u, "id"),
-    displayName: nullable(u.displayName),
-    role: nullable(u.role),
-  }));
-  const disconnects = list("disconnects").map((p) => [nullable(p.a), nullable(p.b)] as const);
-  const connects = list("connects").map((p) => ({
-    a: id(p, "a"),
-    b: id(p, "b"),
-    source: nullable(p.source),
-  }));
-  const unblocks = list("unblocks").map((p) => [nullable(p.blocker), nullable(p.blocked)] as const);
-  const blocks = list("blocks").map((p) => ({ blocker: id(p, "blocker"), blocked: id(p, "blocked") }));
-
-  const merge = (userId: string) => {
-    if (!graph.users.has(userId)) graph.users.set(userId, { id: userId, displayName: null, role: null });
-  };
-  const pair = (a: string, b: string) => (a < b ? `${a}\n${b}` : `${b}\n${a}`);
-  for (const user of users) graph.users.set(user.id, user);
-  for (const [a, b] of disconnects) if (a !== null && b !== null) graph.connected.delete(pair(a, b));
-  for (const { a, b, source } of connects) {
-    merge(a);
-    merge(b);
-    // MERGE without a direction matches a relationship either way and creates one from a to b.
-    const existing = graph.connected.get(pair(a, b));
-    graph.connected.set(pair(a, b), existing ? { ...existing, source } : { from: a, to: b, source });
-  }
-  for (const [blocker, blocked] of unblocks) graph.blocked.delete(`${blocker}\n${blocked}`);
-  for (const { blocker, blocked } of blocks) {
-    merge(blocker);
-    merge(blocked);
-    graph.blocked.add(`${blocker}\n${blocked}`);
   }
 }

@@ -4,6 +4,20 @@
  * TCP or WebSocket that it opens itself; a Worker offers it no Bolt transport it can use, and Neo4j
  * recommends the Query API for runtimes like this one, where only HTTP requests are available. The
  * Query API runs each request as one implicit transaction, which is all a statement here needs.
+ *
+ * Dialect. The tests run these statements on Kùzu, an embedded Cypher engine, behind a stand-in for
+ * the Query API (test/support/fake-neo4j.ts), so every statement is written in the Cypher that both
+ * Neo4j and Kùzu 0.11 accept, and Neo4j's parser still checks each:
+ * - `EXISTS { MATCH … }`, not the bare-pattern `EXISTS { (…) }` (Kùzu needs the MATCH);
+ * - mutuals collected as maps (`collect(DISTINCT {userId: …})`), not a list comprehension over
+ *   nodes (Kùzu has no `[x IN list | …]`);
+ * - CONNECTED is written and deleted in its stored direction, smaller id to larger (`->`): Kùzu
+ *   cannot MERGE or DELETE an undirected relationship, and applyParameters already orders each
+ *   pair, so Neo4j does the same work. Reads still match CONNECTED without direction.
+ * The stand-in translates only what Kùzu does not parse at all, and lists each translation in its
+ * TRANSLATIONS: the `CALL () { … }` units of `apply` run one by one in one transaction (a unit with
+ * an empty list is skipped); `constraint` is the User table's primary key; `clear` runs without
+ * `IN TRANSACTIONS`.
  */
 import type {
   GraphChange,
@@ -22,12 +36,11 @@ const twoHop = (candidateRole: string) =>
   line(
     "MATCH (me:User {id: $userId})-[:CONNECTED]-(via:User)-[:CONNECTED]-(candidate:User)",
     `WHERE ${candidateRole} AND candidate <> me`,
-    "AND NOT EXISTS { (me)-[:CONNECTED]-(candidate) }",
-    "AND NOT EXISTS { (me)-[:BLOCKED]-(candidate) }",
-    "AND NOT EXISTS { (me)-[:BLOCKED]-(via) }",
-    "WITH candidate, collect(DISTINCT via) AS mutuals",
-    "RETURN candidate.id AS userId, size(mutuals) AS mutualCount,",
-    "[m IN mutuals | {userId: m.id, displayName: m.displayName}] AS via",
+    "AND NOT EXISTS { MATCH (me)-[:CONNECTED]-(candidate) }",
+    "AND NOT EXISTS { MATCH (me)-[:BLOCKED]-(candidate) }",
+    "AND NOT EXISTS { MATCH (me)-[:BLOCKED]-(via) }",
+    "WITH candidate, collect(DISTINCT {userId: via.id, displayName: via.displayName}) AS mutuals",
+    "RETURN candidate.id AS userId, size(mutuals) AS mutualCount, mutuals AS via",
     "ORDER BY mutualCount DESC, userId ASC",
     "LIMIT $limit",
   );
@@ -50,9 +63,9 @@ export const CYPHER = {
     "CALL () { UNWIND $users AS user MERGE (u:User {id: user.id})",
     "SET u.displayName = user.displayName, u.role = user.role }",
     "CALL () { UNWIND $disconnects AS pair",
-    "MATCH (:User {id: pair.a})-[r:CONNECTED]-(:User {id: pair.b}) DELETE r }",
+    "MATCH (:User {id: pair.a})-[r:CONNECTED]->(:User {id: pair.b}) DELETE r }",
     "CALL () { UNWIND $connects AS pair MERGE (a:User {id: pair.a}) MERGE (b:User {id: pair.b})",
-    "MERGE (a)-[r:CONNECTED]-(b) SET r.source = pair.source }",
+    "MERGE (a)-[r:CONNECTED]->(b) SET r.source = pair.source }",
     "CALL () { UNWIND $unblocks AS pair",
     "MATCH (:User {id: pair.blocker})-[r:BLOCKED]->(:User {id: pair.blocked}) DELETE r }",
     "CALL () { UNWIND $blocks AS pair",
@@ -185,8 +198,10 @@ export function neo4jSecondDegree(config: Config): SecondDegree & GraphMirror {
     const rows = await run(name, { userId, limit: count });
     return rows.map((row) => ({
       userId: String(row.userId),
+      // By name as people read them (localeCompare), then id: the order the D1 path gives.
       via: ((row.via ?? []) as Reachable["via"]).toSorted(
-        (x, y) => compare(x.displayName ?? "", y.displayName ?? "") || compare(x.userId, y.userId),
+        (x, y) =>
+          (x.displayName ?? "").localeCompare(y.displayName ?? "") || x.userId.localeCompare(y.userId),
       ),
     }));
   }
@@ -284,10 +299,6 @@ function canonical(a: string, b: string): [string, string] {
 
 function* chunks<T>(items: T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += RESYNC_BATCH) yield items.slice(i, i + RESYNC_BATCH);
-}
-
-function compare(x: string, y: string) {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function queryEndpoint(queryUrl: string, database: string) {
