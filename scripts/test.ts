@@ -7,6 +7,9 @@
  *
  * `npm test -- --preflight-only` stops after the first part (scripts/fresh-machine.ts's quick check).
  */
+import { spawn } from "node:child_process";
+import { globSync } from "node:fs";
+import { join } from "node:path";
 import { QUIET_WRANGLER_ENV, ROOT, run, startThrowawayRedis } from "./platform.ts";
 import { ensureSystemPrograms, MissingSystemPrograms } from "./system-programs.ts";
 
@@ -43,7 +46,8 @@ const started = Date.now();
 try {
   for (const [name, command, args] of steps) {
     console.log(`\n── ${name}: ${command} ${args.join(" ")}`);
-    await run(command, args, env);
+    if (name === "workerd tests") await runWorkerdSuite(args, env);
+    else await run(command, args, env);
   }
   console.log(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s (${ROOT})`);
 } catch (error) {
@@ -51,4 +55,59 @@ try {
   process.exitCode = 1;
 } finally {
   await redis.stop();
+}
+
+/**
+ * The workerd suite, watched: now and then vitest, its files all passed, never ends the run (the
+ * workers pool does not shut down; seen about once in five runs on this machine, cause not yet
+ * found). When every file of the suite has reported a pass and nothing more is printed for two
+ * minutes, the run is stopped and counted as passed, and this is said plainly. Any failure, or a
+ * file that never reported, still fails the step.
+ */
+function runWorkerdSuite(args: string[], env: Record<string, string>): Promise<void> {
+  const files = new Set(
+    globSync("test/**/*.test.ts", { cwd: ROOT }).filter(
+      (f) => !f.startsWith("test/e2e/") && !f.startsWith("test/scripts/"),
+    ),
+  );
+  const passed = new Set<string>();
+  let failed = false;
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, "node_modules", ".bin", "vitest"), args, {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env },
+      detached: true,
+    });
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    let buffered = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const raw of lines) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are what is stripped
+        const line = raw.replace(/\u001b\[[0-9;]*m/g, "");
+        const file = line.match(/^ [✓] (test\/\S+\.test\.ts)/)?.[1];
+        if (file) passed.add(file);
+        if (/^ [×❯] test\/|FAIL /.test(line)) failed = true;
+      }
+      clearTimeout(quiet);
+      if (!failed && [...files].every((f) => passed.has(f)))
+        quiet = setTimeout(() => {
+          stopped = true;
+          console.log(
+            `\nevery one of the ${files.size} workerd test files passed, but vitest has not ended the run for two minutes: stopping it (see scripts/test.ts)`,
+          );
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        }, 120_000);
+    });
+    child.on("exit", (code) => {
+      clearTimeout(quiet);
+      if (code === 0 || (stopped && !failed)) resolve();
+      else reject(new Error(`vitest ${args.join(" ")} exited with ${code}`));
+    });
+  });
 }

@@ -53,5 +53,13 @@ export async function startFakeResend(apiKey: string, options: { delayMs?: numbe
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        // workerd keeps its connections alive; close them, or close() waits on them forever.
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
