@@ -63,6 +63,12 @@ export const invitations = sqliteTable(
     /** The mutual connection who endorsed this invitation (a warm introduction), if any. */
     introducedBy: text("introduced_by").references(() => users.id, { onDelete: "set null" }),
     introductionNote: text("introduction_note"),
+    /** An online session's meeting link, set by either side; shown to the two sides and to people going. */
+    meetingLink: text("meeting_link"),
+    /** The expert's yes (given when accepting) to being named on a public event. */
+    expertNamedPublicly: integer("expert_named_publicly", { mode: "boolean" }).notNull().default(true),
+    /** "Ask this expert": the note this invitation was started from (no foreign key: notes live in atas-link). */
+    sourceNoteId: text("source_note_id"),
     sentAt: instant("sent_at"),
     respondedAt: instant("responded_at"),
     completedAt: instant("completed_at"),
