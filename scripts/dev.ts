@@ -51,13 +51,14 @@ async function resync() {
 
 function scheduleCron() {
   const now = new Date();
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 22, 0, 0));
-  if (next <= now) next.setUTCDate(next.getUTCDate() + 1);
+  const next = new Date(now);
+  next.setUTCMinutes(0, 0, 0);
+  next.setUTCHours(next.getUTCHours() + 1);
   setTimeout(async () => {
     const response = await fetch(
-      `${platform.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 22 * * *")}`,
+      `${platform.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("0 * * * *")}`,
     ).catch(() => null);
-    console.log(`cron 0 22 * * * fired: ${response?.status ?? "unreachable"}`);
+    console.log(`cron 0 * * * * fired: ${response?.status ?? "unreachable"}`);
     scheduleCron();
   }, next.getTime() - now.getTime());
 }
@@ -68,7 +69,7 @@ console.log(`
     web app          ${platform.url}/
     dev mailbox      ${platform.url}/dev/mail
     API document     ${platform.url}/openapi.json
-    fire the cron    curl '${platform.url}/cdn-cgi/handler/scheduled?cron=0+22+*+*+*'
+    fire the cron    curl '${platform.url}/cdn-cgi/handler/scheduled?cron=0+*+*+*+*'
   Demo logins (password atas-demo-2026): student01@siswa.um.edu.my, aisyah.rahman@experts.atas.dev,
     club.computing@siswa.um.edu.my, admin@atas.dev
 `);

@@ -8,12 +8,15 @@ import { describe, expect, it } from "vitest";
 import worker from "../support/entry";
 import { call, expectProblem, signUp } from "../support/http";
 
-describe("the daily cron", () => {
-  it("is scheduled for 22:00 UTC (06:00 in Kuala Lumpur) and purges expired sessions and tokens", async () => {
+describe("the hourly cron", () => {
+  it("purges expired sessions and tokens in its 22:00 UTC run (the once-a-day housekeeping)", async () => {
     const user = await signUp();
     await env.DB.prepare("update sessions set expires_at = 1 where user_id = ?").bind(user.id).run();
     await env.DB.prepare("update email_tokens set expires_at = 1 where user_id = ?").bind(user.id).run();
-    const controller = createScheduledController({ scheduledTime: new Date(), cron: "0 22 * * *" });
+    // Yesterday's 22:00 UTC run: housekeeping runs then, and "expired" means before that instant.
+    const yesterday = new Date(Date.now() - 24 * 3600_000);
+    yesterday.setUTCHours(22, 0, 0, 0);
+    const controller = createScheduledController({ scheduledTime: yesterday, cron: "0 * * * *" });
     const ctx = createExecutionContext();
     await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runDailyCron } from "../../worker/src/schedule";
+import { runHourlyCron } from "../../worker/src/schedule";
 import { adaptersFor } from "../../worker/src/wiring";
 
 const HOUR = 3600_000;
@@ -32,10 +32,10 @@ describe("the early-morning run with many requesters", () => {
       );
     }
     await env.DB.batch(statements);
-    const report = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
+    const report = await runHourlyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(report.deadlineReminders).toBeGreaterThanOrEqual(150);
     const claimed = await env.DB.prepare(
-      "select count(*) as n from cron_reminders where invitation_id in (select value from json_each(?))",
+      "select count(*) as n from morning_claims where subject_id in (select value from json_each(?))",
     )
       .bind(JSON.stringify(invitationIds))
       .first<{ n: number }>();

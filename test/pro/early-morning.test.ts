@@ -7,7 +7,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { SecondDegree } from "../../worker/src/adapters/second-degree/interface";
 import { composeMail } from "../../worker/src/queues";
-import { runDailyCron } from "../../worker/src/schedule";
+import { runHourlyCron } from "../../worker/src/schedule";
 import { systemContext } from "../../worker/src/shared/context";
 import { adaptersFor } from "../../worker/src/wiring";
 import worker from "../support/entry";
@@ -65,10 +65,19 @@ async function invitation(
 
 const queued = async (invitationId: string) =>
   (
-    await env.DB.prepare("select count(*) as n from cron_reminders where invitation_id = ?")
+    await env.DB.prepare("select count(*) as n from morning_claims where subject_id = ?")
       .bind(invitationId)
       .first<{ n: number }>()
   )?.n ?? 0;
+
+const claims = async (subjectId: string) =>
+  (
+    await env.DB.prepare(
+      "select kind || ':' || recipient_id || ':' || local_date as c from morning_claims where subject_id = ? order by c",
+    )
+      .bind(subjectId)
+      .all<{ c: string }>()
+  ).results.map((r) => r.c);
 
 describe("the early-morning run", () => {
   it("reminds the expert of answers due within 48 hours, once per day", async () => {
@@ -82,7 +91,7 @@ describe("the early-morning run", () => {
       status: "countered",
       deadline: now + 10 * HOUR,
     });
-    const first = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
+    const first = await runHourlyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(first.deadlineReminders).toBeGreaterThanOrEqual(2);
     expect(await queued(soon)).toBe(1);
     expect(await queued(later)).toBe(0);
@@ -90,9 +99,9 @@ describe("the early-morning run", () => {
     await waitForMail(pro.email, "needs an answer");
     await waitForMail(student.email, "needs an answer"); // the countered one waits on the requester
 
-    const again = await runDailyCron({ scheduledTime: now + 5 * 60_000 }, env, adaptersFor(env));
+    const again = await runHourlyCron({ scheduledTime: now + 5 * 60_000 }, env, adaptersFor(env));
     expect(again).toMatchObject({ deadlineReminders: 0, expired: 0, sessionReminders: 0, mailsQueued: 0 });
-    const next = await runDailyCron({ scheduledTime: now + 24 * HOUR }, env, adaptersFor(env));
+    const next = await runHourlyCron({ scheduledTime: now + 24 * HOUR }, env, adaptersFor(env));
     expect(next.deadlineReminders).toBeGreaterThanOrEqual(1); // "later" is now due within 48 h
     expect(await queued(later)).toBe(1);
   });
@@ -105,7 +114,7 @@ describe("the early-morning run", () => {
     const alike = await Promise.all([1, 2, 3, 4].map(() => person("expert", null, { industry })));
     const byTopic = await person("expert", null, { topics: ["Qubits"] });
     const id = await invitation(student.id, silent.id, { status: "sent", deadline: now - HOUR });
-    const report = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
+    const report = await runHourlyCron({ scheduledTime: now }, env, adaptersFor(env));
     expect(report.expired).toBeGreaterThanOrEqual(1);
     const row = await env.DB.prepare("select status, version from invitations where id = ?").bind(id).first();
     expect(row).toEqual({ status: "expired", version: 2 });
@@ -113,7 +122,7 @@ describe("the early-morning run", () => {
     const suggested = [...alike, byTopic].filter((e) => mail.text.includes(`/experts/${e.id}`));
     expect(suggested).toHaveLength(3);
     expect(mail.text).not.toContain(`/experts/${silent.id}`);
-    const second = await runDailyCron({ scheduledTime: now + HOUR }, env, adaptersFor(env));
+    const second = await runHourlyCron({ scheduledTime: now + HOUR }, env, adaptersFor(env));
     expect(second.expired).toBe(0);
   });
 
@@ -124,7 +133,7 @@ describe("the early-morning run", () => {
     const silent = await person("expert", null, { industry });
     const alike = await Promise.all([1, 2, 3].map(() => person("expert", null, { industry })));
     const id = await invitation(student.id, silent.id, { status: "sent", deadline: now - HOUR });
-    await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
+    await runHourlyCron({ scheduledTime: now }, env, adaptersFor(env));
     const event = await env.DB.prepare(
       "select id from invitation_events where invitation_id = ? and to_status = 'expired'",
     )
@@ -146,41 +155,48 @@ describe("the early-morning run", () => {
     for (const expert of alike) expect(mail?.text).toContain(`/experts/${expert.id}`);
   });
 
-  it("chooses tomorrow's sessions by each requester campus's time zone", async () => {
-    const now = Date.UTC(2020, 2, 3, 22); // Wed 06:00 Kuala Lumpur, Wed 09:00 Melbourne (UTC+11)
-    const pro = await person("expert");
+  it("reminds each person of sessions today and tomorrow in their own morning", async () => {
+    // Tue 3 March 2020, 19:00 UTC = Wed 06:00 in Melbourne (UTC+11), Wed 03:00 in Kuala Lumpur.
+    const melMorning = Date.UTC(2020, 2, 3, 19);
+    const klMorning = Date.UTC(2020, 2, 3, 22); // Wed 06:00 in Kuala Lumpur, 09:00 in Melbourne
+    const pro = await person("expert"); // no campus, no availability: Kuala Lumpur
     const kl = await person("student", "um");
     const melbourne = await person("student", "unimelb");
-    const lateTonightKL = now + 17.5 * HOUR; // 23:30 today in KL, 02:30 tomorrow in Melbourne
-    const wednesdayMorning = now + 27 * HOUR; // 09:00 tomorrow in KL, 12:00 in Melbourne
-    const inKlTonight = await invitation(kl.id, pro.id, {
-      status: "scheduled",
-      deadline: now - 48 * HOUR,
-      start: lateTonightKL,
-    });
-    const inMelTonight = await invitation(melbourne.id, pro.id, {
-      status: "scheduled",
-      deadline: now - 48 * HOUR,
-      start: lateTonightKL,
-    });
-    const inKlTomorrow = await invitation(kl.id, pro.id, {
-      status: "scheduled",
-      deadline: now - 48 * HOUR,
-      start: wednesdayMorning,
-    });
-    const report = await runDailyCron({ scheduledTime: now }, env, adaptersFor(env));
-    expect(report.sessionReminders).toBeGreaterThanOrEqual(2);
-    expect(await queued(inKlTonight)).toBe(0);
-    expect(await queued(inMelTonight)).toBe(1);
-    expect(await queued(inKlTomorrow)).toBe(1);
-    await waitForMail(melbourne.email, "Tomorrow:");
+    const wedLateKL = Date.UTC(2020, 2, 4, 15, 30); // Wed 23:30 in KL, Thu 02:30 in Melbourne
+    const thuMorningKL = Date.UTC(2020, 2, 5, 1); // Thu 09:00 in KL, Thu 12:00 in Melbourne
+    const scheduled = (requester: string, start: number) =>
+      invitation(requester, pro.id, { status: "scheduled", deadline: melMorning - 48 * HOUR, start });
+    const klTonight = await scheduled(kl.id, wedLateKL);
+    const melTonight = await scheduled(melbourne.id, wedLateKL);
+    const klTomorrow = await scheduled(kl.id, thuMorningKL);
+
+    const atMel = await runHourlyCron({ scheduledTime: melMorning }, env, adaptersFor(env));
+    expect(atMel.morningZones["Australia/Melbourne"]).toBe("2020-03-04");
+    expect(atMel.morningZones["Asia/Kuala_Lumpur"]).toBeUndefined();
+    // Only the Melbourne student is in their morning: Wed 23:30 KL is Thursday for them.
+    expect(await claims(melTonight)).toEqual([`session-tomorrow:${melbourne.id}:2020-03-04`]);
+    expect(await claims(klTonight)).toEqual([]);
+
+    await runHourlyCron({ scheduledTime: klMorning }, env, adaptersFor(env));
+    expect(await claims(klTonight)).toEqual(
+      [`session-today:${kl.id}:2020-03-04`, `session-today:${pro.id}:2020-03-04`].sort(),
+    );
+    expect(await claims(melTonight)).toEqual(
+      [`session-today:${pro.id}:2020-03-04`, `session-tomorrow:${melbourne.id}:2020-03-04`].sort(),
+    );
+    expect(await claims(klTomorrow)).toEqual(
+      [`session-tomorrow:${kl.id}:2020-03-04`, `session-tomorrow:${pro.id}:2020-03-04`].sort(),
+    );
+    const mel = await waitForMail(melbourne.email, "Tomorrow:");
+    expect(mel.text).toContain("Australia/Melbourne"); // the time in their own zone
+    await waitForMail(kl.email, "Today:");
     await waitForMail(pro.email, "Tomorrow:");
   });
 
   it("runs from the Cron Trigger handler", async () => {
     const ctx = createExecutionContext();
     await worker.scheduled(
-      createScheduledController({ scheduledTime: new Date(Date.UTC(2020, 5, 1, 22)), cron: "0 22 * * *" }),
+      createScheduledController({ scheduledTime: new Date(Date.UTC(2020, 5, 1, 22)), cron: "0 * * * *" }),
       env,
       ctx,
     );

@@ -1,7 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 import { consumeQueue } from "./queues";
-import { FEEDS_CRON, runDailyCron, runFeedsCron } from "./schedule";
+import { FEEDS_CRON, runFeedsCron, runHourlyCron } from "./schedule";
 import { appOriginProblem } from "./shared/context";
 import { problemResponse, ServiceUnavailable } from "./shared/errors";
 import { adaptersFor } from "./wiring";
@@ -51,7 +51,7 @@ export function createWorker(web?: WebHandler): Worker {
       ctx.waitUntil(
         controller.cron === FEEDS_CRON
           ? runFeedsCron(controller, env, adapters)
-          : runDailyCron(controller, env, adapters),
+          : runHourlyCron(controller, env, adapters),
       );
     },
   };

@@ -17,6 +17,7 @@ export const EmailJob = z.object({
     "invitation-update",
     "deadline-reminder",
     "session-reminder",
+    "session-today",
   ]),
   key: z.string().min(1).max(200),
   userId: z.string().min(1),

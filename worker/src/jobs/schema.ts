@@ -1,4 +1,4 @@
-import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 
 /**
@@ -19,3 +19,24 @@ export const deadLetters = sqliteTable("dead_letters", {
   body: text("body").notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * What the hourly early-morning run already did: one row per (subject, kind, recipient, local
+ * date), claimed before the mail is enqueued, so a second run the same local day sends nothing.
+ * The subject is an invitation or an event (any domain's), hence no foreign key; the daily
+ * housekeeping deletes rows older than two weeks.
+ */
+export const morningClaims = sqliteTable(
+  "morning_claims",
+  {
+    subjectId: text("subject_id").notNull(),
+    kind: text("kind").notNull(),
+    recipientId: text("recipient_id").notNull(),
+    localDate: text("local_date").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("morning_claims_once").on(t.subjectId, t.kind, t.recipientId, t.localDate),
+    index("morning_claims_created_idx").on(t.createdAt),
+  ],
+);

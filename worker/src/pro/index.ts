@@ -7,7 +7,11 @@ export { checkProposal, spokenDay, spokenSlot } from "./proposal-text";
 export { mountExperts } from "./routes/experts";
 export { mountIntroductions } from "./routes/introductions";
 export { mountInvitations } from "./routes/invitations";
-export { earlyMorningRun } from "./services/early-morning-run";
+export {
+  expireOverdueInvitations,
+  invitationMorning,
+  type RunReport,
+} from "./services/early-morning-run";
 export { editDraft } from "./services/edit-draft";
 export { invitationFor } from "./services/invitation-access";
 export {

@@ -47,6 +47,11 @@ export const invitationMails = {
       label: "Open the invitation",
       url: r.url,
     }),
+  sessionToday: (to: string, name: string, r: { title: string; when: string; url: string }) =>
+    layoutMail(to, `Today: ${r.title}`, [`Hi ${name},`, `"${r.title}" is today: ${r.when}.`], {
+      label: "Open the invitation",
+      url: r.url,
+    }),
 };
 
 const STATUS_WORDS: Record<string, string> = {

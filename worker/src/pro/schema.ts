@@ -176,23 +176,6 @@ export const reviews = sqliteTable(
   ],
 );
 
-/**
- * What the early-morning cron already did: one row per (invitation, kind, local day), so a
- * second run on the same day finds the row and enqueues nothing.
- */
-export const cronReminders = sqliteTable(
-  "cron_reminders",
-  {
-    invitationId: text("invitation_id")
-      .notNull()
-      .references(() => invitations.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["deadline", "expired", "session-tomorrow"] }).notNull(),
-    localDate: text("local_date").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [uniqueIndex("cron_reminders_once").on(t.invitationId, t.kind, t.localDate)],
-);
-
 export const INTRODUCTION_STATUSES = ["pending", "endorsed", "declined"] as const;
 
 /**

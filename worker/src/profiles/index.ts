@@ -6,4 +6,5 @@ export { verifiedExperts, vetByWorkDomain } from "./services/expert-vetting";
 export { getProfile } from "./services/get-profile";
 export { avatarUrl } from "./services/load-profile";
 export { invalidateProfile } from "./services/profile-cache";
+export { DEFAULT_TIME_ZONE, timeZonesInUse, timeZonesOf } from "./services/time-zones";
 export { checkProfilePatch, type ProfilePatch, writeProfile } from "./services/update-profile";

@@ -1,13 +1,10 @@
 import { and, eq, gt, inArray, lte } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import { inJsonList } from "../../db/client";
-import { campuses, users } from "../../identity/schema";
 import type { EmailJob } from "../../jobs/contracts";
+import { claimMorning, localClock, type Morning } from "../../jobs/morning";
+import { timeZonesOf } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { step } from "../invitation-machine";
-import { cronReminders, type Invitation, invitations } from "../schema";
-import { localTime } from "./availability";
-import { DEFAULT_TIME_ZONE } from "./invitation-people";
+import { type Invitation, invitations } from "../schema";
 import { commitTransition } from "./invitation-writes";
 import { sideMembers } from "./notify-invitation";
 
@@ -15,159 +12,163 @@ const HOUR = 3600_000;
 const QUEUE_BATCH = 100;
 
 export interface RunReport {
+  /** Deadline reminders claimed this run (one per recipient). */
   deadlineReminders: number;
   expired: number;
+  /** Session reminders (today or tomorrow) claimed this run (one per recipient). */
   sessionReminders: number;
   mailsQueued: number;
 }
 
+interface Reminder {
+  subjectId: string;
+  kind: "deadline" | "session-today" | "session-tomorrow";
+  recipientId: string;
+  localDate: string;
+}
+
+const MAIL_OF: Record<Reminder["kind"], EmailJob["kind"]> = {
+  deadline: "deadline-reminder",
+  "session-today": "session-today",
+  "session-tomorrow": "session-reminder",
+};
+
 /**
- * The early-morning run. It only finds work and enqueues mail; the email queue sends. Every
- * effect is claimed in `cron_reminders` under the requester campus's local date first, so a
- * second run the same day claims nothing and sends nothing.
+ * atas-pro's part of the hourly morning run. It only finds work and enqueues mail; the email queue
+ * sends. Each reminder goes to a person in their own zone (profiles' timeZonesOf: an expert's
+ * availability zone, else their campus's) when it is morning there, claimed once per (invitation,
+ * kind, person, local date) first, so a second run the same local day sends nothing.
+ *  - answers due within 48 hours: the side that has to answer (the expert for "sent", the
+ *    requester and its club officers for "countered");
+ *  - scheduled sessions today (still to start) and tomorrow, in each person's local calendar: both sides.
  */
-export async function earlyMorningRun(ctx: ActionContext, now: number): Promise<RunReport> {
-  const jobs: EmailJob[] = [];
-  const report: RunReport = { deadlineReminders: 0, expired: 0, sessionReminders: 0, mailsQueued: 0 };
+export async function invitationMorning(ctx: ActionContext, morning: Morning) {
+  const now = morning.now;
+  const reminders: Reminder[] = [];
 
-  // 1. Answers due within 48 hours: remind the side that has to answer.
-  const due = await withZones(
-    ctx,
-    await ctx.db
-      .select()
-      .from(invitations)
-      .where(
-        and(
-          inArray(invitations.status, ["sent", "countered"]),
-          gt(invitations.responseDeadline, now),
-          lte(invitations.responseDeadline, now + 48 * HOUR),
-        ),
-      )
-      .all(),
-  );
-  for (const { invitation, zone } of await claim(ctx, due, "deadline", now)) {
-    const side = invitation.status === "sent" ? "expert" : "requester";
-    for (const userId of await sideMembers(ctx, invitation, side))
-      jobs.push(job(ctx, "deadline-reminder", userId, invitation.id, zone, now));
-    report.deadlineReminders++;
+  const due = await ctx.db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        inArray(invitations.status, ["sent", "countered"]),
+        gt(invitations.responseDeadline, now),
+        lte(invitations.responseDeadline, now + 48 * HOUR),
+      ),
+    )
+    .all();
+  for (const { invitation, userId, zone } of await recipients(ctx, due, (i) =>
+    i.status === "sent" ? "expert" : "requester",
+  )) {
+    const today = morning.today(zone);
+    if (today)
+      reminders.push({ subjectId: invitation.id, kind: "deadline", recipientId: userId, localDate: today });
   }
 
-  // 2. Past their deadline: expire, and tell the requester (the mail suggests similar experts).
-  const overdue = await withZones(
-    ctx,
-    await ctx.db
-      .select()
-      .from(invitations)
-      .where(and(inArray(invitations.status, ["sent", "countered"]), lte(invitations.responseDeadline, now)))
-      .all(),
-  );
-  for (const { invitation, zone } of await claim(ctx, overdue, "expired", now)) {
-    const expired = await expire(ctx, invitation, now);
-    if (!expired) continue;
-    const { eventId, recipients } = expired;
-    report.expired++;
-    for (const userId of recipients) {
-      jobs.push({
-        ...job(ctx, "invitation-update", userId, invitation.id, zone, now),
-        eventId,
-        key: `invitation-update:${eventId}:${userId}`,
+  const sessions = await ctx.db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.status, "scheduled"),
+        gt(invitations.scheduledStart, now),
+        // Tomorrow ends at most 42 hours after 06:00 today (a 25-hour day), in any zone.
+        lte(invitations.scheduledStart, now + 50 * HOUR),
+      ),
+    )
+    .all();
+  for (const { invitation, userId, zone } of await recipients(ctx, sessions, "both")) {
+    const today = morning.today(zone);
+    if (!today || invitation.scheduledStart === null) continue;
+    const day = localClock(invitation.scheduledStart, zone)?.date;
+    if (day === today)
+      reminders.push({
+        subjectId: invitation.id,
+        kind: "session-today",
+        recipientId: userId,
+        localDate: today,
       });
-    }
+    else if (day === morning.tomorrow(zone))
+      reminders.push({
+        subjectId: invitation.id,
+        kind: "session-tomorrow",
+        recipientId: userId,
+        localDate: today,
+      });
   }
 
-  // 3. Sessions tomorrow, in the requester campus's zone: remind both sides.
-  const soon = await withZones(
+  const claimed = await claimMorning(ctx.db, reminders);
+  const jobs: EmailJob[] = claimed.map((r) => ({
+    kind: MAIL_OF[r.kind],
+    userId: r.recipientId,
+    invitationId: r.subjectId,
+    origin: ctx.origin,
+    key: `${MAIL_OF[r.kind]}:${r.subjectId}:${r.recipientId}:${r.localDate}`,
+  }));
+  await enqueue(ctx, jobs);
+  return {
+    deadlineReminders: claimed.filter((r) => r.kind === "deadline").length,
+    sessionReminders: claimed.filter((r) => r.kind !== "deadline").length,
+    mailsQueued: jobs.length,
+  };
+}
+
+/**
+ * Every hour, for everyone (not a reminder, so not tied to anyone's morning): invitations past
+ * their deadline expire, and the requester side is told (the mail suggests similar experts). The
+ * expire transition is version-guarded, so a second run finds nothing to do.
+ */
+export async function expireOverdueInvitations(ctx: ActionContext, now: number) {
+  const overdue = await ctx.db
+    .select()
+    .from(invitations)
+    .where(and(inArray(invitations.status, ["sent", "countered"]), lte(invitations.responseDeadline, now)))
+    .all();
+  const jobs: EmailJob[] = [];
+  let expired = 0;
+  for (const invitation of overdue) {
+    const done = await expire(ctx, invitation, now);
+    if (!done) continue;
+    expired++;
+    for (const userId of done.recipients)
+      jobs.push({
+        kind: "invitation-update",
+        userId,
+        invitationId: invitation.id,
+        eventId: done.eventId,
+        origin: ctx.origin,
+        key: `invitation-update:${done.eventId}:${userId}`,
+      });
+  }
+  await enqueue(ctx, jobs);
+  return { expired, mailsQueued: jobs.length };
+}
+
+/** Each invitation's recipients on the given side(s), with each person's own zone. */
+async function recipients(
+  ctx: ActionContext,
+  rows: Invitation[],
+  side: "both" | ((invitation: Invitation) => "requester" | "expert"),
+) {
+  const people: { invitation: Invitation; userId: string }[] = [];
+  for (const invitation of rows) {
+    const sides = side === "both" ? (["requester", "expert"] as const) : [side(invitation)];
+    for (const s of sides)
+      for (const userId of await sideMembers(ctx, invitation, s)) people.push({ invitation, userId });
+  }
+  const zones = await timeZonesOf(
     ctx,
-    await ctx.db
-      .select()
-      .from(invitations)
-      .where(
-        and(
-          eq(invitations.status, "scheduled"),
-          gt(invitations.scheduledStart, now),
-          lte(invitations.scheduledStart, now + 50 * HOUR),
-        ),
-      )
-      .all(),
+    people.map((p) => p.userId),
   );
-  const tomorrow = soon.filter(({ invitation, zone }) => {
-    const next = localTime(now + 24 * HOUR, zone).date;
-    return invitation.scheduledStart !== null && localTime(invitation.scheduledStart, zone).date === next;
-  });
-  for (const { invitation, zone } of await claim(ctx, tomorrow, "session-tomorrow", now)) {
-    const people = [...(await sideMembers(ctx, invitation, "requester")), invitation.expertId];
-    for (const userId of people) jobs.push(job(ctx, "session-reminder", userId, invitation.id, zone, now));
-    report.sessionReminders++;
-  }
+  return people.map((p) => ({ ...p, zone: zones.get(p.userId) ?? "" }));
+}
 
+async function enqueue(ctx: ActionContext, jobs: EmailJob[]) {
   for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
     await ctx.env.EMAIL_QUEUE.sendBatch(
       jobs.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: "json" as const })),
     );
   }
-  report.mailsQueued = jobs.length;
-  return report;
-}
-
-function job(
-  ctx: ActionContext,
-  kind: EmailJob["kind"],
-  userId: string,
-  invitationId: string,
-  zone: string,
-  now: number,
-): EmailJob {
-  return {
-    kind,
-    userId,
-    invitationId,
-    origin: ctx.origin,
-    key: `${kind}:${invitationId}:${userId}:${localTime(now, zone).date}`,
-  };
-}
-
-/** Attaches the time zone of each requester's campus (Kuala Lumpur when there is none). */
-async function withZones(ctx: ActionContext, rows: Invitation[]) {
-  if (rows.length === 0) return [];
-  const zones = await ctx.db
-    .select({ id: users.id, zone: campuses.timeZone })
-    .from(users)
-    .leftJoin(campuses, eq(campuses.id, users.campusId))
-    .where(inJsonList(users.id, [...new Set(rows.map((r) => r.requesterId))]))
-    .all();
-  const byUser = new Map(zones.map((z) => [z.id, z.zone ?? DEFAULT_TIME_ZONE]));
-  return rows.map((invitation) => ({
-    invitation,
-    zone: byUser.get(invitation.requesterId) ?? DEFAULT_TIME_ZONE,
-  }));
-}
-
-/** Claims (invitation, kind, local date) rows; returns only those this run claimed. */
-async function claim<T extends { invitation: Invitation; zone: string }>(
-  ctx: ActionContext,
-  items: T[],
-  kind: "deadline" | "expired" | "session-tomorrow",
-  now: number,
-) {
-  const claimed: T[] = [];
-  for (let i = 0; i < items.length; i += 50) {
-    const slice = items.slice(i, i + 50);
-    const statements = slice.map(({ invitation, zone }) =>
-      ctx.db
-        .insert(cronReminders)
-        .values({ invitationId: invitation.id, kind, localDate: localTime(now, zone).date })
-        .onConflictDoNothing()
-        .returning({ id: cronReminders.invitationId }),
-    );
-    const results = (await ctx.db.batch(
-      statements as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]],
-    )) as { id: string }[][];
-    results.forEach((rows, index) => {
-      const item = slice[index];
-      if (rows.length > 0 && item) claimed.push(item);
-    });
-  }
-  return claimed;
 }
 
 /**

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Mail } from "../../adapters/mailer/interface";
 import { type User, users } from "../../identity/schema";
 import type { EmailJob } from "../../jobs/contracts";
+import { timeZonesOf } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { base64 } from "../../shared/crypto";
 import { invitationMails } from "../mails";
@@ -65,12 +66,12 @@ export async function invitationUpdateMail(
   return mail;
 }
 
-/** The early-morning reminders: an answer due soon, or a session tomorrow. */
+/** The early-morning reminders: an answer due soon, or a session today or tomorrow. */
 export async function reminderMail(
   ctx: Pick<ActionContext, "db">,
   recipient: User,
   invitationId: string,
-  kind: "deadline-reminder" | "session-reminder",
+  kind: "deadline-reminder" | "session-reminder" | "session-today",
   origin: string,
 ): Promise<Mail | null> {
   const invitation = await ctx.db.select().from(invitations).where(eq(invitations.id, invitationId)).get();
@@ -91,12 +92,12 @@ export async function reminderMail(
       url,
     });
   }
-  if (invitation.status !== "scheduled") return null;
-  return invitationMails.sessionReminder(recipient.email, recipient.displayName, {
-    title: invitation.title,
-    when: people.localTime,
-    url,
-  });
+  if (invitation.status !== "scheduled" || invitation.scheduledStart === null) return null;
+  // The time in the recipient's own zone: the same zone that chose the morning it arrives in.
+  const zone = (await timeZonesOf(ctx, [recipient.id])).get(recipient.id) ?? people.expertZone;
+  const when = `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, dateStyle: "full", timeStyle: "short" }).format(new Date(invitation.scheduledStart))} (${zone})`;
+  const compose = kind === "session-today" ? invitationMails.sessionToday : invitationMails.sessionReminder;
+  return compose(recipient.email, recipient.displayName, { title: invitation.title, when, url });
 }
 
 async function introducedProposal(
@@ -116,7 +117,12 @@ async function introducedProposal(
   return [introduction, invitation.proposal].filter(Boolean).join("\n\n") || null;
 }
 
-export const INVITATION_MAIL_KINDS = ["invitation-update", "deadline-reminder", "session-reminder"] as const;
+export const INVITATION_MAIL_KINDS = [
+  "invitation-update",
+  "deadline-reminder",
+  "session-reminder",
+  "session-today",
+] as const;
 export type InvitationMailKind = (typeof INVITATION_MAIL_KINDS)[number];
 
 /** The invitation mail a job asks for, or null when the invitation moved on and there is nothing to say. */

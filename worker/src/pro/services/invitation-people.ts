@@ -1,11 +1,12 @@
 import { eq, inArray } from "drizzle-orm";
 import { campuses, users } from "../../identity/schema";
+import { DEFAULT_TIME_ZONE } from "../../profiles";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import type { Invitation } from "../schema";
 import { localTime } from "./availability";
 
-export const DEFAULT_TIME_ZONE = "Asia/Kuala_Lumpur";
+export { DEFAULT_TIME_ZONE };
 
 /** Names, addresses and the expert's zone for the two sides of an invitation. */
 export async function invitationPeople(ctx: Pick<ActionContext, "db">, invitation: Invitation) {
