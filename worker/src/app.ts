@@ -24,6 +24,7 @@ import {
   mountSearch,
   mountTopics,
   NOTE_IMAGE_UPLOAD_PATH,
+  noteAsSource,
 } from "./link";
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
@@ -79,7 +80,7 @@ export function createApp() {
   mountNetwork(app);
   mountBlocks(app);
   mountIntroductions(app);
-  mountInvitations(app);
+  mountInvitations(app, { sourceNotes: noteAsSource });
   mountNotifications(app);
   mountNotes(app);
   mountEngagement(app);

@@ -23,4 +23,6 @@ export { mountNotes, NOTE_IMAGE_UPLOAD_PATH, NoteSchema } from "./notes/routes/n
 export { noteImages, notes, noteTopics } from "./notes/schema";
 export { sweepUnattachedImages } from "./notes/services/note-images";
 export { parseTopics } from "./notes/services/notes-text";
+// "Ask this expert" (pro's invitation routes, wired in app.ts).
+export { noteAsSource } from "./notes/services/source-note";
 export { mountSearch } from "./search/routes/search";

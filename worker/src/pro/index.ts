@@ -20,4 +20,5 @@ export {
   type InvitationMailKind,
 } from "./services/invitation-mail";
 export { DEFAULT_TIME_ZONE, invitationPeople } from "./services/invitation-people";
+export type { SourceNote, SourceNoteLookup } from "./services/source-notes";
 export { latestRound } from "./services/transition-invitation";

@@ -29,6 +29,12 @@ export const CreateInvitationSchema = z
     language: z.enum(["en", "zh", "ms", "ta"]),
     responseDeadline: Instant,
     proposal: z.string().max(8000).nullable().optional(),
+    sourceNoteId: z
+      .string()
+      .uuid()
+      .nullable()
+      .optional()
+      .openapi({ description: "Ask this expert: a note you can see, by or about the expert" }),
   })
   .strict()
   .openapi("CreateInvitation");
@@ -93,6 +99,10 @@ export const InvitationPageSchema = z
         actorName: z.string(),
       }),
     ),
+    sourceNote: z
+      .object({ id: z.string(), title: z.string() })
+      .nullable()
+      .openapi({ description: "The note the invitation was started from, if the viewer may see it" }),
     canReview: z.boolean(),
     viewerId: z.string(),
   })

@@ -10,6 +10,7 @@ import { BUCKETS, type Bucket, listInvitations } from "../services/list-invitati
 import { readInvitation } from "../services/read-invitation";
 import { listInvitationReviews, reviewInvitation } from "../services/review-invitation";
 import { signOffInvitation } from "../services/sign-off-invitation";
+import type { SourceNoteLookup } from "../services/source-notes";
 import { transitionInvitation } from "../services/transition-invitation";
 import {
   CreateInvitationSchema,
@@ -163,16 +164,17 @@ const reviewsOf = createRoute({
   },
 });
 
-export function mountInvitations(app: Router) {
+/** `sourceNotes` answers "may this person see this note" by atas-link's rule (app.ts hands it in). */
+export function mountInvitations(app: Router, { sourceNotes }: { sourceNotes: SourceNoteLookup }) {
   app.openapi(create, async (c) => {
-    const id = await createInvitation({ ctx: actionContext(c), input: c.req.valid("json") });
+    const id = await createInvitation({ ctx: actionContext(c), input: c.req.valid("json"), sourceNotes });
     return c.json({ id }, 201);
   });
   app.openapi(dashboard, async (c) =>
     c.json(await listInvitations({ ctx: actionContext(c), input: c.req.valid("query") }), 200),
   );
   app.openapi(read, async (c) =>
-    c.json(await readInvitation({ ctx: actionContext(c), input: c.req.valid("param") }), 200),
+    c.json(await readInvitation({ ctx: actionContext(c), input: c.req.valid("param"), sourceNotes }), 200),
   );
   app.openapi(edit, async (c) => {
     await editDraft({

@@ -7,6 +7,7 @@ import { type InvitationKind, invitationEvents, invitationSlots, invitations } f
 import { fitsAvailability } from "./availability";
 import { actsFor } from "./invitation-access";
 import { proposalText, requireReadyProposal } from "./proposal-gate";
+import { type SourceNoteLookup, sourceNoteFor } from "./source-notes";
 
 export interface CreateInvitationInput {
   expertId: string;
@@ -24,12 +25,23 @@ export interface CreateInvitationInput {
   language: string;
   responseDeadline: string;
   proposal?: string | null;
+  /** "Ask this expert": the note the invitation was started from (by or about the expert). */
+  sourceNoteId?: string | null;
 }
 
 const HOUR = 3600_000;
 
 /** Creates a draft. Slots must sit inside the expert's weekly availability, after the response deadline. */
-export async function createInvitation({ ctx, input }: { ctx: ActionContext; input: CreateInvitationInput }) {
+export async function createInvitation({
+  ctx,
+  input,
+  sourceNotes,
+}: {
+  ctx: ActionContext;
+  input: CreateInvitationInput;
+  /** Finds a note under atas-link's visibility rule (see source-notes.ts). */
+  sourceNotes: SourceNoteLookup;
+}) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
   const requesterId = input.requesterId ?? actor.id;
@@ -57,6 +69,10 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
   if (!expert.accepting)
     throw new Conflict("This expert is not accepting invitations right now.", "not-accepting");
   const { deadline, starts } = checkTerms(input, expert.availability);
+  // Checked as the actor (an officer writing for a club sees notes as themself).
+  const sourceNote = input.sourceNoteId
+    ? await sourceNoteFor(ctx, sourceNotes, actor, input.sourceNoteId, expert.id)
+    : null;
   const proposal = proposalText(input.proposal);
   if (proposal)
     await requireReadyProposal(ctx, { text: proposal, expertId: expert.id, slotInstants: starts, deadline });
@@ -81,6 +97,7 @@ export async function createInvitation({ ctx, input }: { ctx: ActionContext; inp
       language: input.language,
       responseDeadline: deadline,
       proposal,
+      sourceNoteId: sourceNote?.id ?? null,
       updatedAt: now,
     }),
     ctx.db.insert(invitationSlots).values(

@@ -5,6 +5,7 @@ import type { ActionContext } from "../../shared/context";
 import { allowedActions } from "../invitation-machine";
 import { type Invitation, invitationEvents, invitationSlots, reviews } from "../schema";
 import { invitationFor } from "./invitation-access";
+import type { SourceNoteLookup } from "./source-notes";
 
 const iso = (instant: number | null) => (instant === null ? null : new Date(instant).toISOString());
 
@@ -37,8 +38,18 @@ export function invitationSummary(invitation: Invitation) {
 }
 
 /** Everything one side sees on the invitation page, including the actions open to it now. */
-export async function readInvitation({ ctx, input }: { ctx: ActionContext; input: { id: string } }) {
+export async function readInvitation({
+  ctx,
+  input,
+  sourceNotes,
+}: {
+  ctx: ActionContext;
+  input: { id: string };
+  sourceNotes: SourceNoteLookup;
+}) {
   const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  // Where the request came from, as this viewer may see the note today (it may have turned private).
+  const source = invitation.sourceNoteId ? await sourceNotes(ctx, actor, invitation.sourceNoteId) : null;
   const [people, slots, events, written] = await ctx.db.batch([
     ctx.db
       .select({
@@ -116,6 +127,8 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
       actorName: e.actorName ?? "ATAS",
       createdAt: new Date(e.createdAt).toISOString(),
     })),
+    /** "Ask this expert": the note the requester started from, when this viewer may see it. */
+    sourceNote: source ? { id: source.id, title: source.title } : null,
     canReview: invitation.status === "completed" && written.length === 0,
     viewerId: actor.id,
   };
