@@ -6,7 +6,7 @@ import { InviteClosed } from "~/components/invite/invite-closed";
 import { ScheduleFields } from "~/components/invite/schedule-fields";
 import { Notice } from "~/components/notice";
 import { apiCall } from "~/lib/api.server";
-import type { CreateInvitation, Expert, Me, Problem } from "~/lib/api-types";
+import type { CreateInvitation, Expert, Me, Note, Problem } from "~/lib/api-types";
 import { setFlash } from "~/lib/flash.server";
 import { type FieldErrors, fieldErrors, formText, problemMessage } from "~/lib/forms";
 import { type MessageKey, preferredLang, translatorFor } from "~/lib/i18n";
@@ -19,6 +19,7 @@ import {
   parseAmount,
   SESSION_LANGUAGES,
 } from "~/lib/invitation";
+import { askedNoteId, askPrefill } from "~/lib/invite/ask-prefill";
 import { DEADLINE_MARGIN, DEFAULT_DURATION, useInviteSchedule } from "~/lib/invite/use-invite-schedule";
 import { parseWholeNumber } from "~/lib/profile-form";
 import { pageMeta, useT } from "~/lib/root-data";
@@ -42,10 +43,25 @@ async function loadPage({ request, context, params }: Route.LoaderArgs | Route.A
   return { me: me.data, expert: expert.data };
 }
 
+/**
+ * "Ask this expert" (`?note=<id>`): the note as the reader may see it (the note read applies the
+ * visibility rule), and only when it is by this expert; otherwise the form opens empty.
+ */
+async function askedNote({ request, context }: Route.LoaderArgs, expertId: string) {
+  const noteId = askedNoteId(new URL(request.url));
+  if (!noteId) return null;
+  const found = await apiCall<{ note: Note }>(context, request, `/api/notes/${noteId}`);
+  if (!found.ok || found.data.note.author.id !== expertId) return null;
+  const { note } = found.data;
+  const t = await translatorFor(preferredLang(request));
+  return { id: note.id, noteTitle: note.title, ...askPrefill(note, t) };
+}
+
 export async function loader(args: Route.LoaderArgs) {
   const { me, expert } = await loadPage(args);
   const profile = expert.profile;
   return {
+    source: await askedNote(args, profile.id),
     account: me.account,
     clubs: me.clubs,
     expert: {
@@ -114,6 +130,8 @@ export async function action(args: Route.ActionArgs) {
     language: SESSION_LANGUAGES.find((l) => l === text("language")) ?? "en",
     responseDeadline: new Date(deadline).toISOString(),
     proposal: text("proposal") || null,
+    // "Ask this expert": the API attaches it only if the requester may see it and it is the expert's.
+    ...(text("sourceNoteId") ? { sourceNoteId: text("sourceNoteId") } : {}),
   };
   const created = await apiCall<{ id: string }>(context, request, "/api/invitations", { json: body });
   if (!created.ok) {
@@ -147,7 +165,7 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
-  const { account, clubs, expert, now } = loaderData;
+  const { account, clubs, expert, now, source } = loaderData;
   const errors = actionData?.errors ?? {};
   const values = actionData?.values;
   const value = (name: string, fallback: string) => values?.[name] ?? fallback;
@@ -176,8 +194,14 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
         </Notice>
       ) : null}
       {errors.form ? <Notice tone="error">{errors.form}</Notice> : null}
+      {source ? (
+        <p className="small" data-testid="invite-source">
+          <Link to={`/notes/${source.id}`}>{t("ask.from", { title: source.noteTitle })}</Link>
+        </p>
+      ) : null}
       <Form method="post" className="form invite-form" data-testid="invite-form">
         <input type="hidden" name="tz" value={zone} />
+        {source ? <input type="hidden" name="sourceNoteId" value={source.id} /> : null}
         {clubs.length > 0 ? (
           <SelectField label={t("invite.sendAs")} name="requesterId" defaultValue={value("requesterId", "")}>
             <option value="">{account.displayName}</option>
@@ -191,7 +215,7 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
         <SelectField
           label={t("invite.kind")}
           name="kind"
-          defaultValue={value("kind", "talk")}
+          defaultValue={value("kind", source?.kind ?? "talk")}
           error={errors.kind}
         >
           {KINDS.map((kind) => (
@@ -206,7 +230,7 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
           required
           minLength={3}
           maxLength={140}
-          defaultValue={value("title", "")}
+          defaultValue={value("title", source?.title ?? "")}
           error={errors.title}
         />
         <TextAreaField
@@ -216,7 +240,7 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
           rows={5}
           maxLength={4000}
           hint={t("invite.agendaHint")}
-          defaultValue={value("agenda", "")}
+          defaultValue={value("agenda", source?.agenda ?? "")}
           error={errors.agenda}
         />
         <ScheduleFields

@@ -1,8 +1,9 @@
 import { data, Link } from "react-router";
 import { Avatar } from "~/components/avatar";
 import { Tags } from "~/components/facts";
+import { NoteGrid } from "~/components/note-grid";
 import { apiCall } from "~/lib/api.server";
-import type { AvailabilityWindow, Expert, TrackRecord } from "~/lib/api-types";
+import type { AvailabilityWindow, Expert, NotePage, TrackRecord } from "~/lib/api-types";
 import type { MessageKey, Translate } from "~/lib/i18n";
 import { canInvite } from "~/lib/invitation";
 import { useRootData, useT } from "~/lib/root-data";
@@ -14,18 +15,26 @@ export const meta: Route.MetaFunction = ({ data: page }) => [
   { title: page ? `${page.profile.displayName} · ATAS` : "ATAS" },
 ];
 
+/** The expert's latest notes on their profile (each note offers "Ask this expert"). */
+const NOTES_SHOWN = 6;
+
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const result = await apiCall<Expert>(context, request, `/api/experts/${encodeURIComponent(params.id)}`);
+  const id = encodeURIComponent(params.id);
+  const [result, notes] = await Promise.all([
+    apiCall<Expert>(context, request, `/api/experts/${id}`),
+    // The notes this reader may see (the API's visibility rule), newest first.
+    apiCall<NotePage>(context, request, `/api/users/${id}/notes?limit=${NOTES_SHOWN}`),
+  ]);
   // A malformed id is as missing as an unknown one (or someone who is not an expert).
   if (result.status === 404 || result.status === 400) throw data(null, { status: 404 });
   if (!result.ok) throw data(result.problem, { status: result.status });
-  return { ...result.data, now: Date.now() };
+  return { ...result.data, notes: notes.ok ? notes.data.notes : [], now: Date.now() };
 }
 
 export default function ExpertPage({ loaderData }: Route.ComponentProps) {
   const t = useT();
   const account = useRootData()?.account;
-  const { profile, trackRecord, now } = loaderData;
+  const { profile, trackRecord, notes, now } = loaderData;
   const expert = profile.expert;
   const name = profile.displayName;
   const invitePath = `/experts/${profile.id}/invite`;
@@ -107,6 +116,17 @@ export default function ExpertPage({ loaderData }: Route.ComponentProps) {
       ) : null}
 
       <TrackRecordSection record={trackRecord} />
+
+      <section className="card" aria-labelledby="notes-title" data-testid="expert-notes">
+        <h2 id="notes-title">{t("ask.notesTitle", { name })}</h2>
+        <NoteGrid notes={notes} empty={t("ask.noNotes")} />
+        {notes.length > 0 ? (
+          <p className="small">
+            <Link to={`/u/${profile.id}`}>{t("ask.seeAll")}</Link>
+          </p>
+        ) : null}
+      </section>
+      {/* Past events featuring this expert (atas-link events) belong here, after their notes. */}
     </div>
   );
 }

@@ -180,6 +180,12 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
         refusedIntent={actionData?.intent}
         errors={errors}
       />
+      {loaderData.sourceNote ? (
+        <p className="card small" data-testid="invitation-source">
+          {t("ask.source")}:{" "}
+          <Link to={`/notes/${loaderData.sourceNote.id}`}>{loaderData.sourceNote.title}</Link>
+        </p>
+      ) : null}
       <InvitationDetails invitation={invitation} requester={requester} expert={expert} />
 
       {loaderData.pendingIntroduction ? (

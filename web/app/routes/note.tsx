@@ -5,6 +5,7 @@ import { FollowButton } from "~/components/follow-button";
 import { NoteBody } from "~/components/note-body";
 import { NoteCarousel } from "~/components/note-carousel";
 import { type CommentThread, NoteComments } from "~/components/note-comments";
+import { AskExpert } from "~/components/note-page/ask-expert";
 import { DeleteNote } from "~/components/note-page/delete-note";
 import { EditNote } from "~/components/note-page/edit-note";
 import { LikeButton } from "~/components/note-page/like-button";
@@ -12,9 +13,10 @@ import { Notice } from "~/components/notice";
 import { REPORT_ACTION, ReportButton } from "~/components/report-button";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
-import type { Me, Note, Problem } from "~/lib/api-types";
+import type { Expert, Me, Note, Problem } from "~/lib/api-types";
 import { formText, problemMessage } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
+import { canInvite } from "~/lib/invitation";
 import type { NoteActionResult } from "~/lib/note-action";
 import { useT } from "~/lib/root-data";
 import type { Route } from "./+types/note";
@@ -58,20 +60,26 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const viewer = me.ok ? me.data.account : null;
   let following: boolean | null = null;
   let boards: Board[] = [];
+  let askExpert = false;
   if (viewer) {
-    const [follow, mine] = await Promise.all([
+    // "Ask this expert": for students and clubs, on a note by an expert who accepts invitations.
+    const mayAsk = viewer.id !== note.author.id && canInvite(viewer.role) && !note.hidden;
+    const [follow, mine, author] = await Promise.all([
       viewer.id === note.author.id
         ? null
         : apiCall<{ following: boolean }>(context, request, `/api/follows/${note.author.id}`),
       apiCall<{ boards: Board[] }>(context, request, `/api/users/${viewer.id}/boards`),
+      mayAsk ? apiCall<Expert>(context, request, `/api/experts/${encodeURIComponent(note.author.id)}`) : null,
     ]);
     following = follow?.ok ? follow.data.following : null;
     boards = mine.ok ? mine.data.boards : [];
+    askExpert = author?.ok === true && author.data.profile.expert?.acceptingInvitations === true;
   }
   return data(
     {
       note,
       viewerId: viewer?.id ?? null,
+      askExpert,
       following,
       boards,
       comments: comments.ok ? comments.data : null,
@@ -174,7 +182,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 export default function NotePage({ loaderData, actionData }: Route.ComponentProps) {
   const t = useT();
   const [params] = useSearchParams();
-  const { note, viewerId, following, boards, comments, shownComments } = loaderData;
+  const { note, viewerId, askExpert, following, boards, comments, shownComments } = loaderData;
   const mine = viewerId === note.author.id;
   const editing = mine && params.has("edit");
   const moreHref =
@@ -232,6 +240,7 @@ export default function NotePage({ loaderData, actionData }: Route.ComponentProp
                 open={params.has("collect")}
                 closeHref={`/notes/${note.id}`}
               />
+              {askExpert ? <AskExpert expertId={note.author.id} noteId={note.id} /> : null}
               {mine ? null : <ReportButton target="note" id={note.id} />}
               {mine && !editing ? (
                 <>

@@ -10,9 +10,10 @@ import { ReportButton } from "~/components/report-button";
 import { apiCall } from "~/lib/api.server";
 import type { Account, Note, NotePage, Problem, Profile } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
+import { canInvite } from "~/lib/invitation";
 import { isPersonIntent } from "~/lib/person";
 import { personAction, personState } from "~/lib/person.server";
-import { useT } from "~/lib/root-data";
+import { useRootData, useT } from "~/lib/root-data";
 import type { Route } from "./+types/user";
 
 export const meta: Route.MetaFunction = ({ data: page }) => [
@@ -125,6 +126,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 export default function PublicProfile({ loaderData, actionData }: Route.ComponentProps) {
   const t = useT();
   const busy = useNavigation().state === "submitting";
+  const account = useRootData()?.account;
   const { link } = loaderData;
   return (
     <div className="stack">
@@ -159,6 +161,12 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
               {t("rooms.message")}
             </button>
           </Form>
+          {/* "Ask this expert": an expert who accepts invitations, to a student or a club. */}
+          {canInvite(account?.role) && loaderData.profile.expert?.acceptingInvitations ? (
+            <Link to={`/experts/${loaderData.profile.id}/invite`} className="button" data-testid="ask-expert">
+              {t("ask.button")}
+            </Link>
+          ) : null}
           <PersonControls userId={loaderData.profile.id} blocked={false} muted={loaderData.muted} />
           <ReportButton target="user" id={loaderData.profile.id} />
         </div>

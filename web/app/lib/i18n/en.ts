@@ -777,6 +777,17 @@ const en = {
   "notFound.lead": "We could not find what you were looking for.",
   "error.title": "Something went wrong",
   "error.backHome": "Back to the home page",
+
+  // Ask this expert (issue 14): the buttons on notes and expert profiles, the prefilled invitation
+  // form, the source note on the invitation page, the expert's notes on their profile.
+  "ask.button": "Ask this expert",
+  "ask.aboutNote": "Ask about this note",
+  "ask.from": "Started from the note “{title}”. It is linked on the invitation.",
+  "ask.titlePrefix": "Re: {title}",
+  "ask.source": "Started from the note",
+  "ask.notesTitle": "Notes by {name}",
+  "ask.noNotes": "No notes yet.",
+  "ask.seeAll": "All their notes",
 } as const;
 
 export default en;

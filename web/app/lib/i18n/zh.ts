@@ -764,6 +764,16 @@ const zh: Dictionary = {
   "notFound.lead": "找不到你要的内容。",
   "error.title": "出错了",
   "error.backHome": "返回首页",
+
+  // Ask this expert (issue 14)
+  "ask.button": "向这位专家提问",
+  "ask.aboutNote": "就这篇笔记提问",
+  "ask.from": "从笔记“{title}”发起，邀请中会附上这篇笔记的链接。",
+  "ask.titlePrefix": "回复：{title}",
+  "ask.source": "来源笔记",
+  "ask.notesTitle": "{name} 的笔记",
+  "ask.noNotes": "还没有笔记。",
+  "ask.seeAll": "查看全部笔记",
 };
 
 export default zh;
