@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { localClock, morningAt } from "../../worker/src/jobs/morning";
-import { runHourlyCron } from "../../worker/src/schedule";
+import { claimMorning, localClock, type Morning, morningAt } from "../../worker/src/jobs/morning";
+import { MORNING_STEPS, runHourlyCron } from "../../worker/src/schedule";
 import { adaptersFor } from "../../worker/src/wiring";
 import { waitForMail } from "../support/http";
 
@@ -179,5 +179,43 @@ describe("the hourly run across time zones", () => {
     expect(await claims(id)).toEqual([]);
     await run(Date.UTC(2020, 2, 29, 5)); // 06:00 BST
     expect(await claims(id)).toEqual([`deadline:${student.id}:2020-03-29`]);
+  });
+
+  it("runs each domain's morning step with the morning; a failing step stops no other and fails the run", async () => {
+    const at = Date.UTC(2018, 3, 11, 22); // 06:00 in Kuala Lumpur
+    const seen: Morning[] = [];
+    const subject = crypto.randomUUID();
+    const added: typeof MORNING_STEPS = [
+      [
+        "broken",
+        async () => {
+          throw new Error("events table missing");
+        },
+      ],
+      [
+        "events",
+        async (ctx, morning) => {
+          seen.push(morning);
+          const today = morning.today("Asia/Kuala_Lumpur");
+          if (!today) return {};
+          const claimed = await claimMorning(ctx.db, [
+            { subjectId: subject, kind: "event-today", recipientId: "someone", localDate: today },
+          ]);
+          return { eventReminders: claimed.length };
+        },
+      ],
+    ];
+    MORNING_STEPS.push(...added);
+    try {
+      await expect(run(at)).rejects.toThrow(/1 step\(s\) failed/);
+      await expect(run(at)).rejects.toThrow(/1 step\(s\) failed/);
+    } finally {
+      MORNING_STEPS.splice(MORNING_STEPS.length - added.length, added.length);
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.today("Asia/Kuala_Lumpur")).toBe("2018-04-12");
+    expect(seen[0]?.today("Europe/London")).toBeNull(); // 23:00 there: not its morning
+    // The second run found the claim made: once per local day for any domain's reminders.
+    expect(await claims(subject)).toEqual(["event-today:someone:2018-04-12"]);
   });
 });
