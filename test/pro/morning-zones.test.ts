@@ -194,7 +194,7 @@ describe("the hourly run across time zones", () => {
       ],
       [
         "events",
-        async (ctx, morning) => {
+        async (ctx, morning): Promise<Record<string, number>> => {
           seen.push(morning);
           const today = morning.today("Asia/Kuala_Lumpur");
           if (!today) return {};
