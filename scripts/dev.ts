@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: the whole platform on http://127.0.0.1:8787 with demo data, the dev mailbox at
- * /dev/mail, and the daily cron fired at its real time (22:00 UTC) through wrangler's test route.
+ * /dev/mail, and the hourly cron fired at the top of each hour through wrangler's test route.
  *
  * `ATAS_SECOND_DEGREE=neo4j-standin npm run dev` selects the Neo4j path for the second-degree
  * network, against the Query API stand-in the tests use (test/support/fake-neo4j.ts, which runs the
