@@ -6,7 +6,7 @@ import { AiJob, type EmailJob, FanoutJob } from "./jobs/contracts";
 import { consumeDeadLetters } from "./jobs/dead-letters";
 import { type ComposeMail, emailWork } from "./jobs/email";
 import { consumeGraphBatch } from "./jobs/graph";
-import { runFanoutJob } from "./link";
+import { runFanoutJob, runInvitationChanged } from "./link";
 import { composeInvitationMail, INVITATION_MAIL_KINDS, type InvitationMailKind } from "./pro";
 import { systemContext } from "./shared/context";
 import { adaptersFor } from "./wiring";
@@ -64,7 +64,10 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Prom
     return consume(batch, env, {
       name: (job) => job.kind,
       contract: FanoutJob,
-      run: (job) => runFanoutJob(env, adapters, job),
+      run: (job) =>
+        job.kind === "invitation-changed"
+          ? runInvitationChanged(env, adapters, job)
+          : runFanoutJob(env, adapters, job),
     });
   throw new Error(`no consumer for queue ${batch.queue}`);
 }

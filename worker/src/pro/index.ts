@@ -7,9 +7,11 @@ export { checkProposal, spokenDay, spokenSlot } from "./proposal-text";
 export { mountExperts } from "./routes/experts";
 export { mountIntroductions } from "./routes/introductions";
 export { mountInvitations } from "./routes/invitations";
+export { announceInvitationChange } from "./services/announce-invitation-change";
 export { earlyMorningRun } from "./services/early-morning-run";
 export { editDraft } from "./services/edit-draft";
 export { invitationFor } from "./services/invitation-access";
+export { type EventCalendarFields, eventCalendar } from "./services/invitation-ics";
 export {
   composeInvitationMail,
   INVITATION_MAIL_KINDS,
