@@ -1,11 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { notify } from "../../../notifications";
+import { invitations } from "../../../pro/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { Conflict } from "../../../shared/errors";
 import { enforce } from "../../../shared/rate-limit";
 import { type RsvpIntent, rsvpStep } from "../rsvp-machine";
-import { eventRsvps, events } from "../schema";
-import { eventItem, loadEvent, phaseOf } from "./event-views";
+import { eventRsvps, events, type RsvpStatus } from "../schema";
+import { eventItem, loadEvent, phaseOf, upcomingSql } from "./event-views";
 
 /**
  * The seat-free test and the promotion, in SQL, for `rsvp-machine.ts`'s rules. Each statement runs
@@ -21,34 +22,52 @@ function answerStatement(
 ) {
   const chosen =
     intent === "going"
-      ? sql`case when e.going_count < e.capacity then 'going' else 'waitlisted' end`
-      : sql`${intent}`;
+      ? sql<RsvpStatus>`case when ${events.goingCount} < ${events.capacity} then 'going' else 'waitlisted' end`
+      : sql<RsvpStatus>`${intent}`;
   // Going or waitlisted stay as they are when "going" is said again (a seat kept, a place kept).
   const kept =
     intent === "going"
-      ? sql`case when event_rsvps.status in ('going', 'waitlisted') then event_rsvps.status else excluded.status end`
+      ? sql`case when ${eventRsvps.status} in ('going', 'waitlisted') then ${eventRsvps.status} else excluded.status end`
       : sql`excluded.status`;
-  return ctx.db.run(sql`
-    insert into event_rsvps (note_id, user_id, status, updated_at)
-    select e.note_id, ${userId}, ${chosen}, ${now}
-    from events e join invitations i on i.id = e.invitation_id
-    where e.note_id = ${noteId} and i.status = 'scheduled'
-      and i.scheduled_start + i.duration_minutes * 60000 > ${now}
-    on conflict (note_id, user_id) do update set
-      status = ${kept},
-      updated_at = case when event_rsvps.status = ${kept} then event_rsvps.updated_at else excluded.updated_at end`);
+  return ctx.db
+    .insert(eventRsvps)
+    .select(
+      ctx.db
+        .select({
+          noteId: events.noteId,
+          userId: sql<string>`${userId}`.as("user_id"),
+          status: chosen.as("status"),
+          updatedAt: sql<number>`${now}`.as("updated_at"),
+        })
+        .from(events)
+        .innerJoin(invitations, eq(invitations.id, events.invitationId))
+        .where(and(eq(events.noteId, noteId), upcomingSql(now))),
+    )
+    .onConflictDoUpdate({
+      target: [eventRsvps.noteId, eventRsvps.userId],
+      set: {
+        status: kept,
+        updatedAt: sql`case when ${eventRsvps.status} = ${kept} then ${eventRsvps.updatedAt} else excluded.updated_at end`,
+      },
+    });
 }
 
 /** Free seats go to the waitlist's oldest entries (`promote` in rsvp-machine.ts); returns who moved up. */
 export function promoteStatement(ctx: ActionContext, noteId: string, now: number) {
-  return ctx.db.all<{ user_id: string }>(sql`
-    update event_rsvps set status = 'going', updated_at = ${now}
-    where note_id = ${noteId} and user_id in (
-      select user_id from event_rsvps
-      where note_id = ${noteId} and status = 'waitlisted'
-      order by updated_at, user_id
-      limit max(0, (select capacity - going_count from events where note_id = ${noteId})))
-    returning user_id`);
+  return ctx.db
+    .update(eventRsvps)
+    .set({ status: "going", updatedAt: now })
+    .where(
+      and(
+        eq(eventRsvps.noteId, noteId),
+        sql`${eventRsvps.userId} in (
+          select r.user_id from event_rsvps r
+          where r.note_id = ${noteId} and r.status = 'waitlisted'
+          order by r.updated_at, r.user_id
+          limit max(0, (select e.capacity - e.going_count from events e where e.note_id = ${noteId})))`,
+      ),
+    )
+    .returning({ userId: eventRsvps.userId });
 }
 
 /** Going, interested or not going, for someone who may see the event while it is open. */
@@ -81,7 +100,7 @@ export async function rsvpEvent({
     ctx,
     loaded.event.noteId,
     loaded.note.title,
-    promoted.map((p) => p.user_id),
+    promoted.map((p) => p.userId),
   );
   return eventItem(ctx, await loadEvent(ctx, loaded.event.noteId));
 }
