@@ -11,6 +11,8 @@ export { boardNotes, boards, comments, follows, noteLikes, topicFollows } from "
 // Events: a scheduled talk published as a note (events/); the invitation-changed job (queues.ts).
 export { mountEvents } from "./events/routes/events";
 export { eventRsvps, events } from "./events/schema";
+export type { Attendee as EventAttendee } from "./events/services/event-attendees";
+export type { EventBlock, EventItem } from "./events/services/event-views";
 export { runInvitationChanged } from "./events/services/invitation-changed";
 export { mountDiscover } from "./feeds/routes/discover";
 export { mountFeeds } from "./feeds/routes/feeds";
