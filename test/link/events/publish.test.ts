@@ -162,4 +162,28 @@ describe("publishing a scheduled invitation as an event", () => {
     );
     expect(listed.events).toEqual([]);
   });
+
+  it("deleting the event note removes the event and its RSVPs; the invitation may be published again", async () => {
+    const student = await account("student");
+    const id = await invitation(student, await account("expert"));
+    const { note } = await publish(student, id);
+    const reader = await account("student");
+    await json(
+      await call(`/api/events/${note.id}/rsvp`, {
+        method: "PUT",
+        cookie: reader.cookie,
+        json: { status: "going" },
+      }),
+    );
+    const gone = await call(`/api/notes/${note.id}`, { method: "DELETE", cookie: student.cookie });
+    expect(gone.status).toBe(204);
+    const left = await env.DB.prepare(
+      "select (select count(*) from events where note_id = ?1) as events, (select count(*) from event_rsvps where note_id = ?1) as rsvps",
+    )
+      .bind(note.id)
+      .first();
+    expect(left).toEqual({ events: 0, rsvps: 0 });
+    await expectProblem(await call(`/api/events/${note.id}`, { cookie: student.cookie }), 404);
+    await publish(student, id);
+  });
 });

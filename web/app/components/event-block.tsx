@@ -28,7 +28,7 @@ export function EventPanel({
         {t("events.badge")} ·{" "}
         <span data-testid="event-phase">{t(`events.phase.${event.phase}` as MessageKey)}</span>
       </p>
-      <dl className="facts">
+      <dl className="event-facts">
         <dt>{t("events.when")}</dt>
         <dd data-testid="event-when">
           <When iso={event.startsAt} /> – <When iso={event.endsAt} zone={false} />
@@ -36,7 +36,7 @@ export function EventPanel({
         <dt>{t("events.where")}</dt>
         <dd>
           {event.format === "onsite" ? (event.venue ?? "") : t("events.online")}
-          {event.meetingLink ? (
+          {event.meetingLink && /^https?:\/\//i.test(event.meetingLink) ? (
             <>
               {" · "}
               <a

@@ -42,7 +42,7 @@ export default function EventsPage({ loaderData }: Route.ComponentProps) {
           <Link
             key={s}
             to={`/events?scope=${s}`}
-            className={s === scope ? "nav-link active" : "nav-link"}
+            className={s === scope ? "feed-tab active" : "feed-tab"}
             aria-current={s === scope ? "page" : undefined}
             data-testid={`events-scope-${s}`}
           >

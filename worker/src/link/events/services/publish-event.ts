@@ -5,6 +5,7 @@ import { users } from "../../../identity/schema";
 import { invitationFor } from "../../../pro";
 import { type ActionContext, me } from "../../../shared/context";
 import { BadRequest, Conflict, Forbidden } from "../../../shared/errors";
+import { enforce } from "../../../shared/rate-limit";
 import { noteChanged } from "../../feeds/services/candidate-sets";
 import { enqueueTimelineWork, fanoutJob } from "../../feeds/services/timelines";
 import { noteImages, notes, noteTopics } from "../../notes/schema";
@@ -29,6 +30,7 @@ export interface PublishEventInput {
  */
 export async function publishEvent({ ctx, input }: { ctx: ActionContext; input: PublishEventInput }) {
   const actor = me(ctx);
+  await enforce(ctx.env, "noteUser", actor.id);
   const { invitation, party } = await invitationFor(ctx, input.invitationId);
   if (party !== "requester")
     throw new Forbidden("Only the requester (or the club's officers) may publish the event.");
