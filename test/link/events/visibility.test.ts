@@ -114,3 +114,55 @@ describe("a campus-only event never leaks", () => {
     expect(await listed("/api/events?scope=mine", organiser)).toEqual([forFollowers.id, open.id]);
   });
 });
+
+describe("event lists", () => {
+  it("following: organisers and publicly named experts I follow; upcoming soonest first; past ones on the profile, latest first", async () => {
+    const named = await account("expert", null, "Named Expert");
+    const shy = await account("expert", null, "Shy Expert");
+    const organiser = await account("student", "ukm");
+    const soon = Date.now() + 30 * 3_600_000;
+    const later = Date.now() + 60 * 3_600_000;
+    const { note: second } = await publish(organiser, await invitation(organiser, named, { start: later }));
+    const { note: first } = await publish(organiser, await invitation(organiser, named, { start: soon }));
+    const { note: hidden } = await publish(
+      organiser,
+      await invitation(organiser, shy, { expertNamedPublicly: false, start: soon + 3_600_000 }),
+    );
+    const reader = await account("student", "ukm");
+    await follow(reader, named, shy);
+    expect(await listed("/api/events?scope=following", reader)).toEqual([first.id, second.id]);
+    await follow(reader, organiser);
+    expect(await listed("/api/events?scope=following", reader)).toEqual([first.id, hidden.id, second.id]);
+    // Campus: the organiser's campus, soonest first.
+    expect(await listed("/api/events?scope=campus", reader)).toEqual([first.id, hidden.id, second.id]);
+    // Once over, an event leaves the upcoming lists and shows among the past ones on profiles.
+    await env.DB.prepare(
+      "update invitations set scheduled_start = ?, status = 'completed' where id = (select invitation_id from events where note_id = ?)",
+    )
+      .bind(Date.now() - 5 * 3_600_000, first.id)
+      .run();
+    expect(await listed("/api/events?scope=campus", reader)).toEqual([hidden.id, second.id]);
+    expect(await listed(`/api/users/${named.id}/events?when=past`, reader)).toEqual([first.id]);
+    expect(await listed(`/api/users/${named.id}/events`, reader)).toEqual([second.id]);
+    expect(await listed(`/api/users/${shy.id}/events`, reader)).toEqual([]);
+  });
+
+  it("bad input is 400 and an unknown or blocking user 404", async () => {
+    const reader = await account("student");
+    await expectProblem(await call("/api/events?scope=everything", { cookie: reader.cookie }), 400);
+    await expectProblem(await call("/api/events?limit=0", { cookie: reader.cookie }), 400);
+    await expectProblem(
+      await call(`/api/users/${crypto.randomUUID()}/events`, { cookie: reader.cookie }),
+      404,
+    );
+    await expectProblem(await call("/api/users/not-an-id/events"), 400);
+    await expectProblem(await call(`/api/users/${reader.id}/events?when=someday`), 400);
+    await expectProblem(await call("/api/events/not-an-id"), 400);
+    const organiser = await account("student");
+    await publish(organiser, await invitation(organiser, await account("expert")));
+    await env.DB.prepare("insert into blocks (blocker_id, blocked_id, created_at) values (?, ?, 0)")
+      .bind(organiser.id, reader.id)
+      .run();
+    await expectProblem(await call(`/api/users/${organiser.id}/events`, { cookie: reader.cookie }), 404);
+  });
+});
