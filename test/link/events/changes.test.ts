@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { type Candidate, EVENT_BOOST, NO_SIGNALS, rankPage } from "../../../worker/src/link/feeds/ranking";
 import { consumeQueue } from "../../../worker/src/queues";
-import { call, expectProblem, json, waitFor } from "../../support/http";
+import { call, expectProblem, json, mailsTo, waitFor, waitForMail } from "../../support/http";
 import { uploadedImage } from "../../support/link";
 import { messageBatch } from "../../support/queue";
 import { account, HOUR, invitation, makeOfficer, notificationsOf, publish, rsvp } from "./fixtures";
@@ -37,6 +37,11 @@ describe("a changed invitation changes its event and tells everyone going", () =
       );
     expect(await notificationsOf(going.id, "event.changed")).toEqual(['"Chips and ML" was cancelled.']);
     expect(await notificationsOf(interested.id, "event.changed")).toEqual([]);
+    // And a mail, through the mail queue, with the way to the event.
+    const mail = await waitForMail(`${going.id}@events.test`, "Cancelled: Chips and ML");
+    expect(mail.text).toContain(`/notes/${note.id}`);
+    await waitForMail(`${waiting.id}@events.test`, "Cancelled: Chips and ML");
+    expect(await mailsTo(`${interested.id}@events.test`)).toEqual([]);
     const seen = await json<{ event: { phase: string } }>(
       await call(`/api/events/${note.id}`, { cookie: going.cookie }),
     );
@@ -60,6 +65,16 @@ describe("a changed invitation changes its event and tells everyone going", () =
     expect(outcomes).toEqual(["ack", "ack"]);
     expect(await notificationsOf(going.id, "event.changed")).toHaveLength(1);
     expect(await notificationsOf(waiting.id, "event.changed")).toHaveLength(1);
+    // The retried job's mails are keyed as the first ones were: still one each, once the queue is idle.
+    await waitFor(
+      "the retried mail jobs",
+      async () =>
+        env.DB.prepare("select count(*) as n from job_effects where substr(key, 1, length(?1)) = ?1")
+          .bind(`event-changed:${history.id}:`)
+          .first<{ n: number }>(),
+      (row) => row?.n === 2,
+    );
+    expect(await mailsTo(`${going.id}@events.test`)).toHaveLength(1);
     // Cancelled events leave the lists.
     expect(
       (
@@ -106,6 +121,8 @@ describe("a changed invitation changes its event and tells everyone going", () =
     expect(await notificationsOf(goer.id, "event.changed")).toEqual([
       `"Payments at scale" has a new time: ${new Date(later).toISOString()} (see the event for your local time).`,
     ]);
+    const mail = await waitForMail(`${goer.id}@events.test`, "New time: Payments at scale");
+    expect(mail.text).toContain("2031-06-01 09:00 UTC");
   });
 });
 

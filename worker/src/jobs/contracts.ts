@@ -17,12 +17,13 @@ export const EmailJob = z.object({
     "invitation-update",
     "deadline-reminder",
     "session-reminder",
+    "event-changed",
   ]),
   key: z.string().min(1).max(200),
   userId: z.string().min(1),
   /** Where links in the mail point. */
   origin: z.string().url(),
-  /** For invitation-update: the invitation event the mail reports. */
+  /** For invitation-update and event-changed: the invitation event (history row) the mail reports. */
   eventId: z.string().optional(),
   /** For reminders: the invitation they are about. */
   invitationId: z.string().optional(),

@@ -48,13 +48,27 @@ export async function runInvitationChanged(env: Env, adapters: Adapters, job: In
     .from(eventRsvps)
     .where(and(eq(eventRsvps.noteId, event.noteId), inArray(eventRsvps.status, ["going", "waitlisted"])))
     .all();
-  for (const { userId } of people)
+  for (const { userId } of people) {
     await notify(
       ctx,
       userId,
       { type: "event.changed", text },
       { dedupeKey: `event-change:${job.historyEventId}:${userId}` },
     );
+    // A moved or cancelled event is worth a mail; the mail job is keyed too, so it goes once.
+    if (change.toStatus === "cancelled" || change.toStatus === "scheduled")
+      await env.EMAIL_QUEUE.send(
+        {
+          kind: "event-changed",
+          key: `event-changed:${job.historyEventId}:${userId}`,
+          userId,
+          origin: ctx.origin,
+          eventId: job.historyEventId,
+          invitationId: job.invitationId,
+        },
+        { contentType: "json" },
+      );
+  }
   // A cancelled or finished event leaves the discovery sets; a moved one is placed again.
   noteChanged(ctx, event.noteId);
   await Promise.allSettled(pending);
