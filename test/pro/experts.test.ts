@@ -620,6 +620,8 @@ describe("GET /api/experts/{id}", () => {
       // Even count: the mean of 2 h and 4 h 20 min.
       medianResponseHours: 3.2,
       sessionsCompleted: 2,
+      eventsDelivered: 0,
+      attendees: 0,
       averageRating: 3.8,
       reviewCount: 6,
     });
@@ -654,6 +656,8 @@ describe("GET /api/experts/{id}", () => {
       responseRate: null,
       medianResponseHours: null,
       sessionsCompleted: 0,
+      eventsDelivered: 0,
+      attendees: 0,
       averageRating: null,
       reviewCount: 0,
       recentReviews: [],

@@ -126,6 +126,9 @@ function SiteHeader() {
           >
             {t("nav.discover")}
           </NavLink>
+          <NavLink to="/events" className="nav-link" data-testid="nav-events">
+            {t("nav.events")}
+          </NavLink>
           <NavLink to="/experts" className="nav-link">
             {t("nav.experts")}
           </NavLink>

@@ -32,6 +32,8 @@ export default [
   route("following", "routes/following.tsx"),
   route("topics/:topic", "routes/topic.tsx"),
   route("search", "routes/search.tsx"),
+  route("events", "routes/events.tsx"),
+  route("events/publish", "routes/event-publish.tsx"),
   route("dev/mail", "routes/dev-mail.tsx"),
   route("lang", "routes/lang.tsx"),
   route("*", "routes/not-found.tsx"),

@@ -18,6 +18,7 @@ import { mountDeadLetters } from "./jobs/routes/dead-letters";
 import {
   mountDiscover,
   mountEngagement,
+  mountEvents,
   mountFeeds,
   mountModeration,
   mountNotes,
@@ -83,6 +84,7 @@ export function createApp() {
   mountInvitations(app, { sourceNotes: noteAsSource });
   mountNotifications(app);
   mountNotes(app);
+  mountEvents(app);
   mountEngagement(app);
   mountFeeds(app);
   mountDiscover(app);

@@ -6,7 +6,13 @@ import { AiJob, type EmailJob, FanoutJob } from "./jobs/contracts";
 import { consumeDeadLetters } from "./jobs/dead-letters";
 import { type ComposeMail, emailWork } from "./jobs/email";
 import { consumeGraphBatch } from "./jobs/graph";
-import { runFanoutJob } from "./link";
+import {
+  composeEventMail,
+  EVENT_MAIL_KINDS,
+  type EventMailKind,
+  runFanoutJob,
+  runInvitationChanged,
+} from "./link";
 import { composeInvitationMail, INVITATION_MAIL_KINDS, type InvitationMailKind } from "./pro";
 import { systemContext } from "./shared/context";
 import { adaptersFor } from "./wiring";
@@ -17,8 +23,8 @@ import { adaptersFor } from "./wiring";
  */
 
 // Every mail kind is written by exactly one domain.
-const everyKind: [EmailJob["kind"], AccountMailKind | InvitationMailKind] extends [
-  AccountMailKind | InvitationMailKind,
+const everyKind: [EmailJob["kind"], AccountMailKind | InvitationMailKind | EventMailKind] extends [
+  AccountMailKind | InvitationMailKind | EventMailKind,
   EmailJob["kind"],
 ]
   ? true
@@ -30,9 +36,13 @@ const isAccountMail = (job: EmailJob): job is EmailJob & { kind: AccountMailKind
 const isInvitationMail = (job: EmailJob): job is EmailJob & { kind: InvitationMailKind } =>
   (INVITATION_MAIL_KINDS as readonly string[]).includes(job.kind);
 
+const isEventMail = (job: EmailJob): job is EmailJob & { kind: EventMailKind } =>
+  (EVENT_MAIL_KINDS as readonly string[]).includes(job.kind);
+
 export const composeMail: ComposeMail = async (ctx, job) => {
   if (isAccountMail(job)) return composeAccountMail(ctx, job);
   if (isInvitationMail(job)) return composeInvitationMail(ctx, job);
+  if (isEventMail(job)) return composeEventMail(ctx, job);
   throw new Error(`no domain writes ${job.kind} mail`);
 };
 
@@ -64,7 +74,10 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Prom
     return consume(batch, env, {
       name: (job) => job.kind,
       contract: FanoutJob,
-      run: (job) => runFanoutJob(env, adapters, job),
+      run: (job) =>
+        job.kind === "invitation-changed"
+          ? runInvitationChanged(env, adapters, job)
+          : runFanoutJob(env, adapters, job),
     });
   throw new Error(`no consumer for queue ${batch.queue}`);
 }

@@ -5,6 +5,7 @@ export * from "./drafts/schema";
 export * from "./identity/schema";
 export * from "./jobs/schema";
 export * from "./link/engagement/schema";
+export * from "./link/events/schema";
 export * from "./link/feeds/schema";
 export * from "./link/moderation/schema";
 export * from "./link/notes/schema";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { DraftView } from "../../../worker/src/drafts/services/read-draft";
-import type { NoteSchema } from "../../../worker/src/link";
+import type { EventAttendee, EventBlock, EventItem, NoteSchema } from "../../../worker/src/link";
 import type { NetworkExpert } from "../../../worker/src/network/services/network-experts";
 import type {
   CreateInvitationSchema,
@@ -25,7 +25,8 @@ export type Role = Account["role"];
 export type AvailabilityWindow = NonNullable<Profile["expert"]>["availability"][number];
 
 export type { DraftFrame, InboxFrame } from "../../../worker/src/realtime/inbox";
-export type { DraftView, ExpertCard, NetworkExpert, TrackRecord };
+// Events (atas-link): a note with its event block, and the organisers' attendee list.
+export type { DraftView, EventAttendee, EventBlock, EventItem, ExpertCard, NetworkExpert, TrackRecord };
 
 export interface ExpertPage {
   experts: ExpertCard[];

@@ -9,6 +9,7 @@ import { Reviews } from "~/components/invitation/reviews";
 import { SlotsSection } from "~/components/invitation/slots-section";
 import { Thread } from "~/components/invitation/thread";
 import { Timeline } from "~/components/invitation/timeline";
+import { PublishEventForm } from "~/components/publish-event-form";
 import { apiCall } from "~/lib/api.server";
 import type {
   DraftView,
@@ -187,6 +188,11 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
         </p>
       ) : null}
       <InvitationDetails invitation={invitation} requester={requester} expert={expert} />
+      {party === "requester" &&
+      invitation.status === "scheduled" &&
+      ["talk", "workshop", "panel"].includes(invitation.kind) ? (
+        <PublishEventForm invitationId={invitation.id} />
+      ) : null}
 
       {loaderData.pendingIntroduction ? (
         <p className="card muted" data-testid="intro-pending">

@@ -1,6 +1,7 @@
 import { data, Link, redirect, type ShouldRevalidateFunctionArgs, useSearchParams } from "react-router";
 import { Avatar } from "~/components/avatar";
 import { type Board, CollectButton } from "~/components/collect-dialog";
+import { EventPanel } from "~/components/event-block";
 import { FollowButton } from "~/components/follow-button";
 import { NoteBody } from "~/components/note-body";
 import { NoteCarousel } from "~/components/note-carousel";
@@ -13,7 +14,7 @@ import { Notice } from "~/components/notice";
 import { REPORT_ACTION, ReportButton } from "~/components/report-button";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
-import type { Expert, Me, Note, Problem } from "~/lib/api-types";
+import type { EventAttendee, EventItem, Expert, Me, Note, Problem } from "~/lib/api-types";
 import { formText, problemMessage } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { canInvite } from "~/lib/invitation";
@@ -48,11 +49,18 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     COMMENTS_MAX,
     Math.max(COMMENTS_FIRST, Number(new URL(request.url).searchParams.get("comments")) || 0),
   );
-  const [found, me, comments] = await Promise.all([
+  const [found, me, comments, eventFound] = await Promise.all([
     apiCall<{ note: Note }>(context, request, `/api/notes/${id}`),
     apiCall<Me>(context, request, "/api/me"),
     apiCall<CommentPage>(context, request, `/api/notes/${id}/comments?limit=${shown}`),
+    // An event note carries an event block; any other note answers 404 here.
+    apiCall<EventItem>(context, request, `/api/events/${id}`),
   ]);
+  const event = eventFound.ok ? eventFound.data.event : null;
+  const attendees =
+    event?.viewer.organiser === true
+      ? await apiCall<{ attendees: EventAttendee[] }>(context, request, `/api/events/${id}/attendees`)
+      : null;
   // Missing, malformed, or not for this reader: all the same 404.
   if (found.status === 404 || found.status === 400) throw data(null, { status: 404 });
   if (!found.ok) throw data(found.problem, { status: found.status });
@@ -84,6 +92,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       boards,
       comments: comments.ok ? comments.data : null,
       shownComments: shown,
+      event,
+      attendees: attendees?.ok ? attendees.data.attendees : null,
     },
     { headers: me.headers },
   );
@@ -152,6 +162,20 @@ export async function action({ request, context, params }: Route.ActionArgs) {
           method: intent === "like-comment" ? "PUT" : "DELETE",
         }),
       );
+    case "rsvp":
+      return answer(
+        await apiCall(context, request, `/api/events/${id}/rsvp`, {
+          method: "PUT",
+          json: { status: formText(form, "status") },
+        }),
+      );
+    case "recap": {
+      const result = await apiCall<{ note: Note }>(context, request, `/api/events/${id}/recap`, {
+        json: { body: formText(form, "body") },
+      });
+      if (result.ok) return redirect(`/notes/${result.data.note.id}`, { headers: result.headers });
+      return answer(result);
+    }
     case "delete-comment":
       return answer(await apiCall(context, request, `/api/comments/${commentId}`, { method: "DELETE" }));
     case "edit": {
@@ -182,7 +206,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 export default function NotePage({ loaderData, actionData }: Route.ComponentProps) {
   const t = useT();
   const [params] = useSearchParams();
-  const { note, viewerId, askExpert, following, boards, comments, shownComments } = loaderData;
+  const { note, viewerId, askExpert, following, boards, comments, shownComments, event, attendees } =
+    loaderData;
   const mine = viewerId === note.author.id;
   const editing = mine && params.has("edit");
   const moreHref =
@@ -230,6 +255,7 @@ export default function NotePage({ loaderData, actionData }: Route.ComponentProp
               </p>
             </>
           )}
+          {event ? <EventPanel event={event} signedIn={viewerId !== null} attendees={attendees} /> : null}
           {viewerId ? (
             <div className="note-actions">
               <LikeButton liked={note.viewer.liked} likes={note.counts.likes} />

@@ -1,9 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { data, Link, redirect, type ShouldRevalidateFunctionArgs } from "react-router";
+import { EventList } from "~/components/event-block";
 import { Notice } from "~/components/notice";
 import { PersonControls } from "~/components/person-controls";
 import { ReportButton } from "~/components/report-button";
 import { apiCall } from "~/lib/api.server";
+import type { EventItem } from "~/lib/api-types";
 import { isPersonIntent, type PersonState } from "~/lib/person";
 import { personAction, personState } from "~/lib/person.server";
 import { useT } from "~/lib/root-data";
@@ -40,7 +42,16 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const room = result.data.rooms.find((r) => r.id === params.id);
   if (!room) throw data(null, { status: 404 });
   const peerState = room.peer ? await personState(context, request, room.peer.userId) : null;
-  return { ...room, peerState };
+  // A club's room pins the club's upcoming events at the top (read from D1, not the room's log).
+  const club = params.id.startsWith("club:") ? params.id.slice("club:".length) : null;
+  const events = club
+    ? await apiCall<{ events: EventItem[] }>(
+        context,
+        request,
+        `/api/users/${encodeURIComponent(club)}/events?limit=5`,
+      )
+    : null;
+  return { ...room, peerState, pinnedEvents: events?.ok ? events.data.events : [] };
 }
 
 /** Block, unblock, mute or unmute someone in the room; answers their new state for the person panel. */
@@ -102,6 +113,12 @@ export default function Room({ loaderData }: Route.ComponentProps) {
       <p>
         <Link to="/rooms">← {t("rooms.back")}</Link>
       </p>
+      {loaderData.pinnedEvents.length ? (
+        <section className="card stack" data-testid="room-pinned-events" aria-label={t("events.pinned")}>
+          <h2>{t("events.pinned")}</h2>
+          <EventList events={loaderData.pinnedEvents} />
+        </section>
+      ) : null}
       <section className="card room" data-testid="room" data-status={state.status}>
         <div className="room-head">
           <h1>{loaderData.title}</h1>

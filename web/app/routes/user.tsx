@@ -1,5 +1,6 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import type { Board } from "~/components/collect-dialog";
+import { EventList } from "~/components/event-block";
 import { TextAreaField } from "~/components/field";
 import { FollowButton } from "~/components/follow-button";
 import { PagedNoteGrid } from "~/components/note-grid";
@@ -8,7 +9,7 @@ import { PersonControls } from "~/components/person-controls";
 import { ProfileView } from "~/components/profile-view";
 import { ReportButton } from "~/components/report-button";
 import { apiCall } from "~/lib/api.server";
-import type { Account, Note, NotePage, Problem, Profile } from "~/lib/api-types";
+import type { Account, EventItem, Note, NotePage, Problem, Profile } from "~/lib/api-types";
 import { problemMessage } from "~/lib/forms";
 import { canInvite } from "~/lib/invitation";
 import { isPersonIntent } from "~/lib/person";
@@ -39,6 +40,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     tab === "boards" ? apiCall<{ boards: Board[] }>(context, request, `/api/users/${id}/boards`) : null,
     personState(context, request, params.id),
   ]);
+  // Upcoming events they organise or (named publicly) speak at; the API keeps out what the reader may not see.
+  const events = await apiCall<{ events: EventItem[] }>(context, request, `/api/users/${id}/events?limit=10`);
   // A malformed id is as missing as an unknown one.
   if (result.status === 404 || result.status === 400) throw data(null, { status: 404 });
   if (!result.ok) throw data(result.problem, { status: result.status });
@@ -63,6 +66,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     nextCursor: notes?.ok ? notes.data.nextCursor : null,
     // Boards are listed to signed-in readers only (the API's rule); null means "not loaded".
     boards: boards?.ok ? boards.data.boards : null,
+    events: events.ok ? events.data.events : [],
   };
 }
 
@@ -197,6 +201,12 @@ export default function PublicProfile({ loaderData, actionData }: Route.Componen
         </p>
       ) : null}
       {actionData?.problem ? <Notice tone="error">{problemMessage(actionData.problem, t)}</Notice> : null}
+      {loaderData.events.length ? (
+        <section className="card stack" data-testid="user-events">
+          <h2>{t("events.upcoming")}</h2>
+          <EventList events={loaderData.events} />
+        </section>
+      ) : null}
       <UserContent
         userId={loaderData.profile.id}
         signedIn={link !== "visitor"}

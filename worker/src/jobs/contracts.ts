@@ -18,12 +18,13 @@ export const EmailJob = z.object({
     "deadline-reminder",
     "session-reminder",
     "session-today",
+    "event-changed",
   ]),
   key: z.string().min(1).max(200),
   userId: z.string().min(1),
   /** Where links in the mail point. */
   origin: z.string().url(),
-  /** For invitation-update: the invitation event the mail reports. */
+  /** For invitation-update and event-changed: the invitation event (history row) the mail reports. */
   eventId: z.string().optional(),
   /** For reminders: the invitation they are about. */
   invitationId: z.string().optional(),
@@ -70,7 +71,8 @@ export type GraphJob = z.infer<typeof GraphJob>;
 /**
  * Following-feed timeline work, by note id: `fanout` adds a posted (or newly visible) note to its
  * active followers' timelines; `withdraw` takes a deleted note out of them (the note row is gone,
- * so the job carries its author).
+ * so the job carries its author); `invitation-changed` tells an event's people that its invitation
+ * was rescheduled or cancelled.
  */
 export const FanoutJob = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("fanout"), key: z.string().min(1), noteId: z.string().min(1) }),
@@ -79,6 +81,13 @@ export const FanoutJob = z.discriminatedUnion("kind", [
     key: z.string().min(1),
     noteId: z.string().min(1),
     authorId: z.string().min(1),
+  }),
+  // A scheduled invitation changed (pro, after the commit): its event, if any, tells everyone going.
+  z.object({
+    kind: z.literal("invitation-changed"),
+    key: z.string().min(1),
+    invitationId: z.string().min(1),
+    historyEventId: z.string().min(1),
   }),
 ]);
 export type FanoutJob = z.infer<typeof FanoutJob>;

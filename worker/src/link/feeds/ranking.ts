@@ -21,6 +21,9 @@
  *    per hour of age, not per view.
  * 5. Diversity: no author twice within any 6 consecutive notes, across page boundaries too, unless
  *    the candidates run out of other authors (then the page is filled rather than cut short).
+ * 6. Events (a note with an event block): an upcoming one on the viewer's campus ×2, and ×2 when
+ *    the viewer follows its organiser or its (publicly named) expert, on top of the rest; one that
+ *    has ended or was cancelled leaves the feed (an event past its time is no use to a reader).
  */
 
 export const ENGAGEMENT_WEIGHTS = { like: 1, collect: 1, comment: 4, share: 4, followGained: 8 } as const;
@@ -34,6 +37,7 @@ export const AFFINITY = {
   /** At most this many not-interested topics multiply one note's score. */
   notInterestedTopicsCounted: 2,
 } as const;
+export const EVENT_BOOST = { onCampus: 2, followed: 2 } as const;
 export const COLD_START = { maxAgeHours: 24, maxEngagement: 10, slotEvery: 5 } as const;
 export const DIVERSITY_WINDOW = 6;
 
@@ -83,6 +87,30 @@ export interface Candidate {
   topics: string[];
   createdAt: number;
   signals: Signals;
+  /** Set when the note is an event. */
+  event?: CandidateEvent | null;
+}
+
+export interface CandidateEvent {
+  endsAt: number;
+  /** Still scheduled (not cancelled, not completed). */
+  scheduled: boolean;
+  /** The organiser and, when named publicly, the expert. */
+  people: string[];
+}
+
+/** An event past its end, cancelled or completed: not worth a reader's slot. */
+export function eventOver(note: Candidate, now: number): boolean {
+  return note.event != null && (!note.event.scheduled || note.event.endsAt <= now);
+}
+
+/** The multiplier an upcoming event earns for this viewer (1 for any other note). */
+export function eventBoost(note: Candidate, viewer: ViewerSignals): number {
+  if (!note.event) return 1;
+  let factor = 1;
+  if (viewer.campusId !== null && note.campusId === viewer.campusId) factor *= EVENT_BOOST.onCampus;
+  if (note.event.people.some((p) => viewer.followedPeople?.has(p))) factor *= EVENT_BOOST.followed;
+  return factor;
 }
 
 /** What the read path knows of the viewer; empty for a signed-out viewer. */
@@ -92,6 +120,8 @@ export interface ViewerSignals {
   engagedAuthors: ReadonlySet<string>;
   notInterestedAuthors: ReadonlySet<string>;
   notInterestedTopics: ReadonlySet<string>;
+  /** People the viewer follows (event organisers and experts). */
+  followedPeople?: ReadonlySet<string>;
 }
 
 export const NO_SIGNALS: ViewerSignals = {
@@ -100,6 +130,7 @@ export const NO_SIGNALS: ViewerSignals = {
   engagedAuthors: new Set(),
   notInterestedAuthors: new Set(),
   notInterestedTopics: new Set(),
+  followedPeople: new Set(),
 };
 
 /** The product of the viewer's multipliers for one note (1 when nothing applies). */
@@ -125,7 +156,7 @@ export interface Scored {
 export function scoreCandidate(note: Candidate, viewer: ViewerSignals, now: number): Scored {
   const hours = ageHours(note.createdAt, now);
   const engaged = engagement(note.signals);
-  const factor = affinity(note, viewer);
+  const factor = affinity(note, viewer) * eventBoost(note, viewer);
   return {
     note,
     score: hotScore(engaged, hours) * factor,
@@ -158,7 +189,7 @@ export function rankPage(
   now: number,
   options: PageOptions,
 ): Candidate[] {
-  const scored = candidates.map((c) => scoreCandidate(c, viewer, now));
+  const scored = candidates.filter((c) => !eventOver(c, now)).map((c) => scoreCandidate(c, viewer, now));
   const hot = [...scored].sort(byScore((s) => s.score));
   const cold = scored.filter((s) => s.cold !== null).sort(byScore((s) => s.cold ?? 0));
   const recent = [...(options.recentAuthors ?? [])].slice(-(DIVERSITY_WINDOW - 1));

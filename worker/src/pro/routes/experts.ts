@@ -68,6 +68,8 @@ const TrackRecordSchema = z
     responseRate: z.number().nullable(),
     medianResponseHours: z.number().nullable(),
     sessionsCompleted: z.number().int(),
+    eventsDelivered: z.number().int().openapi({ description: "Completed sessions published as events" }),
+    attendees: z.number().int().openapi({ description: "People who were going to those events" }),
     averageRating: z.number().nullable(),
     reviewCount: z.number().int(),
     recentReviews: z.array(

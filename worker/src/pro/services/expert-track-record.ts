@@ -1,6 +1,8 @@
 import { and, count, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../identity/schema";
+// A table only (schema files are readable from any layer): attendance lives with atas-link's events.
+import { events } from "../../link/events/schema";
 import { getProfile } from "../../profiles";
 import { invalidate, readThrough } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
@@ -15,6 +17,10 @@ export interface TrackRecord {
   responseRate: number | null;
   medianResponseHours: number | null;
   sessionsCompleted: number;
+  /** Completed sessions that were published as atas-link events. */
+  eventsDelivered: number;
+  /** People who were going to those events. */
+  attendees: number;
   averageRating: number | null;
   reviewCount: number;
   recentReviews: {
@@ -52,7 +58,7 @@ export async function getExpert({ ctx, input }: { ctx: ActionContext; input: { e
   return { profile, trackRecord, cache };
 }
 
-/** One round trip: four read-only statements in one batch. */
+/** One round trip: five read-only statements in one batch. */
 export async function loadTrackRecord(db: Db, expertId: string): Promise<TrackRecord> {
   const sent = and(eq(invitations.expertId, expertId), isNotNull(invitations.sentAt));
   const responseMs = sql<number>`${invitations.respondedAt} - ${invitations.sentAt}`;
@@ -66,7 +72,7 @@ export async function loadTrackRecord(db: Db, expertId: string): Promise<TrackRe
     .where(and(sent, isNotNull(invitations.respondedAt)))
     .as("durations");
 
-  const [[tally], [median], [rating], recent] = await db.batch([
+  const [[tally], [median], [rating], recent, [delivered]] = await db.batch([
     db
       .select({
         received: count(),
@@ -96,6 +102,11 @@ export async function loadTrackRecord(db: Db, expertId: string): Promise<TrackRe
       .where(eq(reviews.subjectId, expertId))
       .orderBy(desc(reviews.createdAt), desc(reviews.id))
       .limit(RECENT_REVIEWS),
+    db
+      .select({ events: count(), attendees: sql<number>`coalesce(sum(${events.goingCount}), 0)` })
+      .from(events)
+      .innerJoin(invitations, eq(invitations.id, events.invitationId))
+      .where(and(eq(invitations.expertId, expertId), eq(invitations.status, "completed"))),
   ]);
 
   const received = tally?.received ?? 0;
@@ -108,6 +119,8 @@ export async function loadTrackRecord(db: Db, expertId: string): Promise<TrackRe
     responseRate: received > 0 ? responded / received : null,
     medianResponseHours: medianMs === null ? null : oneDecimal(medianMs / HOUR_MS),
     sessionsCompleted: tally?.completed ?? 0,
+    eventsDelivered: delivered?.events ?? 0,
+    attendees: delivered?.attendees ?? 0,
     averageRating: average === null ? null : oneDecimal(average),
     reviewCount: rating?.reviews ?? 0,
     recentReviews: recent.map((review) => ({

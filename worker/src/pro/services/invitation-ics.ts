@@ -96,3 +96,42 @@ export function invitationCalendar(
   ];
   return `${lines.map(fold).join("\r\n")}\r\n`;
 }
+
+export interface EventCalendarFields {
+  uid: string;
+  sequence: number;
+  /** When the source last changed (DTSTAMP). */
+  stamp: number;
+  start: number;
+  end: number;
+  summary: string;
+  description: string;
+  location: string;
+  url: string;
+  cancelled: boolean;
+}
+
+/** A calendar file for an atas-link event (its own UID), with the same escaping and folding. */
+export function eventCalendar(fields: EventCalendarFields): string {
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//ATAS//atas-link//EN",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    "BEGIN:VEVENT",
+    `UID:${escapeText(fields.uid)}`,
+    `DTSTAMP:${utc(fields.stamp)}`,
+    `SEQUENCE:${fields.sequence}`,
+    `DTSTART:${utc(fields.start)}`,
+    `DTEND:${utc(fields.end)}`,
+    `SUMMARY:${escapeText(fields.summary)}`,
+    `DESCRIPTION:${escapeText(fields.description)}`,
+    `LOCATION:${escapeText(fields.location)}`,
+    `URL:${fields.url.replace(CONTROL, "")}`,
+    `STATUS:${fields.cancelled ? "CANCELLED" : "CONFIRMED"}`,
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ];
+  return `${lines.map(fold).join("\r\n")}\r\n`;
+}

@@ -9,6 +9,7 @@ import { BadRequest, Conflict } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots, invitations } from "../schema";
+import { announceInvitationChange } from "./announce-invitation-change";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
@@ -161,6 +162,9 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   // The expert–student direct room follows the invitation: read-only after a cancel or decline.
   if (WINDOW_CHANGES.has(result.to)) await syncInvitationRooms(ctx, invitation);
   const lastEvent = events[events.length - 1];
+  // A scheduled session that changed: its atas-link event (if any) tells everyone going.
+  if (lastEvent && invitation.status === "scheduled")
+    await announceInvitationChange(ctx, invitation.id, lastEvent.id);
   if (lastEvent)
     await deliverInvitationNews(ctx, {
       recipients,

@@ -3,10 +3,12 @@ import { z } from "zod";
 import { type SortedSetRead, StoreUnavailable } from "../../../adapters/store/interface";
 import { inJsonList } from "../../../db/client";
 import { memberCampus } from "../../../identity";
+import { invitations } from "../../../pro/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { decodeCursor, encodeCursor } from "../../../shared/cursor";
 import { BadRequest } from "../../../shared/errors";
-import { noteCounts, noteLikes, topicFollows } from "../../engagement/schema";
+import { follows, noteCounts, noteLikes, topicFollows } from "../../engagement/schema";
+import { events } from "../../events/schema";
 import { type Note, notes, noteTopics } from "../../notes/schema";
 import { noteViews } from "../../notes/services/notes";
 import { listedNotes, visibleNote } from "../../notes/services/visibility";
@@ -113,12 +115,24 @@ export async function discoverFeed({
       collects: sql<number>`coalesce(${noteCounts.collects}, 0)`.mapWith(Number),
       comments: sql<number>`coalesce(${noteCounts.comments}, 0)`.mapWith(Number),
       followsGained: sql<number>`coalesce(${noteCounts.followsGained}, 0)`.mapWith(Number),
+      eventEnd: sql<
+        number | null
+      >`${invitations.scheduledStart} + ${invitations.durationMinutes} * 60000`.mapWith((v) =>
+        v === null ? null : Number(v),
+      ),
+      eventStatus: invitations.status,
+      eventOrganiser: events.organiserId,
+      eventExpert: sql<
+        string | null
+      >`case when ${invitations.expertNamedPublicly} then ${invitations.expertId} end`,
       topicList: sql<
         string | null
       >`(select group_concat(nt.topic, ' ') from ${noteTopics} nt where nt.note_id = ${notes.id})`,
     })
     .from(notes)
-    .leftJoin(noteCounts, eq(noteCounts.noteId, notes.id));
+    .leftJoin(noteCounts, eq(noteCounts.noteId, notes.id))
+    .leftJoin(events, eq(events.noteId, notes.id))
+    .leftJoin(invitations, eq(invitations.id, events.invitationId));
   const candidates =
     ids !== null
       ? candidateQuery.where(and(inJsonList(notes.id, ids), ...discoverable))
@@ -136,7 +150,7 @@ export async function discoverFeed({
       .where(eq(notInterested.userId, viewer.id))
       .orderBy(desc(notInterested.createdAt))
       .limit(RECENT_NOT_INTERESTED);
-    const [found, topics, liked, markedAuthors, markedTopics] = await db.batch([
+    const [found, topics, liked, markedAuthors, markedTopics, followed] = await db.batch([
       candidates,
       db
         .select({ topic: topicFollows.topic })
@@ -160,6 +174,20 @@ export async function discoverFeed({
         .selectDistinct({ topic: noteTopics.topic })
         .from(noteTopics)
         .where(inArray(noteTopics.noteId, recentMarks)),
+      // Only the candidates' event people matter: organisers and experts the viewer follows.
+      db
+        .select({ id: follows.followeeId })
+        .from(follows)
+        .innerJoin(events, eq(events.organiserId, follows.followeeId))
+        .where(eq(follows.followerId, viewer.id))
+        .union(
+          db
+            .select({ id: follows.followeeId })
+            .from(follows)
+            .innerJoin(invitations, eq(invitations.expertId, follows.followeeId))
+            .innerJoin(events, eq(events.invitationId, invitations.id))
+            .where(eq(follows.followerId, viewer.id)),
+        ),
     ]);
     rows = found;
     signals = {
@@ -168,6 +196,7 @@ export async function discoverFeed({
       engagedAuthors: new Set(liked.map((l) => l.authorId)),
       notInterestedAuthors: new Set(markedAuthors.map((m) => m.authorId)),
       notInterestedTopics: new Set(markedTopics.map((m) => m.topic)),
+      followedPeople: new Set(followed.map((f) => f.id)),
     };
   } else {
     rows = await candidates;
@@ -200,6 +229,10 @@ export async function discoverFeed({
 
 interface CandidateRow {
   note: Note;
+  eventEnd: number | null;
+  eventStatus: string | null;
+  eventOrganiser: string | null;
+  eventExpert: string | null;
   likes: number;
   collects: number;
   comments: number;
@@ -207,8 +240,24 @@ interface CandidateRow {
   topicList: string | null;
 }
 
-function toCandidate({ note, topicList, ...counts }: CandidateRow): Candidate {
+function toCandidate({
+  note,
+  topicList,
+  eventEnd,
+  eventStatus,
+  eventOrganiser,
+  eventExpert,
+  ...counts
+}: CandidateRow): Candidate {
   return {
+    event:
+      eventOrganiser === null
+        ? null
+        : {
+            endsAt: eventEnd ?? 0,
+            scheduled: eventStatus === "scheduled",
+            people: eventExpert ? [eventOrganiser, eventExpert] : [eventOrganiser],
+          },
     id: note.id,
     authorId: note.authorId,
     campusId: note.campusId,

@@ -2,13 +2,18 @@ import { and, asc, eq, gt, gte, or } from "drizzle-orm";
 import type { Env } from "../../../env";
 import { memberCampusSql } from "../../../identity";
 import { users } from "../../../identity/schema";
-import type { FanoutJob } from "../../../jobs/contracts";
 import { type Adapters, systemContext } from "../../../shared/context";
 import { follows, userCounts } from "../../engagement/schema";
 import { notes } from "../../notes/schema";
 import { listedNotesTo } from "../../notes/services/visibility";
 import { feedActivity } from "../schema";
-import { ACTIVE_WINDOW_MS, feedSettings, TIMELINE_TTL_SECONDS, timelineKey } from "./timelines";
+import {
+  ACTIVE_WINDOW_MS,
+  feedSettings,
+  TIMELINE_TTL_SECONDS,
+  type TimelineJob,
+  timelineKey,
+} from "./timelines";
 
 /*
  * The work of the `fanout` queue (jobs/consume.ts is its consumer loop and retry policy; queues.ts wires it here): a note
@@ -149,7 +154,7 @@ export async function withdrawNote(
 }
 
 /** One `fanout` queue job; its line in the log says what it cost (the benchmark reads it). */
-export async function runFanoutJob(env: Env, adapters: Adapters, job: FanoutJob): Promise<void> {
+export async function runFanoutJob(env: Env, adapters: Adapters, job: TimelineJob): Promise<void> {
   const started = Date.now();
   const report =
     job.kind === "fanout"

@@ -11,6 +11,9 @@ import { notes } from "../../notes/schema";
  * D1 can rebuild. This file is what the write paths (notes, follows, blocks) need; the read is in
  * following-feed.ts and the fan-out work in fan-out.ts.
  */
+/** The fan-out queue's jobs about timelines (the queue also carries events' invitation changes). */
+export type TimelineJob = Extract<FanoutJob, { kind: "fanout" | "withdraw" }>;
+
 export const timelineKey = (userId: string) => `tl:${userId}`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -54,7 +57,7 @@ export function feedSettings(env: Env): FeedSettings {
  * A failed send loses no data: the note is in D1, and a follower's rebuild or the D1 read path
  * still finds it, so the write that called this is not failed for it.
  */
-export async function enqueueTimelineWork(ctx: ActionContext, job: FanoutJob): Promise<void> {
+export async function enqueueTimelineWork(ctx: ActionContext, job: TimelineJob): Promise<void> {
   try {
     await ctx.env.FANOUT_QUEUE.send(job, { contentType: "json" });
   } catch (error) {
@@ -62,7 +65,11 @@ export async function enqueueTimelineWork(ctx: ActionContext, job: FanoutJob): P
   }
 }
 
-export const fanoutJob = (noteId: string): FanoutJob => ({ kind: "fanout", key: `fanout:${noteId}`, noteId });
+export const fanoutJob = (noteId: string): TimelineJob => ({
+  kind: "fanout",
+  key: `fanout:${noteId}`,
+  noteId,
+});
 
 /**
  * Takes the authors' notes out of the readers' timelines, on unfollow and block, so the next page
