@@ -1,7 +1,7 @@
 import type { Env } from "./env";
 import { purgeExpiredSessions, purgeStaleEmailTokens } from "./identity";
 import { type Morning, type MorningStep, morningAt, purgeMorningClaims } from "./jobs/morning";
-import { refreshCandidateSets, refreshTrending, sweepUnattachedImages } from "./link";
+import { eventsMorning, refreshCandidateSets, refreshTrending, sweepUnattachedImages } from "./link";
 import { expireOverdueInvitations, invitationMorning } from "./pro";
 import { timeZonesInUse } from "./profiles";
 import type { ActionContext, Adapters } from "./shared/context";
@@ -20,7 +20,10 @@ export const HOUSEKEEPING_UTC_HOUR = 22;
  * (subject, kind, recipient, local date). atas-link's events (today and tomorrow for everyone
  * going, waitlist changes) add their step here.
  */
-export const MORNING_STEPS: [string, MorningStep<ActionContext>][] = [["invitations", invitationMorning]];
+export const MORNING_STEPS: [string, MorningStep<ActionContext>][] = [
+  ["invitations", invitationMorning],
+  ["events", eventsMorning],
+];
 
 export interface HourlyReport {
   deadlineReminders: number;

@@ -19,6 +19,7 @@ export const EmailJob = z.object({
     "session-reminder",
     "session-today",
     "event-changed",
+    "event-reminder",
   ]),
   key: z.string().min(1).max(200),
   userId: z.string().min(1),

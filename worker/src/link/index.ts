@@ -8,12 +8,13 @@
 export { mountEngagement } from "./engagement/routes/engagement";
 // Tables other domains read (blocks/services/blocks.ts, the dev seed).
 export { boardNotes, boards, comments, follows, noteLikes, topicFollows } from "./engagement/schema";
-// Events: a scheduled talk published as a note (events/); the invitation-changed job (queues.ts).
 export { composeEventMail, EVENT_MAIL_KINDS, type EventMailKind } from "./events/mails";
 export { mountEvents } from "./events/routes/events";
 export { eventRsvps, events } from "./events/schema";
 export type { Attendee as EventAttendee } from "./events/services/event-attendees";
 export type { EventBlock, EventItem } from "./events/services/event-views";
+// Events: a scheduled talk published as a note (events/); the invitation-changed job (queues.ts).
+export { eventsMorning } from "./events/services/events-morning";
 export { runInvitationChanged } from "./events/services/invitation-changed";
 export { mountDiscover } from "./feeds/routes/discover";
 export { mountFeeds } from "./feeds/routes/feeds";
