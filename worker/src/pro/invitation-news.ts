@@ -19,7 +19,8 @@ const STATUS_LINES: Partial<Record<InvitationState | InvitationScheduleNews, str
 };
 
 export function invitationNews(actorName: string, status: string, title: string): string {
-  const line = STATUS_LINES[status as InvitationState | InvitationScheduleNews] ?? `moved the invitation to ${status}`;
+  const line =
+    STATUS_LINES[status as InvitationState | InvitationScheduleNews] ?? `moved the invitation to ${status}`;
   return `${actorName} ${line}: "${title}"`;
 }
 

@@ -5,7 +5,14 @@
  * proposals; the proposer may withdraw. When the invitation itself leaves `scheduled` (cancelled,
  * completed) an open proposal is closed. At most one proposal is open at a time.
  */
-export const RESCHEDULE_STATES = ["open", "accepted", "declined", "withdrawn", "countered", "closed"] as const;
+export const RESCHEDULE_STATES = [
+  "open",
+  "accepted",
+  "declined",
+  "withdrawn",
+  "countered",
+  "closed",
+] as const;
 export type RescheduleState = (typeof RESCHEDULE_STATES)[number];
 export const RESCHEDULE_ACTIONS = ["propose", "accept", "decline", "counter", "withdraw", "close"] as const;
 export type RescheduleAction = (typeof RESCHEDULE_ACTIONS)[number];
@@ -23,9 +30,7 @@ interface Rule {
 
 /** `none`: no proposal is open (there may be closed ones before it). */
 const RULES: Record<RescheduleAction, Rule[]> = {
-  propose: [
-    { from: "none", by: "proposer", to: "open" },
-  ],
+  propose: [{ from: "none", by: "proposer", to: "open" }],
   accept: [{ from: "open", by: "answerer", to: "accepted" }],
   decline: [{ from: "open", by: "answerer", to: "declined" }],
   // The countered proposal is closed and the answerer's own opens in the next round.

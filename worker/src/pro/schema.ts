@@ -233,7 +233,14 @@ export const introductions = sqliteTable(
 );
 export type Introduction = typeof introductions.$inferSelect;
 
-export const RESCHEDULE_STATUSES = ["open", "accepted", "declined", "withdrawn", "countered", "closed"] as const;
+export const RESCHEDULE_STATUSES = [
+  "open",
+  "accepted",
+  "declined",
+  "withdrawn",
+  "countered",
+  "closed",
+] as const;
 
 /**
  * A proposal to move a scheduled session (reschedule-machine.ts): its times are `rescheduleSlots`.
@@ -256,9 +263,7 @@ export const invitationReschedules = sqliteTable(
   },
   (t) => [
     index("invitation_reschedules_invitation_idx").on(t.invitationId, t.createdAt),
-    uniqueIndex("invitation_reschedules_one_open")
-      .on(t.invitationId)
-      .where(sql`${t.status} = 'open'`),
+    uniqueIndex("invitation_reschedules_one_open").on(t.invitationId).where(sql`${t.status} = 'open'`),
   ],
 );
 export type InvitationReschedule = typeof invitationReschedules.$inferSelect;

@@ -2,9 +2,12 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
-import { allowedActions } from "../invitation-machine";
+import { allowedActions, MAX_COUNTERS } from "../invitation-machine";
+import { MAX_RESCHEDULE_ROUNDS, rescheduleActions } from "../reschedule-machine";
 import { type Invitation, invitationEvents, invitationSlots, reviews } from "../schema";
 import { invitationFor } from "./invitation-access";
+import { openReschedule } from "./reschedule-invitation";
+import { MEETING_LINK_STATES } from "./set-meeting-link";
 
 const iso = (instant: number | null) => (instant === null ? null : new Date(instant).toISOString());
 
@@ -85,6 +88,8 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
       ),
   ]);
   const latestRound = Math.max(0, ...slots.map((s) => s.round));
+  const open = invitation.status === "scheduled" ? await openReschedule(ctx, invitation.id) : null;
+  const rescheduleRole = open === null || open.proposedBy === party ? "proposer" : "answerer";
   const person = (id: string) => {
     const p = people.find((x) => x.id === id);
     return {
@@ -99,7 +104,7 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
   return {
     invitation: invitationSummary(invitation),
     party,
-    actions: allowedActions(invitation.status, party),
+    actions: allowedActions(invitation.status, party, latestRound),
     requester: person(invitation.requesterId),
     /** The mutual connection who introduced this invitation (a warm introduction), if any. */
     introducer: invitation.introducedBy ? person(invitation.introducedBy) : null,
@@ -118,5 +123,26 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
     })),
     canReview: invitation.status === "completed" && written.length === 0,
     viewerId: actor.id,
+    countersLeft: Math.max(0, MAX_COUNTERS - latestRound),
+    reschedule: open
+      ? {
+          id: open.id,
+          proposedBy: open.proposedBy,
+          proposerName: person(open.proposedBy === "expert" ? invitation.expertId : invitation.requesterId)
+            .displayName,
+          round: open.round,
+          roundsLeft: Math.max(0, MAX_RESCHEDULE_ROUNDS - open.round),
+          message: open.message,
+          createdAt: new Date(open.createdAt).toISOString(),
+          slots: open.slots.map((s) => ({ id: s.id, startsAt: new Date(s.startsAt).toISOString() })),
+        }
+      : null,
+    rescheduleActions:
+      invitation.status === "scheduled"
+        ? rescheduleActions(open ? "open" : "none", rescheduleRole, open?.round ?? 0)
+        : [],
+    meetingLink: invitation.format === "online" ? invitation.meetingLink : null,
+    canSetMeetingLink: invitation.format === "online" && MEETING_LINK_STATES.has(invitation.status),
+    expertNamedPublicly: invitation.expertNamedPublicly,
   };
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, type SQL } from "drizzle-orm";
 import { syncInvitationRooms } from "../../rooms";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
-import { SCHEDULE_NEWS } from "../invitation-news";
+import { notificationText, SCHEDULE_NEWS } from "../invitation-news";
 import { type RescheduleAction, rescheduleStep } from "../reschedule-machine";
 import { type Invitation, invitationReschedules, rescheduleSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
@@ -10,7 +10,6 @@ import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } f
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
-import { notificationText } from "../invitation-news";
 
 export interface RescheduleInput {
   id: string;
@@ -27,7 +26,9 @@ export async function openReschedule(ctx: Pick<ActionContext, "db">, invitationI
   const open = await ctx.db
     .select()
     .from(invitationReschedules)
-    .where(and(eq(invitationReschedules.invitationId, invitationId), eq(invitationReschedules.status, "open")))
+    .where(
+      and(eq(invitationReschedules.invitationId, invitationId), eq(invitationReschedules.status, "open")),
+    )
     .get();
   if (!open) return null;
   const slots = await ctx.db
@@ -40,12 +41,21 @@ export async function openReschedule(ctx: Pick<ActionContext, "db">, invitationI
 }
 
 /** Closes the open proposal, if any, in the batch of a transition that takes the session off the schedule. */
-export function closeOpenReschedule(ctx: Pick<ActionContext, "db">, invitationId: string, now: number, won: SQL) {
+export function closeOpenReschedule(
+  ctx: Pick<ActionContext, "db">,
+  invitationId: string,
+  now: number,
+  won: SQL,
+) {
   return ctx.db
     .update(invitationReschedules)
     .set({ status: "closed", answeredAt: now })
     .where(
-      and(eq(invitationReschedules.invitationId, invitationId), eq(invitationReschedules.status, "open"), won),
+      and(
+        eq(invitationReschedules.invitationId, invitationId),
+        eq(invitationReschedules.status, "open"),
+        won,
+      ),
     );
 }
 
@@ -66,14 +76,21 @@ export async function rescheduleInvitation({ ctx, input }: { ctx: ActionContext;
   const now = Date.now();
 
   const changes: Partial<Invitation> = {};
-  const rows: { table: typeof invitationReschedules | typeof rescheduleSlots; row: Record<string, unknown> }[] =
-    [];
+  const rows: {
+    table: typeof invitationReschedules | typeof rescheduleSlots;
+    row: Record<string, unknown>;
+  }[] = [];
   let session: Session | null = null;
   if (result.opens) {
     const starts = proposedTimes(input.slots, invitation, now);
     await refuseBusyStarts(
       ctx,
-      { expertId: invitation.expertId, starts, durationMinutes: invitation.durationMinutes, invitationId: invitation.id },
+      {
+        expertId: invitation.expertId,
+        starts,
+        durationMinutes: invitation.durationMinutes,
+        invitationId: invitation.id,
+      },
       "any",
     );
     const rescheduleId = crypto.randomUUID();

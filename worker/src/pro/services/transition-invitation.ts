@@ -9,12 +9,12 @@ import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
-import { closeOpenReschedule } from "./reschedule-invitation";
 import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 import { requireReadyProposal } from "./proposal-gate";
+import { closeOpenReschedule } from "./reschedule-invitation";
 
 /** States that open, move or close an expert–student contact window (contact-matrix.ts). */
 const WINDOW_CHANGES: ReadonlySet<InvitationState> = new Set([
@@ -201,15 +201,24 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   if (WINDOW_CHANGES.has(result.to)) await syncInvitationRooms(ctx, invitation);
   const lastEvent = events[events.length - 1];
   if (lastEvent) {
-    const news = { recipients, eventId: lastEvent.id, text: notificationText(facts), invitationId: invitation.id };
-    if (leavesSchedule) await afterScheduleChange(ctx, { ...invitation, status: result.to }, lastEvent.id, news);
+    const news = {
+      recipients,
+      eventId: lastEvent.id,
+      text: notificationText(facts),
+      invitationId: invitation.id,
+    };
+    if (leavesSchedule)
+      await afterScheduleChange(ctx, { ...invitation, status: result.to }, lastEvent.id, news);
     else await deliverInvitationNews(ctx, news);
   }
   return { status: result.to };
 }
 
 /** How many counter-proposals the invitation has had: its latest slot round (round 0 is the first proposal). */
-export async function latestRoundNumber(ctx: Pick<ActionContext, "db">, invitationId: string): Promise<number> {
+export async function latestRoundNumber(
+  ctx: Pick<ActionContext, "db">,
+  invitationId: string,
+): Promise<number> {
   const row = await ctx.db
     .select({ round: invitationSlots.round })
     .from(invitationSlots)
