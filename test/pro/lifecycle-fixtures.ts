@@ -14,6 +14,13 @@ export function midday(hours: number): string {
   return klHour < 3 ? shifted(t, (3 - klHour) * 60) : t;
 }
 
+/** A whole hour about `hours` from now between 03:00 and 12:00 in Kuala Lumpur: hours later the same day stay inside the all-week window. */
+export function morning(hours: number): string {
+  const t = hoursFromNow(hours);
+  const klHour = (new Date(t).getUTCHours() + 8) % 24;
+  return klHour < 3 ? shifted(t, (3 - klHour) * 60) : klHour > 12 ? shifted(t, (24 - klHour + 3) * 60) : t;
+}
+
 /** A club and one officer who accepted the office. */
 export async function clubWithOfficer(name = "Robotics Club") {
   const club = await signUp({ role: "club", displayName: name });
@@ -46,7 +53,7 @@ export async function scheduled(
 ) {
   const pro = options.pro ?? (await expert());
   const student = options.requester ?? (await signUp({ displayName: "Aina" }));
-  const at = options.at ?? midday(100);
+  const at = options.at ?? morning(100);
   const id = await draft(student.cookie, pro.id, { slots: [at], ...options.overrides });
   expect((await act(student.cookie, id, "send")).status).toBe(200);
   const slot = (await page(pro.cookie, id)).slots[0];
