@@ -113,7 +113,7 @@ describe("rescheduling a scheduled session", () => {
     await expectProblem(await reschedule(pro.cookie, id, "accept", { slotId: "not-a-uuid" }), 400);
   });
 
-  it("who may not: a stranger, an officer of another club, a blocked-off or not-yet-scheduled invitation", async () => {
+  it("who may not: a stranger, an officer or account of another club, the own side answering itself, an unscheduled invitation", async () => {
     const pro = await expert();
     const { club, officer } = await clubWithOfficer("Robotics Club");
     const other = await clubWithOfficer("Chess Club");
@@ -140,7 +140,7 @@ describe("rescheduling a scheduled session", () => {
     const sent = await draft(student.cookie, pro.id, { slots: [shifted(at, 5 * 60)] });
     await act(student.cookie, sent, "send");
     const notYet = await expectProblem(await reschedule(student.cookie, sent, null, body), 409);
-    expect(notYet).toMatchObject({ code: "not-scheduled" });
+    expect(notYet).toMatchObject({ code: "cannot-move" });
   });
 
   it("stale concurrent steps: of two answers, or two proposals, exactly one applies", async () => {

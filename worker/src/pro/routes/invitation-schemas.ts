@@ -127,12 +127,9 @@ export const TransitionBodySchema = z
     slotId: z.string().uuid().optional(),
     slots: z.array(Instant).min(1).max(3).optional(),
     message: z.string().max(2000).optional(),
-    namePublicly: z
-      .boolean()
-      .optional()
-      .openapi({
-        description: "accept, by the expert: may the session's event name you publicly (default true)",
-      }),
+    namePublicly: z.boolean().optional().openapi({
+      description: "accept, by the expert: may the session's event name you publicly (default true)",
+    }),
   })
   .strict();
 
@@ -155,15 +152,10 @@ export const RescheduleResultSchema = z
 
 export const MeetingLinkSchema = z
   .object({
-    url: z
-      .string()
-      .trim()
-      .max(MEETING_LINK_MAX)
-      .nullable()
-      .openapi({
-        description: "An https:// address, or null to clear it",
-        example: "https://meet.example.com/abc",
-      }),
+    url: z.string().trim().max(MEETING_LINK_MAX).nullable().openapi({
+      description: "An https:// address, or null to clear it",
+      example: "https://meet.example.com/abc",
+    }),
   })
   .strict()
   .openapi("MeetingLink");

@@ -68,7 +68,7 @@ export function closeOpenReschedule(
 export async function rescheduleInvitation({ ctx, input }: { ctx: ActionContext; input: RescheduleInput }) {
   const { invitation, party, actor } = await invitationFor(ctx, input.id);
   if (invitation.status !== "scheduled" || invitation.scheduledStart === null)
-    throw new Conflict("Only a scheduled session can be moved.", "not-scheduled");
+    throw new Conflict("Only a scheduled session can be moved.", "cannot-move");
   const open = await openReschedule(ctx, invitation.id);
   const role = input.action === "propose" || open?.proposedBy === party ? "proposer" : "answerer";
   const result = rescheduleStep(open ? "open" : "none", input.action, role, open?.round ?? 0);
