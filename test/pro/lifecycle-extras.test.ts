@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { call, expectProblem, json, signUp } from "../support/http";
 import { act, draft, expert, page } from "./fixtures";
-import { clubWithOfficer, lifecyclePage, morning, scheduled, shifted } from "./lifecycle-fixtures";
+import {
+  clubWithOfficer,
+  lifecyclePage,
+  morning,
+  reschedule,
+  scheduled,
+  shifted,
+} from "./lifecycle-fixtures";
 
 const DAY = 86_400_000;
 
@@ -252,5 +259,26 @@ describe("the expert's busy times", () => {
       (await call(`/api/blocks/${viewer.id}`, { method: "PUT", cookie: pro.cookie })).status,
     ).toBeLessThan(300);
     await expectProblem(await call(`/api/experts/${pro.id}/busy`, { cookie: viewer.cookie }), 404);
+  });
+});
+
+describe("across a block", () => {
+  it("the session cannot be moved or given a link (404, as for a stranger), and the page offers neither; cancelling still works", async () => {
+    const { id, pro, student, at } = await scheduled({ at: morning(260) });
+    await json(await reschedule(student.cookie, id, null, { slots: [shifted(at, 60)] }));
+    expect(
+      (await call(`/api/blocks/${student.id}`, { method: "PUT", cookie: pro.cookie })).status,
+    ).toBeLessThan(300);
+    const offer = (await lifecyclePage(pro.cookie, id)).reschedule?.slots[0];
+    await expectProblem(await reschedule(pro.cookie, id, "accept", { slotId: offer?.id }), 404);
+    await expectProblem(await reschedule(pro.cookie, id, "counter", { slots: [shifted(at, 120)] }), 404);
+    await expectProblem(await setLink(student.cookie, id, "https://meet.example.com/x"), 404);
+    await expectProblem(await setLink(pro.cookie, id, "https://meet.example.com/x"), 404);
+    const view = await lifecyclePage(student.cookie, id);
+    expect(view.rescheduleActions).toEqual(["withdraw"]);
+    expect(view.canSetMeetingLink).toBe(false);
+    // Taking one's own proposal back, and cancelling, stay open.
+    await json(await reschedule(student.cookie, id, "withdraw"));
+    expect((await act(student.cookie, id, "cancel")).status).toBe(200);
   });
 });

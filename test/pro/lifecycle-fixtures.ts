@@ -7,13 +7,6 @@ export const MINUTE = 60_000;
 export const shifted = (iso: string, minutes: number) =>
   new Date(Date.parse(iso) + minutes * MINUTE).toISOString();
 
-/** A whole hour about `hours` from now between 03:00 and 21:00 in Kuala Lumpur, so an hour either side stays that day. */
-export function midday(hours: number): string {
-  const t = hoursFromNow(hours);
-  const klHour = (new Date(t).getUTCHours() + 8) % 24;
-  return klHour < 3 ? shifted(t, (3 - klHour) * 60) : t;
-}
-
 /** A whole hour about `hours` from now between 03:00 and 12:00 in Kuala Lumpur: hours later the same day stay inside the all-week window. */
 export function morning(hours: number): string {
   const t = hoursFromNow(hours);

@@ -5,7 +5,7 @@ import type { ActionContext } from "../../shared/context";
 import { allowedActions, MAX_COUNTERS } from "../invitation-machine";
 import { MAX_RESCHEDULE_ROUNDS, rescheduleActions } from "../reschedule-machine";
 import { type Invitation, invitationEvents, invitationSlots, reviews } from "../schema";
-import { invitationFor } from "./invitation-access";
+import { blockedAcross, invitationFor } from "./invitation-access";
 import { openReschedule } from "./reschedule-invitation";
 import { MEETING_LINK_STATES } from "./set-meeting-link";
 
@@ -89,6 +89,10 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
   ]);
   const latestRound = Math.max(0, ...slots.map((s) => s.round));
   const open = invitation.status === "scheduled" ? await openReschedule(ctx, invitation.id) : null;
+  // Across a block the session can still be cancelled, not moved or given a link (refuseAcrossBlock).
+  const blocked = ["draft", "sent", "countered", "scheduled"].includes(invitation.status)
+    ? await blockedAcross(ctx, invitation, actor)
+    : false;
   const rescheduleRole = open === null || open.proposedBy === party ? "proposer" : "answerer";
   const person = (id: string) => {
     const p = people.find((x) => x.id === id);
@@ -139,10 +143,13 @@ export async function readInvitation({ ctx, input }: { ctx: ActionContext; input
       : null,
     rescheduleActions:
       invitation.status === "scheduled"
-        ? rescheduleActions(open ? "open" : "none", rescheduleRole, open?.round ?? 0)
+        ? rescheduleActions(open ? "open" : "none", rescheduleRole, open?.round ?? 0).filter(
+            (action) => !blocked || action === "withdraw",
+          )
         : [],
     meetingLink: invitation.format === "online" ? invitation.meetingLink : null,
-    canSetMeetingLink: invitation.format === "online" && MEETING_LINK_STATES.has(invitation.status),
+    canSetMeetingLink:
+      !blocked && invitation.format === "online" && MEETING_LINK_STATES.has(invitation.status),
     expertNamedPublicly: invitation.expertNamedPublicly,
   };
 }

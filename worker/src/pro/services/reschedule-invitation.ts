@@ -7,7 +7,7 @@ import { type RescheduleAction, rescheduleStep } from "../reschedule-machine";
 import { type Invitation, invitationReschedules, rescheduleSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
 import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
-import { invitationFor } from "./invitation-access";
+import { invitationFor, refuseAcrossBlock } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 
@@ -67,6 +67,8 @@ export function closeOpenReschedule(
  */
 export async function rescheduleInvitation({ ctx, input }: { ctx: ActionContext; input: RescheduleInput }) {
   const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  // Withdrawing one's own proposal only takes words back; everything else needs the two sides on speaking terms.
+  if (input.action !== "withdraw") await refuseAcrossBlock(ctx, invitation, actor);
   if (invitation.status !== "scheduled" || invitation.scheduledStart === null)
     throw new Conflict("Only a scheduled session can be moved.", "cannot-move");
   const open = await openReschedule(ctx, invitation.id);

@@ -2,7 +2,7 @@ import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
 import { notificationText } from "../invitation-news";
 import type { InvitationState } from "../schema";
-import { invitationFor } from "./invitation-access";
+import { invitationFor, refuseAcrossBlock } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 
@@ -28,6 +28,7 @@ export async function setMeetingLink({
   input: { id: string; url: string | null };
 }) {
   const { invitation, party, actor } = await invitationFor(ctx, input.id);
+  await refuseAcrossBlock(ctx, invitation, actor);
   const url = input.url === null ? null : httpsUrl(input.url);
   if (invitation.format !== "online")
     throw new Conflict("Only an online session has a meeting link.", "not-online");
