@@ -1,5 +1,7 @@
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
+import type { Invitation } from "../../worker/src/pro/schema";
+import { calendarMethod } from "../../worker/src/pro/services/invitation-mail";
 import { call, json, signUp, uniqueEmail, waitForMail } from "../support/http";
 import { act, draft, expert, page } from "./fixtures";
 import { lifecyclePage, mailedCalendars, reschedule, waitForCalendar } from "./lifecycle-fixtures";
@@ -163,5 +165,33 @@ describe("calendar files that update, read back by ical.js", () => {
     // The expert's cancellation mail arrives, without an attachment.
     await waitForMail(pro.email, "cancelled");
     expect(await mailedCalendars(pro.email, "cancelled")).toEqual([]);
+  });
+});
+
+describe("which calendar file a mail carries", () => {
+  const at = Date.UTC(2027, 0, 5, 2);
+  const scheduledRow = { status: "scheduled", scheduledStart: at } as Invitation;
+  const cancelledRow = { status: "cancelled", scheduledStart: at } as Invitation;
+  const event = (action: string, fromStatus: string, toStatus: string) => ({ action, fromStatus, toStatus });
+
+  it("REQUEST when the session is scheduled, moved or given a link; CANCEL only for a scheduled session; nothing for proposals", () => {
+    expect(calendarMethod(event("schedule", "accepted", "scheduled"), scheduledRow)).toBe("REQUEST");
+    expect(calendarMethod(event("reschedule-accept", "scheduled", "scheduled"), scheduledRow)).toBe(
+      "REQUEST",
+    );
+    expect(calendarMethod(event("meeting-link", "scheduled", "scheduled"), scheduledRow)).toBe("REQUEST");
+    for (const action of [
+      "reschedule-propose",
+      "reschedule-counter",
+      "reschedule-decline",
+      "reschedule-withdraw",
+    ])
+      expect(calendarMethod(event(action, "scheduled", "scheduled"), scheduledRow)).toBeNull();
+    expect(calendarMethod(event("cancel", "scheduled", "cancelled"), cancelledRow)).toBe("CANCEL");
+    expect(
+      calendarMethod(event("cancel", "sent", "cancelled"), { ...cancelledRow, scheduledStart: null }),
+    ).toBeNull();
+    // A mail sent after the session was cancelled never re-sends it as a REQUEST.
+    expect(calendarMethod(event("reschedule-accept", "scheduled", "scheduled"), cancelledRow)).toBeNull();
   });
 });

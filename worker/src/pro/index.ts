@@ -7,8 +7,10 @@ export { checkProposal, spokenDay, spokenSlot } from "./proposal-text";
 export { mountExperts } from "./routes/experts";
 export { mountIntroductions } from "./routes/introductions";
 export { mountInvitations } from "./routes/invitations";
+export { afterScheduleChange } from "./services/after-schedule-change";
 export { earlyMorningRun } from "./services/early-morning-run";
 export { editDraft } from "./services/edit-draft";
+export { busyIntervals } from "./services/expert-sessions";
 export { invitationFor } from "./services/invitation-access";
 export {
   composeInvitationMail,
