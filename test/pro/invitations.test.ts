@@ -59,7 +59,7 @@ describe("invitations", () => {
     ).toBe(200);
     const view = await page(student.cookie, id);
     expect(view.invitation.status).toBe("countered");
-    expect(view.actions.sort()).toEqual(["accept", "cancel", "decline"]);
+    expect(view.actions.sort()).toEqual(["accept", "cancel", "counter", "decline"]);
     const offered = view.slots.filter((s) => s.current);
     expect(offered.map((s) => s.startsAt)).toEqual([newTime]);
     // The requester cannot accept their own original time.

@@ -27,11 +27,12 @@ describe("accepting a slot that overlaps the expert's other session", () => {
     const pro = await expert();
     const t = midday(100);
     const first = await sent(pro, [t]);
+    // Sent before the first is booked: once it is, the invite form and create refuse such times.
+    const second = await sent(pro, [shifted(t, 30), shifted(t, -59), shifted(t, 60)]);
     expect(await json(await act(pro.cookie, first.id, "accept", { slotId: first.slotAt(t) }))).toEqual({
       status: "scheduled",
     });
 
-    const second = await sent(pro, [shifted(t, 30), shifted(t, -59), shifted(t, 60)]);
     for (const overlapping of [shifted(t, 30), shifted(t, -59)]) {
       const problem = (await expectProblem(
         await act(pro.cookie, second.id, "accept", { slotId: second.slotAt(overlapping) }),
@@ -51,10 +52,11 @@ describe("accepting a slot that overlaps the expert's other session", () => {
     const pro = await expert();
     const t = midday(130);
     const booked = await sent(pro, [t]);
-    await json(await act(pro.cookie, booked.id, "accept", { slotId: booked.slotAt(t) }));
-
+    // Countered before the other is booked (a counter onto a booked time is refused outright).
     const other = await sent(pro, [hoursFromNow(140)]);
     await json(await act(pro.cookie, other.id, "counter", { slots: [shifted(t, 15)] }));
+    await json(await act(pro.cookie, booked.id, "accept", { slotId: booked.slotAt(t) }));
+
     const offered = (await page(other.student.cookie, other.id)).slots.find((s) => s.current);
     const problem = (await expectProblem(
       await act(other.student.cookie, other.id, "accept", { slotId: offered?.id }),

@@ -11,6 +11,8 @@ interface SlotPickerProps {
   onToggle: (iso: string, checked: boolean) => void;
   /** ISO times the API said are outside the expert's availability. */
   outside?: readonly string[];
+  /** ISO times the expert is already booked at: shown, greyed out, not pickable. */
+  booked?: ReadonlySet<string>;
   error?: string | undefined;
 }
 
@@ -19,7 +21,7 @@ interface SlotPickerProps {
  * by day in the expert's zone, each with the viewer's own clock when their zone differs. Works as a
  * plain form without JavaScript; with it, a fourth pick is refused by disabling the rest.
  */
-export function SlotPicker({ options, picked, onToggle, outside = [], error }: SlotPickerProps) {
+export function SlotPicker({ options, picked, onToggle, outside = [], booked, error }: SlotPickerProps) {
   const t = useT();
   const zone = useTimeZone();
   const id = useId();
@@ -40,6 +42,7 @@ export function SlotPicker({ options, picked, onToggle, outside = [], error }: S
       <legend>{t("invite.slots")}</legend>
       <p id={`${id}-hint`} className="field-hint">
         {t("invite.slotsHint")} {t("invite.viewerZone", { zone })}
+        {booked?.size ? ` ${t("invite.busyHint")}` : null}
       </p>
       <p className="slot-count" aria-live="polite" data-testid="slot-count">
         {t("invite.slotsPicked", { count: picked.length })}
@@ -66,21 +69,23 @@ export function SlotPicker({ options, picked, onToggle, outside = [], error }: S
                 {group.map((option) => {
                   const checked = picked.includes(option.iso);
                   const refused = outsideSet.has(option.instant);
+                  const taken = booked?.has(option.iso) ?? false;
                   return (
                     <li key={option.iso}>
                       <label
-                        className={refused ? "slot-option refused" : "slot-option"}
-                        data-testid="slot-option"
+                        className={`slot-option${refused ? " refused" : ""}${taken ? " booked" : ""}`}
+                        data-testid={taken ? "slot-option-booked" : "slot-option"}
                       >
                         <input
                           type="checkbox"
                           name="slots"
                           value={option.iso}
-                          checked={checked}
-                          disabled={!checked && full}
+                          checked={checked && !taken}
+                          disabled={taken || (!checked && full)}
                           onChange={(event) => onToggle(option.iso, event.currentTarget.checked)}
                         />
                         <span className="slot-time">{hhmm(wallClock(option.instant, option.timeZone))}</span>
+                        {taken ? <span className="muted small">{t("invite.busy")}</span> : null}
                         {zone !== option.timeZone ? (
                           <span className="slot-local muted small">
                             {t("invite.yourTime", { time: viewerTime(option, zone, t) })}

@@ -41,6 +41,9 @@ export function problemMessage(problem: Problem, t: Translate): string {
 
 /** Refusals the API names by code, said in the reader's language (see `problem.*` in i18n). */
 const CODED = new Set([
+  "too-many-rounds",
+  "not-online",
+  "cannot-move",
   "invalid-transition",
   "deadline-passed",
   "not-accepting",

@@ -57,11 +57,23 @@ async function askedNote({ request, context }: Route.LoaderArgs, expertId: strin
   return { id: note.id, noteTitle: note.title, ...askPrefill(note, t) };
 }
 
+/** How far ahead the slot picker offers times (availabilityStarts' default), plus a day. */
+const BUSY_AHEAD = 22 * 86_400_000;
+
 export async function loader(args: Route.LoaderArgs) {
   const { me, expert } = await loadPage(args);
   const profile = expert.profile;
+  const now = Date.now();
+  // The expert's booked times (start and end only), so the picker greys out times that overlap them.
+  const busy = await apiCall<{ busy: { start: string; end: string }[] }>(
+    args.context,
+    args.request,
+    `/api/experts/${encodeURIComponent(profile.id)}/busy?from=${new Date(now).toISOString()}&to=${new Date(now + BUSY_AHEAD).toISOString()}`,
+  );
   return {
     source: await askedNote(args, profile.id),
+
+    busy: busy.ok ? busy.data.busy : [],
     account: me.account,
     clubs: me.clubs,
     expert: {
@@ -138,6 +150,7 @@ export async function action(args: Route.ActionArgs) {
     const problem = created.problem;
     const refused = fieldErrors(problem);
     if (refused.honorarium) refused.honorariumAmount = refused.honorarium;
+    if (problem.code === "slot-overlaps") refused.slots = t("problem.slot-overlaps");
     if (problem.outside?.length) {
       refused.slots = t("invite.outside", {
         times: problem.outside.map((iso) => formatZoned(iso, zone, t)).join("; "),
@@ -175,6 +188,7 @@ export default function Invite({ loaderData, actionData }: Route.ComponentProps)
     zone,
     values,
     picked: actionData?.picked,
+    busy: loaderData.busy,
   });
 
   if (!canInvite(account.role) || !expert.accepting) {

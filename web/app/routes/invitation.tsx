@@ -4,6 +4,8 @@ import { ActionsSection } from "~/components/invitation/actions-section";
 import { IntroductionForm } from "~/components/invitation/introduction-form";
 import { InvitationDetails } from "~/components/invitation/invitation-details";
 import { InvitationHeader } from "~/components/invitation/invitation-header";
+import { MeetingLinkSection } from "~/components/invitation/meeting-link-section";
+import { RescheduleSection } from "~/components/invitation/reschedule-section";
 import { ReviewForm } from "~/components/invitation/review-form";
 import { Reviews } from "~/components/invitation/reviews";
 import { SlotsSection } from "~/components/invitation/slots-section";
@@ -91,7 +93,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 }
 
 const TRANSITIONS = ["send", "accept", "decline", "counter", "cancel", "complete"] as const;
-type Intent = (typeof TRANSITIONS)[number] | "sign-off" | "message" | "review" | "introduce";
+const RESCHEDULE_STEPS = ["propose", "accept", "decline", "counter", "withdraw"] as const;
+type Intent =
+  | (typeof TRANSITIONS)[number]
+  | `reschedule-${(typeof RESCHEDULE_STEPS)[number]}`
+  | "meeting-link"
+  | "sign-off"
+  | "message"
+  | "review"
+  | "introduce";
 
 interface Refused {
   intent: Intent;
@@ -108,23 +118,51 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const intent = text("intent") as Intent;
   const refuse = (errors: FieldErrors) => data<Refused>({ intent, errors }, { status: 400 });
 
+  /** The one to three typed times (slot1..slot3, in the form's zone) as instants, or null if any is not a time. */
+  const typedSlots = () => {
+    const zone = isTimeZone(text("tz")) ? text("tz") : requestTimeZone(request);
+    const typed = [1, 2, 3].map((n) => text(`slot${n}`)).filter(Boolean);
+    const instants = typed.map((value) => fromLocalInput(value, zone));
+    if (!typed.length || instants.some((instant) => instant === null)) return null;
+    return instants.map((instant) => new Date(instant ?? 0).toISOString());
+  };
+
   let result: Awaited<ReturnType<typeof apiCall>>;
+  const step = intent.startsWith("reschedule-") ? intent.slice("reschedule-".length) : null;
   if ((TRANSITIONS as readonly string[]).includes(intent)) {
-    const body: { slotId?: string; slots?: string[]; message?: string } = {};
+    const body: { slotId?: string; slots?: string[]; message?: string; namePublicly?: boolean } = {};
     if (text("message")) body.message = text("message");
     if (intent === "accept") {
       if (!text("slotId")) return refuse({ slotId: t("action.chooseSlot") });
       body.slotId = text("slotId");
+      // An unticked box sends nothing; the marker says the expert saw it.
+      if (text("consentShown")) body.namePublicly = form.get("namePublicly") === "on";
     }
     if (intent === "counter") {
-      const zone = isTimeZone(text("tz")) ? text("tz") : requestTimeZone(request);
-      const typed = [1, 2, 3].map((n) => text(`slot${n}`)).filter(Boolean);
-      const instants = typed.map((value) => fromLocalInput(value, zone));
-      if (!typed.length || instants.some((instant) => instant === null))
-        return refuse({ slots: t("action.badSlots") });
-      body.slots = instants.map((instant) => new Date(instant ?? 0).toISOString());
+      const slots = typedSlots();
+      if (!slots) return refuse({ slots: t("action.badSlots") });
+      body.slots = slots;
     }
     result = await apiCall(context, request, `${api}/${intent}`, { json: body });
+  } else if (step && (RESCHEDULE_STEPS as readonly string[]).includes(step)) {
+    const body: { slotId?: string; slots?: string[]; message?: string } = {};
+    if (text("message")) body.message = text("message");
+    if (step === "accept") {
+      if (!text("slotId")) return refuse({ slotId: t("action.chooseSlot") });
+      body.slotId = text("slotId");
+    }
+    if (step === "propose" || step === "counter") {
+      const slots = typedSlots();
+      if (!slots) return refuse({ slots: t("action.badSlots") });
+      body.slots = slots;
+    }
+    result = await apiCall(context, request, `${api}/reschedule${step === "propose" ? "" : `/${step}`}`, {
+      json: body,
+    });
+  } else if (intent === "meeting-link") {
+    const url = text("clear") ? null : text("url");
+    if (url !== null && !url.startsWith("https://")) return refuse({ url: t("meeting.bad") });
+    result = await apiCall(context, request, `${api}/meeting-link`, { method: "PATCH", json: { url } });
   } else if (intent === "introduce") {
     if (!text("connectorId")) return refuse({ connectorId: t("form.required") });
     result = await apiCall(context, request, `${api}/introductions`, {
@@ -180,6 +218,21 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
         now={loaderData.now}
         refusedIntent={actionData?.intent}
         errors={errors}
+        countersLeft={loaderData.countersLeft}
+      />
+      <RescheduleSection
+        reschedule={loaderData.reschedule}
+        rescheduleActions={loaderData.rescheduleActions}
+        party={party}
+        now={loaderData.now}
+        refusedIntent={actionData?.intent}
+        errors={errors}
+      />
+      <MeetingLinkSection
+        invitation={invitation}
+        meetingLink={loaderData.meetingLink}
+        canSetMeetingLink={loaderData.canSetMeetingLink}
+        errors={actionData?.intent === "meeting-link" ? errors : {}}
       />
       {loaderData.sourceNote ? (
         <p className="card small" data-testid="invitation-source">
@@ -188,6 +241,11 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
         </p>
       ) : null}
       <InvitationDetails invitation={invitation} requester={requester} expert={expert} />
+      {["scheduled", "completed"].includes(invitation.status) ? (
+        <p className="muted small" data-testid="named-publicly">
+          {loaderData.expertNamedPublicly ? t("invitation.namedPublicly") : t("invitation.notNamedPublicly")}
+        </p>
+      ) : null}
       {party === "requester" &&
       invitation.status === "scheduled" &&
       ["talk", "workshop", "panel"].includes(invitation.kind) ? (

@@ -144,6 +144,12 @@ const EVENTS = new Set([
   "expired",
   "message",
   "officer-invitation",
+  "reschedule-proposed",
+  "reschedule-countered",
+  "rescheduled",
+  "reschedule-declined",
+  "reschedule-withdrawn",
+  "meeting-link",
 ]);
 
 /** The notification in the reader's language when its facts are known; the stored line otherwise. */

@@ -5,9 +5,18 @@ import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
 import { type InvitationState, invitations } from "../pro/schema";
 
+/** What can happen to a scheduled session without its state changing (atas-pro's reschedules, the meeting link). */
+export type InvitationScheduleNews =
+  | "reschedule-proposed"
+  | "reschedule-countered"
+  | "rescheduled"
+  | "reschedule-declined"
+  | "reschedule-withdrawn"
+  | "meeting-link";
+
 export interface NotificationFacts {
   /** The invitation's new state, "message" for a new message in its thread, or a club's officer invitation. */
-  event: InvitationState | "message" | "officer-invitation";
+  event: InvitationState | InvitationScheduleNews | "message" | "officer-invitation";
   actor: string;
   title: string;
 }

@@ -7,6 +7,7 @@ export { checkProposal, spokenDay, spokenSlot } from "./proposal-text";
 export { mountExperts } from "./routes/experts";
 export { mountIntroductions } from "./routes/introductions";
 export { mountInvitations } from "./routes/invitations";
+export { afterScheduleChange } from "./services/after-schedule-change";
 export { announceInvitationChange } from "./services/announce-invitation-change";
 export {
   expireOverdueInvitations,
@@ -14,6 +15,7 @@ export {
   type RunReport,
 } from "./services/early-morning-run";
 export { editDraft } from "./services/edit-draft";
+export { busyIntervals } from "./services/expert-sessions";
 export { invitationFor } from "./services/invitation-access";
 export { type EventCalendarFields, eventCalendar } from "./services/invitation-ics";
 export {

@@ -25,7 +25,12 @@ const RULES: Record<InvitationAction, Rule[]> = {
     { from: "sent", by: "expert", to: "declined" },
     { from: "countered", by: "requester", to: "declined" },
   ],
-  counter: [{ from: "sent", by: "expert", to: "countered" }],
+  // Counter-offers go back and forth: the expert answers a proposal with other times, the requester
+  // may answer those with others again (back to sent, the expert to answer), up to MAX_COUNTERS.
+  counter: [
+    { from: "sent", by: "expert", to: "countered" },
+    { from: "countered", by: "requester", to: "sent" },
+  ],
   cancel: [
     { from: "draft", by: "requester", to: "cancelled" },
     { from: "sent", by: "requester", to: "cancelled" },
@@ -50,10 +55,18 @@ export const TERMINAL: ReadonlySet<InvitationState> = new Set([
   "expired",
 ]);
 
-export type Step = { ok: true; to: InvitationState; path: InvitationState[] } | { ok: false; reason: string };
+/** Counter-proposals per invitation (rounds 1–5 of its slots; round 0 is the first proposal). */
+export const MAX_COUNTERS = 5;
 
-/** The state after `action` by `party`, with every state passed through, or why it is not allowed. */
-export function step(from: InvitationState, action: InvitationAction, party: Party): Step {
+export type Step =
+  | { ok: true; to: InvitationState; path: InvitationState[] }
+  | { ok: false; reason: string; code?: "too-many-rounds" };
+
+/**
+ * The state after `action` by `party`, with every state passed through, or why it is not allowed.
+ * `counters` is how many counter-proposals the invitation has had; the sixth is refused.
+ */
+export function step(from: InvitationState, action: InvitationAction, party: Party, counters = 0): Step {
   const rules = RULES[action];
   const rule = rules.find((r) => r.from === from && r.by === party);
   if (!rule) {
@@ -65,13 +78,19 @@ export function step(from: InvitationState, action: InvitationAction, party: Par
         : `A ${from} invitation cannot be ${pastTense(action)}.`,
     };
   }
+  if (action === "counter" && counters >= MAX_COUNTERS)
+    return {
+      ok: false,
+      reason: `Times have been proposed back and forth ${MAX_COUNTERS} times; accept one, decline, or write in the thread.`,
+      code: "too-many-rounds",
+    };
   if (rule.to === "accepted") return { ok: true, to: "scheduled", path: ["accepted", "scheduled"] };
   return { ok: true, to: rule.to, path: [rule.to] };
 }
 
 /** The actions `party` may take now; the web app shows exactly these buttons. */
-export function allowedActions(from: InvitationState, party: Party): InvitationAction[] {
-  return ACTIONS.filter((action) => RULES[action].some((r) => r.from === from && r.by === party));
+export function allowedActions(from: InvitationState, party: Party, counters = 0): InvitationAction[] {
+  return ACTIONS.filter((action) => step(from, action, party, counters).ok);
 }
 
 function pastTense(action: InvitationAction): string {

@@ -62,4 +62,10 @@ const STATUS_WORDS: Record<string, string> = {
   cancelled: "cancelled",
   completed: "completed",
   expired: "expired",
+  "reschedule-proposed": "new times proposed",
+  "reschedule-countered": "other new times proposed",
+  rescheduled: "moved to a new time",
+  "reschedule-declined": "the time stands",
+  "reschedule-withdrawn": "new times withdrawn",
+  "meeting-link": "meeting link",
 };

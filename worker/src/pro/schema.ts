@@ -215,3 +215,50 @@ export const introductions = sqliteTable(
   ],
 );
 export type Introduction = typeof introductions.$inferSelect;
+
+export const RESCHEDULE_STATUSES = [
+  "open",
+  "accepted",
+  "declined",
+  "withdrawn",
+  "countered",
+  "closed",
+] as const;
+
+/**
+ * A proposal to move a scheduled session (reschedule-machine.ts): its times are `rescheduleSlots`.
+ * Counters chain by `round` (1 for the first proposal); at most one proposal per invitation is open.
+ */
+export const invitationReschedules = sqliteTable(
+  "invitation_reschedules",
+  {
+    id: id(),
+    invitationId: text("invitation_id")
+      .notNull()
+      .references(() => invitations.id, { onDelete: "cascade" }),
+    proposedBy: text("proposed_by", { enum: ["requester", "expert"] }).notNull(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    round: integer("round").notNull(),
+    status: text("status", { enum: RESCHEDULE_STATUSES }).notNull().default("open"),
+    message: text("message"),
+    createdAt: createdAt(),
+    answeredAt: instant("answered_at"),
+  },
+  (t) => [
+    index("invitation_reschedules_invitation_idx").on(t.invitationId, t.createdAt),
+    uniqueIndex("invitation_reschedules_one_open").on(t.invitationId).where(sql`${t.status} = 'open'`),
+  ],
+);
+export type InvitationReschedule = typeof invitationReschedules.$inferSelect;
+
+export const rescheduleSlots = sqliteTable(
+  "reschedule_slots",
+  {
+    id: id(),
+    rescheduleId: text("reschedule_id")
+      .notNull()
+      .references(() => invitationReschedules.id, { onDelete: "cascade" }),
+    startsAt: instant("starts_at").notNull(),
+  },
+  (t) => [index("reschedule_slots_reschedule_idx").on(t.rescheduleId)],
+);

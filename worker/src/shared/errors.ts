@@ -36,8 +36,8 @@ export class NotFound extends ProblemError {
 }
 export class Conflict extends ProblemError {
   /** `code` names the reason for clients that say it in their own words (the web's 中文, say). */
-  constructor(detail: string, code?: string) {
-    super(409, "Conflict", detail, code ? { code } : {});
+  constructor(detail: string, code?: string, extra: Record<string, unknown> = {}) {
+    super(409, "Conflict", detail, { ...extra, ...(code ? { code } : {}) });
   }
 }
 export class PayloadTooLarge extends ProblemError {

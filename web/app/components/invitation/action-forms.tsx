@@ -28,10 +28,11 @@ interface TransitionProps {
   slots: InvitationSlot[];
   now: number;
   errors: FieldErrors;
+  countersLeft: number;
 }
 
 /** One form per action the API says this viewer may take now; nothing else is offered. */
-export function TransitionForm({ action, party, slots, now, errors }: TransitionProps) {
+export function TransitionForm({ action, party, slots, now, errors, countersLeft }: TransitionProps) {
   const t = useT();
   const zone = useTimeZone();
   const busy = useIntentBusy(action);
@@ -68,6 +69,17 @@ export function TransitionForm({ action, party, slots, now, errors }: Transition
           </ul>
           {errors.slotId ? <p className="field-error">{errors.slotId}</p> : null}
         </fieldset>
+        {party === "expert" ? (
+          <label className="choice">
+            {/* The consent is asked here, on the expert's yes; a hidden marker says the box was shown (an unticked box sends nothing). */}
+            <input type="hidden" name="consentShown" value="1" />
+            <input type="checkbox" name="namePublicly" defaultChecked data-testid="name-publicly" />
+            <span>
+              {t("action.namePublicly")}
+              <span className="field-hint"> {t("action.namePubliclyHint")}</span>
+            </span>
+          </label>
+        ) : null}
         <button type="submit" className="button" disabled={busy} data-testid={testId}>
           {label}
         </button>
@@ -93,6 +105,7 @@ export function TransitionForm({ action, party, slots, now, errors }: Transition
           ))}
           {errors.slots ? <p className="field-error">{errors.slots}</p> : null}
         </fieldset>
+        <p className="muted small">{t("action.countersLeft", { n: countersLeft })}</p>
         <TextAreaField
           label={t("action.message")}
           name="message"

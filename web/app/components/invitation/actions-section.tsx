@@ -14,7 +14,11 @@ export function ActionsSection({
   now,
   refusedIntent,
   errors,
-}: Pick<InvitationPage, "invitation" | "party" | "requester" | "actions" | "slots" | "viewerId"> & {
+  countersLeft,
+}: Pick<
+  InvitationPage,
+  "invitation" | "party" | "requester" | "actions" | "slots" | "viewerId" | "countersLeft"
+> & {
   now: number;
   /** The form the last refused submission came from: only it shows the errors. */
   refusedIntent: string | undefined;
@@ -49,6 +53,7 @@ export function ActionsSection({
             party={party}
             slots={slots}
             now={now}
+            countersLeft={countersLeft}
             errors={refusedIntent === action ? errors : {}}
           />
         ))}

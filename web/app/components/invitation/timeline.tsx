@@ -14,6 +14,12 @@ const HISTORY = new Set([
   "cancel",
   "complete",
   "expire",
+  "reschedule-propose",
+  "reschedule-counter",
+  "reschedule-accept",
+  "reschedule-decline",
+  "reschedule-withdraw",
+  "meeting-link",
 ]);
 function historyText(action: string, t: Translate): string {
   return HISTORY.has(action) ? t(`history.${action}` as MessageKey) : action;

@@ -57,6 +57,7 @@ export function ScheduleFields({
         picked={schedule.picked}
         onToggle={schedule.toggle}
         outside={outside}
+        booked={schedule.booked}
         error={errors.slots}
       />
 

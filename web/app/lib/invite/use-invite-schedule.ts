@@ -26,6 +26,7 @@ export function useInviteSchedule({
   zone,
   values,
   picked: pickedBefore,
+  busy = [],
 }: {
   availability: readonly AvailabilityWindow[];
   now: number;
@@ -33,6 +34,8 @@ export function useInviteSchedule({
   /** What a refused submission sent, so the form shows it again. */
   values: Record<string, string> | undefined;
   picked: string[] | undefined;
+  /** The expert's booked sessions: a start whose session would overlap one is shown but cannot be picked. */
+  busy?: readonly { start: string; end: string }[];
 }) {
   const [durationText, setDurationText] = useState(values?.durationMinutes ?? String(DEFAULT_DURATION));
   // The last valid duration: the times offered follow it, not every keystroke on the way ("6" of "60").
@@ -44,7 +47,17 @@ export function useInviteSchedule({
   const starts = (minutes: number) =>
     availabilityStarts(availability, minutes, { from: now, notBefore: now + LEAD_TIME });
   const options = starts(duration);
-  const offered = new Set(options.map((option) => option.iso));
+  const booked = new Set(
+    options
+      .filter((option) =>
+        busy.some(
+          (b) =>
+            Date.parse(b.start) < option.instant + duration * MINUTE && Date.parse(b.end) > option.instant,
+        ),
+      )
+      .map((option) => option.iso),
+  );
+  const offered = new Set(options.filter((option) => !booked.has(option.iso)).map((option) => option.iso));
   const picked = chosen.filter((iso) => offered.has(iso));
   const earliest = picked.length ? Math.min(...picked.map((iso) => Date.parse(iso))) : null;
   const deadlineAt = deadline ? fromLocalInput(deadline, zone) : null;
@@ -85,6 +98,7 @@ export function useInviteSchedule({
     durationText,
     changeDuration,
     options,
+    booked,
     picked,
     toggle,
     earliest,

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ProfileSchema } from "../../profiles";
+import { requireUser } from "../../shared/auth";
 import { actionContext } from "../../shared/context";
-import { jsonResponse, problems, type Router } from "../../shared/openapi";
+import { guardedProblems, jsonResponse, problems, type Router } from "../../shared/openapi";
+import { expertBusy } from "../services/expert-busy";
 import { getExpert } from "../services/expert-track-record";
 import { searchExperts } from "../services/search-experts";
 
@@ -111,7 +113,37 @@ const getOne = createRoute({
   },
 });
 
+const Instant = z.string().datetime({ offset: true }).openapi({ example: "2026-12-15T00:00:00Z" });
+
+const busy = createRoute({
+  method: "get",
+  path: "/api/experts/{id}/busy",
+  tags: ["experts"],
+  summary: "The expert's booked session times (start and end only) in [from, to), at most 92 days",
+  middleware: [requireUser] as const,
+  request: {
+    params: z.object({ id: z.string().uuid() }),
+    query: z.object({ from: Instant.optional(), to: Instant.optional() }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ busy: z.array(z.object({ start: z.string(), end: z.string() })) }).openapi("ExpertBusy"),
+      "Busy intervals, earliest first",
+    ),
+    ...guardedProblems,
+  },
+});
+
 export function mountExperts(app: Router) {
+  app.openapi(busy, async (c) =>
+    c.json(
+      await expertBusy({
+        ctx: actionContext(c),
+        input: { ...c.req.valid("param"), ...c.req.valid("query") },
+      }),
+      200,
+    ),
+  );
   app.openapi(list, async (c) => {
     const { accepting, includeUnverified, ...query } = c.req.valid("query");
     const page = await searchExperts({

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../../identity/schema";
 import { ACTIONS } from "../invitation-machine";
+import { RESCHEDULE_ACTIONS, RESCHEDULE_STATES } from "../reschedule-machine";
 import { FORMATS, INVITATION_KINDS, INVITATION_STATES } from "../schema";
+import { MEETING_LINK_MAX } from "../services/set-meeting-link";
 
 const Instant = z.string().datetime({ offset: true }).openapi({ example: "2026-12-15T11:00:00Z" });
 
@@ -105,6 +107,28 @@ export const InvitationPageSchema = z
       .openapi({ description: "The note the invitation was started from, if the viewer may see it" }),
     canReview: z.boolean(),
     viewerId: z.string(),
+    /** Counter-proposals left on the invitation before it must be accepted or declined. */
+    countersLeft: z.number(),
+    /** The open proposal to move the scheduled session, if any. */
+    reschedule: z
+      .object({
+        id: z.string(),
+        proposedBy: z.enum(["requester", "expert"]),
+        proposerName: z.string(),
+        round: z.number(),
+        roundsLeft: z.number(),
+        message: z.string().nullable(),
+        createdAt: z.string(),
+        slots: z.array(z.object({ id: z.string(), startsAt: z.string() })),
+      })
+      .nullable(),
+    /** What the viewer may do about moving the session now (propose when none is open). */
+    rescheduleActions: z.array(z.enum(RESCHEDULE_ACTIONS)),
+    /** An online session's link: shown to the two sides only. */
+    meetingLink: z.string().nullable(),
+    canSetMeetingLink: z.boolean(),
+    /** The expert's yes, given when accepting, to being named on a public event. */
+    expertNamedPublicly: z.boolean(),
   })
   .openapi("InvitationPage");
 
@@ -113,8 +137,38 @@ export const TransitionBodySchema = z
     slotId: z.string().uuid().optional(),
     slots: z.array(Instant).min(1).max(3).optional(),
     message: z.string().max(2000).optional(),
+    namePublicly: z.boolean().optional().openapi({
+      description: "accept, by the expert: may the session's event name you publicly (default true)",
+    }),
   })
   .strict();
+
+export const RescheduleBodySchema = z
+  .object({
+    slots: z.array(Instant).min(1).max(3).optional().openapi({ description: "propose, counter: new times" }),
+    slotId: z.string().uuid().optional().openapi({ description: "accept: one of the proposed times" }),
+    message: z.string().max(2000).optional(),
+  })
+  .strict()
+  .openapi("RescheduleBody");
+
+export const RescheduleResultSchema = z
+  .object({
+    status: z.literal("scheduled"),
+    reschedule: z.enum(RESCHEDULE_STATES),
+    scheduledStart: z.string(),
+  })
+  .openapi("RescheduleResult");
+
+export const MeetingLinkSchema = z
+  .object({
+    url: z.string().trim().max(MEETING_LINK_MAX).nullable().openapi({
+      description: "An https:// address, or null to clear it",
+      example: "https://meet.example.com/abc",
+    }),
+  })
+  .strict()
+  .openapi("MeetingLink");
 
 export const DashboardSchema = z
   .object({

@@ -8,7 +8,9 @@ import { invitationCalendarFile } from "../services/invitation-calendar-file";
 import { listThread, postToThread } from "../services/invitation-thread";
 import { BUCKETS, type Bucket, listInvitations } from "../services/list-invitations";
 import { readInvitation } from "../services/read-invitation";
+import { rescheduleInvitation } from "../services/reschedule-invitation";
 import { listInvitationReviews, reviewInvitation } from "../services/review-invitation";
+import { setMeetingLink } from "../services/set-meeting-link";
 import { signOffInvitation } from "../services/sign-off-invitation";
 import type { SourceNoteLookup } from "../services/source-notes";
 import { transitionInvitation } from "../services/transition-invitation";
@@ -16,7 +18,10 @@ import {
   CreateInvitationSchema,
   DashboardSchema,
   InvitationPageSchema,
+  MeetingLinkSchema,
   MessageSchema,
+  RescheduleBodySchema,
+  RescheduleResultSchema,
   ReviewSchema,
   TransitionBodySchema,
 } from "./invitation-schemas";
@@ -76,7 +81,8 @@ const transition = createRoute({
   method: "post",
   path: "/api/invitations/{id}/{action}",
   tags: ["invitations"],
-  summary: "send | accept (slotId) | decline | counter (slots) | cancel | complete; message optional",
+  summary:
+    "send | accept (slotId, namePublicly) | decline | counter (slots; either side, 5 rounds) | cancel | complete; message optional",
   middleware: [requireUser] as const,
   request: {
     params: IdParam.extend({
@@ -85,6 +91,43 @@ const transition = createRoute({
     body: { required: false, content: { "application/json": { schema: TransitionBodySchema } } },
   },
   responses: { 200: jsonResponse(z.object({ status: z.string() }), "The new state"), ...guardedProblems },
+});
+
+const reschedule = createRoute({
+  method: "post",
+  path: "/api/invitations/{id}/reschedule",
+  tags: ["invitations"],
+  summary: "Either side of a scheduled session proposes one to three new times (slots)",
+  middleware: [requireUser] as const,
+  request: { params: IdParam, body: jsonBody(RescheduleBodySchema) },
+  responses: { 200: jsonResponse(RescheduleResultSchema, "Proposed"), ...guardedProblems },
+});
+
+const rescheduleStep = createRoute({
+  method: "post",
+  path: "/api/invitations/{id}/reschedule/{step}",
+  tags: ["invitations"],
+  summary:
+    "Answer the open proposal: accept (slotId; the session moves), decline (the old time stands), counter (slots); or withdraw your own",
+  middleware: [requireUser] as const,
+  request: {
+    params: IdParam.extend({ step: z.enum(["accept", "decline", "counter", "withdraw"]) }),
+    body: { required: false, content: { "application/json": { schema: RescheduleBodySchema } } },
+  },
+  responses: { 200: jsonResponse(RescheduleResultSchema, "Answered"), ...guardedProblems },
+});
+
+const meetingLink = createRoute({
+  method: "patch",
+  path: "/api/invitations/{id}/meeting-link",
+  tags: ["invitations"],
+  summary: "Set or clear an online session's meeting link (either side; https only)",
+  middleware: [requireUser] as const,
+  request: { params: IdParam, body: jsonBody(MeetingLinkSchema) },
+  responses: {
+    200: jsonResponse(z.object({ meetingLink: z.string().nullable() }), "The link now"),
+    ...guardedProblems,
+  },
 });
 
 const signOff = createRoute({
@@ -184,6 +227,32 @@ export function mountInvitations(app: Router, { sourceNotes }: { sourceNotes: So
     return c.body(null, 204);
   });
   // Fixed paths before the {action} pattern.
+  app.openapi(reschedule, async (c) =>
+    c.json(
+      await rescheduleInvitation({
+        ctx: actionContext(c),
+        input: { ...c.req.valid("param"), ...c.req.valid("json"), action: "propose" },
+      }),
+      200,
+    ),
+  );
+  app.openapi(rescheduleStep, async (c) => {
+    const { id, step } = c.req.valid("param");
+    const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
+    return c.json(
+      await rescheduleInvitation({ ctx: actionContext(c), input: { ...body, id, action: step } }),
+      200,
+    );
+  });
+  app.openapi(meetingLink, async (c) =>
+    c.json(
+      await setMeetingLink({
+        ctx: actionContext(c),
+        input: { ...c.req.valid("param"), ...c.req.valid("json") },
+      }),
+      200,
+    ),
+  );
   app.openapi(signOff, async (c) => {
     await signOffInvitation({ ctx: actionContext(c), input: c.req.valid("param") });
     return c.body(null, 204);

@@ -5,6 +5,7 @@ import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations } from "../schema";
 import { fitsAvailability } from "./availability";
+import { refuseBusyStarts } from "./expert-sessions";
 import { actsFor } from "./invitation-access";
 import { proposalText, requireReadyProposal } from "./proposal-gate";
 import { type SourceNoteLookup, sourceNoteFor } from "./source-notes";
@@ -73,6 +74,8 @@ export async function createInvitation({
   const sourceNote = input.sourceNoteId
     ? await sourceNoteFor(ctx, sourceNotes, actor, input.sourceNoteId, expert.id)
     : null;
+  // The invite form greys out the expert's booked times; a time that overlaps one is refused here too.
+  await refuseBusyStarts(ctx, { expertId: expert.id, starts, durationMinutes: input.durationMinutes }, "any");
   const proposal = proposalText(input.proposal);
   if (proposal)
     await requireReadyProposal(ctx, { text: proposal, expertId: expert.id, slotInstants: starts, deadline });

@@ -5,6 +5,7 @@ import type { ActionContext } from "../../shared/context";
 import { Conflict, Forbidden } from "../../shared/errors";
 import { invitationSlots, invitations } from "../schema";
 import { type CreateInvitationInput, checkTerms } from "./create-invitation";
+import { refuseBusyStarts } from "./expert-sessions";
 import { invitationFor } from "./invitation-access";
 import { insertIfTransition } from "./invitation-writes";
 import { proposalText, requireReadyProposal } from "./proposal-gate";
@@ -45,6 +46,17 @@ export async function editDraft({
     durationMinutes: input.patch.durationMinutes ?? invitation.durationMinutes,
   };
   const { deadline, starts } = checkTerms(merged, expert?.availability ?? []);
+  if (input.patch.slots || input.patch.durationMinutes)
+    await refuseBusyStarts(
+      ctx,
+      {
+        expertId: invitation.expertId,
+        starts,
+        durationMinutes: merged.durationMinutes,
+        invitationId: invitation.id,
+      },
+      "any",
+    );
   const proposal = input.patch.proposal === undefined ? undefined : proposalText(input.patch.proposal);
   if (proposal)
     await requireReadyProposal(ctx, {

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { clubOfficers } from "../../clubs/schema";
 import type { User } from "../../identity/schema";
+import { isBlockedEitherWay } from "../../network";
 import type { ActionContext } from "../../shared/context";
 import { NotFound, Unauthorized } from "../../shared/errors";
 import type { Party } from "../invitation-machine";
@@ -44,4 +45,25 @@ export async function invitationFor(ctx: ActionContext, id: string): Promise<Inv
     return { invitation, party: "requester", actor, officer: actor.id !== invitation.requesterId };
   }
   throw missing;
+}
+
+/**
+ * A block either way between the expert and the requester (or the acting officer) closes the
+ * invitation's channels that carry words or times between them (thread, reschedule proposals, the
+ * meeting link) with the same 404 a stranger gets; ending it (cancel) stays open.
+ */
+export async function refuseAcrossBlock(ctx: ActionContext, invitation: Invitation, actor: User) {
+  if (await blockedAcross(ctx, invitation, actor)) throw new NotFound("No such invitation.");
+}
+
+export async function blockedAcross(
+  ctx: ActionContext,
+  invitation: Invitation,
+  actor: User,
+): Promise<boolean> {
+  const pairs: [string, string][] = [[invitation.expertId, invitation.requesterId]];
+  if (actor.id !== invitation.expertId && actor.id !== invitation.requesterId)
+    pairs.push([invitation.expertId, actor.id]);
+  for (const [a, b] of pairs) if (await isBlockedEitherWay(ctx, a, b)) return true;
+  return false;
 }

@@ -59,7 +59,11 @@ export interface CalendarParty {
   email: string;
 }
 
-/** A calendar event for a scheduled invitation, for both sides' calendars. */
+/**
+ * A calendar event for a scheduled invitation, for both sides' calendars. UID is the invitation's,
+ * SEQUENCE its version (it rises with every change, so a reschedule's REQUEST and a CANCEL replace
+ * what the calendar holds); times are UTC, so every calendar shows them in its own zone.
+ */
 export function invitationCalendar(
   invitation: Invitation,
   people: { requester: CalendarParty; expert: CalendarParty; localTime: string },
@@ -67,6 +71,7 @@ export function invitationCalendar(
 ): string {
   const start = invitation.scheduledStart ?? 0;
   const end = start + invitation.durationMinutes * 60_000;
+  const link = invitation.format === "online" ? invitation.meetingLink : null;
   const description = [
     `${invitation.kind} with ${people.expert.name}, invited by ${people.requester.name}.`,
     `Local time for the expert: ${people.localTime}.`,
@@ -87,7 +92,8 @@ export function invitationCalendar(
     `DTEND:${utc(end)}`,
     `SUMMARY:${escapeText(invitation.title)}`,
     `DESCRIPTION:${escapeText(description)}`,
-    `LOCATION:${escapeText(invitation.format === "online" ? "Online" : (invitation.venue ?? ""))}`,
+    `LOCATION:${escapeText(invitation.format === "online" ? (link ?? "Online") : (invitation.venue ?? ""))}`,
+    ...(link ? [`URL:${link.replace(CONTROL, "")}`] : []),
     `ORGANIZER;CN=${paramValue(people.requester.name)}:${mailto(people.requester.email)}`,
     `ATTENDEE;CN=${paramValue(people.expert.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:${mailto(people.expert.email)}`,
     `STATUS:${invitation.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`,

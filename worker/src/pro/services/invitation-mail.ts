@@ -5,6 +5,7 @@ import type { EmailJob } from "../../jobs/contracts";
 import { timeZonesOf } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { base64 } from "../../shared/crypto";
+import { SCHEDULE_NEWS } from "../invitation-news";
 import { invitationMails } from "../mails";
 import { type Invitation, invitationEvents, invitations } from "../schema";
 import { invitationCalendar } from "./invitation-ics";
@@ -30,17 +31,19 @@ export async function invitationUpdateMail(
   const actor = event.actorId === invitation.expertId ? people.expert.name : people.requester.name;
   const url = `${origin}/invitations/${invitation.id}`;
   const suggestions = event.toStatus === "expired" ? await similarExperts(ctx, invitation) : [];
+  const news = event.action === "counter" ? "countered" : (SCHEDULE_NEWS[event.action] ?? event.toStatus);
+  const calendar = calendarMethod(event, invitation);
   const mail = invitationMails.invitationUpdate(recipient.email, recipient.displayName, {
     title: invitation.title,
     actor: event.actorId ? actor : "ATAS",
-    status: event.toStatus,
+    status: news,
     // The expert reads who introduced it and the requester's proposal in the mail that brings it.
     message:
       event.message ??
       (event.toStatus === "sent" && recipient.id === invitation.expertId
         ? await introducedProposal(ctx, invitation)
         : null),
-    when: event.toStatus === "scheduled" ? people.localTime : null,
+    when: calendar === "REQUEST" ? people.localTime : null,
     url,
     suggestions: suggestions.map((e) => ({
       name: e.displayName,
@@ -49,21 +52,38 @@ export async function invitationUpdateMail(
       inNetwork: e.inNetwork,
     })),
   });
-  if (event.toStatus === "scheduled" || event.toStatus === "cancelled") {
-    const calendar = invitationCalendar(
-      invitation,
-      people,
-      event.toStatus === "scheduled" ? "REQUEST" : "CANCEL",
-    );
+  if (calendar) {
+    const file = invitationCalendar(invitation, people, calendar);
     mail.attachments = [
       {
         filename: "invitation.ics",
-        contentType: "text/calendar; charset=utf-8",
-        content: base64(new TextEncoder().encode(calendar)),
+        contentType: `text/calendar; charset=utf-8; method=${calendar}`,
+        content: base64(new TextEncoder().encode(file)),
       },
     ];
   }
   return mail;
+}
+
+/** History actions after which the session's calendar entry is sent again (METHOD:REQUEST). */
+const CALENDAR_UPDATES = new Set(["schedule", "reschedule-accept", "meeting-link"]);
+
+/**
+ * Which calendar file the mail about `event` carries: the session as it now stands (REQUEST, same
+ * UID, higher SEQUENCE) when it was scheduled, moved or given a link; CANCEL when a scheduled
+ * session was cancelled; none otherwise. Read at send time, so a mail delayed past a later
+ * change carries the latest version, never an older one.
+ */
+export function calendarMethod(
+  event: { action: string; fromStatus: string; toStatus: string },
+  invitation: Invitation,
+): "REQUEST" | "CANCEL" | null {
+  if (invitation.scheduledStart === null) return null;
+  if (event.toStatus === "cancelled" && event.fromStatus === "scheduled")
+    return invitation.status === "cancelled" ? "CANCEL" : null;
+  if (CALENDAR_UPDATES.has(event.action) && event.toStatus === "scheduled")
+    return invitation.status === "scheduled" ? "REQUEST" : null;
+  return null;
 }
 
 /** The early-morning reminders: an answer due soon, or a session today or tomorrow. */

@@ -53,7 +53,14 @@ export interface TransitionWrite {
   rows?: { table: SQLiteTable; row: Record<string, unknown> }[];
   /** A further condition the update needs, checked in the same statement (e.g. no overlapping session). */
   guard?: SQL;
+  /**
+   * Further statements (updates of other rows) that must apply only with the transition; `won` is
+   * the condition "this transition's update applied", to put in their WHERE.
+   */
+  also?: (won: SQL) => BatchStatement[];
 }
+
+type BatchStatement = Parameters<Db["batch"]>[0][number];
 
 /**
  * Writes one transition: the version-guarded update, its history, its notifications and any
@@ -80,6 +87,9 @@ export async function commitTransition(ctx: ActionContext, write: TransitionWrit
     ...write.events.map((event) =>
       guarded(invitationEvents, { ...event, invitationId: invitation.id, createdAt: now }),
     ),
+    ...(write.also?.(
+      sql`exists (select 1 from ${invitations} where ${invitations.id} = ${invitation.id} and ${invitations.transitionId} = ${transitionId})`,
+    ) ?? []),
     ...(write.rows ?? []).map(({ table, row }) => guarded(table, row)),
     ...write.recipients.map((userId) =>
       guarded(notifications, {

@@ -2,9 +2,12 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { expertProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
-import { allowedActions } from "../invitation-machine";
+import { allowedActions, MAX_COUNTERS } from "../invitation-machine";
+import { MAX_RESCHEDULE_ROUNDS, rescheduleActions } from "../reschedule-machine";
 import { type Invitation, invitationEvents, invitationSlots, reviews } from "../schema";
-import { invitationFor } from "./invitation-access";
+import { blockedAcross, invitationFor } from "./invitation-access";
+import { openReschedule } from "./reschedule-invitation";
+import { MEETING_LINK_STATES } from "./set-meeting-link";
 import type { SourceNoteLookup } from "./source-notes";
 
 const iso = (instant: number | null) => (instant === null ? null : new Date(instant).toISOString());
@@ -96,6 +99,12 @@ export async function readInvitation({
       ),
   ]);
   const latestRound = Math.max(0, ...slots.map((s) => s.round));
+  const open = invitation.status === "scheduled" ? await openReschedule(ctx, invitation.id) : null;
+  // Across a block the session can still be cancelled, not moved or given a link (refuseAcrossBlock).
+  const blocked = ["draft", "sent", "countered", "scheduled"].includes(invitation.status)
+    ? await blockedAcross(ctx, invitation, actor)
+    : false;
+  const rescheduleRole = open === null || open.proposedBy === party ? "proposer" : "answerer";
   const person = (id: string) => {
     const p = people.find((x) => x.id === id);
     return {
@@ -110,7 +119,7 @@ export async function readInvitation({
   return {
     invitation: invitationSummary(invitation),
     party,
-    actions: allowedActions(invitation.status, party),
+    actions: allowedActions(invitation.status, party, latestRound),
     requester: person(invitation.requesterId),
     /** The mutual connection who introduced this invitation (a warm introduction), if any. */
     introducer: invitation.introducedBy ? person(invitation.introducedBy) : null,
@@ -131,5 +140,29 @@ export async function readInvitation({
     sourceNote: source ? { id: source.id, title: source.title } : null,
     canReview: invitation.status === "completed" && written.length === 0,
     viewerId: actor.id,
+    countersLeft: Math.max(0, MAX_COUNTERS - latestRound),
+    reschedule: open
+      ? {
+          id: open.id,
+          proposedBy: open.proposedBy,
+          proposerName: person(open.proposedBy === "expert" ? invitation.expertId : invitation.requesterId)
+            .displayName,
+          round: open.round,
+          roundsLeft: Math.max(0, MAX_RESCHEDULE_ROUNDS - open.round),
+          message: open.message,
+          createdAt: new Date(open.createdAt).toISOString(),
+          slots: open.slots.map((s) => ({ id: s.id, startsAt: new Date(s.startsAt).toISOString() })),
+        }
+      : null,
+    rescheduleActions:
+      invitation.status === "scheduled"
+        ? rescheduleActions(open ? "open" : "none", rescheduleRole, open?.round ?? 0).filter(
+            (action) => !blocked || action === "withdraw",
+          )
+        : [],
+    meetingLink: invitation.format === "online" ? invitation.meetingLink : null,
+    canSetMeetingLink:
+      !blocked && invitation.format === "online" && MEETING_LINK_STATES.has(invitation.status),
+    expertNamedPublicly: invitation.expertNamedPublicly,
   };
 }

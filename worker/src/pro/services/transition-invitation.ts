@@ -1,5 +1,4 @@
-import { type AnyColumn, and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { users } from "../../identity/schema";
 import { connect } from "../../network";
 import { expertProfiles } from "../../profiles/schema";
@@ -8,12 +7,14 @@ import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
 import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
-import { type Invitation, type InvitationState, invitationSlots, invitations } from "../schema";
-import { announceInvitationChange } from "./announce-invitation-change";
+import { type Invitation, type InvitationState, invitationSlots } from "../schema";
+import { afterScheduleChange } from "./after-schedule-change";
+import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
 import { requireReadyProposal } from "./proposal-gate";
+import { closeOpenReschedule } from "./reschedule-invitation";
 
 /** States that open, move or close an expert–student contact window (contact-matrix.ts). */
 const WINDOW_CHANGES: ReadonlySet<InvitationState> = new Set([
@@ -29,6 +30,8 @@ export interface TransitionInput {
   slotId?: string;
   slots?: string[];
   message?: string;
+  /** Accepting only: the expert agrees to be named on a public event (default yes). */
+  namePublicly?: boolean;
 }
 
 /**
@@ -38,8 +41,9 @@ export interface TransitionInput {
  */
 export async function transitionInvitation({ ctx, input }: { ctx: ActionContext; input: TransitionInput }) {
   const { invitation, party, actor, officer } = await invitationFor(ctx, input.id);
-  const result = step(invitation.status, input.action, party);
-  if (!result.ok) throw new Conflict(result.reason, "invalid-transition");
+  const counters = await latestRoundNumber(ctx, invitation.id);
+  const result = step(invitation.status, input.action, party, counters);
+  if (!result.ok) throw new Conflict(result.reason, result.code ?? "invalid-transition");
   const now = Date.now();
   const changes: Partial<Invitation> = {};
   let newSlots: number[] = [];
@@ -64,6 +68,17 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
         .get();
       if (!expert?.accepting)
         throw new Conflict("This expert is not accepting invitations right now.", "not-accepting");
+      // Sessions booked since the draft was written may cover some times; not all of them.
+      await refuseBusyStarts(
+        ctx,
+        {
+          expertId: invitation.expertId,
+          starts: (await latestRound(ctx, invitation.id)).map((s) => s.startsAt),
+          durationMinutes: invitation.durationMinutes,
+          invitationId: invitation.id,
+        },
+        "every",
+      );
       const requester = await ctx.db
         .select({ role: users.role })
         .from(users)
@@ -88,10 +103,13 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       if (!slot || slot.proposedBy !== proposer)
         throw new BadRequest("That time is not one on offer.", { field: "slotId" });
       if (slot.startsAt <= now) throw new Conflict("That time has already passed.", "slot-passed");
-      session = { start: slot.startsAt, end: slot.startsAt + invitation.durationMinutes * 60_000 };
+      session = sessionAt(invitation, slot.startsAt);
       await refuseOverlap(ctx, invitation, session, party);
       changes.scheduledStart = slot.startsAt;
-      if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
+      if (party === "expert") {
+        changes.respondedAt = invitation.respondedAt ?? now;
+        changes.expertNamedPublicly = input.namePublicly ?? true;
+      }
       break;
     }
     case "counter": {
@@ -99,7 +117,19 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       if (newSlots.length < 1 || newSlots.length > 3 || newSlots.some((s) => Number.isNaN(s) || s <= now)) {
         throw new BadRequest("Propose one to three future times.", { field: "slots" });
       }
-      changes.respondedAt = invitation.respondedAt ?? now;
+      if (new Set(newSlots).size !== newSlots.length)
+        throw new BadRequest("The proposed times must differ.", { field: "slots" });
+      await refuseBusyStarts(
+        ctx,
+        {
+          expertId: invitation.expertId,
+          starts: newSlots,
+          durationMinutes: invitation.durationMinutes,
+          invitationId: invitation.id,
+        },
+        "any",
+      );
+      if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
       break;
     }
     case "decline":
@@ -122,7 +152,12 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   const recipients = (await sideMembers(ctx, invitation, party === "expert" ? "requester" : "expert")).filter(
     (id) => id !== actor.id,
   );
-  const facts = { event: result.to, actor: actor.displayName, title: invitation.title };
+  // A requester's counter sends the invitation back to the expert; it is news of other times, not a new invitation.
+  const facts = {
+    event: input.action === "counter" ? ("countered" as const) : result.to,
+    actor: actor.displayName,
+    title: invitation.title,
+  };
   const message = input.message?.trim() || null;
   let from = invitation.status;
   const events = result.path.map((to) => {
@@ -137,7 +172,8 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     from = to;
     return event;
   });
-  const round = input.action === "counter" ? (await latestRoundNumber(ctx, invitation.id)) + 1 : 0;
+  const round = input.action === "counter" ? counters + 1 : 0;
+  const leavesSchedule = invitation.status === "scheduled" && result.to !== "scheduled";
   const applied = await commitTransition(ctx, {
     invitation,
     to: result.to,
@@ -150,8 +186,10 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
     ...(session ? { guard: noOverlap(invitation, session) } : {}),
     rows: newSlots.map((startsAt) => ({
       table: invitationSlots,
-      row: { id: crypto.randomUUID(), invitationId: invitation.id, startsAt, round, proposedBy: "expert" },
+      row: { id: crypto.randomUUID(), invitationId: invitation.id, startsAt, round, proposedBy: party },
     })),
+    // A session that is cancelled or completed has nothing left to move.
+    ...(leavesSchedule ? { also: (won: SQL) => [closeOpenReschedule(ctx, invitation.id, now, won)] } : {}),
   });
   if (!applied) {
     if (session) await refuseOverlap(ctx, invitation, session, party);
@@ -162,67 +200,25 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
   // The expert–student direct room follows the invitation: read-only after a cancel or decline.
   if (WINDOW_CHANGES.has(result.to)) await syncInvitationRooms(ctx, invitation);
   const lastEvent = events[events.length - 1];
-  // A scheduled session that changed: its atas-link event (if any) tells everyone going.
-  if (lastEvent && invitation.status === "scheduled")
-    await announceInvitationChange(ctx, invitation.id, lastEvent.id);
-  if (lastEvent)
-    await deliverInvitationNews(ctx, {
+  if (lastEvent) {
+    const news = {
       recipients,
       eventId: lastEvent.id,
       text: notificationText(facts),
       invitationId: invitation.id,
-    });
+    };
+    if (leavesSchedule)
+      await afterScheduleChange(ctx, { ...invitation, status: result.to }, lastEvent.id, news);
+    else await deliverInvitationNews(ctx, news);
+  }
   return { status: result.to };
 }
 
-interface Session {
-  start: number;
-  end: number;
-}
-
-/** The expert's other sessions (accepted or scheduled) that share any time with `session`; touching ends do not. */
-type SessionColumns = Record<"id" | "expertId" | "status" | "scheduledStart" | "durationMinutes", AnyColumn>;
-
-function overlapping(table: SessionColumns, invitation: Invitation, session: Session) {
-  return and(
-    eq(table.expertId, invitation.expertId),
-    ne(table.id, invitation.id),
-    inArray(table.status, ["accepted", "scheduled"]),
-    lt(table.scheduledStart, session.end),
-    sql`${table.scheduledStart} + ${table.durationMinutes} * 60000 > ${session.start}`,
-  );
-}
-
-/** The same test as a condition on the UPDATE of `invitation` (aliased, so it reads the other rows). */
-function noOverlap(invitation: Invitation, session: Session) {
-  const other = alias(invitations, "other");
-  return sql`not exists (select 1 from ${invitations} ${sql.identifier("other")} where ${overlapping(other, invitation, session)})`;
-}
-
-/**
- * An expert holds one session at a time. The expert is told which of their sessions is in the
- * way; the requester only that the expert is busy then (the other session is not theirs to see).
- */
-async function refuseOverlap(
+/** How many counter-proposals the invitation has had: its latest slot round (round 0 is the first proposal). */
+export async function latestRoundNumber(
   ctx: Pick<ActionContext, "db">,
-  invitation: Invitation,
-  session: Session,
-  party: "requester" | "expert",
-) {
-  const clash = await ctx.db
-    .select({ title: invitations.title, start: invitations.scheduledStart })
-    .from(invitations)
-    .where(overlapping(invitations, invitation, session))
-    .get();
-  if (!clash) return;
-  const detail =
-    party === "expert"
-      ? `This time overlaps your session "${clash.title}" at ${new Date(clash.start ?? 0).toISOString()}. Choose another time or counter-propose.`
-      : "This time overlaps another session the expert has already scheduled. Choose another time.";
-  throw new Conflict(detail, "slot-overlaps");
-}
-
-async function latestRoundNumber(ctx: Pick<ActionContext, "db">, invitationId: string): Promise<number> {
+  invitationId: string,
+): Promise<number> {
   const row = await ctx.db
     .select({ round: invitationSlots.round })
     .from(invitationSlots)
