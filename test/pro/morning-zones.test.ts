@@ -193,7 +193,7 @@ describe("the hourly run across time zones", () => {
         },
       ],
       [
-        "events",
+        "another domain",
         async (ctx, morning): Promise<Record<string, number>> => {
           seen.push(morning);
           const today = morning.today("Asia/Kuala_Lumpur");

@@ -1,9 +1,10 @@
 import { data, Link } from "react-router";
 import { Avatar } from "~/components/avatar";
+import { EventList } from "~/components/event-block";
 import { Tags } from "~/components/facts";
 import { NoteGrid } from "~/components/note-grid";
 import { apiCall } from "~/lib/api.server";
-import type { AvailabilityWindow, Expert, NotePage, TrackRecord } from "~/lib/api-types";
+import type { AvailabilityWindow, EventItem, Expert, NotePage, TrackRecord } from "~/lib/api-types";
 import type { MessageKey, Translate } from "~/lib/i18n";
 import { canInvite } from "~/lib/invitation";
 import { useRootData, useT } from "~/lib/root-data";
@@ -20,21 +21,30 @@ const NOTES_SHOWN = 6;
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const id = encodeURIComponent(params.id);
-  const [result, notes] = await Promise.all([
+  const [result, notes, upcoming, past] = await Promise.all([
     apiCall<Expert>(context, request, `/api/experts/${id}`),
     // The notes this reader may see (the API's visibility rule), newest first.
     apiCall<NotePage>(context, request, `/api/users/${id}/notes?limit=${NOTES_SHOWN}`),
+    // Events where the expert agreed to be named, as this reader may see them.
+    apiCall<{ events: EventItem[] }>(context, request, `/api/users/${id}/events?when=upcoming&limit=5`),
+    apiCall<{ events: EventItem[] }>(context, request, `/api/users/${id}/events?when=past&limit=5`),
   ]);
   // A malformed id is as missing as an unknown one (or someone who is not an expert).
   if (result.status === 404 || result.status === 400) throw data(null, { status: 404 });
   if (!result.ok) throw data(result.problem, { status: result.status });
-  return { ...result.data, notes: notes.ok ? notes.data.notes : [], now: Date.now() };
+  return {
+    ...result.data,
+    notes: notes.ok ? notes.data.notes : [],
+    upcomingEvents: upcoming.ok ? upcoming.data.events : [],
+    pastEvents: past.ok ? past.data.events : [],
+    now: Date.now(),
+  };
 }
 
 export default function ExpertPage({ loaderData }: Route.ComponentProps) {
   const t = useT();
   const account = useRootData()?.account;
-  const { profile, trackRecord, notes, now } = loaderData;
+  const { profile, trackRecord, notes, upcomingEvents, pastEvents, now } = loaderData;
   const expert = profile.expert;
   const name = profile.displayName;
   const invitePath = `/experts/${profile.id}/invite`;
@@ -126,7 +136,18 @@ export default function ExpertPage({ loaderData }: Route.ComponentProps) {
           </p>
         ) : null}
       </section>
-      {/* Past events featuring this expert (atas-link events) belong here, after their notes. */}
+      {upcomingEvents.length ? (
+        <section className="card stack" data-testid="expert-upcoming-events">
+          <h2>{t("events.upcoming")}</h2>
+          <EventList events={upcomingEvents} />
+        </section>
+      ) : null}
+      {pastEvents.length ? (
+        <section className="card stack" data-testid="expert-past-events">
+          <h2>{t("events.past")}</h2>
+          <EventList events={pastEvents} />
+        </section>
+      ) : null}
     </div>
   );
 }

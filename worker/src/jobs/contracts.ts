@@ -29,6 +29,8 @@ export const EmailJob = z.object({
   eventId: z.string().optional(),
   /** For reminders: the invitation they are about. */
   invitationId: z.string().optional(),
+  /** For an event reminder: the recipient's day it is about, as the morning run saw it. */
+  day: z.enum(["today", "tomorrow"]).optional(),
 });
 export type EmailJob = z.infer<typeof EmailJob>;
 

@@ -824,6 +824,7 @@ const en = {
   "events.publishSubmit": "Publish event",
   "events.publishFailed": "The event could not be published",
   "events.backToInvitation": "Back to the invitation",
+  "events.past": "Past events",
   "events.upcoming": "Upcoming events",
   "events.pinned": "Pinned: upcoming events",
 

@@ -811,6 +811,7 @@ const zh: Dictionary = {
   "events.publishSubmit": "发布活动",
   "events.publishFailed": "活动发布失败",
   "events.backToInvitation": "返回邀请",
+  "events.past": "往期活动",
   "events.upcoming": "即将举行的活动",
   "events.pinned": "置顶：即将举行的活动",
 

@@ -2,7 +2,6 @@ import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { Mail } from "../../adapters/mailer/interface";
 import { users } from "../../identity/schema";
 import type { EmailJob } from "../../jobs/contracts";
-import { localClock } from "../../jobs/morning";
 import { invitationEvents, invitations } from "../../pro/schema";
 import { DEFAULT_TIME_ZONE, timeZonesOf } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
@@ -68,7 +67,8 @@ export async function composeEventMail(
 }
 
 /**
- * The morning reminder (services/events-morning.ts): to someone going, "today" or "tomorrow" with
+ * The morning reminder (services/events-morning.ts): to someone going, "today" or "tomorrow" (as the
+ * run saw their day) with
  * the time in their own zone; to someone still waitlisted, their place in the queue. Written from
  * what holds when the mail is composed: someone who left meanwhile, or an event no longer
  * scheduled, gets nothing.
@@ -132,11 +132,9 @@ async function eventReminderMail(ctx: Pick<ActionContext, "db">, job: EmailJob):
     );
   }
   if (row.status !== "going") return null;
-  const today = localClock(Date.now(), zone)?.date;
-  const day = localClock(row.start, zone)?.date;
   return layoutMail(
     row.email,
-    `${day === today ? "Today" : "Tomorrow"}: ${row.title}`,
+    `${job.day === "today" ? "Today" : "Tomorrow"}: ${row.title}`,
     [`Hi ${row.name},`, `You are going to "${row.title}" on ${when} (${zone}).`],
     { label: "Open the event", url },
   );

@@ -16,6 +16,7 @@ type EventReminderKind = (typeof EVENT_REMINDER_KINDS)[number];
 interface EventReminder extends MorningClaim {
   kind: EventReminderKind;
   invitationId: string;
+  day: "today" | "tomorrow";
 }
 
 /**
@@ -67,6 +68,7 @@ export async function eventsMorning(ctx: ActionContext, morning: Morning) {
       recipientId: row.userId,
       localDate: today,
       invitationId: row.invitationId,
+      day: day === today ? "today" : "tomorrow",
     });
   }
   const claimed = await claimMorning(ctx.db, reminders);
@@ -76,6 +78,7 @@ export async function eventsMorning(ctx: ActionContext, morning: Morning) {
     userId: r.recipientId,
     origin: ctx.origin,
     invitationId: r.invitationId,
+    day: r.day,
   }));
   for (let i = 0; i < jobs.length; i += QUEUE_BATCH)
     await ctx.env.EMAIL_QUEUE.sendBatch(

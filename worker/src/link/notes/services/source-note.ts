@@ -1,7 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type User, users } from "../../../identity/schema";
 import type { SourceNote } from "../../../pro";
+import { invitations } from "../../../pro/schema";
 import type { ActionContext } from "../../../shared/context";
+import { events } from "../../events/schema";
 import { notes } from "../schema";
 import { canSee } from "./visibility";
 
@@ -22,10 +24,20 @@ export async function noteAsSource(
     .where(eq(notes.id, noteId))
     .get();
   if (!row || row.note.hiddenAt !== null || !(await canSee(ctx, viewer, row.note))) return null;
+  // An event note features its invitation's expert, when the expert agreed to be named.
+  const featured = await ctx.db
+    .select({ expertId: invitations.expertId })
+    .from(events)
+    .innerJoin(invitations, eq(invitations.id, events.invitationId))
+    .where(and(eq(events.noteId, row.note.id), eq(invitations.expertNamedPublicly, true)))
+    .get();
   return {
     id: row.note.id,
     title: row.note.title,
     body: row.note.body,
-    experts: row.authorRole === "expert" ? [row.note.authorId] : [],
+    experts: [
+      ...(row.authorRole === "expert" ? [row.note.authorId] : []),
+      ...(featured ? [featured.expertId] : []),
+    ],
   };
 }
