@@ -208,9 +208,11 @@ describe("the events loop, end to end", () => {
     await club.goto(`${base()}${invitationPath}`);
     await club.getByTestId("invitation-status").waitFor();
     expect(await club.getByTestId("publish-event").count()).toBe(0);
+    expect(await club.getByTestId("invitation-event-link").getAttribute("href")).toBe(notePath);
     await officer.reload();
     await officer.getByTestId("invitation-status").waitFor();
     expect(await officer.getByTestId("publish-event").count()).toBe(0);
+    expect(await officer.getByTestId("invitation-event-link").getAttribute("href")).toBe(notePath);
 
     // 4. The student finds it on discover (upcoming, own campus) and opens it from there.
     await waitForCard(student, "/discover", noteId);
