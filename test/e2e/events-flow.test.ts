@@ -322,10 +322,19 @@ describe("the events loop, end to end", () => {
     await club
       .locator('[data-testid="event-block"] form:has(input[value="recap"]) button[type="submit"]')
       .click();
-    const recapLink = club.getByTestId("event-block").getByRole("link", { name: /recap/i });
-    await recapLink.waitFor();
-    const recapId = (await recapLink.getAttribute("href"))?.split("/").pop() ?? "";
-    expect(recapId).toMatch(new RegExp(`^${ID}$`));
+    // Posted, the club lands on the recap note; the event links to it.
+    await club.waitForURL(
+      (url) => url.pathname !== notePath && new RegExp(`^/notes/${ID}$`).test(url.pathname),
+    );
+    const recapId = new URL(club.url()).pathname.split("/").pop() ?? "";
+    expect(await club.getByTestId("note-title").textContent()).toContain(title);
+    await club.goto(`${base()}${notePath}`);
+    expect(
+      await club
+        .getByTestId("event-block")
+        .getByRole("link", { name: "Read the recap" })
+        .getAttribute("href"),
+    ).toBe(`/notes/${recapId}`);
     await waitForCard(student, "/following", recapId);
     expect(await noteCard(student, recapId).textContent()).toContain(title);
 
