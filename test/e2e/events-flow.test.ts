@@ -303,6 +303,11 @@ describe("the events loop, end to end", () => {
         { timeout: 30_000, interval: 500 },
       )
       .toBe(1);
+    // The notice says the new time on the student's own clock, the zone named (their campus's zone).
+    const notice = (await changed.textContent()) ?? "";
+    const zone = /\(([A-Za-z_]+\/[A-Za-z_]+)\)/.exec(notice)?.[1] ?? "";
+    expect(notice).toContain(wallClockText(Date.parse(movedIso), zone).time);
+    expect(notice).not.toContain(movedIso);
 
     // 6. The session takes place: the clock's stand-in moves its start 90 minutes into the past.
     await sessionHappenedAgo(invitationId, 90);
