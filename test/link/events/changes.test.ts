@@ -118,8 +118,9 @@ describe("a changed invitation changes its event and tells everyone going", () =
     ]);
     await consumeQueue(batch, env);
     expect(outcomes).toEqual(["ack", "ack"]);
+    // On the goer's own clock (their campus is in Kuala Lumpur, UTC+8), the zone named.
     expect(await notificationsOf(goer.id, "event.changed")).toEqual([
-      `"Payments at scale" has a new time: ${new Date(later).toISOString()} (see the event for your local time).`,
+      `"Payments at scale" has a new time: Sunday, 1 June 2031, 17:00 (Asia/Kuala_Lumpur).`,
     ]);
     const mail = await waitForMail(`${goer.id}@events.test`, "New time: Payments at scale");
     expect(mail.text).toContain("2031-06-01 09:00 UTC");

@@ -187,3 +187,30 @@ describe("publishing a scheduled invitation as an event", () => {
     await publish(student, id);
   });
 });
+
+describe("an invitation's event, for its invitation page", () => {
+  it("null until published, then the note, to both sides and a club's officers; who may not: signed out 401, a stranger and another club 404, a bad id 400", async () => {
+    const club = await account("club");
+    const officer = await account("student");
+    await makeOfficer(club, officer);
+    const expert = await account("expert");
+    const id = await invitation(club, expert);
+    const eventOf = async (who: { cookie: string }) =>
+      json<{ noteId: string | null }>(await call(`/api/invitations/${id}/event`, { cookie: who.cookie }));
+    expect(await eventOf(officer)).toEqual({ noteId: null });
+    const { note } = await publish(officer, id, "campus");
+    for (const who of [club, officer, expert]) expect(await eventOf(who)).toEqual({ noteId: note.id });
+
+    await expectProblem(await call(`/api/invitations/${id}/event`), 401);
+    const otherClub = await account("club");
+    const otherOfficer = await account("student");
+    await makeOfficer(otherClub, otherOfficer);
+    for (const who of [await account("student"), otherClub, otherOfficer])
+      await expectProblem(await call(`/api/invitations/${id}/event`, { cookie: who.cookie }), 404);
+    await expectProblem(
+      await call(`/api/invitations/${crypto.randomUUID()}/event`, { cookie: club.cookie }),
+      404,
+    );
+    await expectProblem(await call("/api/invitations/not-an-id/event", { cookie: club.cookie }), 400);
+  });
+});

@@ -75,6 +75,12 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const mutuals = network?.ok
     ? (network.data.experts.find((e) => e.id === page.data.expert.id)?.via ?? [])
     : [];
+  // A session that could be (or was) an event: the event it was published as, so it is not offered twice.
+  const eventNoteId =
+    ["scheduled", "completed", "cancelled"].includes(page.data.invitation.status) &&
+    ["talk", "workshop", "panel"].includes(page.data.invitation.kind)
+      ? await apiCall<{ noteId: string | null }>(context, request, `${api}/event`)
+      : null;
   const flash = readFlash(request, path);
   return data(
     {
@@ -86,6 +92,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       pendingIntroduction,
       latestDraft: drafts?.ok ? (drafts.data.drafts[0] ?? null) : null,
       notSent: flash?.reason ?? null,
+      eventNoteId: eventNoteId?.ok ? eventNoteId.data.noteId : null,
       now: Date.now(),
     },
     flash ? { headers: { "set-cookie": CLEAR_FLASH } } : undefined,
@@ -246,9 +253,16 @@ export default function InvitationView({ loaderData, actionData }: Route.Compone
           {loaderData.expertNamedPublicly ? t("invitation.namedPublicly") : t("invitation.notNamedPublicly")}
         </p>
       ) : null}
-      {party === "requester" &&
-      invitation.status === "scheduled" &&
-      ["talk", "workshop", "panel"].includes(invitation.kind) ? (
+      {loaderData.eventNoteId ? (
+        <p className="card" data-testid="invitation-event">
+          {t("events.publishedAs")}{" "}
+          <Link to={`/notes/${loaderData.eventNoteId}`} data-testid="invitation-event-link">
+            {t("events.openEvent")}
+          </Link>
+        </p>
+      ) : party === "requester" &&
+        invitation.status === "scheduled" &&
+        ["talk", "workshop", "panel"].includes(invitation.kind) ? (
         <PublishEventForm invitationId={invitation.id} />
       ) : null}
 

@@ -888,6 +888,9 @@ const en = {
   "ask.notesTitle": "Notes by {name}",
   "ask.noNotes": "No notes yet.",
   "ask.seeAll": "All their notes",
+  // The events loop (issue 14): an invitation page links to the event it was published as.
+  "events.publishedAs": "This session is published as an event.",
+  "events.openEvent": "Open the event",
 } as const;
 
 export default en;

@@ -872,6 +872,9 @@ const zh: Dictionary = {
   "ask.notesTitle": "{name} 的笔记",
   "ask.noNotes": "还没有笔记。",
   "ask.seeAll": "查看全部笔记",
+  // The events loop (issue 14): an invitation page links to the event it was published as.
+  "events.publishedAs": "这场活动已发布为 atas-link 活动。",
+  "events.openEvent": "打开活动",
 };
 
 export default zh;

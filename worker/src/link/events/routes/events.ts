@@ -7,6 +7,7 @@ import { RSVP_INTENTS } from "../rsvp-machine";
 import { RSVP_STATUSES } from "../schema";
 import { attendeesCsv, eventAttendees, eventCalendarFile } from "../services/event-attendees";
 import { eventItem, loadEvent } from "../services/event-views";
+import { invitationEvent } from "../services/invitation-event";
 import { EVENT_SCOPES, listEvents, listUserEvents } from "../services/list-events";
 import { postRecap } from "../services/post-recap";
 import { EVENT_VISIBILITIES, publishEvent } from "../services/publish-event";
@@ -177,6 +178,24 @@ const routes = {
     },
     responses: { 201: jsonResponse(z.object({ note: NoteSchema }), "Posted"), ...guardedProblems },
   }),
+  byInvitation: createRoute({
+    method: "get",
+    path: "/api/invitations/{id}/event",
+    tags: ["link"],
+    summary:
+      "The event note an invitation was published as (noteId null when it was not); its two sides only, 404 for anyone else",
+    middleware: [requireUser] as const,
+    request: { params: z.object({ id: z.string().uuid() }) },
+    responses: {
+      200: jsonResponse(
+        z.object({ noteId: z.string().nullable() }).openapi("InvitationEvent"),
+        "The event, if any",
+      ),
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
+  }),
   byUser: createRoute({
     method: "get",
     path: "/api/users/{id}/events",
@@ -243,6 +262,11 @@ export function mountEvents(app: Router) {
       input: { ...c.req.valid("param"), ...c.req.valid("json") },
     });
     return c.json({ note }, 201);
+  });
+  app.openapi(routes.byInvitation, async (c) => {
+    const found = await invitationEvent({ ctx: actionContext(c), input: c.req.valid("param") });
+    c.header("cache-control", "private, no-store");
+    return c.json(found, 200);
   });
   app.openapi(routes.byUser, async (c) => {
     const list = await listUserEvents({

@@ -3,6 +3,7 @@ import type { Env } from "../../../env";
 import type { FanoutJob } from "../../../jobs/contracts";
 import { notify } from "../../../notifications";
 import { invitationEvents, invitations } from "../../../pro/schema";
+import { DEFAULT_TIME_ZONE, timeZonesOf } from "../../../profiles";
 import { type Adapters, systemContext } from "../../../shared/context";
 import { noteChanged } from "../../feeds/services/candidate-sets";
 import { notes } from "../../notes/schema";
@@ -37,22 +38,30 @@ export async function runInvitationChanged(env: Env, adapters: Adapters, job: In
   const event = found[0];
   const change = history[0];
   if (!event || !change) return { told: 0 };
-  const text =
-    change.toStatus === "cancelled"
-      ? `"${event.title}" was cancelled.`
-      : change.toStatus === "completed"
-        ? `"${event.title}" has taken place. Thank you for coming!`
-        : `"${event.title}" has a new time: ${new Date(event.start ?? 0).toISOString()} (see the event for your local time).`;
   const people = await db
     .select({ userId: eventRsvps.userId })
     .from(eventRsvps)
     .where(and(eq(eventRsvps.noteId, event.noteId), inArray(eventRsvps.status, ["going", "waitlisted"])))
     .all();
+  // A new time is told on each person's own clock, as their mail tells it.
+  const zones =
+    change.toStatus === "scheduled"
+      ? await timeZonesOf(
+          ctx,
+          people.map((p) => p.userId),
+        )
+      : new Map();
+  const textFor = (userId: string) =>
+    change.toStatus === "cancelled"
+      ? `"${event.title}" was cancelled.`
+      : change.toStatus === "completed"
+        ? `"${event.title}" has taken place. Thank you for coming!`
+        : `"${event.title}" has a new time: ${localTime(event.start ?? 0, zones.get(userId) ?? DEFAULT_TIME_ZONE)}.`;
   for (const { userId } of people) {
     await notify(
       ctx,
       userId,
-      { type: "event.changed", text },
+      { type: "event.changed", text: textFor(userId) },
       { dedupeKey: `event-change:${job.historyEventId}:${userId}` },
     );
     // A moved or cancelled event is worth a mail; the mail job is keyed too, so it goes once.
@@ -73,4 +82,22 @@ export async function runInvitationChanged(env: Env, adapters: Adapters, job: In
   noteChanged(ctx, event.noteId);
   await Promise.allSettled(pending);
   return { told: people.length };
+}
+
+/** "Sunday, 1 June 2031, 17:00 (Asia/Kuala_Lumpur)": an instant on one person's clock, the zone named. */
+function localTime(instant: number, timeZone: string): string {
+  const date = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(instant);
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(instant);
+  return `${date}, ${time} (${timeZone})`;
 }
