@@ -30,7 +30,11 @@ export interface TransitionInput {
   slotId?: string;
   slots?: string[];
   message?: string;
-  /** Accepting only: the expert agrees to be named on a public event (default yes). */
+  /**
+   * The expert's accept or counter (each is their yes to a time): may a public event name them
+   * (default yes). A counter the requester then accepts never reaches the expert's accept, so the
+   * consent is asked on the counter too; the requester's value is never read.
+   */
   namePublicly?: boolean;
 }
 
@@ -129,7 +133,10 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
         },
         "any",
       );
-      if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
+      if (party === "expert") {
+        changes.respondedAt = invitation.respondedAt ?? now;
+        changes.expertNamedPublicly = input.namePublicly ?? true;
+      }
       break;
     }
     case "decline":
