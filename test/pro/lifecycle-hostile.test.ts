@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { json, signUp } from "../support/http";
+import { call, expectProblem, json, signUp } from "../support/http";
 import { act, draft, expert, page } from "./fixtures";
-import { lifecyclePage, morning, shifted } from "./lifecycle-fixtures";
+import { lifecyclePage, morning, reschedule, scheduled, shifted } from "./lifecycle-fixtures";
 
 /** A hostile requester against the expert's consent to be named (issue 14). */
 describe("the expert's consent when the requester accepts the expert's counter", () => {
@@ -33,5 +33,38 @@ describe("the expert's consent when the requester accepts the expert's counter",
     );
     await json(await act(student.cookie, id, "accept", { slotId: offered?.id, namePublicly: true }));
     expect((await lifecyclePage(student.cookie, id)).expertNamedPublicly).toBe(false);
+  });
+});
+
+function setLink(cookie: string, id: string, url: unknown) {
+  return call(`/api/invitations/${id}/meeting-link`, { method: "PATCH", cookie, json: { url } });
+}
+
+/** Every change that mails the other side is a way to flood their inbox unless it has a budget. */
+describe("a side cannot flood the other with session changes", () => {
+  it("meeting-link changes and reschedule proposals share a daily budget per account: 20, then 429", async () => {
+    const { id, pro, student, at } = await scheduled({ at: morning(190) });
+    for (let i = 0; i < 10; i++) {
+      expect((await setLink(student.cookie, id, `https://meet.example.com/${i}`)).status).toBe(200);
+      expect(
+        (await reschedule(student.cookie, id, null, { slots: [shifted(at, 60 * (i + 2))] })).status,
+      ).toBe(200);
+      expect((await reschedule(student.cookie, id, "withdraw")).status).toBe(200);
+    }
+    const over = await setLink(student.cookie, id, "https://meet.example.com/over");
+    expect(await expectProblem(over, 429)).toMatchObject({ code: "session-changes" });
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+    const proposal = await reschedule(student.cookie, id, null, { slots: [shifted(at, 24 * 60)] });
+    expect(await expectProblem(proposal, 429)).toMatchObject({ code: "session-changes" });
+    // The budget is the account's: the other side still acts, and the link stays as last set.
+    expect((await setLink(pro.cookie, id, "https://meet.example.com/pro")).status).toBe(200);
+    expect((await lifecyclePage(student.cookie, id)).meetingLink).toBe("https://meet.example.com/pro");
+  });
+
+  it("a stranger hitting the meeting link learns nothing and spends nothing: 404 before any budget", async () => {
+    const { id } = await scheduled({ at: morning(200) });
+    const stranger = await signUp();
+    for (let i = 0; i < 25; i++)
+      await expectProblem(await setLink(stranger.cookie, id, `https://meet.example.com/${i}`), 404);
   });
 });

@@ -2,6 +2,7 @@ import { and, asc, eq, type SQL } from "drizzle-orm";
 import { syncInvitationRooms } from "../../rooms";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
 import { notificationText, SCHEDULE_NEWS } from "../invitation-news";
 import { type RescheduleAction, rescheduleStep } from "../reschedule-machine";
 import { type Invitation, invitationReschedules, rescheduleSlots } from "../schema";
@@ -95,6 +96,8 @@ export async function rescheduleInvitation({ ctx, input }: { ctx: ActionContext;
       },
       "any",
     );
+    // A proposal (or counter) mails the other side: propose-withdraw loops share the meeting link's budget.
+    await enforce(ctx.env, "sessionChangeUser", actor.id);
     const rescheduleId = crypto.randomUUID();
     rows.push({
       table: invitationReschedules,
