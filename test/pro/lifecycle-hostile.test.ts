@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, expectProblem, json, signUp } from "../support/http";
-import { act, draft, expert, page } from "./fixtures";
+import { act, draft, expert, invitationBody, page } from "./fixtures";
 import { lifecyclePage, morning, reschedule, scheduled, shifted } from "./lifecycle-fixtures";
 
 /** A hostile requester against the expert's consent to be named (issue 14). */
@@ -66,5 +66,31 @@ describe("a side cannot flood the other with session changes", () => {
     const stranger = await signUp();
     for (let i = 0; i < 25; i++)
       await expectProblem(await setLink(stranger.cookie, id, `https://meet.example.com/${i}`), 404);
+  });
+});
+
+describe("times in year 9999", () => {
+  it("a proposal, a counter or a reschedule more than two years ahead is 400: no session that never ends, no broken calendar file", async () => {
+    const far = "9999-12-31T23:30:00Z";
+    const pro = await expert();
+    const student = await signUp();
+    const at = morning(210);
+    const created = await call("/api/invitations", {
+      cookie: student.cookie,
+      json: invitationBody(pro.id, { slots: [far] }),
+    });
+    expect(await expectProblem(created, 400)).toMatchObject({ field: "slots" });
+    const id = await draft(student.cookie, pro.id, { slots: [at] });
+    await act(student.cookie, id, "send");
+    expect(await expectProblem(await act(pro.cookie, id, "counter", { slots: [far] }), 400)).toMatchObject({
+      field: "slots",
+    });
+    const slot = (await page(pro.cookie, id)).slots[0];
+    await json(await act(pro.cookie, id, "accept", { slotId: slot?.id }));
+    expect(
+      await expectProblem(await reschedule(student.cookie, id, null, { slots: [far] }), 400),
+    ).toMatchObject({ field: "slots" });
+    // Within the horizon all is as before.
+    expect((await reschedule(student.cookie, id, null, { slots: [shifted(at, 24 * 60)] })).status).toBe(200);
   });
 });

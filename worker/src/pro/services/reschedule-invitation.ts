@@ -7,7 +7,14 @@ import { notificationText, SCHEDULE_NEWS } from "../invitation-news";
 import { type RescheduleAction, rescheduleStep } from "../reschedule-machine";
 import { type Invitation, invitationReschedules, rescheduleSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
-import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
+import {
+  noOverlap,
+  refuseBusyStarts,
+  refuseFarStarts,
+  refuseOverlap,
+  type Session,
+  sessionAt,
+} from "./expert-sessions";
 import { invitationFor, refuseAcrossBlock } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
@@ -190,5 +197,6 @@ function proposedTimes(slots: string[] | undefined, invitation: Invitation, now:
     throw new BadRequest("The proposed times must differ.", { field: "slots" });
   if (starts.includes(invitation.scheduledStart ?? Number.NaN))
     throw new BadRequest("The session is already at that time.", { field: "slots" });
+  refuseFarStarts(starts, now);
   return starts;
 }

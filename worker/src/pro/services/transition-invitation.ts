@@ -9,7 +9,14 @@ import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
-import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
+import {
+  noOverlap,
+  refuseBusyStarts,
+  refuseFarStarts,
+  refuseOverlap,
+  type Session,
+  sessionAt,
+} from "./expert-sessions";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
@@ -123,6 +130,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       }
       if (new Set(newSlots).size !== newSlots.length)
         throw new BadRequest("The proposed times must differ.", { field: "slots" });
+      refuseFarStarts(newSlots, now);
       await refuseBusyStarts(
         ctx,
         {
