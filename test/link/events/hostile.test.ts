@@ -47,3 +47,134 @@ describe("across a block with the expert", () => {
     ).toBe(true);
   });
 });
+
+describe("odd input never answers 500", () => {
+  it("every event route, and the lifecycle's new ones, answer odd params, bodies and content types with 4xx", async () => {
+    const organiser = await account("student");
+    const expert = await account("expert");
+    const invitationId = await invitation(organiser, expert);
+    const { note } = await publish(organiser, invitationId, "public");
+    const reader = await account("student");
+    const huge = "x".repeat(1_000_000);
+    const badIds = ["not-a-uuid", "-1", "NaN", "9".repeat(400), "%00", "..%2F..%2Fadmin"];
+    const responses: [string, Response][] = [];
+    const hit = async (label: string, path: string, init: Parameters<typeof call>[1] = {}) =>
+      responses.push([label, await call(path, { cookie: organiser.cookie, ...init })]);
+
+    for (const id of badIds) {
+      await hit(`read ${id}`, `/api/events/${id}`);
+      await hit(`rsvp ${id}`, `/api/events/${id}/rsvp`, { method: "PUT", json: { status: "going" } });
+      await hit(`attendees ${id}`, `/api/events/${id}/attendees`);
+      await hit(`csv ${id}`, `/api/events/${id}/attendees.csv`);
+      await hit(`ics ${id}`, `/api/events/${id}/ics`);
+      await hit(`recap ${id}`, `/api/events/${id}/recap`, { json: { body: "x" } });
+      await hit(`user events ${id}`, `/api/users/${id}/events`);
+      await hit(`busy ${id}`, `/api/experts/${id}/busy`);
+      await hit(`link ${id}`, `/api/invitations/${id}/meeting-link`, {
+        method: "PATCH",
+        json: { url: null },
+      });
+      await hit(`reschedule ${id}`, `/api/invitations/${id}/reschedule`, { json: { slots: [] } });
+    }
+    for (const q of [
+      "limit=NaN",
+      "limit=-1",
+      "limit=1e309",
+      "limit=99999999999999999999",
+      "scope=evil",
+      "scope=",
+    ])
+      await hit(`list ${q}`, `/api/events?${q}`);
+    for (const q of ["when=evil", "limit=0", "limit=Infinity"])
+      await hit(`by user ${q}`, `/api/users/${organiser.id}/events?${q}`);
+    for (const q of [
+      "from=9999-12-31T00:00:00Z",
+      "from=0000-01-01T00:00:00Z&to=0000-02-01T00:00:00Z",
+      "from=2026-03-29T02:30:00%2B01:00",
+      "to=1970-01-01T00:00:00Z",
+      "from=2026-01-01",
+    ])
+      await hit(`busy ${q}`, `/api/experts/${expert.id}/busy?${q}`, { cookie: reader.cookie });
+
+    const rsvpPath = `/api/events/${note.id}/rsvp`;
+    const bodies: [string, Parameters<typeof call>[1]][] = [
+      ["no body", { method: "PUT" }],
+      ["empty json", { method: "PUT", body: "", headers: { "content-type": "application/json" } }],
+      ["broken json", { method: "PUT", body: "{", headers: { "content-type": "application/json" } }],
+      ["array", { method: "PUT", json: [{ status: "going" }] }],
+      ["null", { method: "PUT", json: null }],
+      [
+        "form",
+        {
+          method: "PUT",
+          body: "status=going",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        },
+      ],
+      ["text", { method: "PUT", body: "going", headers: { "content-type": "text/plain" } }],
+      ["number status", { method: "PUT", json: { status: 1 } }],
+      [
+        "proto",
+        {
+          method: "PUT",
+          body: '{"__proto__":{"status":"going"}}',
+          headers: { "content-type": "application/json" },
+        },
+      ],
+    ];
+    for (const [label, init] of bodies)
+      await hit(`rsvp ${label}`, rsvpPath, { ...init, cookie: reader.cookie });
+    await hit("publish huge body", "/api/events", {
+      json: { invitationId, visibility: "public", body: huge },
+    });
+    await hit("publish no body", "/api/events", { method: "POST" });
+    await hit("publish array", "/api/events", { json: [] });
+    await hit("publish private", "/api/events", { json: { invitationId, visibility: "private" } });
+    await hit("recap 1000 images", `/api/events/${note.id}/recap`, {
+      json: { body: "x", imageIds: Array.from({ length: 1000 }, () => crypto.randomUUID()) },
+    });
+    await hit("recap huge", `/api/events/${note.id}/recap`, { json: { body: huge } });
+    await hit("recap empty title", `/api/events/${note.id}/recap`, { json: { title: "   ", body: "x" } });
+    await hit("link huge", `/api/invitations/${invitationId}/meeting-link`, {
+      method: "PATCH",
+      json: { url: `https://meet.example/${huge}` },
+    });
+    await hit("link data", `/api/invitations/${invitationId}/meeting-link`, {
+      method: "PATCH",
+      json: { url: "data:text/html,<script>alert(1)</script>" },
+    });
+    await hit("link javascript", `/api/invitations/${invitationId}/meeting-link`, {
+      method: "PATCH",
+      json: { url: " JaVaScRiPt:alert(1)//https://x" },
+    });
+    await hit("reschedule 1000 slots", `/api/invitations/${invitationId}/reschedule`, {
+      json: {
+        slots: Array.from({ length: 1000 }, (_, i) =>
+          new Date(Date.now() + (i + 2) * 86_400_000).toISOString(),
+        ),
+      },
+    });
+    await hit("reschedule year 9999", `/api/invitations/${invitationId}/reschedule`, {
+      json: { slots: ["9999-12-31T23:30:00Z"] },
+    });
+    await hit("reschedule past", `/api/invitations/${invitationId}/reschedule`, {
+      json: { slots: ["1970-01-01T00:00:00Z"] },
+    });
+    await hit("reschedule DST gap", `/api/invitations/${invitationId}/reschedule`, {
+      json: { slots: ["2027-03-28T02:30:00+01:00"] },
+    });
+
+    const fiveHundreds = responses
+      .filter(([, r]) => r.status >= 500)
+      .map(([label, r]) => `${label}: ${r.status}`);
+    expect(fiveHundreds).toEqual([]);
+    for (const [label, r] of responses)
+      if (r.status >= 400) expect(r.headers.get("content-type") ?? "", label).toContain("problem+json");
+    // Nothing odd got through: no recap, the link unchanged, the event as published.
+    const after = await json<{ event: { recapNoteId: string | null; meetingLink: string | null } }>(
+      await call(`/api/events/${note.id}`, { cookie: organiser.cookie }),
+    );
+    expect(after.event.recapNoteId).toBeNull();
+    expect(after.event.meetingLink).toBe("https://meet.example/abc");
+  });
+});
