@@ -178,3 +178,51 @@ describe("odd input never answers 500", () => {
     expect(after.event.meetingLink).toBe("https://meet.example/abc");
   });
 });
+
+describe("the event's calendar file under injection", () => {
+  it("CR, LF, commas and semicolons in the title, venue and note body stay inside their properties", async () => {
+    const organiser = await account("student");
+    const expert = await account("expert");
+    const id = await invitation(organiser, expert, {
+      title: "Talk\r\nBEGIN:VALARM\r\nTRIGGER:-PT1M\r\nEND:VALARM",
+      format: "onsite",
+      venue: "Hall A;\nX-INJECT:1,\rATTENDEE:mailto:evil@example.com",
+    });
+    const { note } = await publish(organiser, id, "public", {
+      body: "Bring laptops\nEND:VEVENT\nBEGIN:VEVENT",
+    });
+    const response = await call(`/api/events/${note.id}/ics`, { cookie: organiser.cookie });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    // Unfold (RFC 5545 §3.1), then every content line is one of ours.
+    const lines = text
+      .replace(/\r\n[ \t]/g, "")
+      .split("\r\n")
+      .filter(Boolean);
+    expect(text.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
+    const names = lines.map((line) => line.split(/[:;]/)[0]);
+    expect(names).toEqual([
+      "BEGIN",
+      "VERSION",
+      "PRODID",
+      "CALSCALE",
+      "METHOD",
+      "BEGIN",
+      "UID",
+      "DTSTAMP",
+      "SEQUENCE",
+      "DTSTART",
+      "DTEND",
+      "SUMMARY",
+      "DESCRIPTION",
+      "LOCATION",
+      "URL",
+      "STATUS",
+      "END",
+      "END",
+    ]);
+    expect(lines.find((l) => l.startsWith("LOCATION:"))).toBe(
+      "LOCATION:Hall A\\;\\nX-INJECT:1\\,\\nATTENDEE:mailto:evil@example.com",
+    );
+  });
+});
