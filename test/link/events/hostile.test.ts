@@ -1,7 +1,8 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, expectProblem, json } from "../../support/http";
 import { block, follow, type Person } from "../../support/link";
-import { account, invitation, publish, rsvp, rsvpCall } from "./fixtures";
+import { account, invitation, notificationsOf, publish, rsvp, rsvpCall } from "./fixtures";
 
 /** Hostile users against atas-link's events (issue 14): what the other event tests do not already pin. */
 
@@ -45,6 +46,39 @@ describe("across a block with the expert", () => {
         )
       ).event.viewer.expert,
     ).toBe(true);
+  });
+});
+
+describe("a block ends event ties", () => {
+  it("blocking someone going to your event (as its expert or organiser) frees their seat for the waitlist's first", async () => {
+    for (const side of ["expert", "organiser"] as const) {
+      const organiser = await account("student");
+      const expert = await account("expert");
+      const { note } = await publish(
+        organiser,
+        await invitation(organiser, expert, { audienceSize: 1 }),
+        "public",
+      );
+      const unwanted = await account("student");
+      const next = await account("student");
+      await rsvp(unwanted, note.id, "going");
+      expect((await rsvp(next, note.id, "going")).event.viewer.rsvp).toBe("waitlisted");
+      const blocker = side === "expert" ? expert : organiser;
+      const blocked = await call(`/api/blocks/${unwanted.id}`, { method: "PUT", cookie: blocker.cookie });
+      expect(blocked.status, side).toBeLessThan(300);
+      const seen = await json<{
+        event: { viewer: { rsvp: string | null }; counts: { going: number; waitlisted: number } };
+      }>(await call(`/api/events/${note.id}`, { cookie: next.cookie }));
+      expect(seen.event.viewer.rsvp, side).toBe("going");
+      expect(seen.event.counts, side).toMatchObject({ going: 1, waitlisted: 0 });
+      expect(await notificationsOf(next.id, "event.seat"), side).toHaveLength(1);
+      const left = await env.DB.prepare(
+        "select count(*) as n from event_rsvps where note_id = ? and user_id = ?",
+      )
+        .bind(note.id, unwanted.id)
+        .first<{ n: number }>();
+      expect(left?.n, side).toBe(0);
+    }
   });
 });
 
