@@ -149,6 +149,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
       const slots = typedSlots();
       if (!slots) return refuse({ slots: t("action.badSlots") });
       body.slots = slots;
+      if (text("consentShown")) body.namePublicly = form.get("namePublicly") === "on";
     }
     result = await apiCall(context, request, `${api}/${intent}`, { json: body });
   } else if (step && (RESCHEDULE_STEPS as readonly string[]).includes(step)) {

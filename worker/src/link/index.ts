@@ -16,6 +16,7 @@ export type { EventBlock, EventItem } from "./events/services/event-views";
 // Events: a scheduled talk published as a note (events/); the invitation-changed job (queues.ts).
 export { eventsMorning } from "./events/services/events-morning";
 export { runInvitationChanged } from "./events/services/invitation-changed";
+export { endEventTies } from "./events/services/rsvp-event";
 export { mountDiscover } from "./feeds/routes/discover";
 export { mountFeeds } from "./feeds/routes/feeds";
 export { mountTopics } from "./feeds/routes/topics";

@@ -54,6 +54,14 @@ export const POLICIES = {
     code: "connection-requests",
   },
   officerInviteClub: { tokens: 30, window: "1 d", failClosed: false, code: "officer-invitations" },
+  /** Session changes that mail the other side (meeting link, reschedule proposals): no flooding an inbox. */
+  sessionChangeUser: {
+    tokens: 20,
+    window: "1 d",
+    failClosed: false,
+    algorithm: "log",
+    code: "session-changes",
+  },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

@@ -22,6 +22,23 @@ export function ActionForm({ intent, label, testId }: { intent: string; label: s
   );
 }
 
+/**
+ * The expert's consent to be named on the session's public event, asked on each of their yeses
+ * (accept, counter); a hidden marker says the box was shown (an unticked box sends nothing).
+ */
+function NamePubliclyChoice({ t }: { t: ReturnType<typeof useT> }) {
+  return (
+    <label className="choice">
+      <input type="hidden" name="consentShown" value="1" />
+      <input type="checkbox" name="namePublicly" defaultChecked data-testid="name-publicly" />
+      <span>
+        {t("action.namePublicly")}
+        <span className="field-hint"> {t("action.namePubliclyHint")}</span>
+      </span>
+    </label>
+  );
+}
+
 interface TransitionProps {
   action: InvitationAction;
   party: InvitationPage["party"];
@@ -69,17 +86,7 @@ export function TransitionForm({ action, party, slots, now, errors, countersLeft
           </ul>
           {errors.slotId ? <p className="field-error">{errors.slotId}</p> : null}
         </fieldset>
-        {party === "expert" ? (
-          <label className="choice">
-            {/* The consent is asked here, on the expert's yes; a hidden marker says the box was shown (an unticked box sends nothing). */}
-            <input type="hidden" name="consentShown" value="1" />
-            <input type="checkbox" name="namePublicly" defaultChecked data-testid="name-publicly" />
-            <span>
-              {t("action.namePublicly")}
-              <span className="field-hint"> {t("action.namePubliclyHint")}</span>
-            </span>
-          </label>
-        ) : null}
+        {party === "expert" ? <NamePubliclyChoice t={t} /> : null}
         <button type="submit" className="button" disabled={busy} data-testid={testId}>
           {label}
         </button>
@@ -106,6 +113,8 @@ export function TransitionForm({ action, party, slots, now, errors, countersLeft
           {errors.slots ? <p className="field-error">{errors.slots}</p> : null}
         </fieldset>
         <p className="muted small">{t("action.countersLeft", { n: countersLeft })}</p>
+        {/* A counter the requester accepts is the expert's yes too: the consent is asked here as well. */}
+        {party === "expert" ? <NamePubliclyChoice t={t} /> : null}
         <TextAreaField
           label={t("action.message")}
           name="message"

@@ -1,7 +1,7 @@
 import { and, eq, or } from "drizzle-orm";
 import { endOfficerTies } from "../../clubs";
 import { users } from "../../identity/schema";
-import { forgetAuthors } from "../../link";
+import { endEventTies, forgetAuthors } from "../../link";
 import { follows } from "../../link/engagement/schema";
 import { afterEdgeChange, disconnect } from "../../network";
 import { blocks } from "../../network/schema";
@@ -11,7 +11,7 @@ import { BadRequest, NotFound, Unauthorized } from "../../shared/errors";
 
 /*
  * A block is the one act that reaches into every domain: it ends each tie between the two people
- * (connection, follows, officer ties, an open direct room) and stops new ones, which the other
+ * (connection, follows, officer ties, event RSVPs, an open direct room) and stops new ones, which the other
  * domains check with `isBlockedEitherWay`. That is why it lives here, above them all, and not in
  * network/, which the others import.
  */
@@ -45,7 +45,7 @@ export async function blockState({ ctx, input }: { ctx: ActionContext; input: { 
   return { blocked: row !== undefined };
 }
 
-/** A block also removes any connection, follow and officer tie between the two (the counts follow by trigger). */
+/** A block also removes any connection, follow, officer tie and event RSVP between the two (the counts follow by trigger). */
 export async function block(ctx: ActionContext, blocker: string, blocked: string): Promise<void> {
   await ctx.db.batch([
     ctx.db.insert(blocks).values({ blockerId: blocker, blockedId: blocked }).onConflictDoNothing(),
@@ -61,6 +61,8 @@ export async function block(ctx: ActionContext, blocker: string, blocked: string
   // Officer invitations and the office itself end too; a blocked club cannot ask again.
   await endOfficerTies(ctx, blocker, blocked);
   await disconnect(ctx, blocker, blocked);
+  // An RSVP to the other's event (as organiser or expert) ends too; its seat goes to the waitlist.
+  await endEventTies(ctx, blocker, blocked);
   // A direct room already open between them closes now; joining it again is refused.
   await roomOf(ctx.env, directRoomId(blocker, blocked)).disconnect([blocker, blocked]);
   // The follows are gone: each one's notes leave the other's following-feed timeline.

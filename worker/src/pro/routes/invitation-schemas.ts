@@ -138,7 +138,8 @@ export const TransitionBodySchema = z
     slots: z.array(Instant).min(1).max(3).optional(),
     message: z.string().max(2000).optional(),
     namePublicly: z.boolean().optional().openapi({
-      description: "accept, by the expert: may the session's event name you publicly (default true)",
+      description:
+        "accept or counter, by the expert: may the session's event name you publicly (default true; ignored from the requester)",
     }),
   })
   .strict();

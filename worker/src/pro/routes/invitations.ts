@@ -100,7 +100,11 @@ const reschedule = createRoute({
   summary: "Either side of a scheduled session proposes one to three new times (slots)",
   middleware: [requireUser] as const,
   request: { params: IdParam, body: jsonBody(RescheduleBodySchema) },
-  responses: { 200: jsonResponse(RescheduleResultSchema, "Proposed"), ...guardedProblems },
+  responses: {
+    200: jsonResponse(RescheduleResultSchema, "Proposed"),
+    ...guardedProblems,
+    429: problems[429],
+  },
 });
 
 const rescheduleStep = createRoute({
@@ -114,7 +118,11 @@ const rescheduleStep = createRoute({
     params: IdParam.extend({ step: z.enum(["accept", "decline", "counter", "withdraw"]) }),
     body: { required: false, content: { "application/json": { schema: RescheduleBodySchema } } },
   },
-  responses: { 200: jsonResponse(RescheduleResultSchema, "Answered"), ...guardedProblems },
+  responses: {
+    200: jsonResponse(RescheduleResultSchema, "Answered"),
+    ...guardedProblems,
+    429: problems[429],
+  },
 });
 
 const meetingLink = createRoute({
@@ -127,6 +135,7 @@ const meetingLink = createRoute({
   responses: {
     200: jsonResponse(z.object({ meetingLink: z.string().nullable() }), "The link now"),
     ...guardedProblems,
+    429: problems[429],
   },
 });
 

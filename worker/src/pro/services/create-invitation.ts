@@ -5,7 +5,7 @@ import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../../shared/errors";
 import { type InvitationKind, invitationEvents, invitationSlots, invitations } from "../schema";
 import { fitsAvailability } from "./availability";
-import { refuseBusyStarts } from "./expert-sessions";
+import { refuseBusyStarts, refuseFarStarts } from "./expert-sessions";
 import { actsFor } from "./invitation-access";
 import { proposalText, requireReadyProposal } from "./proposal-gate";
 import { type SourceNoteLookup, sourceNoteFor } from "./source-notes";
@@ -142,6 +142,7 @@ export function checkTerms(
     throw new BadRequest("The response deadline must be at least an hour away.", {
       field: "responseDeadline",
     });
+  refuseFarStarts(starts, now);
   if (starts.some((start) => start <= deadline)) {
     throw new BadRequest("Every proposed time must be after the response deadline.", { field: "slots" });
   }

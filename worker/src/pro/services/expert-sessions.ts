@@ -1,8 +1,20 @@
 import { type AnyColumn, and, asc, eq, gt, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ActionContext } from "../../shared/context";
-import { Conflict } from "../../shared/errors";
+import { BadRequest, Conflict } from "../../shared/errors";
 import { type Invitation, invitations } from "../schema";
+
+/** How far ahead a time may be proposed (create, edit, counter, reschedule): two years. */
+export const MAX_DAYS_AHEAD = 730;
+
+/**
+ * Refuses (400 on `slots`) a proposed start more than MAX_DAYS_AHEAD days away: a session in year
+ * 9999 would be an event that never ends and a calendar file with a five-digit year.
+ */
+export function refuseFarStarts(starts: number[], now: number) {
+  if (starts.some((start) => start > now + MAX_DAYS_AHEAD * 86_400_000))
+    throw new BadRequest(`Propose times at most ${MAX_DAYS_AHEAD / 365} years ahead.`, { field: "slots" });
+}
 
 /**
  * An expert holds one session at a time: their accepted and scheduled sessions are the busy times

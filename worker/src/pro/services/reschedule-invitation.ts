@@ -2,11 +2,19 @@ import { and, asc, eq, type SQL } from "drizzle-orm";
 import { syncInvitationRooms } from "../../rooms";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
 import { notificationText, SCHEDULE_NEWS } from "../invitation-news";
 import { type RescheduleAction, rescheduleStep } from "../reschedule-machine";
 import { type Invitation, invitationReschedules, rescheduleSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
-import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
+import {
+  noOverlap,
+  refuseBusyStarts,
+  refuseFarStarts,
+  refuseOverlap,
+  type Session,
+  sessionAt,
+} from "./expert-sessions";
 import { invitationFor, refuseAcrossBlock } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
@@ -95,6 +103,8 @@ export async function rescheduleInvitation({ ctx, input }: { ctx: ActionContext;
       },
       "any",
     );
+    // A proposal (or counter) mails the other side: propose-withdraw loops share the meeting link's budget.
+    await enforce(ctx.env, "sessionChangeUser", actor.id);
     const rescheduleId = crypto.randomUUID();
     rows.push({
       table: invitationReschedules,
@@ -187,5 +197,6 @@ function proposedTimes(slots: string[] | undefined, invitation: Invitation, now:
     throw new BadRequest("The proposed times must differ.", { field: "slots" });
   if (starts.includes(invitation.scheduledStart ?? Number.NaN))
     throw new BadRequest("The session is already at that time.", { field: "slots" });
+  refuseFarStarts(starts, now);
   return starts;
 }

@@ -1,5 +1,6 @@
 import type { ActionContext } from "../../shared/context";
 import { BadRequest, Conflict } from "../../shared/errors";
+import { enforce } from "../../shared/rate-limit";
 import { notificationText } from "../invitation-news";
 import type { InvitationState } from "../schema";
 import { invitationFor, refuseAcrossBlock } from "./invitation-access";
@@ -38,6 +39,8 @@ export async function setMeetingLink({
       "invalid-transition",
     );
   if (url === invitation.meetingLink) return { meetingLink: url };
+  // Each change mails the other side: a budget per account, spent only by a change that may apply.
+  await enforce(ctx.env, "sessionChangeUser", actor.id);
   const now = Date.now();
   // A draft has not reached the expert yet: nobody else to tell.
   const recipients =

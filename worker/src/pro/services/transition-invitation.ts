@@ -9,7 +9,14 @@ import { type InvitationAction, step } from "../invitation-machine";
 import { notificationText } from "../invitation-news";
 import { type Invitation, type InvitationState, invitationSlots } from "../schema";
 import { afterScheduleChange } from "./after-schedule-change";
-import { noOverlap, refuseBusyStarts, refuseOverlap, type Session, sessionAt } from "./expert-sessions";
+import {
+  noOverlap,
+  refuseBusyStarts,
+  refuseFarStarts,
+  refuseOverlap,
+  type Session,
+  sessionAt,
+} from "./expert-sessions";
 import { invitationFor } from "./invitation-access";
 import { commitTransition } from "./invitation-writes";
 import { deliverInvitationNews, sideMembers } from "./notify-invitation";
@@ -30,7 +37,11 @@ export interface TransitionInput {
   slotId?: string;
   slots?: string[];
   message?: string;
-  /** Accepting only: the expert agrees to be named on a public event (default yes). */
+  /**
+   * The expert's accept or counter (each is their yes to a time): may a public event name them
+   * (default yes). A counter the requester then accepts never reaches the expert's accept, so the
+   * consent is asked on the counter too; the requester's value is never read.
+   */
   namePublicly?: boolean;
 }
 
@@ -119,6 +130,7 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
       }
       if (new Set(newSlots).size !== newSlots.length)
         throw new BadRequest("The proposed times must differ.", { field: "slots" });
+      refuseFarStarts(newSlots, now);
       await refuseBusyStarts(
         ctx,
         {
@@ -129,7 +141,10 @@ export async function transitionInvitation({ ctx, input }: { ctx: ActionContext;
         },
         "any",
       );
-      if (party === "expert") changes.respondedAt = invitation.respondedAt ?? now;
+      if (party === "expert") {
+        changes.respondedAt = invitation.respondedAt ?? now;
+        changes.expertNamedPublicly = input.namePublicly ?? true;
+      }
       break;
     }
     case "decline":

@@ -9,7 +9,7 @@ import { NotFound } from "../../../shared/errors";
 import type { Note } from "../../notes/schema";
 import { notes } from "../../notes/schema";
 import { type NoteView, noteViews } from "../../notes/services/notes";
-import { canSee } from "../../notes/services/visibility";
+import { blockedEitherWay, canSee } from "../../notes/services/visibility";
 import type { EventPhase } from "../rsvp-machine";
 import { type Event, eventRsvps, events, type RsvpStatus } from "../schema";
 
@@ -54,8 +54,17 @@ export async function actsForOrganiser(ctx: ActionContext, user: User | null, or
 }
 
 /**
- * An event the viewer may see: the note's own rule (`canSee`: visibility, blocks, moderation), and
- * its two sides (organisers and the expert) always. Anyone else gets 404, as for a missing id.
+ * SQL for event lists: the viewer and the event's expert (the joined `invitations`) have no block
+ * either way, as `listedNotes` asks of the note's author; the same rule as `loadEvent`'s.
+ */
+export const expertNotBlockedSql = (viewerId: string) =>
+  sql`not exists (select 1 from blocks b where (b.blocker_id = ${viewerId} and b.blocked_id = ${invitations.expertId}) or (b.blocker_id = ${invitations.expertId} and b.blocked_id = ${viewerId}))`;
+
+/**
+ * An event the viewer may see: the note's own rule (`canSee`: visibility, blocks, moderation) and
+ * no block either way with its expert (the event is the expert's session: no name, no seat, no
+ * meeting link across a block); its two sides (organisers and the expert) always. Anyone else gets
+ * 404, as for a missing id.
  */
 export async function loadEvent(ctx: ActionContext, noteId: string): Promise<LoadedEvent> {
   const row = await ctx.db
@@ -70,7 +79,9 @@ export async function loadEvent(ctx: ActionContext, noteId: string): Promise<Loa
   const viewer = ctx.actor;
   const organiser = await actsForOrganiser(ctx, viewer, row.event.organiserId);
   const expert = viewer !== null && viewer.id === row.invitation.expertId;
-  if (!organiser && !expert && !(await canSee(ctx, viewer, row.note))) throw missing;
+  if (organiser || expert) return { ...row, organiser, expert };
+  if (!(await canSee(ctx, viewer, row.note))) throw missing;
+  if (viewer && (await blockedEitherWay(ctx, viewer.id, row.invitation.expertId))) throw missing;
   return { ...row, organiser, expert };
 }
 

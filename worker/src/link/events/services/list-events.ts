@@ -7,7 +7,7 @@ import { NotFound, Unauthorized } from "../../../shared/errors";
 import { notes } from "../../notes/schema";
 import { blockedEitherWay, listedNotes } from "../../notes/services/visibility";
 import { eventRsvps, events } from "../schema";
-import { eventItems, upcomingSql } from "./event-views";
+import { eventItems, expertNotBlockedSql, upcomingSql } from "./event-views";
 
 export const EVENT_SCOPES = ["campus", "following", "mine"] as const;
 export type EventScope = (typeof EVENT_SCOPES)[number];
@@ -70,7 +70,11 @@ export async function listEvents({
       throw new NotFound(`No scope ${String(never)}.`);
     }
   }
-  const rows = await rowsWhere(ctx, and(upcomingSql(now), listedNotes(viewer), scoped), limit);
+  const rows = await rowsWhere(
+    ctx,
+    and(upcomingSql(now), listedNotes(viewer), viewer ? expertNotBlockedSql(viewer.id) : undefined, scoped),
+    limit,
+  );
   return { events: await eventItems(ctx, rows) };
 }
 
@@ -99,6 +103,11 @@ export async function listUserEvents({
     input.when === "upcoming"
       ? upcomingSql(now)
       : sql`not (${upcomingSql(now)}) and ${inArray(invitations.status, ["scheduled", "completed"])}`;
-  const rows = await rowsWhere(ctx, and(when, listedNotes(viewer), theirs), limit, input.when === "past");
+  const rows = await rowsWhere(
+    ctx,
+    and(when, listedNotes(viewer), viewer ? expertNotBlockedSql(viewer.id) : undefined, theirs),
+    limit,
+    input.when === "past",
+  );
   return { events: await eventItems(ctx, rows) };
 }

@@ -1,9 +1,10 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { notify } from "../../../notifications";
 import { invitations } from "../../../pro/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { Conflict } from "../../../shared/errors";
 import { enforce } from "../../../shared/rate-limit";
+import { notes } from "../../notes/schema";
 import { type RsvpIntent, rsvpStep } from "../rsvp-machine";
 import { eventRsvps, events, type RsvpStatus } from "../schema";
 import { eventItem, loadEvent, phaseOf, upcomingSql } from "./event-views";
@@ -127,4 +128,37 @@ export async function eventCounts(ctx: ActionContext, noteId: string) {
     .from(events)
     .where(eq(events.noteId, noteId))
     .get();
+}
+
+/**
+ * A block ends every event tie between two people (blocks/services/blocks.ts): an answer by one to
+ * an event the other organises or speaks at is taken back, and a seat it held goes to the
+ * waitlist's first at once, who is told.
+ */
+export async function endEventTies(ctx: ActionContext, a: string, b: string) {
+  const by = (user: string, other: string) =>
+    and(eq(eventRsvps.userId, user), or(eq(events.organiserId, other), eq(invitations.expertId, other)));
+  const ties = await ctx.db
+    .select({ noteId: events.noteId, userId: eventRsvps.userId, title: notes.title })
+    .from(eventRsvps)
+    .innerJoin(events, eq(events.noteId, eventRsvps.noteId))
+    .innerJoin(invitations, eq(invitations.id, events.invitationId))
+    .innerJoin(notes, eq(notes.id, events.noteId))
+    .where(or(by(a, b), by(b, a)))
+    .all();
+  const now = Date.now();
+  for (const tie of ties) {
+    const [, promoted] = await ctx.db.batch([
+      ctx.db
+        .delete(eventRsvps)
+        .where(and(eq(eventRsvps.noteId, tie.noteId), eq(eventRsvps.userId, tie.userId))),
+      promoteStatement(ctx, tie.noteId, now),
+    ]);
+    await tellPromoted(
+      ctx,
+      tie.noteId,
+      tie.title,
+      promoted.map((p) => p.userId),
+    );
+  }
 }
