@@ -116,6 +116,12 @@ describe("atas-link events", () => {
     await classmate.goto(`${base()}/events?scope=mine`);
     expect(await classmate.getByRole("link", { name: title }).count()).toBe(1);
 
+    // The organiser's page, open all along, follows the count without a reload (live counts).
+    await organiser
+      .getByTestId("event-counts")
+      .filter({ hasText: "1 of 40 going" })
+      .waitFor({ timeout: 30_000 });
+
     // The organiser sees the attendee list and the CSV link.
     await organiser.reload();
     await organiser.getByTestId("event-attendees").locator("summary").click();

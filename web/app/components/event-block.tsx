@@ -2,6 +2,7 @@ import { Form, Link } from "react-router";
 import type { EventAttendee, EventBlock, EventItem } from "~/lib/api-types";
 import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/root-data";
+import { useLiveCounts } from "~/lib/use-live-counts";
 import { When } from "./when";
 
 /**
@@ -22,6 +23,7 @@ export function EventPanel({
   const open = event.phase === "upcoming";
   const going = event.viewer.rsvp === "going";
   const insider = going || event.viewer.organiser || event.viewer.expert;
+  const counts = useLiveCounts(event.noteId, event.counts, open);
   return (
     <section className="card stack event-block" aria-label={t("events.badge")} data-testid="event-block">
       <p className="eyebrow">
@@ -58,13 +60,11 @@ export function EventPanel({
           <Link to={`/u/${event.expert.id}`}>{t("events.with", { name: event.expert.displayName })}</Link>
         </p>
       ) : null}
-      <p data-testid="event-counts">
-        {t("events.capacity", { going: event.counts.going, capacity: event.capacity })}
+      <p data-testid="event-counts" aria-live="polite">
+        {t("events.capacity", { going: counts.going, capacity: event.capacity })}
         {" · "}
-        {t("events.interestedCount", { n: event.counts.interested })}
-        {event.counts.waitlisted > 0
-          ? ` · ${t("events.waitlistCount", { n: event.counts.waitlisted })}`
-          : null}
+        {t("events.interestedCount", { n: counts.interested })}
+        {counts.waitlisted > 0 ? ` · ${t("events.waitlistCount", { n: counts.waitlisted })}` : null}
       </p>
       {event.viewer.rsvp ? (
         <p data-testid="event-my-rsvp">{t(`events.youAre.${event.viewer.rsvp}` as MessageKey)}</p>
