@@ -37,7 +37,8 @@ export default defineConfig(async () => {
       maxWorkers: Math.max(3, availableParallelism() - 1),
       setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**", "test/scripts/**"],
+      // Pure unit tests run in Node (vitest.node.config.ts): a workerd process per file costs seconds.
+      exclude: ["test/e2e/**", "test/scripts/**", "test/**/*.unit.test.ts"],
     },
   };
 });

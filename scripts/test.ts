@@ -1,9 +1,10 @@
 /**
  * `npm test`: first the system programs the tests need (scripts/system-programs.ts: Debian's
  * chromium and redis-server, installed with apt-get when missing and this user may, else a stop at
- * once with the command to run); then types, lint, the layer rules (.dependency-cruiser.cjs), the
- * Node-side tests, the workerd integration tests, the browser tests and a deploy dry run, in that
- * order, with a throwaway Redis behind the Upstash twin; stops at the first failure.
+ * once with the command to run); then types beside lint, the layer rules (.dependency-cruiser.cjs),
+ * the build and the Node-side tests (two lanes), then the workerd integration tests, the browser
+ * tests and a deploy dry run, with a throwaway Redis behind the Upstash twin; stops at the first
+ * failure.
  *
  * `npm test -- --preflight-only` stops after the first part (scripts/fresh-machine.ts's quick check).
  */
@@ -13,13 +14,29 @@ import { join } from "node:path";
 import { QUIET_WRANGLER_ENV, ROOT, run, startThrowawayRedis } from "./platform.ts";
 import { ensureSystemPrograms, MissingSystemPrograms } from "./system-programs.ts";
 
-const steps: [string, string, string[]][] = [
-  ["types", "react-router", ["typegen"]],
-  ["types", "tsc", ["--noEmit", "-p", "."]],
-  ["lint", "biome", ["check", "."]],
-  ["layers", "depcruise", ["--config", ".dependency-cruiser.cjs", "--output-type", "err-long", "worker/src"]],
-  ["build", "react-router", ["build"]],
-  ["node tests", "vitest", ["run", "-c", "vitest.node.config.ts"]],
+type Step = [string, string, string[]];
+
+/**
+ * The checks before the suites, as two lanes on the machine's two cores (each step is single
+ * threaded), after the route types are generated: tsc in one, lint, layers, build and the Node
+ * tests in the other. Each step's output
+ * is printed whole when it ends.
+ */
+const typegen: Step = ["types", "react-router", ["typegen"]];
+const lanes: Step[][] = [
+  [["types", "tsc", ["--noEmit", "-p", "."]]],
+  [
+    ["lint", "biome", ["check", "."]],
+    [
+      "layers",
+      "depcruise",
+      ["--config", ".dependency-cruiser.cjs", "--output-type", "err-long", "worker/src"],
+    ],
+    ["build", "react-router", ["build"]],
+    ["node tests", "vitest", ["run", "-c", "vitest.node.config.ts"]],
+  ],
+];
+const suites: Step[] = [
   ["workerd tests", "vitest", ["run"]],
   ["browser tests", "vitest", ["run", "-c", "vitest.e2e.config.ts"]],
   ["deploy dry run", "node", ["scripts/deploy-check.ts"]],
@@ -44,7 +61,15 @@ console.log(`real Redis for the Upstash twin at ${redis.url}`);
 const env = { ...QUIET_WRANGLER_ENV, REDIS_URL: redis.url };
 const started = Date.now();
 try {
-  for (const [name, command, args] of steps) {
+  // Route types first, alone: tsc reads them, and the build must not rewrite them under it.
+  await runBuffered(typegen, env);
+  const results = await Promise.allSettled(
+    lanes.map(async (lane) => {
+      for (const step of lane) await runBuffered(step, env);
+    }),
+  );
+  for (const result of results) if (result.status === "rejected") throw result.reason;
+  for (const [name, command, args] of suites) {
     console.log(`\n── ${name}: ${command} ${args.join(" ")}`);
     if (name === "workerd tests") await runWorkerdSuite(args, env);
     else await run(command, args, env);
@@ -57,6 +82,26 @@ try {
   await redis.stop();
 }
 
+/** One step with its output held back, then printed under its heading once it ends (pass or fail). */
+function runBuffered([name, command, args]: Step, env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, "node_modules", ".bin", command), args, {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
+    const output: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
+    child.on("exit", (code) => {
+      console.log(`\n── ${name}: ${command} ${args.join(" ")}`);
+      process.stdout.write(Buffer.concat(output));
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(" ")} exited with ${code}`));
+    });
+  });
+}
+
 /**
  * The workerd suite, watched: now and then vitest, its files all passed, never ends the run (the
  * workers pool does not shut down; seen about once in five runs on this machine, cause not yet
@@ -67,7 +112,7 @@ try {
 function runWorkerdSuite(args: string[], env: Record<string, string>): Promise<void> {
   const files = new Set(
     globSync("test/**/*.test.ts", { cwd: ROOT }).filter(
-      (f) => !f.startsWith("test/e2e/") && !f.startsWith("test/scripts/"),
+      (f) => !f.startsWith("test/e2e/") && !f.startsWith("test/scripts/") && !f.endsWith(".unit.test.ts"),
     ),
   );
   const passed = new Set<string>();

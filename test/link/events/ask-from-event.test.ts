@@ -15,7 +15,7 @@ describe("Ask this expert from an event", () => {
     const student = await account("student");
     const created = await ask(student, pro.id, note.id);
     expect(created.status).toBe(201);
-    const { id: asked } = await json<{ id: string }>(created);
+    const { id: asked } = await json<{ id: string }>(created, 201);
     const page = await json<{ sourceNote: { id: string; title: string } | null }>(
       await call(`/api/invitations/${asked}`, { cookie: student.cookie }),
     );

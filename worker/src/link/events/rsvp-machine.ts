@@ -2,7 +2,7 @@ import type { RsvpStatus } from "./schema";
 
 /**
  * Every RSVP rule in one table (like pro/invitation-machine.ts), checked by a property test
- * (test/link/events/rsvp-machine.test.ts). The write (services/rsvp-event.ts) does the same in SQL,
+ * (test/link/events/rsvp-machine.unit.test.ts). The write (services/rsvp-event.ts) does the same in SQL,
  * one statement each, inside one batch, so the counts stay exact under concurrency:
  *
  * - An event takes answers only while it is open: scheduled and not yet ended.
