@@ -2,8 +2,8 @@
  * `npm test`: first the system programs the tests need (scripts/system-programs.ts: Debian's
  * chromium and redis-server, installed with apt-get when missing and this user may, else a stop at
  * once with the command to run); then types beside lint, the layer rules (.dependency-cruiser.cjs),
- * the build and the Node-side tests (two lanes), then the workerd integration tests, the browser
- * tests and a deploy dry run, with a throwaway Redis behind the Upstash twin; stops at the first
+ * the build, the Node-side tests and a deploy dry run (two lanes), then the workerd integration
+ * tests and the browser tests, with a throwaway Redis behind the Upstash twin; stops at the first
  * failure.
  *
  * `npm test -- --preflight-only` stops after the first part (scripts/fresh-machine.ts's quick check).
@@ -18,8 +18,8 @@ type Step = [string, string, string[]];
 
 /**
  * The checks before the suites, as two lanes on the machine's two cores (each step is single
- * threaded), after the route types are generated: tsc in one, lint, layers, build and the Node
- * tests in the other. Each step's output
+ * threaded), after the route types are generated: tsc in one; lint, layers, build, the Node tests
+ * and the deploy dry run in the other. Each step's output
  * is printed whole when it ends.
  */
 const typegen: Step = ["types", "react-router", ["typegen"]];
@@ -34,12 +34,13 @@ const lanes: Step[][] = [
     ],
     ["build", "react-router", ["build"]],
     ["node tests", "vitest", ["run", "-c", "vitest.node.config.ts"]],
+    // It bundles the build above; tsc, the other lane, is still running by then.
+    ["deploy dry run", "node", ["scripts/deploy-check.ts"]],
   ],
 ];
 const suites: Step[] = [
   ["workerd tests", "vitest", ["run"]],
   ["browser tests", "vitest", ["run", "-c", "vitest.e2e.config.ts"]],
-  ["deploy dry run", "node", ["scripts/deploy-check.ts"]],
 ];
 
 console.log("── system programs");

@@ -26,11 +26,11 @@ export function ActionForm({ intent, label, testId }: { intent: string; label: s
  * The expert's consent to be named on the session's public event, asked on each of their yeses
  * (accept, counter); a hidden marker says the box was shown (an unticked box sends nothing).
  */
-function NamePubliclyChoice({ t }: { t: ReturnType<typeof useT> }) {
+function NamePubliclyChoice({ t, testId }: { t: ReturnType<typeof useT>; testId: string }) {
   return (
     <label className="choice">
       <input type="hidden" name="consentShown" value="1" />
-      <input type="checkbox" name="namePublicly" defaultChecked data-testid="name-publicly" />
+      <input type="checkbox" name="namePublicly" defaultChecked data-testid={testId} />
       <span>
         {t("action.namePublicly")}
         <span className="field-hint"> {t("action.namePubliclyHint")}</span>
@@ -86,7 +86,7 @@ export function TransitionForm({ action, party, slots, now, errors, countersLeft
           </ul>
           {errors.slotId ? <p className="field-error">{errors.slotId}</p> : null}
         </fieldset>
-        {party === "expert" ? <NamePubliclyChoice t={t} /> : null}
+        {party === "expert" ? <NamePubliclyChoice t={t} testId="name-publicly" /> : null}
         <button type="submit" className="button" disabled={busy} data-testid={testId}>
           {label}
         </button>
@@ -114,7 +114,7 @@ export function TransitionForm({ action, party, slots, now, errors, countersLeft
         </fieldset>
         <p className="muted small">{t("action.countersLeft", { n: countersLeft })}</p>
         {/* A counter the requester accepts is the expert's yes too: the consent is asked here as well. */}
-        {party === "expert" ? <NamePubliclyChoice t={t} /> : null}
+        {party === "expert" ? <NamePubliclyChoice t={t} testId="counter-name-publicly" /> : null}
         <TextAreaField
           label={t("action.message")}
           name="message"
