@@ -205,6 +205,7 @@ async function bulkSql(passwordHash: string) {
         "availability",
         "accepting_invitations",
         "campus_ties",
+        "verification",
         "updated_at",
       ],
       experts.map((id, i) => {
@@ -225,6 +226,8 @@ async function bulkSql(passwordHash: string) {
           JSON.stringify(windows),
           i % 7 === 0 ? 0 : 1,
           JSON.stringify(i % 3 === 0 ? ["um"] : []),
+          // Vetted: the directory lists only vetted experts.
+          "verified",
           now,
         ];
       }),

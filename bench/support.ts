@@ -71,14 +71,21 @@ export async function seedUnlessReused(state: string, bulkSql: () => string | Pr
 
 /**
  * Signs a seeded user in through the API and returns the session cookie (`name=value`). `ip` gives
- * the login its own client address, so many logins stay under the per-address limit.
+ * the login its own client address, so many logins stay under the per-address limit. `origin` is
+ * the platform's public origin when `base` is workerd's own port (the worker sees the public URL).
  */
-export async function logIn(base: string, email: string, password: string, ip?: string): Promise<string> {
+export async function logIn(
+  base: string,
+  email: string,
+  password: string,
+  ip?: string,
+  origin = base,
+): Promise<string> {
   const response = await fetch(`${base}/api/auth/login`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
-      origin: base,
+      origin,
       "x-atas-csrf": "1",
       ...(ip ? { "cf-connecting-ip": ip } : {}),
     },
