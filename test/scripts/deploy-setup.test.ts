@@ -161,7 +161,7 @@ describe("the order of a first deploy", () => {
     expect(index(/d1 create/)).toBeLessThan(index(/d1 migrations apply DB --remote/));
     expect(index(/d1 migrations apply/)).toBeLessThan(index(/wrangler deploy/));
     // npm run deploy itself applies the migrations before wrangler deploy.
-    const deploy = PACKAGE.scripts.deploy;
+    const deploy = PACKAGE.scripts.deploy ?? "";
     expect(deploy.indexOf("d1 migrations apply DB --remote --env production")).toBeGreaterThan(-1);
     expect(deploy.indexOf("d1 migrations apply")).toBeLessThan(deploy.indexOf("wrangler deploy"));
   });
