@@ -154,9 +154,9 @@ for (const [name, build] of implementations) {
 
 describe("the Upstash adapter when the store is down", () => {
   it("a ping fails as StoreUnavailable", async () => {
-    await expect(upstashStore({ ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }).ping()).rejects.toBeInstanceOf(
-      StoreUnavailable,
-    );
+    await expect(
+      upstashStore({ ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }).ping(),
+    ).rejects.toBeInstanceOf(StoreUnavailable);
   });
 });
 

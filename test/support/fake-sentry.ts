@@ -37,9 +37,10 @@ export async function startFakeSentry() {
       (typeof auth === "string" ? auth.match(/sentry_key=([^,\s]+)/)?.[1] : undefined) ??
       url.searchParams.get("sentry_key");
     if (!key) return send(401, { detail: "missing authorization information" });
-    let body = Buffer.concat(chunks);
-    if (req.headers["content-encoding"] === "gzip") body = gunzipSync(body);
-    const raw = body.toString("utf8");
+    const sent = Buffer.concat(chunks);
+    const raw: string = (req.headers["content-encoding"] === "gzip" ? gunzipSync(sent) : sent).toString(
+      "utf8",
+    );
     try {
       const [head, ...rest] = raw.split("\n").filter((line) => line.trim() !== "");
       const items: ReceivedEnvelope["items"] = [];
