@@ -14,14 +14,14 @@ import type { Env } from "../env";
  * dropped and other breadcrumbs lose their query strings.
  */
 
-type Sdk = typeof SentrySdk;
+type Sdk = typeof import("./sentry-sdk");
 type Handlers = Required<Pick<ExportedHandler<Env>, "fetch" | "queue" | "scheduled">>;
 
 let sdk: Sdk | undefined;
 let loading: Promise<Sdk> | undefined;
 
 function load(): Promise<Sdk> {
-  loading ??= import("@sentry/cloudflare").then((module) => {
+  loading ??= import("./sentry-sdk").then((module) => {
     sdk = module;
     return module;
   });
