@@ -3,4 +3,4 @@
  * what they need (the whole package is several times larger). Loaded by ops/sentry.ts only when
  * SENTRY_DSN is set.
  */
-export { captureException, setTag, withScope, withSentry } from "@sentry/cloudflare";
+export { captureException, captureMessage, setTag, withScope, withSentry } from "@sentry/cloudflare";

@@ -135,3 +135,17 @@ export function reportUnhandled(env: Env, error: Error, requestId: string) {
     Sentry.captureException(error);
   });
 }
+
+/**
+ * A job that exhausted its retries and reached its dead-letter queue: one event per job, tagged with
+ * the queue it came from (not its key or body, which can name people).
+ */
+export function reportGivenUp(env: Env, deadLetterQueue: string) {
+  if (!env.SENTRY_DSN || !sdk) return;
+  const Sentry = sdk;
+  const queue = deadLetterQueue.replace(/-dlq$/, "");
+  Sentry.withScope((scope) => {
+    scope.setTag("queue", queue);
+    Sentry.captureMessage(`a ${queue} job was given up after its last retry`, "error");
+  });
+}
