@@ -14,6 +14,7 @@ import {
   UnknownBinding,
 } from "../../scripts/deploy-setup.ts";
 import { SECRETS } from "../../worker/src/env.ts";
+import { QUEUE_BINDINGS } from "../../worker/src/ops/health.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TOML = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
@@ -142,6 +143,12 @@ describe("wrangler.toml's production env restates every top-level binding", () =
     for (const kind of KINDS) expect(strip(production[kind]), kind).toEqual(strip(top[kind]));
     expect(production.triggers).toEqual(top.triggers);
     expect(production.observability).toEqual(top.observability);
+  });
+
+  it("the health check looks for every queue producer the Worker binds", () => {
+    const producers = (environment(config(), "production").queues as { producers: { binding: string }[] })
+      .producers;
+    expect([...QUEUE_BINDINGS].sort()).toEqual(producers.map((p) => p.binding).sort());
   });
 
   it("no other binding kind appears at the top level", () => {

@@ -14,7 +14,7 @@ import type { Router } from "../shared/openapi";
  */
 
 /** The queue producers the worker sends to (wrangler.toml's [[queues.producers]]). */
-const QUEUE_BINDINGS = [
+export const QUEUE_BINDINGS = [
   "EMAIL_QUEUE",
   "AI_QUEUE",
   "GRAPH_QUEUE",
