@@ -6,8 +6,8 @@
  * exists. Then it prints what to put where (the D1 database_id, the secrets, the vars) and the
  * commands that finish the deploy, in order.
  *
- * `--print` (and, automatically, a shell without CLOUDFLARE_API_TOKEN) prints every command in
- * order without running any. `--config <file>` reads another wrangler.toml; `--env <name>` another
+ * `--print` (and, automatically, a shell without CLOUDFLARE_API_TOKEN unless `--run` says that
+ * `wrangler login` was used) prints every command in order without running any. `--config <file>` reads another wrangler.toml; `--env <name>` another
  * environment (default production).
  *
  * A binding kind this script does not know stops it with an error naming the key, so a new binding
@@ -491,9 +491,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     scripts?: Record<string, string>;
   };
   const p = plan(config, packageJson, target);
-  if (argv.includes("--print") || !env.CLOUDFLARE_API_TOKEN) {
+  // Without a token, wrangler may still hold an OAuth login (`wrangler login`): --run says so.
+  if (argv.includes("--print") || (!env.CLOUDFLARE_API_TOKEN && !argv.includes("--run"))) {
     if (!argv.includes("--print"))
-      log("# CLOUDFLARE_API_TOKEN is not set: printing the commands instead of running them.\n");
+      log(
+        "# CLOUDFLARE_API_TOKEN is not set: printing the commands instead of running them" +
+          " (after `wrangler login`, `npm run deploy:setup -- --run` runs them).\n",
+      );
     printPlan(p, log);
     return;
   }

@@ -213,7 +213,7 @@ const account = JSON.parse(fs.readFileSync(state, "utf8"));
 const save = () => fs.writeFileSync(state, JSON.stringify(account));
 const banner = () => console.log(" ⛅️ wrangler 4.164.0\n───────────────────");
 const [a, b, c] = args;
-if (!process.env.CLOUDFLARE_API_TOKEN) { console.error("not logged in"); process.exit(1); }
+if (!process.env.CLOUDFLARE_API_TOKEN && !process.env.FAKE_WRANGLER_LOGGED_IN) { console.error("not logged in"); process.exit(1); }
 if (a === "d1" && b === "list") { console.log(JSON.stringify(account.d1, null, 2)); }
 else if (a === "d1" && b === "create") {
   banner(); account.d1.push({ uuid: "uuid-" + c, name: c, created_at: "2026-12-07" }); save();
@@ -309,9 +309,11 @@ describe("deploy:setup against an account (a fake wrangler)", () => {
     const calls = join(dir, "calls-new.log");
     const bin = fakeWrangler("fresh", { d1: [], r2: ["atas-uploads"], queues: [] }, calls);
     const lines: string[] = [];
+    // A `wrangler login` user has no token in the environment: --run says to go ahead.
+    const { CLOUDFLARE_API_TOKEN: _, ...env } = process.env;
     await main(
-      [],
-      { ...process.env, PATH: `${bin}:${process.env.PATH}`, CLOUDFLARE_API_TOKEN: "t" },
+      ["--run"],
+      { ...env, PATH: `${bin}:${process.env.PATH}`, FAKE_WRANGLER_LOGGED_IN: "1" },
       (line) => lines.push(line),
     );
     const out = lines.join("\n");
