@@ -9,9 +9,9 @@ import type { Env } from "../env";
  * with the request id the user sees in `x-request-id`.
  *
  * No personal data leaves: data collection is off (SDK 11's `dataCollection`, which replaced
- * `sendDefaultPii`), and every event is stripped of cookies, headers,
- * the query string, bodies, the user and the IP; console breadcrumbs (which hold log lines) are
- * dropped and other breadcrumbs lose their query strings.
+ * `sendDefaultPii`), and `scrub` keeps of the request only its method and URL without the query
+ * (no cookies, headers or body) and drops the user (and so the IP); console breadcrumbs (which
+ * hold log lines) are dropped and other breadcrumbs lose their query strings.
  */
 
 type Sdk = typeof import("./sentry-sdk");
@@ -65,6 +65,7 @@ export function sentryOptions(env: Env): SentrySdk.CloudflareOptions {
       databaseQueryData: false,
       queues: false,
       genAI: { inputs: false, outputs: false },
+      stackFrameVariables: false,
     },
     // Errors only: no performance tracing (it would bill per span and slow every request).
     tracesSampleRate: 0,
