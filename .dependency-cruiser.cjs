@@ -26,7 +26,7 @@ const LAYERS = [
   ["link"],
   ["blocks"],
   ["me"],
-  ["dev", "app.ts", "worker.ts", "wiring.ts", "queues.ts", "schedule.ts", "index.ts", "tables.ts"],
+  ["dev", "ops", "app.ts", "worker.ts", "wiring.ts", "queues.ts", "schedule.ts", "index.ts", "tables.ts"],
 ];
 
 const SRC = "^worker/src/";

@@ -19,6 +19,7 @@ export default defineConfig(async () => {
             FAKE_RESEND_URL: inject<string>("resendUrl"),
             FAKE_OPENAI_URL: inject<string>("openaiUrl"),
             FAKE_NEO4J_URL: inject<string>("neo4jUrl"),
+            FAKE_SENTRY_URL: inject<string>("sentryUrl"),
             // The local drafter streams as fast as the tests can watch it (its default pace is for people).
             LOCAL_DRAFTER_PACE_MS: "4",
           },

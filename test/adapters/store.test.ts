@@ -114,6 +114,12 @@ const contract: [string, (impl: Implementation) => Promise<void>][] = [
     },
   ],
   [
+    "answers a ping",
+    async ({ store }) => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    },
+  ],
+  [
     "a sorted-set write to a plain value fails as StoreUnavailable",
     async ({ store }) => {
       const plain = key("plain");
@@ -145,6 +151,14 @@ for (const [name, build] of implementations) {
     for (const [title, run] of contract) it(title, () => run(impl));
   });
 }
+
+describe("the Upstash adapter when the store is down", () => {
+  it("a ping fails as StoreUnavailable", async () => {
+    await expect(
+      upstashStore({ ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }).ping(),
+    ).rejects.toBeInstanceOf(StoreUnavailable);
+  });
+});
 
 describe("the in-memory store beyond the shared contract", () => {
   // Redis (and so Upstash) deletes a sorted set with its last member; the twin process in its

@@ -8,6 +8,7 @@ declare global {
       FAKE_RESEND_URL: string;
       FAKE_OPENAI_URL: string;
       FAKE_NEO4J_URL: string;
+      FAKE_SENTRY_URL: string;
     }
   }
 }
@@ -19,5 +20,6 @@ declare module "vitest" {
     resendUrl: string;
     openaiUrl: string;
     neo4jUrl: string;
+    sentryUrl: string;
   }
 }

@@ -4,6 +4,7 @@ import type { TestProject } from "vitest/node";
 import { startFakeNeo4j } from "./fake-neo4j.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeResend } from "./fake-resend.ts";
+import { startFakeSentry } from "./fake-sentry.ts";
 
 export const FAKE_RESEND_KEY = "re_test_key";
 export const FAKE_OPENAI_KEY = "sk-test-key";
@@ -43,15 +44,18 @@ export default async function setup(project: TestProject) {
   const resend = await startFakeResend(FAKE_RESEND_KEY);
   const openai = await startFakeOpenAI(FAKE_OPENAI_KEY);
   const neo4j = await startFakeNeo4j(FAKE_NEO4J_AUTH);
+  const sentry = await startFakeSentry();
   project.provide("upstashUrl", upstash.url);
   project.provide("upstashToken", upstash.token);
   project.provide("resendUrl", resend.url);
   project.provide("openaiUrl", openai.url);
   project.provide("neo4jUrl", neo4j.url);
+  project.provide("sentryUrl", sentry.url);
   return async () => {
     upstash.child.kill("SIGTERM");
     await resend.close();
     await openai.close();
     await neo4j.close();
+    await sentry.close();
   };
 }

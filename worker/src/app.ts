@@ -30,6 +30,8 @@ import {
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
 import { mountNotifications } from "./notifications";
+import { mountHealth } from "./ops/health";
+import { reportUnhandled } from "./ops/sentry";
 import { mountExperts, mountIntroductions, mountInvitations } from "./pro";
 import { mountExpertVetting, mountProfiles } from "./profiles";
 import { mountInbox } from "./realtime";
@@ -64,6 +66,7 @@ export function createApp() {
   app.use("/api/*", csrfGuard);
   app.use("/api/*", loadSession);
 
+  mountHealth(app);
   mountRegister(app);
   mountVerify(app);
   mountSession(app);
@@ -104,7 +107,12 @@ export function createApp() {
   app.notFound(() => {
     throw new NotFound("No such endpoint.");
   });
-  app.onError(renderError);
+  app.onError((error, c) => {
+    const response = renderError(error, c);
+    // Only what became a 500 is unhandled; problems and a store outage (503) are answers.
+    if (response.status === 500) reportUnhandled(c.env, error, c.get("requestId"));
+    return response;
+  });
   return app;
 }
 

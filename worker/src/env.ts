@@ -45,7 +45,22 @@ export interface Env {
   FEED_TIMELINE_CAP?: string;
   /** Authors with more followers than this are merged at read time instead of fanned out (default 10000). */
   FANOUT_MAX_FOLLOWERS?: string;
+  /** Where unhandled errors are reported (worker/src/ops/sentry.ts); nothing is sent without it. */
+  SENTRY_DSN?: string;
 }
+
+/**
+ * The secrets a deployed worker reads, set with `wrangler secret put` and never written in
+ * wrangler.toml. This is the one list: `npm run deploy:setup` prints a command for each.
+ */
+export const SECRETS = {
+  UPSTASH_REDIS_REST_TOKEN: "required: the Upstash database's REST token",
+  RESEND_API_KEY: 'required while [env.production.vars] has MAILER = "resend"',
+  OPENAI_API_KEY: "optional: without it the local drafter writes the AI drafts",
+  NEO4J_USER: "optional: only with NEO4J_QUERY_URL (the graph mirror)",
+  NEO4J_PASSWORD: "optional: only with NEO4J_QUERY_URL",
+  SENTRY_DSN: "optional: unhandled errors go to Sentry when it is set",
+} as const satisfies Partial<Record<keyof Env, string>>;
 
 export interface Variables {
   requestId: string;

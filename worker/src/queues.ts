@@ -13,6 +13,7 @@ import {
   runFanoutJob,
   runInvitationChanged,
 } from "./link";
+import { reportGivenUp } from "./ops/sentry";
 import { composeInvitationMail, INVITATION_MAIL_KINDS, type InvitationMailKind } from "./pro";
 import { systemContext } from "./shared/context";
 import { adaptersFor } from "./wiring";
@@ -46,8 +47,12 @@ export const composeMail: ComposeMail = async (ctx, job) => {
   throw new Error(`no domain writes ${job.kind} mail`);
 };
 
-/** A draft job that exhausted its retries leaves its draft failed, with a retry button on the page. */
-async function givenUp(env: Env, _queue: string, body: unknown) {
+/**
+ * A job that exhausted its retries is reported (to Sentry, when configured); a draft job leaves its
+ * draft failed, with a retry button on the page.
+ */
+async function givenUp(env: Env, queue: string, body: unknown) {
+  reportGivenUp(env, queue);
   const job = AiJob.safeParse(body);
   if (job.success)
     await failDraft(env, job.data.draftId, "The AI service did not answer after several tries.");

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { withErrorReporting } from "./ops/sentry";
 import { consumeQueue } from "./queues";
 import { FEEDS_CRON, runFeedsCron, runHourlyCron } from "./schedule";
 import { appOriginProblem } from "./shared/context";
@@ -33,7 +34,7 @@ export type Worker = Required<Pick<ExportedHandler<Env>, "fetch" | "queue" | "sc
 /** Builds the worker's handlers; the web handler is optional so tests can run the API alone. */
 export function createWorker(web?: WebHandler): Worker {
   const app = createApp();
-  return {
+  return withErrorReporting({
     async fetch(request, env, ctx) {
       const url = new URL(request.url);
       // Production without a trustworthy APP_ORIGIN would build CSRF checks and mail links from the Host header.
@@ -54,5 +55,5 @@ export function createWorker(web?: WebHandler): Worker {
           : runHourlyCron(controller, env, adapters),
       );
     },
-  };
+  });
 }

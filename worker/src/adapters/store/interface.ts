@@ -23,6 +23,8 @@ export interface KeyValueStore {
   zrangeDesc(reads: SortedSetRead[]): Promise<(ScoredMember[] | null)[]>;
   /** Removes the members from every key. */
   zrem(keys: string[], members: string[]): Promise<void>;
+  /** One round trip that touches no key (Redis PING): the health check's proof the store answers. */
+  ping(): Promise<void>;
 }
 
 export interface ScoredMember {

@@ -48,6 +48,7 @@ export function memoryStore(options: { now?: () => number } = {}): MemoryStore {
   }
 
   return {
+    async ping() {},
     async mget(keys) {
       // MGET answers nil for a key of another kind rather than failing.
       return keys.map((key) => {

@@ -102,6 +102,11 @@ export function upstashStore(env: Env): KeyValueStore {
         for (const key of keys) pipeline.zrem(key, ...members);
         await pipeline.exec();
       }),
+    ping: () =>
+      guarded(async () => {
+        const reply = await redis.ping();
+        if (reply !== "PONG") throw new Error("the store did not answer PONG");
+      }),
   };
 }
 
