@@ -294,9 +294,10 @@ export function meteredNamespace<T extends object>(namespace: T, usage: Usage): 
           typeof property === "symbol"
         )
           return value;
+        // Reflect.apply, not value.apply: on an RPC stub every property, `apply` too, is a remote method.
         return (...args: unknown[]) => {
           usage.counts.durableObject.requests += 1;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          return Reflect.apply(value, target, args);
         };
       },
     });
@@ -305,7 +306,7 @@ export function meteredNamespace<T extends object>(namespace: T, usage: Usage): 
       const value = Reflect.get(target, property);
       if (typeof value !== "function") return value;
       if (property === "get" || property === "getByName")
-        return (...args: unknown[]) => wrapStub((value as (...a: unknown[]) => object).apply(target, args));
+        return (...args: unknown[]) => wrapStub(Reflect.apply(value, target, args) as object);
       return value.bind(target);
     },
   });
