@@ -45,7 +45,7 @@ function capture() {
     const headers = new Headers(request.headers);
     headers.set("cf-ray", id);
     sent.push({ id, cookie: headers.get("cookie"), ip: headers.get("cf-connecting-ip") });
-    return fetch(new Request(request, { headers }), env, ctx);
+    return fetch(new Request(request, { headers }) as typeof request, env, ctx);
   });
   const lines = () =>
     printed.flatMap((text) => {

@@ -9,8 +9,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * D1 counts come from each statement's result meta (`rows_read`, `rows_written`), except `raw()`:
  * workerd's D1 shim receives the meta for it but returns only the rows, and `all()` cannot stand in
  * because it turns rows into objects keyed by column name (a join's two `id` columns collapse into
- * one, which drizzle's positional mapping then misreads). So a `raw()` statement counts the rows it
- * returned as rows read: exact for lookups by key, a floor for scans and aggregates. `exactRows`
+ * one, which drizzle's positional mapping then misreads). So a `raw()` select counts the rows it
+ * returned as rows read (exact for lookups by key, a floor for scans and aggregates), and a write
+ * with RETURNING counts them as rows written (a floor: index updates count too). `exactRows`
  * (the dev measurement mode, or USAGE_D1_EXACT outside production) runs such a statement once more
  * through `all()` to read its meta, doubling its D1 cost; docs/operations.md, "Logs", has the detail.
  */
@@ -74,6 +75,8 @@ export function currentUsage(): Usage | undefined {
   return scope.getStore();
 }
 
+const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|with\b[\s\S]*\b(insert|update|delete)\b)/i;
+
 type D1Meta = { rows_read?: number; rows_written?: number } | undefined;
 
 function countD1(usage: Usage, meta: D1Meta, rows: number, text: CapturedStatement | undefined) {
@@ -132,7 +135,13 @@ export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T,
                 ? await target.raw({ columnNames: true })
                 : await target.raw();
               const returned = options?.columnNames ? Math.max(rows.length - 1, 0) : rows.length;
-              countD1(usage, { rows_read: returned }, returned, text);
+              // No meta: the rows handed back are a floor of the rows a select read or a write's RETURNING wrote.
+              countD1(
+                usage,
+                WRITE_STATEMENT.test(text.sql) ? { rows_written: returned } : { rows_read: returned },
+                returned,
+                text,
+              );
               return rows;
             };
           default: {
