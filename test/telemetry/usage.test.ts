@@ -1,7 +1,8 @@
+import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, draft, expert } from "../pro/fixtures";
 import worker from "../support/entry";
-import { call, json, PASSWORD, signUp, tokenFrom, waitForMail } from "../support/http";
+import { call, expectProblem, json, PASSWORD, signUp, tokenFrom, waitForMail } from "../support/http";
 import { uploadedImage } from "../support/link";
 import { joinRoom } from "../support/room-client";
 
@@ -57,6 +58,17 @@ function capture() {
       }
     });
   return { printed, sent, lines };
+}
+
+/** Waits until every request sent so far has printed its usage line. */
+async function everyRequestLogged(log: ReturnType<typeof capture>) {
+  await vi.waitFor(
+    () => {
+      const logged = new Set(log.lines().map((l) => l.requestId));
+      expect(log.sent.map((s) => s.id).filter((id) => !logged.has(id))).toEqual([]);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }
 
 const HEX16 = /^[0-9a-f]{16}$/;
@@ -134,13 +146,7 @@ describe("the usage line", () => {
 
     // Every request's line is written once its background work is done: wait for all of them.
     const sentIds = log.sent.map((s) => s.id);
-    await vi.waitFor(
-      () => {
-        const logged = new Set(log.lines().map((l) => l.requestId));
-        expect(sentIds.filter((id) => !logged.has(id))).toEqual([]);
-      },
-      { timeout: 15_000, interval: 50 },
-    );
+    await everyRequestLogged(log);
 
     const usage = log.lines().filter((l) => l.atas === "usage");
     const requests = usage.filter((l) => l.kind === "request");
@@ -213,5 +219,83 @@ describe("the usage line", () => {
     const everything = log.printed.join("\n");
     expect(everything.length).toBeGreaterThan(0);
     for (const secret of secrets) expect(everything, `printed: ${secret}`).not.toContain(secret);
+  });
+});
+
+describe("GET /api/admin/metrics", () => {
+  let log: ReturnType<typeof capture>;
+  beforeEach(() => {
+    log = capture();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("counts the requests made, their errors and percentiles, and prices the day; admins only", async () => {
+    const admin = await signUp({ displayName: "Ops Admin" });
+    await env.DB.prepare("update users set role = 'admin' where id = ?").bind(admin.id).run();
+    const student = await signUp({ displayName: "Not Ops" });
+    // A request's point is written before its line is printed: once every line is in, start clean.
+    await everyRequestLogged(log);
+    await env.DB.prepare("delete from metric_points").run();
+
+    // Five requests to one route, the last of them failing on our side.
+    for (let i = 0; i < 4; i += 1) expect((await call("/api/campuses")).status).toBe(200);
+    const prepare = env.DB.prepare.bind(env.DB);
+    vi.spyOn(env.DB, "prepare").mockImplementation((query: string) => {
+      if (query.includes('from "campuses"')) throw new Error("D1 is down (a test)");
+      return prepare(query);
+    });
+    const failed = await call("/api/campuses");
+    expect(failed.status).toBe(500);
+    vi.mocked(env.DB.prepare).mockRestore();
+    await everyRequestLogged(log);
+
+    const report = await json<{
+      source: string;
+      requests: number;
+      errors: number;
+      errorRate: number;
+      routes: {
+        kind: string;
+        name: string;
+        method: string;
+        count: number;
+        errors: number;
+        p50Ms: number;
+        p95Ms: number;
+      }[];
+      queues: { queue: string; deadLetters: number }[];
+      day: { units: { requests: number; d1RowsRead: number }; listUsd: Record<string, number> };
+    }>(await call("/api/admin/metrics?window=15m", { cookie: admin.cookie }));
+    expect(report).toMatchObject({ source: "local-twin", requests: 5, errors: 1, errorRate: 0.2 });
+    const [campuses] = report.routes;
+    expect(report.routes).toHaveLength(1);
+    expect(campuses).toMatchObject({
+      kind: "request",
+      name: "/api/campuses",
+      method: "GET",
+      count: 5,
+      errors: 1,
+    });
+    expect(campuses?.p50Ms).toBeLessThanOrEqual(campuses?.p95Ms ?? 0);
+    expect(report.queues.map((q) => q.queue)).toEqual(["atas-email", "atas-ai", "atas-graph", "atas-fanout"]);
+    // The day's units also hold any queue batch that ran meanwhile (the sign-ups' mail).
+    expect(report.day.units.requests).toBeGreaterThanOrEqual(5);
+    expect(report.day.units.d1RowsRead).toBeGreaterThan(0);
+    expect(report.day.listUsd.workers).toBeCloseTo((report.day.units.requests / 1_000_000) * 0.3, 12);
+    expect(report.day.listUsd.platform).toBeGreaterThan(0);
+
+    // The failure's error line names the request and the route, and comes before its usage line.
+    const failedId = log.sent.at(-2)?.id;
+    const lines = log.lines().filter((l) => l.requestId === failedId);
+    expect(lines.map((l) => l.atas)).toEqual(["error", "usage"]);
+    expect(lines[0]).toMatchObject({ route: "/api/campuses", message: "D1 is down (a test)" });
+    expect((lines[0] as { stack?: string }).stack).toContain("D1 is down");
+
+    // Admins only; a bad window is a 400.
+    await expectProblem(await call("/api/admin/metrics"), 401);
+    await expectProblem(await call("/api/admin/metrics", { cookie: student.cookie }), 403);
+    await expectProblem(await call("/api/admin/metrics?window=1y", { cookie: admin.cookie }), 400);
   });
 });

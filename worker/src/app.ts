@@ -30,6 +30,7 @@ import {
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
 import { mountNotifications } from "./notifications";
+import { mountMetrics } from "./ops";
 import { mountExperts, mountIntroductions, mountInvitations } from "./pro";
 import { mountExpertVetting, mountProfiles } from "./profiles";
 import { mountInbox } from "./realtime";
@@ -78,6 +79,7 @@ export function createApp() {
   mountInbox(app);
   mountRooms(app);
   mountDeadLetters(app);
+  mountMetrics(app);
   mountDrafts(app);
   mountNetwork(app);
   mountBlocks(app);

@@ -83,7 +83,7 @@ async function report(
 ) {
   const actor = await actorHash(usage.actorId, env);
   const line = usageLine(invocation, usage, usage.requestId, durationMs, actor);
-  console.log(JSON.stringify(line));
+  // The point first: once a line is printed, its point is stored (what tests and the admin page wait for).
   try {
     await metricsFor(env)?.record({
       at: startedAt,
@@ -98,6 +98,7 @@ async function report(
   } catch (error) {
     console.error(JSON.stringify(errorLine(usage.requestId, "metrics", error)));
   }
+  console.log(JSON.stringify(line));
 }
 
 /** Builds the worker's handlers; the web handler is optional so tests can run the API alone. */
