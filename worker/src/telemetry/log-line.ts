@@ -66,6 +66,8 @@ export function routeTemplate(path: string): string {
 /** Used when LOG_ACTOR_KEY is not set outside production; production without the key logs no actor. */
 const DEV_ACTOR_KEY = "atas-dev-actor-key";
 const keys = new Map<string, Promise<CryptoKey>>();
+const hashes = new Map<string, string>();
+const MAX_KEPT_HASHES = 10_000;
 
 /**
  * The actor as 16 hex characters of HMAC-SHA256(LOG_ACTOR_KEY, user id): stable while the key is,
@@ -78,6 +80,8 @@ export async function actorHash(
   if (!userId) return null;
   const secret = env.LOG_ACTOR_KEY ?? (env.APP_ENV === "production" ? undefined : DEV_ACTOR_KEY);
   if (!secret) return null;
+  const known = hashes.get(`${secret}\u0000${userId}`);
+  if (known) return known;
   let key = keys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey(
@@ -90,5 +94,9 @@ export async function actorHash(
     keys.set(secret, key);
   }
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await key, new TextEncoder().encode(userId)));
-  return Array.from(mac.subarray(0, 8), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const hash = Array.from(mac.subarray(0, 8), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  // The same people make most requests: their hashes are kept per isolate (bounded, then started afresh).
+  if (hashes.size >= MAX_KEPT_HASHES) hashes.clear();
+  hashes.set(`${secret}\u0000${userId}`, hash);
+  return hash;
 }

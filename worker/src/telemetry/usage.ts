@@ -55,9 +55,10 @@ export class Usage {
   failed = false;
   readonly requestId: string;
 
-  constructor(
-    readonly options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean } = {},
-  ) {
+  readonly options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean };
+
+  constructor(options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean } = {}) {
+    this.options = options;
     this.requestId = options.requestId ?? crypto.randomUUID();
     if (options.captureStatements) this.statements = [];
   }
