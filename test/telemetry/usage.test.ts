@@ -299,3 +299,14 @@ describe("GET /api/admin/metrics", () => {
     await expectProblem(await call("/api/admin/metrics?window=1y", { cookie: admin.cookie }), 400);
   });
 });
+
+describe("why the meter does not serve D1's raw() with all()", () => {
+  it("all() keys rows by column name, so a join's two same-named columns collapse; raw() keeps both", async () => {
+    const statement = env.DB.prepare("select 1 as id, 2 as id");
+    expect(await statement.raw()).toEqual([[1, 2]]);
+    const all = await statement.all();
+    expect(all.results).toEqual([{ id: 2 }]);
+    // all() has the meta raw() lacks.
+    expect(all.meta.rows_read).toBeTypeOf("number");
+  });
+});
