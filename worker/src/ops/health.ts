@@ -101,7 +101,7 @@ const route = createRoute({
 export function mountHealth(app: Router) {
   app.openapi(route, async (c) => {
     const store = c.get("adapters").store;
-    const health = await checkHealth(c.env, c.get("d1") ?? c.env.DB, () => store.ping());
+    const health = await checkHealth(c.env, c.env.DB, () => store.ping());
     c.header("cache-control", "no-store");
     return health.status === "ok" ? c.json(health, 200) : c.json(health, 503);
   });
