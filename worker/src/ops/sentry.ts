@@ -75,9 +75,9 @@ export function sentryOptions(env: Env): SentrySdk.CloudflareOptions {
 }
 
 /**
- * The cron's work runs in waitUntil, where a failure goes unseen by the SDK. Under Sentry the
- * scheduled entry waits for that work itself and throws its first failure, which withSentry
- * captures (tagged with the cron) and flushes.
+ * A cron run's failure, thrown by the entry or by work it left in waitUntil (where the SDK would
+ * not see it): under Sentry the scheduled entry waits for both and throws the first failure, which
+ * withSentry captures (tagged with the cron) and flushes.
  */
 function awaitingScheduled(scheduled: Handlers["scheduled"]): Handlers["scheduled"] {
   return async (controller, env, ctx) => {
@@ -87,8 +87,8 @@ function awaitingScheduled(scheduled: Handlers["scheduled"]): Handlers["schedule
         work.push(promise);
       },
     });
-    await scheduled(controller, env, collecting);
-    const failed = (await Promise.allSettled(work)).find((r) => r.status === "rejected");
+    const run = Promise.resolve().then(() => scheduled(controller, env, collecting));
+    const failed = (await Promise.allSettled([run, ...work])).find((r) => r.status === "rejected");
     if (failed) {
       sdk?.setTag("cron", controller.cron);
       throw failed.reason;

@@ -265,6 +265,8 @@ export function meteredR2(bucket: R2Bucket, usage: Usage): R2Bucket {
 
 /** A queue producer whose sends are counted per message (a sendBatch of n is n, as Queues bills). */
 export function meteredQueue<T>(queue: Queue<T>, name: string, usage: Usage): Queue<T> {
+  // A binding the configuration lacks stays absent (the health check reports it).
+  if (typeof queue !== "object" || queue === null) return queue;
   const sent = (n: number) => {
     usage.counts.queue.sends += n;
     usage.sendsByQueue[name] = (usage.sendsByQueue[name] ?? 0) + n;
