@@ -44,6 +44,8 @@ export interface UpstashTwin {
   mode: "redis" | "memory";
   /** Authenticated HTTP requests answered so far (a pipeline is one): benchmarks count Upstash calls with it. */
   readonly requests: number;
+  /** Commands run so far, as Upstash bills them: each command of a pipeline or transaction counts, a script call is one. */
+  readonly commands: number;
   close(): Promise<void>;
 }
 
@@ -728,8 +730,10 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
   const backend = await openBackend(opts.redisUrl);
   const plan = createPlanner(backend.mode);
 
+  let commandCount = 0;
   /** Plans the commands (in order), runs what needs the backend in one batch, merges the answers. */
   const execute = async (commands: Arg[][], atomic: boolean): Promise<BatchResult> => {
+    commandCount += commands.length;
     const plans = commands.map(plan);
     const sends = plans.flatMap((p) => (p.kind === "send" ? [p.args] : []));
     const batch =
@@ -856,6 +860,9 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
     mode: backend.mode,
     get requests() {
       return requests;
+    },
+    get commands() {
+      return commandCount;
     },
     close() {
       closing ??= (async () => {
