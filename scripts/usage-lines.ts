@@ -19,13 +19,8 @@ import { z } from "zod";
 import { addUnits, emptyUnits, type UnitCounts } from "../worker/src/ops/prices.ts";
 
 const count = z.number().nonnegative();
-const zero = <T extends z.ZodRawShape>(shape: T) =>
-  z
-    .object(shape)
-    .partial()
-    .optional()
-    .transform((value) => value ?? {});
 
+// A group of counters or a counter left out reads as zero.
 export const UsageLine = z.object({
   atas: z.literal("usage"),
   kind: z.enum(["request", "batch", "cron"]),
@@ -35,16 +30,16 @@ export const UsageLine = z.object({
   status: z.number().int().optional(),
   durationMs: count.default(0),
   actor: z.string().nullable().optional(),
-  d1: zero({ queries: count, rowsRead: count, rowsWritten: count }),
-  store: zero({ commands: count }),
+  d1: z.object({ queries: count, rowsRead: count, rowsWritten: count }).partial().default({}),
+  store: z.object({ commands: count }).partial().default({}),
   // A batch line names its queue; the contract puts the name in `queue` too, so either shape is read.
-  queue: z.union([z.string(), zero({ sends: count })]).optional(),
+  queue: z.union([z.string(), z.object({ sends: count }).partial().default({})]).optional(),
   queueName: z.string().optional(),
   messages: count.optional(),
   cron: z.string().optional(),
-  durableObject: zero({ requests: count }),
-  r2: zero({ classA: count, classB: count, bytesWritten: count }),
-  ai: zero({ promptTokens: count, completionTokens: count }),
+  durableObject: z.object({ requests: count }).partial().default({}),
+  r2: z.object({ classA: count, classB: count, bytesWritten: count }).partial().default({}),
+  ai: z.object({ promptTokens: count, completionTokens: count }).partial().default({}),
 });
 export type UsageLine = z.infer<typeof UsageLine>;
 
