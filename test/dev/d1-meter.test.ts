@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call } from "../support/http";
+import { person } from "../support/link";
 
 describe("the D1 measurement mode", () => {
   it("reports rows read and returned when asked, and nothing otherwise", async () => {
@@ -19,5 +20,19 @@ describe("the D1 measurement mode", () => {
     expect(statements[0]?.sql).toMatch(/from "campuses"/);
     const plain = await call("/api/campuses");
     expect(plain.headers.get("x-d1-rows-read")).toBeNull();
+    expect(Number(measured.headers.get("x-d1-rows-written"))).toBe(0);
+  });
+
+  it("reports rows written by a write", async () => {
+    const reader = await person();
+    const follow = () =>
+      call("/api/topic-follows/robotics", {
+        method: "PUT",
+        cookie: reader.cookie,
+        headers: { "x-atas-measure": "d1" },
+      });
+    const first = await follow();
+    expect(first.status).toBeLessThan(300);
+    expect(Number(first.headers.get("x-d1-rows-written"))).toBeGreaterThanOrEqual(1);
   });
 });

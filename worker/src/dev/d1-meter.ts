@@ -3,8 +3,8 @@ import type { AppEnv } from "../env";
 
 /**
  * Measurement mode for benchmarks (never in production): a request carrying
- * `x-atas-measure: d1` runs against a D1 wrapper that adds up `rows_read` and rows returned and
- * reports them in `x-d1-rows-read`, `x-d1-rows-returned` and `x-d1-queries`, with the round trips
+ * `x-atas-measure: d1` runs against a D1 wrapper that adds up `rows_read`, `rows_written` and rows
+ * returned and reports them in `x-d1-rows-read`, `x-d1-rows-written`, `x-d1-rows-returned` and `x-d1-queries`, with the round trips
  * to D1 (a batch is one) in `x-d1-round-trips`. D1's `raw()` (which
  * drizzle uses for selects) reports no meta, so in this mode each raw statement also runs once
  * through `all()` to read its meta; time such requests separately. With `x-atas-measure: d1+sql` the
@@ -14,14 +14,19 @@ import type { AppEnv } from "../env";
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   const mode = c.req.header("x-atas-measure");
   if (c.env.APP_ENV === "production" || (mode !== "d1" && mode !== "d1+sql")) return next();
-  const tally = { rowsRead: 0, rowsReturned: 0, queries: 0, roundTrips: 0 };
+  const tally = { rowsRead: 0, rowsWritten: 0, rowsReturned: 0, queries: 0, roundTrips: 0 };
   const statements: { sql: string; params: unknown[] }[] = [];
   const texts = new WeakMap<D1PreparedStatement, { sql: string; params: unknown[] }>();
-  const count = (meta: { rows_read?: number } | undefined, rows: number, statement?: D1PreparedStatement) => {
+  const count = (
+    meta: { rows_read?: number; rows_written?: number } | undefined,
+    rows: number,
+    statement?: D1PreparedStatement,
+  ) => {
     const text = statement && texts.get(statement);
     if (mode === "d1+sql" && text) statements.push(text);
     tally.queries += 1;
     tally.rowsRead += meta?.rows_read ?? 0;
+    tally.rowsWritten += meta?.rows_written ?? 0;
     tally.rowsReturned += rows;
   };
   const wrapStatement = (
@@ -93,6 +98,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   c.set("d1", metered);
   await next();
   c.res.headers.set("x-d1-rows-read", String(tally.rowsRead));
+  c.res.headers.set("x-d1-rows-written", String(tally.rowsWritten));
   c.res.headers.set("x-d1-rows-returned", String(tally.rowsReturned));
   c.res.headers.set("x-d1-queries", String(tally.queries));
   c.res.headers.set("x-d1-round-trips", String(tally.roundTrips));
