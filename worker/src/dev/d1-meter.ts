@@ -7,7 +7,8 @@ import type { AppEnv } from "../env";
  * returned and reports them in `x-d1-rows-read`, `x-d1-rows-written`, `x-d1-rows-returned` and `x-d1-queries`, with the round trips
  * to D1 (a batch is one) in `x-d1-round-trips`. D1's `raw()` (which
  * drizzle uses for selects) reports no meta, so in this mode each raw statement also runs once
- * through `all()` to read its meta; time such requests separately. With `x-atas-measure: d1+sql` the
+ * through `all()` to read its meta (a write runs once, its rows read from that run); time such requests
+ * separately. With `x-atas-measure: d1+sql` the
  * statements themselves come back too (`x-d1-statements`, base64 JSON of `{ sql, params }[]`), so a
  * benchmark can run the very same queries straight against SQLite and see the overhead.
  */
@@ -51,6 +52,13 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
             tally.roundTrips += 1;
             const metered = await target.all();
             count(metered.meta, metered.results.length, wrapped);
+            if (!READ_ONLY.test(sql)) {
+              // A write must not run twice (an insert would meet its own key): its rows come from the
+              // one run, in column order (a RETURNING list names each column once).
+              const rows = metered.results.map((row) => Object.values(row as Record<string, unknown>));
+              const names = Object.keys((metered.results[0] as Record<string, unknown> | undefined) ?? {});
+              return options?.columnNames ? [names, ...rows] : rows;
+            }
             return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
           };
         }
@@ -59,6 +67,10 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
             tally.roundTrips += 1;
             const result = await target.all();
             count(result.meta, Math.min(result.results.length, 1), wrapped);
+            if (!READ_ONLY.test(sql)) {
+              const row = (result.results[0] as Record<string, unknown> | undefined) ?? null;
+              return column === undefined || row === null ? row : row[column];
+            }
             return column === undefined ? target.first() : target.first(column);
           };
         }
@@ -104,6 +116,9 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   c.res.headers.set("x-d1-round-trips", String(tally.roundTrips));
   if (mode === "d1+sql") c.res.headers.set("x-d1-statements", btoa(encodeUtf8(JSON.stringify(statements))));
 });
+
+/** Statements that only read, which the measurement may run twice. */
+const READ_ONLY = /^\s*(select|with|pragma)\b/i;
 
 /** btoa takes Latin-1; the statements may carry any text. */
 function encodeUtf8(text: string): string {
