@@ -115,6 +115,8 @@ interface Outside {
   /** People who did the action. */
   people: number;
   imageBytes: number;
+  /** Upstash commands by kind (the twin's `commandsByKind`). */
+  storeKinds: Map<string, number>;
 }
 
 const emptyOutside = (): Outside => ({
@@ -128,6 +130,7 @@ const emptyOutside = (): Outside => ({
   cpuMs: 0,
   people: 0,
   imageBytes: 0,
+  storeKinds: new Map(),
 });
 
 interface Person {
@@ -166,6 +169,7 @@ class Day {
   base = "";
   origin = "";
   twinCommands: () => number = () => 0;
+  twinKinds: () => ReadonlyMap<string, number> = () => new Map();
 
   outsideOf(action: string): Outside {
     let o = this.outside.get(action);
@@ -187,11 +191,16 @@ class Day {
     o.people += people.length;
     const cpuBefore = cpuMs(this.runtime.pid);
     const commandsBefore = this.twinCommands();
+    const kindsBefore = new Map(this.twinKinds());
     await inParallel(people.length, CONCURRENCY, async (i) => task(people[i] as Person, o));
     await this.settle();
     stillRunning(this.runtime);
     o.cpuMs += cpuMs(this.runtime.pid) - cpuBefore;
     o.storeCommands += this.twinCommands() - commandsBefore;
+    for (const [kind, n] of this.twinKinds()) {
+      const spent = n - (kindsBefore.get(kind) ?? 0);
+      if (spent > 0) o.storeKinds.set(kind, (o.storeKinds.get(kind) ?? 0) + spent);
+    }
     this.tally.end();
     console.log(
       `  ${action.padEnd(28)} ${String(people.length).padStart(3)} people  ${o.requests + o.upgrades} calls  ${o.cpuMs.toFixed(0)} ms CPU`,
@@ -268,7 +277,15 @@ class Day {
 // ---------------------------------------------------------------------------------------------
 // The day.
 
-async function playDay(day: Day, people: { students: Person[]; clubs: Person[]; experts: Person[] }) {
+interface Cast {
+  students: Person[];
+  clubs: Person[];
+  experts: Person[];
+  /** Each club's first officer (a seeded student), signed in during set-up when not among the day's students. */
+  officers: Map<Person, Person>;
+}
+
+async function playDay(day: Day, people: Cast) {
   const { students, clubs, experts } = people;
   const everyone = [...students, ...clubs, ...experts];
   const setup = day.outsideOf("setup");
@@ -292,6 +309,17 @@ async function playDay(day: Day, people: { students: Person[]; clubs: Person[]; 
     });
     person.inbox = { socket, drafts };
   });
+
+  // Officers who are not among the day's students sign in outside the day.
+  for (const officer of people.officers.values()) {
+    if (officer.cookie) continue;
+    const response = await day.call(setup, null, "/api/auth/login", {
+      method: "POST",
+      headers: { "cf-connecting-ip": officer.ip },
+      body: JSON.stringify({ email: officer.email, password: DEMO_PASSWORD }),
+    });
+    officer.cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  }
 
   // What each reader will open: their own discover feed (read outside any action).
   const feeds = new Map<Person, string[]>();
@@ -442,9 +470,12 @@ async function playDay(day: Day, people: { students: Person[]; clubs: Person[]; 
       });
     });
   });
-  await day.play("club: send invitation", clubs, async (person, o) => {
+  // A club's draft needs an officer's sign-off (a student officer of the club), then the club sends it.
+  await day.play("club: sign off and send", clubs, async (person, o) => {
     const invitation = invitations.get(person);
-    if (!invitation) throw new Error("no invitation to send");
+    const officer = people.officers.get(person);
+    if (!invitation || !officer) throw new Error("no invitation or officer");
+    await day.call(o, officer, `/api/invitations/${invitation.id}/sign-off`, { method: "POST" }, 204);
     await day.api(o, person, `/api/invitations/${invitation.id}/send`, { method: "POST" });
   });
   const received = experts.filter((expert) => [...invitations.values()].some((i) => i.expert === expert));
@@ -565,6 +596,7 @@ async function main() {
     day.base = `http://127.0.0.1:${day.runtime.port}`;
     day.origin = platform.url;
     day.twinCommands = () => platform.upstash.commands;
+    day.twinKinds = () => platform.upstash.commandsByKind;
     const linesSeen = day.tally.total().lines > 0;
     day.measureD1 = !linesSeen;
     console.log(
@@ -581,8 +613,15 @@ async function main() {
     const clubs = SEEDED_CLUBS.slice(0, CLUBS).map((c) => person("club", c.email));
     const experts = EXPERTS.slice(0, EXPERT_COUNT).map((e) => person("expert", expertEmail(e.name)));
 
-    // Set-up (not billed to the day): the experts accept invitations all week.
+    // Set-up (not billed to the day): the experts accept invitations all week; each club's officer.
     const setup = day.outsideOf("setup");
+    const officers = new Map<Person, Person>();
+    const everyStudent = demoStudents();
+    for (const [i, club] of clubs.entries()) {
+      const email = everyStudent[SEEDED_CLUBS[i]?.officerIndexes[0] ?? 0]?.email ?? "";
+      const officer = students.find((s) => s.email === email) ?? person("student", email);
+      officers.set(club, officer);
+    }
     for (const expert of experts) {
       const response = await day.call(setup, null, "/api/auth/login", {
         method: "POST",
@@ -603,7 +642,7 @@ async function main() {
     }
 
     console.log("playing the day (calls, workerd CPU per action):");
-    await playDay(day, { students, clubs, experts });
+    await playDay(day, { students, clubs, experts, officers });
 
     // The crons, once each: their cost is per run, not per user.
     const cronUnits = emptyUnits();
@@ -635,7 +674,7 @@ async function main() {
       outsideAi = await day.api(setup, admin, "/api/admin/ai-usage");
     }
 
-    report(day, { students, clubs, experts }, cronUnits, linesSeen, outsideAi);
+    report(day, { students, clubs, experts, officers }, cronUnits, linesSeen, outsideAi);
   } finally {
     await platform.stop();
     rmSync(frozen, { recursive: true, force: true });
@@ -644,7 +683,7 @@ async function main() {
 
 function report(
   day: Day,
-  people: { students: Person[]; clubs: Person[]; experts: Person[] },
+  people: Cast,
   cronPerDay: UnitCounts,
   linesSeen: boolean,
   outsideAi: { promptTokens: number; completionTokens: number },
@@ -693,6 +732,19 @@ function report(
     console.log(
       `  ${`${action} (a run)`.padEnd(28)}${columns.map((c) => fmt(units[c]).padStart(9)).join("")}`,
     );
+  }
+
+  console.log(
+    "\nUpstash commands per person by kind (command, key prefix), where an action spends 3 or more:",
+  );
+  for (const [action, o] of day.outside) {
+    const people = Math.max(1, o.people);
+    if (action === "setup" || o.storeCommands / people < 3) continue;
+    const kinds = [...o.storeKinds]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([kind, n]) => `${kind} ${fmt(n / people)}`);
+    console.log(`  ${action.padEnd(28)}${kinds.join(", ")}`);
   }
 
   const perUserDay = emptyUnits();

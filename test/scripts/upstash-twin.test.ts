@@ -118,6 +118,7 @@ describe.each<Mode>(["memory", "redis"])("upstash twin (%s mode)", (mode) => {
       await transaction.exec();
       expect(twin.requests - before).toBe(3);
       expect(twin.commands - commandsBefore).toBe(6);
+      expect(twin.commandsByKind.get("INCR s")).toBeGreaterThanOrEqual(3);
     });
 
     it("talks the same without base64 response encoding", async () => {
