@@ -578,6 +578,7 @@ async function main() {
   const state = join(frozen, "state");
   const { startPlatform } = await snapshot(frozen);
   const day = new Day();
+  let stopping = false;
   console.log(
     `npm run cost: a scripted day of ${STUDENTS} students, ${CLUBS} clubs and ${EXPERT_COUNT} experts (COST_STUDENTS, COST_CLUBS, COST_EXPERTS)`,
   );
@@ -585,7 +586,10 @@ async function main() {
     port: PORT,
     persistTo: state,
     fresh: true,
-    log: (line) => console.log(`  ${line.slice(0, 160)}`),
+    // Once the day is over, wrangler's exit on our SIGTERM is no news.
+    log: (line) => {
+      if (!stopping) console.log(`  ${line.slice(0, 160)}`);
+    },
     onOutput: (line) => {
       day.tally.read(line);
       if (wranglerLog) appendFileSync(wranglerLog, `${line}\n`);
@@ -676,6 +680,7 @@ async function main() {
 
     report(day, { students, clubs, experts, officers }, cronUnits, linesSeen, outsideAi);
   } finally {
+    stopping = true;
     await platform.stop();
     rmSync(frozen, { recursive: true, force: true });
   }
