@@ -11,7 +11,7 @@
  *    import only other schema files. A domain writes another's table only inside a batch that
  *    must land whole (a block deleting follows, a news row beside the write it reports).
  */
-const BASE_LAYERS = [["env.ts", "db"], ["adapters"], ["shared"], ["jobs"]];
+const BASE_LAYERS = [["env.ts", "db", "telemetry"], ["adapters"], ["shared"], ["jobs"]];
 const LAYERS = [
   ...BASE_LAYERS,
   ["realtime"],
@@ -26,7 +26,7 @@ const LAYERS = [
   ["link"],
   ["blocks"],
   ["me"],
-  ["dev", "app.ts", "worker.ts", "wiring.ts", "queues.ts", "schedule.ts", "index.ts", "tables.ts"],
+  ["dev", "ops", "app.ts", "worker.ts", "wiring.ts", "queues.ts", "schedule.ts", "index.ts", "tables.ts"],
 ];
 
 const SRC = "^worker/src/";

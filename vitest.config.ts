@@ -36,6 +36,8 @@ export default defineConfig(async () => {
       // the suite's wall time there (355 s → 169 s measured) with every test still passing.
       maxWorkers: Math.max(3, availableParallelism() - 1),
       setupFiles: ["./test/support/apply-migrations.ts"],
+      // Every request ends with a usage line (worker/src/telemetry): kept out of the test output.
+      onConsoleLog: (log: string) => !log.includes('"atas":"usage"'),
       include: ["test/**/*.test.ts"],
       // Pure unit tests run in Node (vitest.node.config.ts): a workerd process per file costs seconds.
       exclude: ["test/e2e/**", "test/scripts/**", "test/**/*.unit.test.ts"],

@@ -59,4 +59,30 @@ describe("expert vetting", () => {
     expect(await visitor.getByTestId("expert-unverified").count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it("the admin's metrics page shows traffic by route (pages by their route pattern), queues and the day's cost", async () => {
+    const admin = await signedIn(browser, ADMIN, "/admin");
+    const errors = collectPageErrors(admin);
+    await admin.getByTestId("admin-metrics-link").click();
+    await admin.waitForURL((url) => url.pathname === "/admin/metrics");
+    const routes = admin.getByTestId("metrics-routes");
+    await routes.waitFor();
+    expect(
+      Number((await admin.getByTestId("metrics-requests").textContent())?.replaceAll(",", "")),
+    ).toBeGreaterThan(0);
+    expect(await admin.getByTestId("metrics-queues").locator("tbody tr").count()).toBe(4);
+    expect(await admin.getByTestId("metrics-day-total").textContent()).toMatch(/^\$\d/);
+    // Pages (and the sign-in form's post) are counted under their route pattern, never their path
+    // (each page's point is stored just after it is served: reload until this page's own shows).
+    await expect
+      .poll(async () => {
+        await admin.reload();
+        return routes.textContent();
+      })
+      .toContain("GET /admin/metrics");
+    const text = (await routes.textContent()) ?? "";
+    expect(text).toContain("POST /login");
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(errors).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ export default [
   route("admin", "routes/admin.tsx"),
   route("admin/reports", "routes/admin-reports.tsx"),
   route("admin/experts", "routes/admin-experts.tsx"),
+  route("admin/metrics", "routes/admin-metrics.tsx"),
   route("report", "routes/report.tsx"),
   route("network", "routes/network.tsx"),
   route("rooms", "routes/rooms.tsx"),

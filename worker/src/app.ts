@@ -30,6 +30,7 @@ import {
 import { mountMe } from "./me";
 import { mountNetwork } from "./network";
 import { mountNotifications } from "./notifications";
+import { mountMetrics } from "./ops";
 import { mountExperts, mountIntroductions, mountInvitations } from "./pro";
 import { mountExpertVetting, mountProfiles } from "./profiles";
 import { mountInbox } from "./realtime";
@@ -39,6 +40,7 @@ import { NotFound, PayloadTooLarge } from "./shared/errors";
 import { createRouter } from "./shared/openapi";
 import { renderError } from "./shared/render-error";
 import { requestId } from "./shared/request-id";
+import { usageRoute } from "./shared/usage-route";
 import { adaptersFor } from "./wiring";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,6 +49,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp() {
   const app = createRouter();
   app.use("*", requestId);
+  app.use("*", usageRoute);
   const apiBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -56,9 +59,8 @@ export function createApp() {
   // Note images (up to 5 MB) carry their own, larger limit on their route.
   app.use("/api/*", (c, next) => (c.req.path === NOTE_IMAGE_UPLOAD_PATH ? next() : apiBodyLimit(c, next)));
   app.use("/api/*", d1Meter);
-  // After d1Meter, so the adapters that use D1 (dev outbox, two-hop query) see the metered binding.
   app.use("*", async (c, next) => {
-    c.set("adapters", adaptersFor(c.env, createDb(c.get("d1") ?? c.env.DB)));
+    c.set("adapters", adaptersFor(c.env, createDb(c.env.DB)));
     await next();
   });
   app.use("/api/*", csrfGuard);
@@ -77,6 +79,7 @@ export function createApp() {
   mountInbox(app);
   mountRooms(app);
   mountDeadLetters(app);
+  mountMetrics(app);
   mountDrafts(app);
   mountNetwork(app);
   mountBlocks(app);

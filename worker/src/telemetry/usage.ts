@@ -1,0 +1,380 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * The usage meter: what one request, queue batch or cron run cost in billable units. The entry
+ * (worker.ts) makes one `Usage`, runs the work inside `meterScope` and hands it bindings wrapped
+ * here (wiring.ts `meteredEnv`), so no domain counts anything itself. The store client is shared by
+ * the isolate, so it finds the tally through the async scope (`currentUsage`) rather than a wrapper.
+ *
+ * D1 counts come from each statement's result meta (`rows_read`, `rows_written`), except `raw()`:
+ * workerd's D1 shim receives the meta for it but returns only the rows, and `all()` cannot stand in
+ * because it turns rows into objects keyed by column name (a join's two `id` columns collapse into
+ * one, which drizzle's positional mapping then misreads). So a `raw()` select counts the rows it
+ * returned as rows read (exact for lookups by key, a floor for scans and aggregates), and a write
+ * with RETURNING counts them as rows written (a floor: index updates count too). `exactRows`
+ * (the dev measurement mode, or USAGE_D1_EXACT outside production) runs such a statement once more
+ * through `all()` to read its meta, doubling its D1 cost; docs/operations.md, "Logs", has the detail.
+ */
+export interface UsageCounts {
+  d1: { queries: number; rowsRead: number; rowsWritten: number };
+  store: { commands: number };
+  queue: { sends: number };
+  durableObject: { requests: number };
+  r2: { classA: number; classB: number; bytesWritten: number };
+  ai: { promptTokens: number; completionTokens: number };
+}
+
+export interface CapturedStatement {
+  sql: string;
+  params: unknown[];
+}
+
+export class Usage {
+  readonly counts: UsageCounts = {
+    d1: { queries: 0, rowsRead: 0, rowsWritten: 0 },
+    store: { commands: 0 },
+    queue: { sends: 0 },
+    durableObject: { requests: 0 },
+    r2: { classA: 0, classB: 0, bytesWritten: 0 },
+    ai: { promptTokens: 0, completionTokens: 0 },
+  };
+  /** Rows D1 handed back, and round trips (a batch is one): the dev measurement mode's extras. */
+  rowsReturned = 0;
+  roundTrips = 0;
+  /** Messages sent, by queue name (atas-email, …): the admin page's queue depth. */
+  readonly sendsByQueue: Record<string, number> = {};
+  /** A queue batch's messages acknowledged and sent back for a retry. */
+  readonly batch = { acked: 0, retried: 0 };
+  /** Set by the API (Hono's matched route) or the web handler (the page's route pattern). */
+  route: string | undefined;
+  /** The signed-in user's id, hashed before it is written anywhere. */
+  actorId: string | undefined;
+  /** The statements themselves (`x-atas-measure: d1+sql`), never in production. */
+  statements: CapturedStatement[] | undefined;
+  /** A batch or cron run that threw (a request says so by its status). */
+  failed = false;
+  readonly requestId: string;
+
+  readonly options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean };
+
+  constructor(options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean } = {}) {
+    this.options = options;
+    this.requestId = options.requestId ?? crypto.randomUUID();
+    if (options.captureStatements) this.statements = [];
+  }
+}
+
+const scope = new AsyncLocalStorage<Usage>();
+
+/** Runs the work with `usage` as the tally every metered call inside it adds to. */
+export function meterScope<T>(usage: Usage, work: () => T): T {
+  return scope.run(usage, work);
+}
+
+/** The tally of the request, batch or cron run this code is part of (none in a Durable Object). */
+export function currentUsage(): Usage | undefined {
+  return scope.getStore();
+}
+
+const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|with\b[\s\S]*\b(insert|update|delete)\b)/i;
+
+type D1Meta = { rows_read?: number; rows_written?: number } | undefined;
+
+function countD1(usage: Usage, meta: D1Meta, rows: number, text: CapturedStatement | undefined) {
+  usage.counts.d1.queries += 1;
+  usage.counts.d1.rowsRead += meta?.rows_read ?? 0;
+  usage.counts.d1.rowsWritten += meta?.rows_written ?? 0;
+  usage.rowsReturned += rows;
+  if (usage.statements && text) usage.statements.push(text);
+}
+
+/** A D1 database (or D1 session) whose every statement is counted into `usage`. */
+export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T, usage: Usage): T {
+  const texts = new WeakMap<D1PreparedStatement, CapturedStatement>();
+  const originals = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+  const wrapStatement = (statement: D1PreparedStatement, text: CapturedStatement): D1PreparedStatement => {
+    const wrapped: D1PreparedStatement = new Proxy(statement, {
+      get(target, property) {
+        switch (property) {
+          case "bind":
+            return (...params: unknown[]) => wrapStatement(target.bind(...params), { sql: text.sql, params });
+          case "all":
+            return async () => {
+              usage.roundTrips += 1;
+              const result = await target.all();
+              countD1(usage, result.meta, result.results.length, text);
+              return result;
+            };
+          case "run":
+            return async () => {
+              usage.roundTrips += 1;
+              const result = await target.run();
+              countD1(usage, result.meta, result.results?.length ?? 0, text);
+              return result;
+            };
+          case "first":
+            // workerd's first() fetches every row and keeps the first; all() does the same work and keeps the meta.
+            return async (column?: string) => {
+              usage.roundTrips += 1;
+              const result = await target.all<Record<string, unknown>>();
+              countD1(usage, result.meta, Math.min(result.results.length, 1), text);
+              const row = result.results[0];
+              if (!row) return null;
+              if (column === undefined) return row;
+              if (!(column in row)) throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`);
+              return row[column];
+            };
+          case "raw":
+            return async (options?: { columnNames?: boolean }) => {
+              usage.roundTrips += 1;
+              if (usage.options.exactRows) {
+                const measured = await target.all();
+                countD1(usage, measured.meta, measured.results.length, text);
+                if (WRITE_STATEMENT.test(text.sql)) {
+                  // A write must not run twice (an insert would meet its own key): its rows come from
+                  // the one run, in column order (a RETURNING list names each column once).
+                  const rows = measured.results.map((row) => Object.values(row as Record<string, unknown>));
+                  const names = Object.keys(
+                    (measured.results[0] as Record<string, unknown> | undefined) ?? {},
+                  );
+                  return options?.columnNames ? [names, ...rows] : rows;
+                }
+                return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
+              }
+              const rows = options?.columnNames
+                ? await target.raw({ columnNames: true })
+                : await target.raw();
+              const returned = options?.columnNames ? Math.max(rows.length - 1, 0) : rows.length;
+              // No meta: the rows handed back are a floor of the rows a select read or a write's RETURNING wrote.
+              countD1(
+                usage,
+                WRITE_STATEMENT.test(text.sql) ? { rows_written: returned } : { rows_read: returned },
+                returned,
+                text,
+              );
+              return rows;
+            };
+          default: {
+            const value = Reflect.get(target, property);
+            return typeof value === "function" ? value.bind(target) : value;
+          }
+        }
+      },
+    });
+    texts.set(wrapped, text);
+    originals.set(wrapped, statement);
+    return wrapped;
+  };
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === "prepare")
+        return (query: string) => wrapStatement(target.prepare(query), { sql: query, params: [] });
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          usage.roundTrips += 1;
+          const results = await target.batch(statements.map((s) => originals.get(s) ?? s));
+          results.forEach((result, i) => {
+            const statement = statements[i];
+            countD1(usage, result.meta, result.results?.length ?? 0, statement && texts.get(statement));
+          });
+          return results;
+        };
+      }
+      if (property === "withSession")
+        return (constraint?: string) =>
+          meteredD1((target as D1Database).withSession(constraint as D1SessionConstraint), usage);
+      if (property === "exec") {
+        return async (query: string) => {
+          usage.roundTrips += 1;
+          const result = await (target as D1Database).exec(query);
+          usage.counts.d1.queries += result.count;
+          return result;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Size of a body R2 is given, when it is knowable before the upload (a stream's is read from the result). */
+function bodyBytes(value: unknown): number | undefined {
+  if (typeof value === "string") return new TextEncoder().encode(value).byteLength;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof Blob) return value.size;
+  return undefined;
+}
+
+/**
+ * R2 by its price classes: class A is put, list and the multipart calls; class B is get and head.
+ * Deletes are free on R2 and are not counted.
+ */
+export function meteredR2(bucket: R2Bucket, usage: Usage): R2Bucket {
+  const r2 = usage.counts.r2;
+  const wrapUpload = (upload: R2MultipartUpload): R2MultipartUpload =>
+    new Proxy(upload, {
+      get(target, property) {
+        if (property === "uploadPart")
+          return async (...args: Parameters<R2MultipartUpload["uploadPart"]>) => {
+            r2.classA += 1;
+            const part = await target.uploadPart(...args);
+            r2.bytesWritten += bodyBytes(args[1]) ?? 0;
+            return part;
+          };
+        if (property === "complete")
+          return (...args: Parameters<R2MultipartUpload["complete"]>) => {
+            r2.classA += 1;
+            return target.complete(...args);
+          };
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(bucket, {
+    get(target, property) {
+      switch (property) {
+        case "put":
+          return async (...args: Parameters<R2Bucket["put"]>) => {
+            r2.classA += 1;
+            const stored = await target.put(...args);
+            r2.bytesWritten += stored?.size ?? bodyBytes(args[1]) ?? 0;
+            return stored;
+          };
+        case "list":
+          return (...args: Parameters<R2Bucket["list"]>) => {
+            r2.classA += 1;
+            return target.list(...args);
+          };
+        case "createMultipartUpload":
+          return async (...args: Parameters<R2Bucket["createMultipartUpload"]>) => {
+            r2.classA += 1;
+            return wrapUpload(await target.createMultipartUpload(...args));
+          };
+        case "resumeMultipartUpload":
+          return (...args: Parameters<R2Bucket["resumeMultipartUpload"]>) =>
+            wrapUpload(target.resumeMultipartUpload(...args));
+        case "get":
+          return (...args: Parameters<R2Bucket["get"]>) => {
+            r2.classB += 1;
+            return target.get(...args);
+          };
+        case "head":
+          return (...args: Parameters<R2Bucket["head"]>) => {
+            r2.classB += 1;
+            return target.head(...args);
+          };
+        default: {
+          const value = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+      }
+    },
+  });
+}
+
+/** A queue producer whose sends are counted per message (a sendBatch of n is n, as Queues bills). */
+export function meteredQueue<T>(queue: Queue<T>, name: string, usage: Usage): Queue<T> {
+  const sent = (n: number) => {
+    usage.counts.queue.sends += n;
+    usage.sendsByQueue[name] = (usage.sendsByQueue[name] ?? 0) + n;
+  };
+  return new Proxy(queue, {
+    get(target, property) {
+      if (property === "send")
+        return async (...args: Parameters<Queue<T>["send"]>) => {
+          const result = await target.send(...args);
+          sent(1);
+          return result;
+        };
+      if (property === "sendBatch")
+        return async (...args: Parameters<Queue<T>["sendBatch"]>) => {
+          const result = await target.sendBatch(...args);
+          sent([...args[0]].length);
+          return result;
+        };
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Stub methods that are the stub's own bookkeeping, not a call to the object. */
+const LOCAL_STUB_PROPERTIES = new Set<PropertyKey>(["id", "name", "then", "constructor", "toString"]);
+
+/** A Durable Object namespace whose stubs count each fetch or RPC call (a forwarded WebSocket upgrade is a fetch). */
+export function meteredNamespace<T extends object>(namespace: T, usage: Usage): T {
+  const wrapStub = (stub: object) =>
+    new Proxy(stub, {
+      get(target, property) {
+        const value = Reflect.get(target, property);
+        if (
+          typeof value !== "function" ||
+          LOCAL_STUB_PROPERTIES.has(property) ||
+          typeof property === "symbol"
+        )
+          return value;
+        // Reflect.apply, not value.apply: on an RPC stub every property, `apply` too, is a remote method.
+        return (...args: unknown[]) => {
+          usage.counts.durableObject.requests += 1;
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+  return new Proxy(namespace, {
+    get(target, property) {
+      const value = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      if (property === "get" || property === "getByName")
+        return (...args: unknown[]) => wrapStub(Reflect.apply(value, target, args) as object);
+      return value.bind(target);
+    },
+  });
+}
+
+/** Upstash bills each command, including each command of a pipeline or transaction; a script call is one. */
+export function upstashCommands(path: string[] | undefined, body: unknown): number {
+  const first = path?.[0];
+  if ((first === "pipeline" || first === "multi-exec") && Array.isArray(body)) return body.length;
+  return 1;
+}
+
+/** A batch whose messages' acks and retries are counted (the queue's backlog on the admin page). */
+export function meteredBatch<T>(batch: MessageBatch<T>, usage: Usage): MessageBatch<T> {
+  const tally = usage.batch;
+  const messages = batch.messages.map(
+    (message) =>
+      new Proxy(message, {
+        get(target, property) {
+          if (property === "ack")
+            return () => {
+              tally.acked += 1;
+              target.ack();
+            };
+          if (property === "retry")
+            return (options?: QueueRetryOptions) => {
+              tally.retried += 1;
+              target.retry(options);
+            };
+          const value = Reflect.get(target, property);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+  );
+  return new Proxy(batch, {
+    get(target, property) {
+      if (property === "messages") return messages;
+      if (property === "ackAll")
+        return () => {
+          tally.acked += messages.length;
+          target.ackAll();
+        };
+      if (property === "retryAll")
+        return (options?: QueueRetryOptions) => {
+          tally.retried += messages.length;
+          target.retryAll(options);
+        };
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
