@@ -726,8 +726,10 @@ function report(
     bytes += o.imageBytes;
     const everyone = action === "sign in" || action.startsWith("sign out");
     const kinds: Kind[] = everyone ? ["student", "club", "expert"] : [action.split(":")[0] as Kind];
-    // Everyone's actions are split by head count (each kind did the same).
-    for (const kind of kinds) addUnits(perKind[kind], scaled(units, counts[kind] / Math.max(1, o.people)));
+    // An action of one kind is all that kind's (some of them may not do it: one student in three
+    // posts); an action everyone did is split by head count (each did the same).
+    for (const kind of kinds)
+      addUnits(perKind[kind], everyone ? scaled(units, counts[kind] / Math.max(1, o.people)) : units);
     const per = scaled(units, 1 / Math.max(1, o.people));
     console.log(`  ${action.padEnd(28)}${columns.map((c) => fmt(per[c]).padStart(9)).join("")}`);
   }
