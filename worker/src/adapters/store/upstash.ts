@@ -99,8 +99,21 @@ interface Script<T> {
   exec(keys: string[], args: string[]): Promise<T>;
 }
 
+/** removeMembers: ZREM of every ARGV member from each of KEYS (Redis runs Lua 5.1, the in-memory twin 5.3). */
+const REMOVE_MEMBERS = `
+local unpack = unpack or table.unpack
+for _, key in ipairs(KEYS) do redis.call("ZREM", key, unpack(ARGV)) end
+return 1
+`;
+
+interface Scripts {
+  readSets: Script<unknown[]>;
+  writeSets: Script<number>;
+  removeMembers: Script<number>;
+}
+
 /** The scripts, made once per client (each hashes its text once). */
-const scriptsOf = new WeakMap<Redis, { readSets: Script<unknown[]>; writeSets: Script<number> }>();
+const scriptsOf = new WeakMap<Redis, Scripts>();
 
 export function upstashStore(env: Env): KeyValueStore {
   const redis = redisClient(env);
@@ -109,10 +122,11 @@ export function upstashStore(env: Env): KeyValueStore {
     scripts = {
       readSets: redis.createScript<unknown[]>(READ_SETS),
       writeSets: redis.createScript<number>(WRITE_SETS),
+      removeMembers: redis.createScript<number>(REMOVE_MEMBERS),
     };
     scriptsOf.set(redis, scripts);
   }
-  const { readSets, writeSets } = scripts;
+  const { readSets, writeSets, removeMembers } = scripts;
   return {
     mget: (keys) => guarded(() => redis.mget<(string | null)[]>(...keys)),
     set: (key, value, ttlSeconds) =>
@@ -157,9 +171,7 @@ export function upstashStore(env: Env): KeyValueStore {
     zrem: (keys, members) =>
       guarded(async () => {
         if (keys.length === 0 || members.length === 0) return;
-        const pipeline = redis.pipeline();
-        for (const key of keys) pipeline.zrem(key, ...members);
-        await pipeline.exec();
+        await removeMembers.exec(keys, members);
       }),
   };
 }
