@@ -807,6 +807,14 @@ function report(
       "source: OUTSIDE MEASUREMENTS (no usage lines): invocations and D1 rows are lower bounds; queue operations and R2 are not seen",
     );
   const total = day.tally.total();
+  if (linesSeen) {
+    const played = [...day.outside.keys()].filter((action) => action !== "setup");
+    const twin = played.reduce((sum, a) => sum + day.outsideOf(a).storeCommands, 0);
+    const lines = played.reduce((sum, a) => sum + (day.tally.actions.get(a)?.units.storeCommands ?? 0), 0);
+    console.log(
+      `Upstash commands during the played actions: ${fmt(twin)} counted by the twin, ${fmt(lines)} by the usage lines`,
+    );
+  }
   if (total.malformed > 0 || total.errors > 0)
     console.log(`usage lines: ${total.malformed} malformed, ${total.errors} error lines during the run`);
 }
