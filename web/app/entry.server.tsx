@@ -4,6 +4,8 @@ import { renderToReadableStream } from "react-dom/server";
 import type { AppLoadContext, EntryContext } from "react-router";
 import { ServerRouter } from "react-router";
 import { appOrigin } from "../../worker/src/shared/context";
+import { errorLine } from "../../worker/src/telemetry/log-line";
+import { currentUsage } from "../../worker/src/telemetry/usage";
 import { isLang, loadLanguage } from "./lib/i18n";
 
 /** 128 random bits, base64: a fresh script nonce per response. */
@@ -40,6 +42,17 @@ const PERMISSIONS_POLICY =
 /** How long React may keep streaming deferred data before the render is aborted. */
 export const streamTimeout = 5_000;
 
+/** A page's unexpected error as the API logs its own: one structured line with the request id and route. */
+function logError(error: unknown) {
+  const usage = currentUsage();
+  console.error(JSON.stringify(errorLine(usage?.requestId ?? "unknown", usage?.route ?? "web", error)));
+}
+
+/** Loader, action and render errors (React Router's hook; aborted requests are not errors). */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (!request.signal.aborted) logError(error);
+}
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -65,7 +78,7 @@ export default async function handleRequest(
       onError(error: unknown) {
         status = 500;
         // Errors before the shell is ready reject renderToReadableStream and reach React Router itself.
-        if (shellRendered) console.error(error);
+        if (shellRendered) logError(error);
       },
     },
   );
