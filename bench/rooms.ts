@@ -30,6 +30,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { QUIET_WRANGLER_ENV, ROOT } from "../scripts/platform.ts";
+import {
+  cpuMs,
+  innerRuntime,
+  machineCpuMs,
+  type Runtime,
+  statOf,
+  stillRunning,
+} from "../scripts/workerd-process.ts";
 import { RATE_LIMIT, SOCKETS_PER_PERSON } from "../worker/src/realtime/room-protocol.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts } from "./seed-sql.ts";

@@ -44,6 +44,13 @@ export interface UpstashTwin {
   mode: "redis" | "memory";
   /** Authenticated HTTP requests answered so far (a pipeline is one): benchmarks count Upstash calls with it. */
   readonly requests: number;
+  /** Commands run so far, as Upstash bills them: each command of a pipeline or transaction counts, a script call is one. */
+  readonly commands: number;
+  /**
+   * The same commands by name and the key's first segment (`ZRANGE discover`, `EVALSHA rl`): what
+   * `npm run cost` shows to say which feature spends them.
+   */
+  readonly commandsByKind: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -694,6 +701,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A command's name and its first key's leading segment; a script call's key comes after the key count. */
+function commandKind(command: Arg[]): string {
+  const name = String(command[0] ?? "").toUpperCase();
+  const key = /^EVAL/.test(name) ? command[3] : command[1];
+  const segment = key === undefined ? "" : String(key).split(/[:{]/)[0]?.slice(0, 24);
+  return segment ? `${name} ${segment}` : name;
+}
+
 function toCommand(value: unknown, where: string): Arg[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new HttpError(400, `ERR ${where} must be a non-empty JSON array of strings`);
@@ -728,8 +743,15 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
   const backend = await openBackend(opts.redisUrl);
   const plan = createPlanner(backend.mode);
 
+  let commandCount = 0;
+  const commandsByKind = new Map<string, number>();
   /** Plans the commands (in order), runs what needs the backend in one batch, merges the answers. */
   const execute = async (commands: Arg[][], atomic: boolean): Promise<BatchResult> => {
+    commandCount += commands.length;
+    for (const command of commands) {
+      const kind = commandKind(command);
+      commandsByKind.set(kind, (commandsByKind.get(kind) ?? 0) + 1);
+    }
     const plans = commands.map(plan);
     const sends = plans.flatMap((p) => (p.kind === "send" ? [p.args] : []));
     const batch =
@@ -857,6 +879,10 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
     get requests() {
       return requests;
     },
+    get commands() {
+      return commandCount;
+    },
+    commandsByKind,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

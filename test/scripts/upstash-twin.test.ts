@@ -103,14 +103,22 @@ describe.each<Mode>(["memory", "redis"])("upstash twin (%s mode)", (mode) => {
       expect(await redis.get("s:missing")).toBeNull();
     });
 
-    it("counts the calls it answers, a pipeline as one", async () => {
+    it("counts the calls it answers, a pipeline as one, and the commands, as Upstash bills them", async () => {
       const before = twin.requests;
+      const commandsBefore = twin.commands;
       const pipeline = redis.pipeline();
       pipeline.set("s:count", "1");
       pipeline.get("s:count");
       await pipeline.exec();
       await redis.get("s:count");
-      expect(twin.requests - before).toBe(2);
+      const transaction = redis.multi();
+      transaction.incr("s:count");
+      transaction.incr("s:count");
+      transaction.incr("s:count");
+      await transaction.exec();
+      expect(twin.requests - before).toBe(3);
+      expect(twin.commands - commandsBefore).toBe(6);
+      expect(twin.commandsByKind.get("INCR s")).toBeGreaterThanOrEqual(3);
     });
 
     it("talks the same without base64 response encoding", async () => {

@@ -4,7 +4,7 @@ import { currentUsage } from "../telemetry/usage";
 
 /**
  * Measurement mode for benchmarks (never in production): a request carrying `x-atas-measure: d1`
- * reports the D1 part of its usage meter (telemetry/usage.ts) in `x-d1-rows-read`,
+ * reports the D1 part of its usage meter (telemetry/usage.ts) in `x-d1-rows-read`, `x-d1-rows-written`,
  * `x-d1-rows-returned` and `x-d1-queries`, with the round trips to D1 (a batch is one) in
  * `x-d1-round-trips`. D1's `raw()` (which drizzle uses for selects) reports no meta, so in this mode
  * the meter runs each raw statement once more through `all()` to read its meta (worker.ts turns that
@@ -22,6 +22,7 @@ export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const d1 = usage.counts.d1;
   c.res.headers.set("x-d1-rows-read", String(d1.rowsRead - before.rowsRead));
+  c.res.headers.set("x-d1-rows-written", String(d1.rowsWritten - before.rowsWritten));
   c.res.headers.set("x-d1-rows-returned", String(usage.rowsReturned - before.rowsReturned));
   c.res.headers.set("x-d1-queries", String(d1.queries - before.queries));
   c.res.headers.set("x-d1-round-trips", String(usage.roundTrips - before.roundTrips));

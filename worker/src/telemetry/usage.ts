@@ -130,6 +130,15 @@ export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T,
               if (usage.options.exactRows) {
                 const measured = await target.all();
                 countD1(usage, measured.meta, measured.results.length, text);
+                if (WRITE_STATEMENT.test(text.sql)) {
+                  // A write must not run twice (an insert would meet its own key): its rows come from
+                  // the one run, in column order (a RETURNING list names each column once).
+                  const rows = measured.results.map((row) => Object.values(row as Record<string, unknown>));
+                  const names = Object.keys(
+                    (measured.results[0] as Record<string, unknown> | undefined) ?? {},
+                  );
+                  return options?.columnNames ? [names, ...rows] : rows;
+                }
                 return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
               }
               const rows = options?.columnNames

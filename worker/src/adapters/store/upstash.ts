@@ -43,8 +43,90 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Upstash bills every command of a pipeline, but a script call as one command however many keys
+ * it touches: so the sorted-set reads and writes, which touch several sets with two or three
+ * commands each, run as one script call each (EVALSHA; the client falls back to EVAL once when the
+ * script is not loaded yet). Measured by `npm run cost` (docs/operations.md, "Cost").
+ *
+ * readSets: KEYS are the sets; ARGV holds three values per key: a TTL to renew ("" for none; EXPIRE
+ * never creates a key), the highest score ("+inf" or "(x"), the count. Returns the EXISTS flags,
+ * then each set's members with scores, highest first.
+ */
+const READ_SETS = `
+local found = {}
+local out = { found }
+for i, key in ipairs(KEYS) do
+  local ttl, max, count = ARGV[i * 3 - 2], ARGV[i * 3 - 1], ARGV[i * 3]
+  if ttl ~= "" then redis.call("EXPIRE", key, ttl) end
+  found[i] = redis.call("EXISTS", key)
+  if found[i] == 1 then
+    out[i + 1] = redis.call("ZRANGE", key, max, "-inf", "BYSCORE", "REV", "LIMIT", "0", count, "WITHSCORES")
+  else
+    out[i + 1] = {}
+  end
+end
+return out
+`;
+
+/**
+ * writeSets: KEYS are the sets; ARGV[1] the rank to trim below ("" for no cap), ARGV[2] the TTL,
+ * ARGV[3] "1" to add to scores (ZINCRBY) or "0" to set them (ZADD); then, per key, its member count
+ * and that many score, member pairs.
+ */
+const WRITE_SETS = `
+local trim, ttl, increment = ARGV[1], ARGV[2], ARGV[3] == "1"
+local at = 4
+for _, key in ipairs(KEYS) do
+  local n = tonumber(ARGV[at])
+  at = at + 1
+  for _ = 1, n do
+    if increment then
+      redis.call("ZINCRBY", key, ARGV[at], ARGV[at + 1])
+    else
+      redis.call("ZADD", key, ARGV[at], ARGV[at + 1])
+    end
+    at = at + 2
+  end
+  if trim ~= "" then redis.call("ZREMRANGEBYRANK", key, "0", trim) end
+  redis.call("EXPIRE", key, ttl)
+end
+return 1
+`;
+
+/** What the client's createScript gives: EVALSHA, or EVAL when the script is not loaded. */
+interface Script<T> {
+  exec(keys: string[], args: string[]): Promise<T>;
+}
+
+/** removeMembers: ZREM of every ARGV member from each of KEYS (Redis runs Lua 5.1, the in-memory twin 5.3). */
+const REMOVE_MEMBERS = `
+local unpack = unpack or table.unpack
+for _, key in ipairs(KEYS) do redis.call("ZREM", key, unpack(ARGV)) end
+return 1
+`;
+
+interface Scripts {
+  readSets: Script<unknown[]>;
+  writeSets: Script<number>;
+  removeMembers: Script<number>;
+}
+
+/** The scripts, made once per client (each hashes its text once). */
+const scriptsOf = new WeakMap<Redis, Scripts>();
+
 export function upstashStore(env: Env): KeyValueStore {
   const redis = redisClient(env);
+  let scripts = scriptsOf.get(redis);
+  if (!scripts) {
+    scripts = {
+      readSets: redis.createScript<unknown[]>(READ_SETS),
+      writeSets: redis.createScript<number>(WRITE_SETS),
+      removeMembers: redis.createScript<number>(REMOVE_MEMBERS),
+    };
+    scriptsOf.set(redis, scripts);
+  }
+  const { readSets, writeSets, removeMembers } = scripts;
   return {
     mget: (keys) => guarded(() => redis.mget<(string | null)[]>(...keys)),
     set: (key, value, ttlSeconds) =>
@@ -62,52 +144,34 @@ export function upstashStore(env: Env): KeyValueStore {
       }),
     zadd: (writes, { cap, ttlSeconds, increment }) =>
       guarded(async () => {
-        const pipeline = redis.pipeline();
-        let commands = 0;
+        const keys: string[] = [];
+        const args = [cap === undefined ? "" : String(-(cap + 1)), String(ttlSeconds), increment ? "1" : "0"];
         for (const { key, members } of writes) {
-          const [first, ...rest] = members;
-          if (!first) continue;
-          if (increment) for (const { member, score } of members) pipeline.zincrby(key, score, member);
-          else pipeline.zadd(key, first, ...rest);
-          if (cap !== undefined) pipeline.zremrangebyrank(key, 0, -(cap + 1));
-          pipeline.expire(key, ttlSeconds);
-          commands += 1;
+          if (members.length === 0) continue;
+          keys.push(key);
+          args.push(String(members.length));
+          for (const { member, score } of members) args.push(String(score), member);
         }
-        if (commands > 0) await pipeline.exec();
+        if (keys.length > 0) await writeSets.exec(keys, args);
       }),
     zrangeDesc: (reads) =>
       guarded(async () => {
         if (reads.length === 0) return [];
-        const pipeline = redis.pipeline();
-        // Where each read's EXISTS reply sits; its ZRANGE reply follows it.
-        const at: number[] = [];
-        let replies = 0;
-        for (const { key, limit, below, ttlSeconds } of reads) {
-          // EXPIRE on a missing key does nothing, so a read never creates a set.
-          if (ttlSeconds !== undefined) {
-            pipeline.expire(key, ttlSeconds);
-            replies += 1;
-          }
-          at.push(replies);
-          pipeline.exists(key);
-          pipeline.zrange(key, below === undefined ? "+inf" : `(${below}`, "-inf", {
-            byScore: true,
-            rev: true,
-            offset: 0,
-            count: limit,
-            withScores: true,
-          });
-          replies += 2;
-        }
-        const results = await pipeline.exec<unknown[]>();
-        return at.map((i) => (results[i] === 1 ? pairs(results[i + 1]) : null));
+        const args = reads.flatMap(({ limit, below, ttlSeconds }) => [
+          ttlSeconds === undefined ? "" : String(ttlSeconds),
+          below === undefined ? "+inf" : `(${below}`,
+          String(limit),
+        ]);
+        const [found, ...ranges] = (await readSets.exec(
+          reads.map((r) => r.key),
+          args,
+        )) as [number[], ...unknown[]];
+        return reads.map((_, i) => (found?.[i] === 1 ? pairs(ranges[i]) : null));
       }),
     zrem: (keys, members) =>
       guarded(async () => {
         if (keys.length === 0 || members.length === 0) return;
-        const pipeline = redis.pipeline();
-        for (const key of keys) pipeline.zrem(key, ...members);
-        await pipeline.exec();
+        await removeMembers.exec(keys, members);
       }),
     ping: () =>
       guarded(async () => {
