@@ -15,11 +15,11 @@
  */
 import { join } from "node:path";
 import { ROOT, startPlatform } from "../scripts/platform.ts";
+import { innerRuntime, stillRunning } from "../scripts/workerd-process.ts";
 import { startFakeNeo4j } from "../test/support/fake-neo4j.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
 import { inParallel, logIn, percentile, seedUnlessReused } from "./support.ts";
-import { innerRuntime, stillRunning } from "./workerd.ts";
 
 const USERS = Number(process.env.USERS ?? 10_000);
 const DEGREE = Number(process.env.DEGREE ?? 50);

@@ -42,7 +42,6 @@ import { RATE_LIMIT, SOCKETS_PER_PERSON } from "../worker/src/realtime/room-prot
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts } from "./seed-sql.ts";
 import { percentile, seedUnlessReused, snapshot } from "./support.ts";
-import { cpuMs, innerRuntime, machineCpuMs, type Runtime, statOf, stillRunning } from "./workerd.ts";
 
 const SOCKETS = Number(process.env.SOCKETS ?? 500);
 const SECONDS = Number(process.env.SECONDS ?? 30);
