@@ -6,7 +6,6 @@ import { connect, disconnect, isBlockedEitherWay } from "../../network";
 import { blocks, connections } from "../../network/schema";
 import { pushLive } from "../../notifications";
 import { notifications } from "../../notifications/schema";
-import { invalidateProfile } from "../../profiles";
 import { clubProfiles } from "../../profiles/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { BadRequest, Conflict, Forbidden, NotFound } from "../../shared/errors";
@@ -227,7 +226,6 @@ async function dropClubEdge(ctx: ActionContext, clubId: string, userId: string) 
     .where(and(eq(connections.userId, clubId), eq(connections.peerId, userId)))
     .get();
   if (edge?.source === "club") await disconnect(ctx, clubId, userId);
-  await invalidateProfile(ctx, clubId);
 }
 
 const changed = (result: unknown) => Boolean((result as { meta?: { changes?: number } }).meta?.changes);
@@ -292,7 +290,6 @@ export async function answerOfficerInvitation({
       .where(eq(officerInvitations.id, tie.id))
       .get();
     if (after?.status !== "accepted") await dropClubEdge(ctx, tie.clubId, tie.userId);
-    await invalidateProfile(ctx, tie.clubId);
     return { id: tie.id, status: "accepted" as const };
   }
 

@@ -1,10 +1,7 @@
 import { and, eq, inArray, or } from "drizzle-orm";
-import { invalidateProfile } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { fromStates } from "../officer-machine";
 import { clubOfficers, officerInvitations } from "../schema";
-
-const changed = (result: unknown) => Boolean((result as { meta?: { changes?: number } }).meta?.changes);
 
 /**
  * A block, either way, ends every live officer tie between the two: pending invitations and the
@@ -15,7 +12,7 @@ export async function endOfficerTies(ctx: ActionContext, a: string, b: string): 
     and(eq(officerInvitations.clubId, a), eq(officerInvitations.userId, b)),
     and(eq(officerInvitations.clubId, b), eq(officerInvitations.userId, a)),
   );
-  const [ended] = await ctx.db.batch([
+  await ctx.db.batch([
     ctx.db
       .update(officerInvitations)
       .set({ status: "blocked", answeredAt: Date.now() })
@@ -29,5 +26,4 @@ export async function endOfficerTies(ctx: ActionContext, a: string, b: string): 
         ),
       ),
   ]);
-  if (changed(ended)) await Promise.all([invalidateProfile(ctx, a), invalidateProfile(ctx, b)]);
 }

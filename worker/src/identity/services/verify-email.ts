@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { invalidateProfile, vetByWorkDomain } from "../../profiles";
+import { vetByWorkDomain } from "../../profiles";
 import type { ActionContext } from "../../shared/context";
 import { BadRequest } from "../../shared/errors";
 import { users } from "../schema";
@@ -39,7 +39,6 @@ export async function verifyEmail({ ctx, input }: { ctx: ActionContext; input: {
     // The other verification links in the mailbox die with this one.
     revokeEmailTokensQuery(ctx.db, userId, "verify", now),
   ]);
-  await invalidateProfile(ctx, userId);
   // A verified work address may vet an expert by its company domain.
   if (user.role === "expert") await vetByWorkDomain(ctx, userId);
   return { verified: true, campusId, campusVerified: campusId !== null };

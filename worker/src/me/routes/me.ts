@@ -21,7 +21,7 @@ const readMe = createRoute({
   tags: ["profiles"],
   summary: "The signed-in account and its profile",
   middleware: [requireUser] as const,
-  responses: { 200: jsonResponse(Me, "Me (x-cache says hit or miss)"), 401: problems[401] },
+  responses: { 200: jsonResponse(Me, "Me"), 401: problems[401] },
 });
 
 const patchMe = createRoute({
@@ -43,8 +43,7 @@ export function mountMe(app: Router) {
   app.openapi(readMe, async (c) => {
     const ctx = actionContext(c);
     if (!ctx.actor) throw new Unauthorized();
-    const { profile, cache, unreadNotifications, clubs } = await getMe({ ctx });
-    c.header("x-cache", cache);
+    const { profile, unreadNotifications, clubs } = await getMe({ ctx });
     c.header("cache-control", "private, no-store");
     return c.json({ account: toAccount(ctx.actor), profile, unreadNotifications, clubs }, 200);
   });

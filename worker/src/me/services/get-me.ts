@@ -7,13 +7,13 @@ import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
 
 /**
- * Everything a page header needs about the signed-in user in one call: the (cached) profile, the
+ * Everything a page header needs about the signed-in user in one call: the profile, the
  * unread notification count and the clubs the user may act for as an officer.
  */
 export async function getMe({ ctx }: { ctx: ActionContext }) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
-  const [{ profile, cache }, [unread, clubs]] = await Promise.all([
+  const [{ profile }, [unread, clubs]] = await Promise.all([
     getProfile({ ctx, input: { userId: actor.id } }),
     ctx.db.batch([
       ctx.db
@@ -27,5 +27,5 @@ export async function getMe({ ctx }: { ctx: ActionContext }) {
         .where(eq(clubOfficers.userId, actor.id)),
     ]),
   ]);
-  return { profile, cache, unreadNotifications: unread[0]?.n ?? 0, clubs };
+  return { profile, unreadNotifications: unread[0]?.n ?? 0, clubs };
 }

@@ -42,11 +42,10 @@ const putAvatar = createRoute({
 
 export function mountProfiles(app: Router) {
   app.openapi(getOne, async (c) => {
-    const { profile, cache } = await getProfile({
+    const { profile } = await getProfile({
       ctx: actionContext(c),
       input: { userId: c.req.valid("param").id },
     });
-    c.header("x-cache", cache);
     return c.json({ profile }, 200);
   });
   app.openapi(putAvatar, async (c) => {

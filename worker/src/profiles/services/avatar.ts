@@ -4,7 +4,6 @@ import type { ActionContext } from "../../shared/context";
 import { NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType } from "../../shared/errors";
 import { boundedImageSize, sniffImageType } from "../../shared/image-header";
 import { enforce } from "../../shared/rate-limit";
-import { invalidateProfile } from "./profile-cache";
 
 export const AVATAR_MAX_BYTES = 1024 * 1024;
 
@@ -20,7 +19,6 @@ export async function uploadAvatar({ ctx, input }: { ctx: ActionContext; input: 
   await ctx.env.UPLOADS.put(key, input.bytes, { httpMetadata: { contentType: type } });
   await ctx.db.update(users).set({ avatarKey: key, updatedAt: Date.now() }).where(eq(users.id, actor.id));
   if (actor.avatarKey) await ctx.env.UPLOADS.delete(actor.avatarKey);
-  await invalidateProfile(ctx, actor.id);
   return { key };
 }
 

@@ -4,7 +4,6 @@ import { users } from "../../identity/schema";
 import { type ActionContext, me } from "../../shared/context";
 import { Forbidden, NotFound } from "../../shared/errors";
 import { companyDomains, type ExpertVerification, expertProfiles } from "../schema";
-import { invalidateProfile } from "./profile-cache";
 
 /**
  * Vetting experts. A self-registered expert is `unverified` until either
@@ -44,7 +43,6 @@ export async function vetByWorkDomain(
     .update(expertProfiles)
     .set({ ...next, verificationAt: Date.now() })
     .where(eq(expertProfiles.userId, userId));
-  await invalidateProfile(ctx, userId);
 }
 
 /** The company domain on record that the address belongs to and that names `company`, if any. */
@@ -133,7 +131,6 @@ export async function decideExpert({
     )
     .returning({ id: expertProfiles.userId });
   if (!updated) throw new NotFound("No such expert.");
-  await invalidateProfile(ctx, input.expertId);
   return { id: updated.id, verification };
 }
 

@@ -1,16 +1,14 @@
-import { readThrough } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 import { NotFound } from "../../shared/errors";
 import { loadProfile } from "./load-profile";
-import { PROFILE_TTL_SECONDS, profileKey } from "./profile-cache";
 
-/** Public profiles are readable by anyone; reads go through the cache. */
+/**
+ * Public profiles are readable by anyone. They are read from D1 every time: a profile is one
+ * indexed row (and its role's row), so a cache in Upstash would cost more commands than it saves
+ * rows, and every edit shows on the next read.
+ */
 export async function getProfile({ ctx, input }: { ctx: ActionContext; input: { userId: string } }) {
-  const { value, cache } = await readThrough(ctx, {
-    key: profileKey(input.userId),
-    ttlSeconds: PROFILE_TTL_SECONDS,
-    load: () => loadProfile(ctx.db, input.userId),
-  });
-  if (!value) throw new NotFound("No such profile.");
-  return { profile: value, cache };
+  const profile = await loadProfile(ctx.db, input.userId);
+  if (!profile) throw new NotFound("No such profile.");
+  return { profile };
 }

@@ -6,7 +6,6 @@ import { BadRequest, Forbidden, Unauthorized } from "../../shared/errors";
 import { type AvailabilityWindow, clubProfiles, expertProfiles, studentProfiles } from "../schema";
 import { normalCompany, vetByWorkDomain } from "./expert-vetting";
 import { loadProfile } from "./load-profile";
-import { invalidateProfile } from "./profile-cache";
 
 export interface ProfilePatch {
   displayName?: string;
@@ -111,6 +110,5 @@ export async function writeProfile({ ctx, input }: { ctx: ActionContext; input: 
       normalCompany(companyBefore?.company ?? "") !== normalCompany(input.expert.company);
     await vetByWorkDomain(ctx, actor.id, { companyChanged });
   }
-  await invalidateProfile(ctx, actor.id);
   return loadProfile(db, actor.id);
 }
