@@ -14,7 +14,7 @@ import { Notice } from "~/components/notice";
 import { REPORT_ACTION, ReportButton } from "~/components/report-button";
 import { When } from "~/components/when";
 import { apiCall } from "~/lib/api.server";
-import type { EventAttendee, EventItem, Expert, Me, Note, Problem } from "~/lib/api-types";
+import type { EventAttendee, EventItem, Me, Note, Problem, Profile } from "~/lib/api-types";
 import { formText, problemMessage } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { canInvite } from "~/lib/invitation";
@@ -71,17 +71,27 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   let askExpert = false;
   if (viewer) {
     // "Ask this expert": for students and clubs, on a note by an expert who accepts invitations.
+    // The author's profile says so (read from D1); the expert page's track record is not needed here.
     const mayAsk = viewer.id !== note.author.id && canInvite(viewer.role) && !note.hidden;
     const [follow, mine, author] = await Promise.all([
       viewer.id === note.author.id
         ? null
         : apiCall<{ following: boolean }>(context, request, `/api/follows/${note.author.id}`),
       apiCall<{ boards: Board[] }>(context, request, `/api/users/${viewer.id}/boards`),
-      mayAsk ? apiCall<Expert>(context, request, `/api/experts/${encodeURIComponent(note.author.id)}`) : null,
+      mayAsk
+        ? apiCall<{ profile: Profile }>(
+            context,
+            request,
+            `/api/profiles/${encodeURIComponent(note.author.id)}`,
+          )
+        : null,
     ]);
     following = follow?.ok ? follow.data.following : null;
     boards = mine.ok ? mine.data.boards : [];
-    askExpert = author?.ok === true && author.data.profile.expert?.acceptingInvitations === true;
+    askExpert =
+      author?.ok === true &&
+      author.data.profile.role === "expert" &&
+      author.data.profile.expert?.acceptingInvitations === true;
   }
   return data(
     {
