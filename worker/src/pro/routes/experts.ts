@@ -107,7 +107,10 @@ const getOne = createRoute({
   summary: "An expert's public profile and track record",
   request: { params: z.object({ id: z.string().uuid() }) },
   responses: {
-    200: jsonResponse(z.object({ profile: ProfileSchema, trackRecord: TrackRecordSchema }), "Expert"),
+    200: jsonResponse(
+      z.object({ profile: ProfileSchema, trackRecord: TrackRecordSchema }),
+      "Expert (x-cache says whether the track record came from the cache: hit or miss)",
+    ),
     400: problems[400],
     404: problems[404],
   },
