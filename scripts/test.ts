@@ -61,26 +61,48 @@ if (!redis) throw new Error("redis-server was found but did not start");
 console.log(`real Redis for the Upstash twin at ${redis.url}`);
 const env = { ...QUIET_WRANGLER_ENV, REDIS_URL: redis.url };
 const started = Date.now();
+/** Each step's wall time, printed as a table at the end (pass or fail) so CI time can be read per step. */
+const timings: { name: string; seconds: number; lane?: number }[] = [];
 try {
   // Route types first, alone: tsc reads them, and the build must not rewrite them under it.
-  await runBuffered(typegen, env);
+  await timed("route types", () => runBuffered(typegen, env));
+  const lanesStarted = Date.now();
   const results = await Promise.allSettled(
-    lanes.map(async (lane) => {
-      for (const step of lane) await runBuffered(step, env);
+    lanes.map(async (lane, index) => {
+      for (const step of lane) await timed(step[0], () => runBuffered(step, env), index + 1);
     }),
   );
+  timings.push({ name: "both lanes (wall)", seconds: (Date.now() - lanesStarted) / 1000 });
   for (const result of results) if (result.status === "rejected") throw result.reason;
   for (const [name, command, args] of suites) {
     console.log(`\n── ${name}: ${command} ${args.join(" ")}`);
-    if (name === "workerd tests") await runWorkerdSuite(args, env);
-    else await run(command, args, env);
+    await timed(name, () =>
+      name === "workerd tests" ? runWorkerdSuite(args, env) : run(command, args, env),
+    );
   }
   console.log(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s (${ROOT})`);
 } catch (error) {
   console.error(`\n${String(error)}`);
   process.exitCode = 1;
 } finally {
+  printTimings();
   await redis.stop();
+}
+
+async function timed(name: string, work: () => Promise<void>, lane?: number): Promise<void> {
+  const stepStarted = Date.now();
+  try {
+    await work();
+  } finally {
+    timings.push({ name, seconds: (Date.now() - stepStarted) / 1000, ...(lane ? { lane } : {}) });
+  }
+}
+
+function printTimings() {
+  console.log("\n── step times (wall clock)");
+  for (const { name, seconds, lane } of timings)
+    console.log(`${seconds.toFixed(1).padStart(7)} s  ${lane ? `lane ${lane}: ` : ""}${name}`);
+  console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s  total after the system programs`);
 }
 
 /** One step with its output held back, then printed under its heading once it ends (pass or fail). */
