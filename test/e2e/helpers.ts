@@ -28,14 +28,16 @@ export function collectPageErrors(page: Page): string[] {
  */
 export async function mailsFor(page: Page, email: string, atLeast = 1): Promise<Locator> {
   const items = page.locator('[data-testid="mail-item"]', { hasText: email });
-  let seen = 0;
-  for (let attempt = 0; attempt < 40; attempt++) {
-    await page.goto(`${base()}/dev/mail`);
-    seen = await items.count();
-    if (seen >= atLeast) return items;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`expected ${atLeast} mail(s) for ${email} in the dev mailbox, found ${seen}`);
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`${base()}/dev/mail`);
+        return items.count();
+      },
+      { message: `mail(s) for ${email} in the dev mailbox`, timeout: 45_000, intervals: [250] },
+    )
+    .toBeGreaterThanOrEqual(atLeast);
+  return items;
 }
 
 export async function register(
