@@ -65,7 +65,7 @@ describe("atas-pro: an AI-drafted proposal", () => {
           if (length >= 0) lengths.add(length);
           return now;
         },
-        { timeout: 50_000, intervals: [25] },
+        { timeout: 50_000, interval: 25 },
       )
       .toMatch(/^(ready|failed)$/);
     expect(await status.getAttribute("data-status")).toBe("ready");

@@ -34,7 +34,7 @@ export async function mailsFor(page: Page, email: string, atLeast = 1): Promise<
         await page.goto(`${base()}/dev/mail`);
         return items.count();
       },
-      { message: `mail(s) for ${email} in the dev mailbox`, timeout: 45_000, intervals: [250] },
+      { message: `mail(s) for ${email} in the dev mailbox`, timeout: 45_000, interval: 250 },
     )
     .toBeGreaterThanOrEqual(atLeast);
   return items;
