@@ -11,7 +11,14 @@
 import { spawn } from "node:child_process";
 import { globSync } from "node:fs";
 import { join } from "node:path";
-import { QUIET_WRANGLER_ENV, ROOT, run, startThrowawayRedis } from "./platform.ts";
+import {
+  type Platform,
+  QUIET_WRANGLER_ENV,
+  ROOT,
+  run,
+  startPlatform,
+  startThrowawayRedis,
+} from "./platform.ts";
 import { ensureSystemPrograms, MissingSystemPrograms } from "./system-programs.ts";
 
 type Step = [string, string, string[]];
@@ -38,10 +45,8 @@ const lanes: Step[][] = [
     ["deploy dry run", "node", ["scripts/deploy-check.ts"]],
   ],
 ];
-const suites: Step[] = [
-  ["workerd tests", "vitest", ["run"]],
-  ["browser tests", "vitest", ["run", "-c", "vitest.e2e.config.ts"]],
-];
+const workerdSuite: Step = ["workerd tests", "vitest", ["run"]];
+const browserSuite: Step = ["browser tests", "vitest", ["run", "-c", "vitest.e2e.config.ts"]];
 
 console.log("── system programs");
 try {
@@ -60,9 +65,12 @@ const redis = await startThrowawayRedis();
 if (!redis) throw new Error("redis-server was found but did not start");
 console.log(`real Redis for the Upstash twin at ${redis.url}`);
 const env = { ...QUIET_WRANGLER_ENV, REDIS_URL: redis.url };
+// The browser tests' platform starts in this process (below); its Upstash twin finds Redis here.
+process.env.REDIS_URL = redis.url;
 const started = Date.now();
 /** Each step's wall time, printed as a table at the end (pass or fail) so CI time can be read per step. */
 const timings: { name: string; seconds: number; lane?: number }[] = [];
+let platform: Platform | undefined;
 try {
   // Route types first, alone: tsc reads them, and the build must not rewrite them under it.
   await timed("route types", () => runBuffered(typegen, env));
@@ -74,18 +82,46 @@ try {
   );
   timings.push({ name: "both lanes (wall)", seconds: (Date.now() - lanesStarted) / 1000 });
   for (const result of results) if (result.status === "rejected") throw result.reason;
-  for (const [name, command, args] of suites) {
-    console.log(`\n── ${name}: ${command} ${args.join(" ")}`);
-    await timed(name, () =>
-      name === "workerd tests" ? runWorkerdSuite(args, env) : run(command, args, env),
-    );
+  // The browser tests' platform (wrangler dev, migrations, the demo seed: about a minute) starts
+  // now, beside the workerd tests, which spend much of their time waiting; the browser suite then
+  // finds it through E2E_BASE_URL (test/e2e/global-setup.ts) instead of starting its own.
+  const platformStarted = Date.now();
+  const e2ePlatform = startPlatform({
+    port: Number(process.env.E2E_PORT ?? 8790),
+    persistTo: join(ROOT, ".wrangler", `e2e-state-${process.env.E2E_PORT ?? 8790}`),
+    fresh: true,
+    log: () => {},
+  }).then(
+    (up) => {
+      platform = up;
+      timings.push({
+        name: "browser tests' platform start (beside the workerd tests)",
+        seconds: (Date.now() - platformStarted) / 1000,
+      });
+      return up;
+    },
+    (error: unknown) => new Error(`the browser tests' platform did not start: ${String(error)}`),
+  );
+  const [workerdName, workerdCommand, workerdArgs] = workerdSuite;
+  const [browserName, browserCommand, browserArgs] = browserSuite;
+  console.log(`\n── ${workerdName}: ${workerdCommand} ${workerdArgs.join(" ")}`);
+  try {
+    await timed(workerdName, () => runWorkerdSuite(workerdArgs, env));
+  } finally {
+    // Settled before going on (a failed suite still stops the platform, below).
+    await e2ePlatform;
   }
+  const ready = await e2ePlatform;
+  if (ready instanceof Error) throw ready;
+  console.log(`\n── ${browserName}: ${browserCommand} ${browserArgs.join(" ")} (platform at ${ready.url})`);
+  await timed(browserName, () => run(browserCommand, browserArgs, { ...env, E2E_BASE_URL: ready.url }));
   console.log(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s (${ROOT})`);
 } catch (error) {
   console.error(`\n${String(error)}`);
   process.exitCode = 1;
 } finally {
   printTimings();
+  await platform?.stop();
   await redis.stop();
 }
 
