@@ -37,6 +37,13 @@ export default defineConfig(async () => {
       // the suite's wall time there (355 s → 169 s measured) with every test still passing.
       maxWorkers: Math.max(3, availableParallelism() - 1),
       setupFiles: ["./test/support/apply-migrations.ts"],
+      // The "never-ending run" (every file passed, no summary, vitest waits forever): vitest relays
+      // each console call to the main process as an RPC and awaits them all before it ends a file;
+      // the pool cannot send a log made in another I/O context (a queue consumer, waitUntil, a
+      // Durable Object), parks it until its next message, and after a file's last message there is
+      // none (cloudflare/workers-sdk#15719, #15565). Logs go straight to workerd's output instead
+      // (printed by the pool, without the test's name), so no call is left to wait on.
+      disableConsoleIntercept: true,
       // Each file gets a fresh workerd runtime, which loads the Worker's whole module graph again, one
       // module at a time over the pool's socket. The packages, pre-bundled once by esbuild (in
       // node_modules/.vite), make a file's import about 40 % shorter (docs/operations.md, "CI"). One

@@ -162,11 +162,14 @@ function runBuffered([name, command, args]: Step, env: Record<string, string>): 
 }
 
 /**
- * The workerd suite, watched: now and then vitest, its files all passed, never ends the run (the
- * workers pool does not shut down; seen about once in five runs on this machine, cause not yet
- * found). When every file of the suite has reported a pass and nothing more is printed for 30 s
- * (only the summary is left to print, which takes a second), the run is stopped and counted as
- * passed, and this is said plainly. Any failure, or a file that never reported, still fails the step.
+ * The workerd suite, watched: now and then vitest, its files all passed, never ended the run (about
+ * once in five runs here). The cause found: vitest awaits every console call it relayed before it
+ * ends a file, and the pool parks a log made in another I/O context (a queue consumer, waitUntil)
+ * until its next message, which never comes after a file's last one (cloudflare/workers-sdk#15719);
+ * vitest.config.ts turns the relay off (`disableConsoleIntercept`). The watch stays as a safety net:
+ * when every file of the suite has reported a pass and nothing more is printed for 30 s (only the
+ * summary is left to print, which takes a second), the run is stopped and counted as passed, and
+ * this is said plainly. Any failure, or a file that never reported, still fails the step.
  */
 function runWorkerdSuite(args: string[], env: Record<string, string>): Promise<void> {
   const files = new Set(
