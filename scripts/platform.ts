@@ -37,6 +37,8 @@ export interface PlatformOptions {
   /** Each line wrangler dev prints (the worker's console among them), when output is not inherited. */
   onOutput?: (line: string) => void;
   inheritOutput?: boolean;
+  /** How long wrangler dev may take to answer (default 90 s); longer when started beside a busy suite. */
+  upTimeoutMs?: number;
 }
 
 export interface Platform {
@@ -139,7 +141,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await upstash.close();
   };
   try {
-    await waitUntilUp(url, child);
+    await waitUntilUp(url, child, options.upTimeoutMs);
     if (options.seed ?? true) {
       const seeded = await fetch(`${url}/dev/seed`, {
         method: "POST",

@@ -91,6 +91,8 @@ try {
     persistTo: join(ROOT, ".wrangler", `e2e-state-${process.env.E2E_PORT ?? 8790}`),
     fresh: true,
     log: () => {},
+    // It shares the cores with the workerd suite: a slow start is load, not a fault.
+    upTimeoutMs: 600_000,
   }).then(
     (up) => {
       platform = up;
