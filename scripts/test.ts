@@ -3,8 +3,8 @@
  * chromium and redis-server, installed with apt-get when missing and this user may, else a stop at
  * once with the command to run); then types beside lint, the layer rules (.dependency-cruiser.cjs),
  * the build, the Node-side tests and a deploy dry run (two lanes), then the workerd integration
- * tests and the browser tests, with a throwaway Redis behind the Upstash twin; stops at the first
- * failure.
+ * tests (the browser tests' platform starting beside them) and the browser tests, with a throwaway
+ * Redis behind the Upstash twin; stops at the first failure and prints each step's wall time.
  *
  * `npm test -- --preflight-only` stops after the first part (scripts/fresh-machine.ts's quick check).
  */
