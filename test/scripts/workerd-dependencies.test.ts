@@ -27,6 +27,8 @@ function workerdSources(): string[] {
     (file) =>
       !file.startsWith("test/e2e/") &&
       !file.startsWith("test/scripts/") &&
+      // Fixtures carry their own config and run on their own (test/fixtures/console-hang).
+      !file.startsWith("test/fixtures/") &&
       !file.endsWith(".unit.test.ts") &&
       // Node-side helpers (the fake servers and the global setup) run beside workerd, not in it.
       !/from "node:/.test(readFileSync(join(ROOT, file), "utf8")),
