@@ -60,6 +60,15 @@ export async function submitLogin(page: Page, email: string, password: string) {
   await page.locator('form:has(input[name="password"]) button[type="submit"]').click();
 }
 
+/**
+ * Waits until React has hydrated the current page (web/app/root.tsx marks it). A form filled and
+ * submitted before then is submitted by the browser itself while React attaches, which on a busy
+ * machine lost a refused save's error notice.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+}
+
 /** The error notice (role=alert) of the current page, once it shows. */
 export async function alertText(page: Page): Promise<string> {
   const alert = page.getByRole("alert");
