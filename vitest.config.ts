@@ -1,13 +1,22 @@
 import { availableParallelism } from "node:os";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { MAX_DATABASE } from "./scripts/upstash-twin.ts";
 import { WORKERD_DEPENDENCIES } from "./test/support/workerd-dependencies.ts";
+
+/**
+ * The store each test file's runtime gets behind the Upstash twin (`/db/<n>`: its own Redis database).
+ * Files run side by side and some keys are global (discover's candidate sets, trending): shared, one
+ * file's feeds run rebuilt them from its own D1 under another file that was reading them.
+ */
+let storeNumber = 0;
 
 /** Integration tests: they run inside workerd with real D1 (migrations applied), DOs, queues and R2. */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
     plugins: [
+      // Called once per test file (each starts its own runtime), so each gets a store of its own.
       cloudflareTest(({ inject }) => ({
         main: "./test/support/entry.ts",
         wrangler: { configPath: "./wrangler.toml" },
@@ -15,7 +24,7 @@ export default defineConfig(async () => {
           bindings: {
             APP_ENV: "test",
             TEST_MIGRATIONS: migrations,
-            UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
+            UPSTASH_REDIS_REST_URL: `${inject<string>("upstashUrl")}/db/${(storeNumber++ % MAX_DATABASE) + 1}`,
             UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
             FAKE_RESEND_URL: inject<string>("resendUrl"),
             FAKE_OPENAI_URL: inject<string>("openaiUrl"),

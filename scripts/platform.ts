@@ -9,7 +9,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findProgram, REDIS_SERVER } from "./system-programs.ts";
-import { startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
+import { MAX_DATABASE, startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
 
 export const ROOT = new URL("..", import.meta.url).pathname;
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -194,7 +194,20 @@ export async function startThrowawayRedis(): Promise<{ url: string; stop(): Prom
   const dir = mkdtempSync(join(tmpdir(), "atas-redis-"));
   const child: ChildProcess = spawn(
     redisServer,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--databases",
+      String(MAX_DATABASE + 1),
+    ],
     { stdio: "ignore" },
   );
   const stop = async () => {
