@@ -9,7 +9,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findProgram, REDIS_SERVER } from "./system-programs.ts";
-import { startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
+import { MAX_DATABASE, startUpstashTwin, type UpstashTwin } from "./upstash-twin.ts";
 
 export const ROOT = new URL("..", import.meta.url).pathname;
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -37,6 +37,8 @@ export interface PlatformOptions {
   /** Each line wrangler dev prints (the worker's console among them), when output is not inherited. */
   onOutput?: (line: string) => void;
   inheritOutput?: boolean;
+  /** How long wrangler dev may take to answer (default 90 s); longer when started beside a busy suite. */
+  upTimeoutMs?: number;
 }
 
 export interface Platform {
@@ -139,7 +141,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await upstash.close();
   };
   try {
-    await waitUntilUp(url, child);
+    await waitUntilUp(url, child, options.upTimeoutMs);
     if (options.seed ?? true) {
       const seeded = await fetch(`${url}/dev/seed`, {
         method: "POST",
@@ -192,7 +194,20 @@ export async function startThrowawayRedis(): Promise<{ url: string; stop(): Prom
   const dir = mkdtempSync(join(tmpdir(), "atas-redis-"));
   const child: ChildProcess = spawn(
     redisServer,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--databases",
+      String(MAX_DATABASE + 1),
+    ],
     { stdio: "ignore" },
   );
   const stop = async () => {

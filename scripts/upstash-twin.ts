@@ -9,6 +9,9 @@
  *   POST /multi-exec   same, run atomically (MULTI/EXEC); a queue-time error aborts -> 400 {"error": "EXECABORT ..."}
  *   GET|POST /set/k/v  path-style form; ?EX=10 query pairs and a POST body are appended as arguments
  *   Authorization: Bearer <token> (or ?_token=) else 401 {"error":"Unauthorized"}
+ *   /db/<n>/…          any of the above in a store of its own: Redis's logical database n (memory
+ *                      mode: a store of its own), so clients given different URLs never share a key
+ *                      (each workerd test file gets one: vitest.config.ts)
  *   Upstash-Encoding: base64 -> every bulk/status string in the result, recursively, is base64 of its
  *   bytes (the client sends this header by default and decodes strings recursively; a top-level "OK"
  *   is sent raw, which the client also special-cases). Integers and null are plain JSON.
@@ -71,6 +74,8 @@ export interface UpstashTwinOptions {
 
 const DEFAULT_TOKEN = "local-dev-token";
 const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+/** The highest /db/<n> store; `npm test`'s Redis is started with this many databases and one more. */
+export const MAX_DATABASE = 4095;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const PROBE_TIMEOUT_MS = 300;
 const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
@@ -94,6 +99,8 @@ class CommandError extends Error {
 
 interface Backend {
   readonly mode: "redis" | "memory";
+  /** The Redis it talks to (redis mode), so a numbered database of the same server can be opened. */
+  readonly url?: string;
   /** Runs commands in order; each independently, or all-or-nothing when `atomic`. */
   run(commands: Arg[][], atomic: boolean): Promise<BatchResult>;
   close(): Promise<void>;
@@ -298,6 +305,7 @@ async function redisBackend(url: string): Promise<Backend> {
 
   return {
     mode: "redis",
+    url,
     async run(commands, atomic) {
       if (!atomic) {
         // All written in one tick on one connection: Redis runs them in order, each on its own.
@@ -737,21 +745,12 @@ function bearer(req: IncomingMessage, url: URL): string | undefined {
   return url.searchParams.get("_token") ?? undefined;
 }
 
-export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<UpstashTwin> {
-  const host = opts.host ?? "127.0.0.1";
-  const token = opts.token ?? DEFAULT_TOKEN;
-  const backend = await openBackend(opts.redisUrl);
-  const plan = createPlanner(backend.mode);
+type Executor = (commands: Arg[][], atomic: boolean) => Promise<BatchResult>;
 
-  let commandCount = 0;
-  const commandsByKind = new Map<string, number>();
-  /** Plans the commands (in order), runs what needs the backend in one batch, merges the answers. */
-  const execute = async (commands: Arg[][], atomic: boolean): Promise<BatchResult> => {
-    commandCount += commands.length;
-    for (const command of commands) {
-      const kind = commandKind(command);
-      commandsByKind.set(kind, (commandsByKind.get(kind) ?? 0) + 1);
-    }
+/** Plans the commands (in order), runs what needs the backend in one batch, merges the answers. */
+function executorFor(backend: Backend): Executor {
+  const plan = createPlanner(backend.mode);
+  return async (commands, atomic) => {
     const plans = commands.map(plan);
     const sends = plans.flatMap((p) => (p.kind === "send" ? [p.args] : []));
     const batch =
@@ -772,7 +771,65 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
     });
     return { aborted: false, outcomes };
   };
+}
 
+/**
+ * Store n of the twin: Redis's logical database n on the same server (redis mode), or a memory store
+ * of its own. A Redis that has fewer databases (16 by default; `npm test`'s own Redis has 4096)
+ * cannot hold it: that store is kept in memory instead, and said once.
+ */
+let toldFewDatabases = false;
+async function openDatabase(root: Backend, n: number): Promise<Backend> {
+  if (root.mode === "memory" || !root.url) return memoryBackend();
+  const url = new URL(root.url);
+  url.pathname = `/${n}`;
+  try {
+    const backend = await redisBackend(url.toString());
+    const answer = await backend.run([["DBSIZE"]], false);
+    const reply = answer.aborted ? undefined : answer.outcomes[0];
+    if (!reply?.ok) {
+      await backend.close();
+      throw new Error(reply?.error ?? "no reply");
+    }
+    return backend;
+  } catch (error) {
+    if (!toldFewDatabases)
+      console.error(
+        `upstash-twin: Redis database ${n} cannot be opened (${errorMessage(error)}); kept in memory`,
+      );
+    toldFewDatabases = true;
+    return memoryBackend();
+  }
+}
+
+export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<UpstashTwin> {
+  const host = opts.host ?? "127.0.0.1";
+  const token = opts.token ?? DEFAULT_TOKEN;
+  const backend = await openBackend(opts.redisUrl);
+  let commandCount = 0;
+  const commandsByKind = new Map<string, number>();
+  /** Every store's executor counts what it runs, as Upstash bills it. */
+  const counted =
+    (execute: Executor): Executor =>
+    (commands, atomic) => {
+      commandCount += commands.length;
+      for (const command of commands) {
+        const kind = commandKind(command);
+        commandsByKind.set(kind, (commandsByKind.get(kind) ?? 0) + 1);
+      }
+      return execute(commands, atomic);
+    };
+  const root = counted(executorFor(backend));
+  /** The numbered stores (/db/<n>/…), opened on first use. */
+  const databases = new Map<number, Promise<{ backend: Backend; execute: Executor }>>();
+  const database = (n: number) => {
+    let opened = databases.get(n);
+    if (!opened) {
+      opened = openDatabase(backend, n).then((b) => ({ backend: b, execute: counted(executorFor(b)) }));
+      databases.set(n, opened);
+    }
+    return opened;
+  };
   let requests = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === "OPTIONS") {
@@ -799,6 +856,14 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
       segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     } catch {
       throw new HttpError(400, "ERR malformed URL path");
+    }
+    let execute = root;
+    if (segments[0]?.toLowerCase() === "db" && segments.length >= 2) {
+      const n = Number(segments[1]);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_DATABASE)
+        throw new HttpError(400, `ERR database must be 1 to ${MAX_DATABASE}`);
+      execute = (await database(n)).execute;
+      segments = segments.slice(2);
     }
     const first = segments[0]?.toLowerCase();
 
@@ -889,6 +954,7 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        for (const opened of databases.values()) await (await opened).backend.close();
         await backend.close();
       })();
       return closing;

@@ -12,7 +12,7 @@ import { adaptersFor } from "../../worker/src/wiring";
 import { act, draft as draftInvitation, expert as makeExpert } from "../pro/fixtures";
 import worker from "../support/entry";
 import type { FakeOpenAIRequest } from "../support/fake-openai";
-import { call, expectProblem, freshIp, ORIGIN, signUp, waitForMail } from "../support/http";
+import { call, expectProblem, freshIp, ORIGIN, signUp, waitFor, waitForMail } from "../support/http";
 
 interface DraftBody {
   id: string;
@@ -106,8 +106,14 @@ describe("POST /api/invitations/{id}/draft", { timeout: 20_000 }, () => {
     expect(draft.usage?.completionTokens).toBeGreaterThan(50);
 
     // The live text arrived in many steps, each continuing the last, and adds up to the saved text.
-    await new Promise((r) => setTimeout(r, 100));
-    const steps = inbox.frames.filter((f): f is DraftFrame => f.type === "draft" && f.draftId === draftId);
+    // The socket's frames trail the saved row: wait for the last one, never for a fixed time.
+    const ofDraft = () =>
+      inbox.frames.filter((f): f is DraftFrame => f.type === "draft" && f.draftId === draftId);
+    const steps = await waitFor(
+      "the ready frame",
+      async () => ofDraft(),
+      (f) => f.at(-1)?.status === "ready",
+    );
     const writing = steps.filter((f) => f.status === "writing" && f.chunk);
     expect(writing.length).toBeGreaterThan(3);
     let text = "";
@@ -385,9 +391,10 @@ describe("draft jobs", { timeout: 20_000 }, () => {
       status: "failed",
       error: "The AI service did not answer after several tries.",
     });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(inbox.frames).toContainEqual(
-      expect.objectContaining({ type: "draft", draftId: id, status: "failed" }),
+    await waitFor(
+      "the failed frame",
+      async () => inbox.frames,
+      (frames) => frames.some((f) => f.type === "draft" && f.draftId === id && f.status === "failed"),
     );
     inbox.socket.close(1000);
   });
@@ -402,7 +409,11 @@ describe("draft jobs", { timeout: 20_000 }, () => {
     // A step that does not continue the text (one was lost) is not stored.
     await box.draftProgress({ draftId, status: "writing", offset: 99, chunk: "lost", sentAt: Date.now() });
     const inbox = await openInbox(user.cookie);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(
+      "the hello frame",
+      async () => inbox.frames,
+      (frames) => frames.length > 0,
+    );
     expect(inbox.frames[0]).toMatchObject({
       type: "hello",
       drafts: [{ draftId, status: "writing", text: "Dear Dr Expert," }],

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
+import { mailsFor } from "./helpers";
 
 let browser: Browser;
 const base = () => inject("baseUrl");
@@ -13,13 +14,7 @@ afterAll(async () => {
 });
 
 async function openMailFor(page: Page, email: string) {
-  const item = page.locator('[data-testid="mail-item"]', { hasText: email });
-  for (let attempt = 0; attempt < 40; attempt++) {
-    await page.goto(`${base()}/dev/mail`);
-    if ((await item.count()) > 0) return item.first();
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no mail for ${email} in the dev mailbox`);
+  return (await mailsFor(page, email)).first();
 }
 
 describe("an account from sign-up to sign-out", () => {

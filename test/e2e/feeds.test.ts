@@ -114,7 +114,8 @@ describe("atas-link feeds, search and topics", () => {
         response.request().method() === "POST" && new URL(response.url()).pathname.startsWith("/discover"),
     );
     await card(reader, noteId).getByTestId("not-interested").click();
-    expect(await card(reader, noteId).count()).toBe(0);
+    // Removed before the server answers (optimistic), but rendered in a transition: poll, never read once.
+    await expect.poll(() => card(reader, noteId).count()).toBe(0);
     expect((await dismissed).ok()).toBe(true);
     expect(await card(reader, otherId).count()).toBe(1);
     // …and it stays gone after a reload.
@@ -139,9 +140,15 @@ describe("atas-link feeds, search and topics", () => {
     await card(reader, otherId).waitFor();
     const follow = reader.getByTestId("topic-follow");
     expect(await follow.getAttribute("aria-pressed")).toBe("false");
+    // The button flips before the server answers (optimistic); the reload must wait for the answer
+    // (networkidle is the page load's state and can pass before the post is stored).
+    const followed = reader.waitForResponse(
+      (response) =>
+        response.request().method() === "POST" && new URL(response.url()).pathname.startsWith("/topics/"),
+    );
     await follow.click();
     await expect.poll(() => follow.getAttribute("aria-pressed")).toBe("true");
-    await reader.waitForLoadState("networkidle");
+    expect((await followed).ok()).toBe(true);
     await reader.reload();
     expect(await reader.getByTestId("topic-follow").getAttribute("aria-pressed")).toBe("true");
 

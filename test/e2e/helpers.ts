@@ -28,14 +28,16 @@ export function collectPageErrors(page: Page): string[] {
  */
 export async function mailsFor(page: Page, email: string, atLeast = 1): Promise<Locator> {
   const items = page.locator('[data-testid="mail-item"]', { hasText: email });
-  let seen = 0;
-  for (let attempt = 0; attempt < 40; attempt++) {
-    await page.goto(`${base()}/dev/mail`);
-    seen = await items.count();
-    if (seen >= atLeast) return items;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`expected ${atLeast} mail(s) for ${email} in the dev mailbox, found ${seen}`);
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`${base()}/dev/mail`);
+        return items.count();
+      },
+      { message: `mail(s) for ${email} in the dev mailbox`, timeout: 45_000, interval: 250 },
+    )
+    .toBeGreaterThanOrEqual(atLeast);
+  return items;
 }
 
 export async function register(
@@ -56,6 +58,15 @@ export async function submitLogin(page: Page, email: string, password: string) {
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', password);
   await page.locator('form:has(input[name="password"]) button[type="submit"]').click();
+}
+
+/**
+ * Waits until React has hydrated the current page (web/app/root.tsx marks it). A form filled and
+ * submitted before then is submitted by the browser itself while React attaches, which on a busy
+ * machine lost a refused save's error notice.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
 }
 
 /** The error notice (role=alert) of the current page, once it shows. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { alertText, base, collectPageErrors, DEMO_PASSWORD, submitLogin } from "./helpers";
+import { alertText, base, collectPageErrors, DEMO_PASSWORD, hydrated, submitLogin } from "./helpers";
 
 let browser: Browser;
 let tempDir: string;
@@ -73,6 +73,7 @@ describe("an expert's profile", () => {
 
     // A line that does not parse: the error names the line, and everything typed stays in the form.
     await page.goto(`${base()}/profile/edit`);
+    await hydrated(page);
     const typedHeadline = `Not saved ${stamp}`;
     const typedAvailability = "Tue 19:00-21:00 Asia/Kuala_Lumpur\nFunday 9:00-10:00 Asia/Kuala_Lumpur";
     await page.fill('input[name="headline"]', typedHeadline);

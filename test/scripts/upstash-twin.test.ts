@@ -313,6 +313,35 @@ describe.each<Mode>(["memory", "redis"])("upstash twin (%s mode)", (mode) => {
     });
   });
 
+  describe("numbered stores (/db/<n>: one per workerd test file)", () => {
+    it("keeps each store's keys, pipelines and scripts apart from the others and from the root", async () => {
+      const one = new Redis({ url: `${twin.url}/db/1`, token: twin.token, enableTelemetry: false });
+      const two = new Redis({ url: `${twin.url}/db/2`, token: twin.token, enableTelemetry: false });
+      await redis.set("ns:key", "root");
+      await one.set("ns:key", "one");
+      const pipeline = two.pipeline();
+      pipeline.set("ns:key", "two");
+      pipeline.zadd("ns:set", { score: 1, member: "only-in-two" });
+      await pipeline.exec();
+      expect([await redis.get("ns:key"), await one.get("ns:key"), await two.get("ns:key")]).toEqual([
+        "root",
+        "one",
+        "two",
+      ]);
+      expect(await one.zrange("ns:set", 0, -1)).toEqual([]);
+      expect(await two.zrange("ns:set", 0, -1)).toEqual(["only-in-two"]);
+      expect(await one.eval("return redis.call('GET', KEYS[1])", ["ns:key"], [])).toBe("one");
+      await one.del("ns:key");
+      expect(await two.get("ns:key")).toBe("two");
+    });
+
+    it("refuses a store number out of range", async () => {
+      expect((await post("/db/0", ["PING"])).status).toBe(400);
+      expect((await post("/db/4096/pipeline", [["PING"]])).status).toBe(400);
+      expect((await post("/db/x", ["PING"])).status).toBe(400);
+    });
+  });
+
   describe("wire protocol", () => {
     it("base64-encodes every string in the result, recursively, only when asked", async () => {
       await post("/", ["DEL", "w:h"]);

@@ -80,6 +80,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // Marks the page as interactive once React has hydrated it: a click or submit before then is the
+  // browser's own (no JavaScript handler yet), so browser tests wait for it (test/e2e/helpers.ts).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <Outlet />;
 }
 
