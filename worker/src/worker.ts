@@ -4,6 +4,7 @@ import { withErrorReporting } from "./ops/sentry";
 import { consumeQueue } from "./queues";
 import { FEEDS_CRON, runFeedsCron, runHourlyCron } from "./schedule";
 import { appOriginProblem } from "./shared/context";
+import { openSession, sessionStart, withBookmark } from "./shared/d1-session";
 import { problemResponse, ServiceUnavailable } from "./shared/errors";
 import { actorHash, errorLine, type Invocation, usageLine } from "./telemetry/log-line";
 import { metricsFor, trimMetricPoints } from "./telemetry/metrics";
@@ -135,11 +136,14 @@ export function createWorker(web?: WebHandler): Worker {
         );
       };
       try {
+        // One D1 session for the request, its pages' API calls included (shared/d1-session.ts).
+        const session = openSession(env.DB, sessionStart(request));
         const response = await meterScope(usage, () =>
-          serve(request, meteredEnv(env, usage), background.ctx, requestId),
+          serve(request, meteredEnv({ ...env, DB: session.database }, usage), background.ctx, requestId),
         );
-        finish(response.status);
-        return response;
+        const answered = withBookmark(request, response, session);
+        finish(answered.status);
+        return answered;
       } catch (error) {
         console.error(JSON.stringify(errorLine(requestId, usage.route ?? "unmatched", error)));
         finish(500);
