@@ -247,14 +247,20 @@ describe("GET /api/admin/metrics", () => {
 
     // Five requests to one route, the last of them failing on our side.
     for (let i = 0; i < 4; i += 1) expect((await call("/api/campuses")).status).toBe(200);
-    const prepare = env.DB.prepare.bind(env.DB);
-    vi.spyOn(env.DB, "prepare").mockImplementation((query: string) => {
-      if (query.includes('from "campuses"')) throw new Error("D1 is down (a test)");
-      return prepare(query);
+    // A request's queries run in its D1 session (shared/d1-session.ts): D1 fails there.
+    const withSession = env.DB.withSession.bind(env.DB);
+    vi.spyOn(env.DB, "withSession").mockImplementation((start) => {
+      const session = withSession(start);
+      const prepare = session.prepare.bind(session);
+      session.prepare = (query: string) => {
+        if (query.includes('from "campuses"')) throw new Error("D1 is down (a test)");
+        return prepare(query);
+      };
+      return session;
     });
     const failed = await call("/api/campuses");
     expect(failed.status).toBe(500);
-    vi.mocked(env.DB.prepare).mockRestore();
+    vi.mocked(env.DB.withSession).mockRestore();
     await everyRequestLogged(log);
 
     const report = await json<{

@@ -109,8 +109,20 @@ export function openSession(primary: D1Database, start: SessionStart): RequestSe
     }
   };
 
-  const statement = (query: string, params: unknown[]): D1PreparedStatement => {
-    const on = (current: D1DatabaseSession) => current.prepare(query).bind(...params);
+  /**
+   * A statement prepared on the session current when it is made (so a failing prepare throws where
+   * it always did), and made again on the new session if the session changes before it runs.
+   */
+  const statement = (
+    query: string,
+    params: unknown[],
+    made: { on: D1DatabaseSession; prepared: D1PreparedStatement } = {
+      on: session,
+      prepared: session.prepare(query),
+    },
+  ): D1PreparedStatement => {
+    const on = (current: D1DatabaseSession) =>
+      current === made.on ? made.prepared : current.prepare(query).bind(...params);
     const execute = (method: Execute, argument?: unknown) =>
       onSession((current) => {
         const prepared = on(current);
@@ -129,7 +141,8 @@ export function openSession(primary: D1Database, start: SessionStart): RequestSe
       });
     const lazy = {
       [PREPARED]: on,
-      bind: (...values: unknown[]) => statement(query, values),
+      bind: (...values: unknown[]) =>
+        statement(query, values, { on: made.on, prepared: made.prepared.bind(...values) }),
       all: () => execute("all"),
       run: () => execute("run"),
       first: (column?: string) => execute("first", column),
