@@ -12,9 +12,10 @@
  * These anchor docs/scale.md's ceilings. Prints the load average with each run: the machine is shared.
  * `WRITES_QUICK=1 npm run bench:writes` for a quick run; `BENCH_REUSE=1` keeps the seeded state.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { ROOT } from "../scripts/platform.ts";
 import { innerRuntime, stillRunning } from "../scripts/workerd-process.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
@@ -116,7 +117,41 @@ interface Phase {
   many: number[];
   manySeconds: number;
   queries: number[];
+  roundTrips: number[];
   rowsWritten: number[];
+  /** The request's own statements replayed straight on a copy of the SQLite file (ms, best of 3). */
+  sqlite: number[];
+}
+
+/** The local D1 file behind the persisted state. */
+function d1File(): string {
+  const dir = join(STATE, "v3", "d1", "miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (!file) throw new Error(`no D1 database under ${dir}`);
+  return join(dir, file);
+}
+
+/**
+ * The time SQLite itself spends on a request's statements: what D1's single writer is busy for,
+ * without the Worker, the binding or the network. Replayed in a transaction rolled back each time,
+ * on a copy of the database taken just before the request (so its inserts meet no key of their own).
+ */
+function replay(copy: string, statements: { sql: string; params: SqlValue[] }[]): number {
+  const sqlite = new DatabaseSync(copy);
+  try {
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 3; round++) {
+      sqlite.exec("BEGIN");
+      const started = performance.now();
+      for (const { sql, params } of statements)
+        sqlite.prepare(sql).all(...(params as (string | number | null)[]));
+      best = Math.min(best, performance.now() - started);
+      sqlite.exec("ROLLBACK");
+    }
+    return best;
+  } finally {
+    sqlite.close();
+  }
 }
 
 function phaseLines(phase: Phase): string[] {
@@ -126,12 +161,15 @@ function phaseLines(phase: Phase): string[] {
     phase.name,
     `  1 at a time        n=${String(phase.one.length).padStart(3)}  p50 ${percentile(phase.one, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(phase.one, 95).toFixed(1).padStart(6)} ms  -> ${(phase.one.length / oneSeconds).toFixed(0).padStart(4)} writes/s`,
     `  ${String(CONCURRENCY).padStart(2)} at a time       n=${String(phase.many.length).padStart(3)}  p50 ${percentile(phase.many, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(phase.many, 95).toFixed(1).padStart(6)} ms  -> ${(phase.many.length / phase.manySeconds).toFixed(0).padStart(4)} writes/s`,
-    `  per request (metered sample of ${phase.queries.length}): D1 statements ${mean(phase.queries).toFixed(1)}, rows written ${mean(phase.rowsWritten).toFixed(1)}`,
+    `  SQLite alone (the same statements replayed on a copy): p50 ${percentile(phase.sqlite, 50).toFixed(2)} ms -> one writer's ceiling ${(1000 / percentile(phase.sqlite, 50)).toFixed(0)} writes/s`,
+    `  per request (metered sample of ${phase.queries.length}): D1 statements ${mean(phase.queries).toFixed(1)} in ${mean(phase.roundTrips).toFixed(1)} round trips, rows written ${mean(phase.rowsWritten).toFixed(1)}`,
   ];
 }
 
 async function main() {
   const startedAt = performance.now();
+  // A fresh in-memory Upstash twin per run: the limiters' counters of an earlier run (same seeded ids) stay behind.
+  process.env.REDIS_URL = "memory";
   console.log(`load average at start: ${loadavg()}  (${QUICK ? "quick" : "full"} mode)`);
   await seedUnlessReused(
     STATE,
@@ -210,7 +248,16 @@ async function main() {
       name: string,
       write: (n: number, extra: Record<string, string>) => Promise<Response>,
     ): Promise<Phase> => {
-      const phase: Phase = { name, one: [], many: [], manySeconds: 0, queries: [], rowsWritten: [] };
+      const phase: Phase = {
+        name,
+        one: [],
+        many: [],
+        manySeconds: 0,
+        queries: [],
+        roundTrips: [],
+        rowsWritten: [],
+        sqlite: [],
+      };
       const timed = async (n: number, samples: number[]) => {
         const started = performance.now();
         const response = await write(n, {});
@@ -223,12 +270,21 @@ async function main() {
       await inParallel(PARALLEL, CONCURRENCY, (k) => timed(SEQUENTIAL + k, phase.many));
       phase.manySeconds = (performance.now() - manyStarted) / 1000;
       for (let n = SEQUENTIAL + PARALLEL; n < total; n++) {
-        const response = await write(n, { "x-atas-measure": "d1" });
+        // The copy first (with its write-ahead log, if any), then the request whose statements it replays.
+        const copy = join(frozen, "replay.sqlite");
+        copyFileSync(d1File(), copy);
+        if (existsSync(`${d1File()}-wal`)) copyFileSync(`${d1File()}-wal`, `${copy}-wal`);
+        else rmSync(`${copy}-wal`, { force: true });
+        const response = await write(n, { "x-atas-measure": "d1+sql" });
         if (!response.ok)
           throw new Error(`${name} metered #${n}: ${response.status} ${await response.text()}`);
         await response.arrayBuffer();
         phase.queries.push(Number(response.headers.get("x-d1-queries")));
+        phase.roundTrips.push(Number(response.headers.get("x-d1-round-trips")));
         phase.rowsWritten.push(Number(response.headers.get("x-d1-rows-written")));
+        const header = response.headers.get("x-d1-statements");
+        if (header)
+          phase.sqlite.push(replay(copy, JSON.parse(Buffer.from(header, "base64").toString("utf8"))));
       }
       stillRunning(runtime);
       return phase;
@@ -284,7 +340,7 @@ async function main() {
       `  ${reported.length}/${noteIds.length} notes fanned out: ${timelines} timeline writes in ${(consumerMs / 1000).toFixed(2)} s of consumer time -> ${((timelines / Math.max(1, consumerMs)) * 1000).toFixed(0)} timeline writes/s, ${(consumerMs / Math.max(1, reported.length)).toFixed(1)} ms per note`,
     );
     console.log(
-      `  per job (${messages} jobs in ${fanoutBatches.length} batches): D1 statements ${(sum("queries") / Math.max(1, messages)).toFixed(1)}, rows read ${(sum("rowsRead") / Math.max(1, messages)).toFixed(0)}, rows written ${(sum("rowsWritten") / Math.max(1, messages)).toFixed(1)} (the job's idempotency record; timelines are Upstash writes)`,
+      `  per job (${messages} jobs in ${fanoutBatches.length} batches): D1 statements ${(sum("queries") / Math.max(1, messages)).toFixed(1)}, rows read ${(sum("rowsRead") / Math.max(1, messages)).toFixed(0)}, rows written ${(sum("rowsWritten") / Math.max(1, messages)).toFixed(1)} (timelines are Upstash writes)`,
     );
     console.log(
       `\nload average at end: ${loadavg()}; wall time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,

@@ -186,7 +186,8 @@ export function resourcesOf(config: Table, env = "production"): Resource[] {
 export function createCommand(resource: Resource, env: string): string[] | null {
   switch (resource.kind) {
     case "d1":
-      return ["d1", "create", resource.name];
+      // The primary (every write) near most users, the Malaysian campuses: docs/scale.md, "Where the primary lives".
+      return ["d1", "create", resource.name, "--location", "apac"];
     case "r2":
       return ["r2", "bucket", "create", resource.name];
     case "queue":

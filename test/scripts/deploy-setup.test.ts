@@ -50,7 +50,7 @@ describe("every binding in wrangler.toml's production env has a setup step", () 
     expect(queues.size).toBe(8);
     for (const name of queues) expect(commands).toContain(`npx wrangler queues create ${name}`);
     for (const d1 of production.d1_databases as { database_name: string }[])
-      expect(commands).toContain(`npx wrangler d1 create ${d1.database_name}`);
+      expect(commands).toContain(`npx wrangler d1 create ${d1.database_name} --location apac`);
     for (const r2 of production.r2_buckets as { bucket_name: string }[])
       expect(commands).toContain(`npx wrangler r2 bucket create ${r2.bucket_name}`);
     // Each queue is created once, even though producers, consumers and dead letters name it again.
