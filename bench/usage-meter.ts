@@ -1,7 +1,8 @@
 /**
  * What the usage meter (worker/src/telemetry) costs a request: the same routes timed through the
  * real worker (`wrangler dev`) on a copy of the tree before the meter (BASELINE, a commit) and on
- * this tree, one request at a time. Prints p50/p95 for each and the difference. Outside production
+ * this tree, one request at a time, sent straight to the workerd that runs the worker (found through
+ * /proc), not through wrangler dev's proxy. Prints p50/p95 for each and the difference. Outside production
  * the meter also writes each request's metric point to D1 after the response (in production that is
  * an Analytics Engine data point), so the figures include that background write's load.
  */
@@ -10,6 +11,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../scripts/platform.ts";
+import { innerRuntime } from "../scripts/workerd-process.ts";
 import { actorHash, usageLine } from "../worker/src/telemetry/log-line.ts";
 import { meteredD1, meterScope, Usage } from "../worker/src/telemetry/usage.ts";
 import { percentile, snapshot } from "./support.ts";
@@ -17,7 +19,7 @@ import { percentile, snapshot } from "./support.ts";
 const BASELINE = process.env.BASELINE ?? "71e7c4a";
 const REQUESTS = Number(process.env.REQUESTS ?? 600);
 const WARMUP = 60;
-const PORT = Number(process.env.PORT ?? 8812);
+const PORT = Number(process.env.PORT ?? 8851);
 const ROUTES = ["/api/campuses", "/openapi.json"];
 
 /** The tree at `commit`, with this tree's web build (the API routes timed here do not render pages). */
@@ -53,11 +55,13 @@ async function timeRoutes(platformModule: typeof import("../scripts/platform.ts"
   });
   const timings: Record<string, number[]> = {};
   try {
+    const runtime = await innerRuntime(PORT, async (base) => (await fetch(`${base}/openapi.json`)).ok);
+    const direct = `http://127.0.0.1:${runtime.port}`;
     for (const route of ROUTES) {
       const samples: number[] = [];
       for (let i = 0; i < WARMUP + REQUESTS; i += 1) {
         const started = performance.now();
-        const response = await fetch(`${platform.url}${route}`);
+        const response = await fetch(`${direct}${route}`);
         await response.arrayBuffer();
         if (!response.ok) throw new Error(`${route}: ${response.status}`);
         if (i >= WARMUP) samples.push(performance.now() - started);
