@@ -85,7 +85,7 @@ type Execute = "all" | "run" | "first" | "raw";
  * client's bookmark. `exec` and `withSession` go to the database itself (migrations, tests).
  */
 export function openSession(primary: D1Database, start: SessionStart): RequestSession {
-  let session = primary.withSession(start.from === "bookmark" ? start.bookmark : start.from);
+  let session = begin(primary, start.from === "bookmark" ? start.bookmark : start.from);
   let settled = start.from !== "bookmark";
   let fellBack = false;
 
@@ -100,7 +100,7 @@ export function openSession(primary: D1Database, start: SessionStart): RequestSe
       if (session === tried) {
         // Another round trip on this session succeeded: D1 took the bookmark, so this is a real error.
         if (settled) throw error;
-        session = primary.withSession("first-primary");
+        session = begin(primary, "first-primary");
         fellBack = true;
         console.warn(JSON.stringify({ atas: "d1-bookmark-refused", error: String(error).slice(0, 200) }));
       }
@@ -170,6 +170,22 @@ export function openSession(primary: D1Database, start: SessionStart): RequestSe
 }
 
 const PREPARED = Symbol("prepared on a session");
+
+/**
+ * A session on `primary`; a binding that cannot open one (a stand-in without `withSession`) is used
+ * as it is, so its own failures surface where the queries run (the health check names D1).
+ */
+function begin(primary: D1Database, constraintOrBookmark: string): D1DatabaseSession {
+  try {
+    return primary.withSession(constraintOrBookmark);
+  } catch {
+    return {
+      prepare: (query) => primary.prepare(query),
+      batch: (statements) => primary.batch(statements),
+      getBookmark: () => null,
+    };
+  }
+}
 
 /** A statement of ours, made for `current`; a foreign one (made elsewhere) is passed through. */
 function preparedOn(statement: D1PreparedStatement, current: D1DatabaseSession): D1PreparedStatement {
