@@ -80,9 +80,10 @@ export interface RequestSession {
 type Execute = "all" | "run" | "first" | "raw";
 
 /**
- * Opens the request's session. The returned database prepares statements that run on the current
- * session when executed, so the first round trip can be re-run on the primary if D1 refuses the
- * client's bookmark. `exec` and `withSession` go to the database itself (migrations, tests).
+ * Opens the request's session. The returned database prepares each statement on the current
+ * session and makes it again on a new one if the session changed before it ran, so the first round
+ * trip can be re-run on the primary if D1 refuses the client's bookmark. `exec` and `withSession`
+ * go to the database itself (migrations, tests).
  */
 export function openSession(primary: D1Database, start: SessionStart): RequestSession {
   let session = begin(primary, start.from === "bookmark" ? start.bookmark : start.from);
