@@ -49,6 +49,10 @@ describe("atas-link: notes", () => {
     // The note page: both photos in the carousel, sized before they load, the text with topic links.
     await ana.waitForURL((url) => /^\/notes\/[0-9a-f-]{36}$/.test(url.pathname));
     const notePath = new URL(ana.url()).pathname;
+    // The post left its D1 bookmark in a cookie, so her next pages read at least that new (docs/scale.md).
+    const bookmark = (await ana.context().cookies()).find((c) => c.name === "atas_d1");
+    expect(bookmark).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+    expect(bookmark?.value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/);
     await expect.poll(() => ana.getByTestId("note-title").textContent()).toBe(title);
     const slides = ana.getByTestId("carousel-image");
     expect(await slides.count()).toBe(2);
@@ -77,7 +81,11 @@ describe("atas-link: notes", () => {
     await expect.poll(() => ana.getByTestId("like-count").textContent()).toBe("1");
     await expect.poll(() => ana.getByTestId("like").getAttribute("aria-pressed")).toBe("true");
     expect((await likedNote).ok()).toBe(true);
+    const reloaded = ana.waitForRequest(
+      (r) => r.method() === "GET" && new URL(r.url()).pathname === notePath,
+    );
     await ana.reload();
+    expect(await (await reloaded).headerValue("cookie")).toMatch(/(^|; )atas_d1=[0-9a-f-]+/);
     await expect.poll(() => ana.getByTestId("like-count").textContent()).toBe("1");
 
     // Opened the way without JavaScript (`?collect=1`, as a click before hydration does), the
