@@ -1,0 +1,90 @@
+import { sql } from "drizzle-orm";
+import type {
+  CountedExpert,
+  CountedSecondDegree,
+  Reachable,
+  ReachableExpert,
+} from "../adapters/second-degree/interface";
+import type { Db } from "../db/client";
+import { d1SecondDegree } from "./second-degree-d1";
+
+/**
+ * The default: each user's second-degree experts with their mutual counts, kept in
+ * `second_degree_experts` by triggers in the same statement as every edge or role write
+ * (migrations/0034), so a read is one primary-key range of the user's rows (at most their
+ * second-degree experts, ≤ degree²) plus their blocks and connections, which it leaves out.
+ *
+ * The stored count is every path user → mutual → expert. A mutual who is blocked either way is not
+ * a mutual; the app never keeps a connection between two people who block each other (a block
+ * disconnects them, asking is refused), so that case only arises in data written around the app,
+ * and such a read is answered by the two-hop query (`d1SecondDegree`, the reference) instead.
+ * "People you may know" is not kept (everyone two hops away would be degree² rows per user): it
+ * stays the two-hop query.
+ */
+export function d1SecondDegreeSet(db: Db): CountedSecondDegree {
+  const twoHop = d1SecondDegree(db);
+
+  async function expertCounts(userId: string, limit: number): Promise<CountedExpert[]> {
+    const [top, severed] = await db.batch([
+      db.all<{ expert_id: string; mutuals: number }>(sql`
+        with blocked(id) as (
+          select blocked_id from blocks where blocker_id = ${userId}
+          union select blocker_id from blocks where blocked_id = ${userId}
+        )
+        select s.expert_id, s.mutuals from second_degree_experts s
+        where s.user_id = ${userId}
+          and s.expert_id not in (select peer_id from connections where user_id = ${userId})
+          and s.expert_id not in (select id from blocked)
+        order by s.mutuals desc, s.expert_id
+        limit ${limit}`),
+      // A connection to someone blocked either way (only written around the app): see above.
+      db.all<{ id: string }>(sql`
+        select b.blocked_id as id from blocks b
+        join connections c on c.user_id = b.blocker_id and c.peer_id = b.blocked_id
+        where b.blocker_id = ${userId}
+        union
+        select b.blocker_id from blocks b
+        join connections c on c.user_id = b.blocked_id and c.peer_id = b.blocker_id
+        where b.blocked_id = ${userId}
+        limit 1`),
+    ]);
+    if (severed.length > 0)
+      return (await twoHop.experts(userId, limit)).map((r) => ({ userId: r.userId, mutuals: r.via.length }));
+    return top.map((row) => ({ userId: row.expert_id, mutuals: Number(row.mutuals) }));
+  }
+
+  async function mutualsWith(userId: string, expertIds: string[]): Promise<Map<string, Reachable["via"]>> {
+    const found = new Map<string, Reachable["via"]>(expertIds.map((id) => [id, []]));
+    if (expertIds.length === 0) return found;
+    const rows = await db.all<{ expert_id: string; via_id: string; display_name: string }>(sql`
+      with blocked(id) as (
+        select blocked_id from blocks where blocker_id = ${userId}
+        union select blocker_id from blocks where blocked_id = ${userId}
+      )
+      select c2.user_id as expert_id, c2.peer_id as via_id, v.display_name
+      from connections c2
+      join connections c1 on c1.user_id = ${userId} and c1.peer_id = c2.peer_id
+      join users v on v.id = c2.peer_id
+      where c2.user_id in (select value from json_each(${JSON.stringify(expertIds)}))
+        and c2.peer_id not in (select id from blocked)`);
+    for (const row of rows)
+      found.get(row.expert_id)?.push({ userId: row.via_id, displayName: row.display_name });
+    for (const via of found.values())
+      via.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId));
+    return found;
+  }
+
+  return {
+    expertCounts,
+    mutualsWith,
+    async experts(userId: string, limit: number): Promise<ReachableExpert[]> {
+      const counted = await expertCounts(userId, limit);
+      const via = await mutualsWith(
+        userId,
+        counted.map((c) => c.userId),
+      );
+      return counted.map((c) => ({ userId: c.userId, expertId: c.userId, via: via.get(c.userId) ?? [] }));
+    },
+    people: (userId: string, limit: number) => twoHop.people(userId, limit),
+  };
+}
