@@ -25,30 +25,23 @@ export function d1SecondDegreeSet(db: Db): CountedSecondDegree {
   const twoHop = d1SecondDegree(db);
 
   async function expertCounts(userId: string, limit: number): Promise<CountedExpert[]> {
-    const [top, severed] = await db.batch([
-      db.all<{ expert_id: string; mutuals: number }>(sql`
-        with blocked(id) as (
-          select blocked_id from blocks where blocker_id = ${userId}
-          union select blocker_id from blocks where blocked_id = ${userId}
-        )
-        select s.expert_id, s.mutuals from second_degree_experts s
-        where s.user_id = ${userId}
-          and s.expert_id not in (select peer_id from connections where user_id = ${userId})
-          and s.expert_id not in (select id from blocked)
-        order by s.mutuals desc, s.expert_id
-        limit ${limit}`),
-      // A connection to someone blocked either way (only written around the app): see above.
-      db.all<{ id: string }>(sql`
-        select b.blocked_id as id from blocks b
-        join connections c on c.user_id = b.blocker_id and c.peer_id = b.blocked_id
-        where b.blocker_id = ${userId}
-        union
-        select b.blocker_id from blocks b
-        join connections c on c.user_id = b.blocked_id and c.peer_id = b.blocker_id
-        where b.blocked_id = ${userId}
-        limit 1`),
-    ]);
-    if (severed.length > 0)
+    // `severed`: a connection to someone blocked either way (only written around the app, see above);
+    // if there is none, no candidate is either (the read only leaves rows out).
+    const top = await db.all<{ expert_id: string; mutuals: number; severed: number }>(sql`
+      with blocked(id) as (
+        select blocked_id from blocks where blocker_id = ${userId}
+        union select blocker_id from blocks where blocked_id = ${userId}
+      )
+      select s.expert_id, s.mutuals, (
+        select exists (select 1 from blocked b join connections c on c.user_id = ${userId} and c.peer_id = b.id)
+      ) as severed
+      from second_degree_experts s
+      where s.user_id = ${userId}
+        and s.expert_id not in (select peer_id from connections where user_id = ${userId})
+        and s.expert_id not in (select id from blocked)
+      order by s.mutuals desc, s.expert_id
+      limit ${limit}`);
+    if (top[0]?.severed)
       return (await twoHop.experts(userId, limit)).map((r) => ({ userId: r.userId, mutuals: r.via.length }));
     return top.map((row) => ({ userId: row.expert_id, mutuals: Number(row.mutuals) }));
   }
