@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type {
   CountedExpert,
   CountedSecondDegree,
@@ -6,13 +6,15 @@ import type {
   ReachableExpert,
 } from "../adapters/second-degree/interface";
 import type { Db } from "../db/client";
+import { blocks, connections, secondDegreeExperts } from "./schema";
 import { d1SecondDegree } from "./second-degree-d1";
 
 /**
  * The default: each user's second-degree experts with their mutual counts, kept in
  * `second_degree_experts` by triggers in the same statement as every edge or role write
  * (migrations/0034), so a read is one primary-key range of the user's rows (at most their
- * second-degree experts, ≤ degree²) plus their blocks and connections, which it leaves out.
+ * second-degree experts, ≤ degree²) plus their blocks and connections, which it leaves out, and
+ * then the mutual connections of the page shown (page × degree seeks).
  *
  * The stored count is every path user → mutual → expert. A mutual who is blocked either way is not
  * a mutual; the app never keeps a connection between two people who block each other (a block
@@ -25,25 +27,30 @@ export function d1SecondDegreeSet(db: Db): CountedSecondDegree {
   const twoHop = d1SecondDegree(db);
 
   async function expertCounts(userId: string, limit: number): Promise<CountedExpert[]> {
-    // `severed`: a connection to someone blocked either way (only written around the app, see above);
-    // if there is none, no candidate is either (the read only leaves rows out).
-    const top = await db.all<{ expert_id: string; mutuals: number; severed: number }>(sql`
-      with blocked(id) as (
-        select blocked_id from blocks where blocker_id = ${userId}
-        union select blocker_id from blocks where blocked_id = ${userId}
-      )
-      select s.expert_id, s.mutuals, (
-        select exists (select 1 from blocked b join connections c on c.user_id = ${userId} and c.peer_id = b.id)
-      ) as severed
-      from second_degree_experts s
-      where s.user_id = ${userId}
-        and s.expert_id not in (select peer_id from connections where user_id = ${userId})
-        and s.expert_id not in (select id from blocked)
-      order by s.mutuals desc, s.expert_id
-      limit ${limit}`);
-    if (top[0]?.severed)
+    // One round trip: the user's whole range (≤ their second-degree experts), their connections and
+    // blocks. Sorting and leaving out in the worker reads each row once; in SQL the sorter and the
+    // exclusion probes each count every row again.
+    const [rows, mine, blocking, blockedBy] = await db.batch([
+      db
+        .select({ expertId: secondDegreeExperts.expertId, mutuals: secondDegreeExperts.mutuals })
+        .from(secondDegreeExperts)
+        .where(eq(secondDegreeExperts.userId, userId)),
+      db.select({ id: connections.peerId }).from(connections).where(eq(connections.userId, userId)),
+      db.select({ id: blocks.blockedId }).from(blocks).where(eq(blocks.blockerId, userId)),
+      db.select({ id: blocks.blockerId }).from(blocks).where(eq(blocks.blockedId, userId)),
+    ]);
+    const blocked = new Set([...blocking, ...blockedBy].map((b) => b.id));
+    // A connection to someone blocked either way (only written around the app, see above).
+    if (mine.some((m) => blocked.has(m.id)))
       return (await twoHop.experts(userId, limit)).map((r) => ({ userId: r.userId, mutuals: r.via.length }));
-    return top.map((row) => ({ userId: row.expert_id, mutuals: Number(row.mutuals) }));
+    const direct = new Set(mine.map((m) => m.id));
+    return rows
+      .filter((row) => !direct.has(row.expertId) && !blocked.has(row.expertId))
+      .sort(
+        (a, b) => b.mutuals - a.mutuals || (a.expertId < b.expertId ? -1 : a.expertId > b.expertId ? 1 : 0),
+      )
+      .slice(0, limit)
+      .map((row) => ({ userId: row.expertId, mutuals: row.mutuals }));
   }
 
   async function mutualsWith(userId: string, expertIds: string[]): Promise<Map<string, Reachable["via"]>> {
