@@ -179,6 +179,8 @@ interface Leg {
   returned: number[];
   degrees: number[];
   warm: number[];
+  /** `GET /api/connections` right after each one-at-a-time read: a signed-in request's floor here. */
+  floor: number[];
   answers: Map<number, Answer>;
   edges: EdgeCost;
 }
@@ -231,6 +233,7 @@ async function measure(
       returned: [],
       degrees: [],
       warm: [],
+      floor: [],
       answers: new Map(),
       edges: {
         connectMs: [],
@@ -243,6 +246,10 @@ async function measure(
     };
     const experts = (cookie: string, extra: Record<string, string> = {}) =>
       fetch(`${direct}/api/network/experts?limit=20`, { headers: { ...origin, cookie, ...extra } });
+    // The same warm-up on every path: the runtime's code, not the measured people's data (person 2
+    // is measured by no group).
+    const warmUp = await login(2);
+    for (let n = 0; n < 10; n++) await (await experts(warmUp)).arrayBuffer();
 
     const record = async (k: number, timed: number[] | null, metered: boolean) => {
       const cookie = cookies[k] ?? "";
@@ -263,7 +270,9 @@ async function measure(
         people[k] ?? -1,
         body.experts.map((e) => ({ id: e.id, mutuals: e.mutuals, via: e.via.map((v) => v.userId) })),
       );
+      const floorStarted = performance.now();
       const mine = await fetch(`${direct}/api/connections`, { headers: { ...origin, cookie } });
+      if (timed === leg.cold) leg.floor.push(performance.now() - floorStarted);
       leg.degrees.push(((await mine.json()) as { connections: unknown[] }).connections.length);
     };
     // Every person is asked once (a cache miss) in one of three groups: one at a time, 20 at a
@@ -356,6 +365,7 @@ function legLines(label: string, leg: Leg, warmLabel: string): string[] {
     row("cold, one at a time", leg.cold),
     row(`cold, ${CONCURRENCY} concurrent`, leg.coldConcurrent),
     row(`${warmLabel}, ${CONCURRENCY} concurrent`, leg.warm),
+    row("floor: GET /api/connections, one at a time", leg.floor),
     `  cold p95 at ${CONCURRENCY} concurrent / its p50: ${(percentile(leg.coldConcurrent, 95) / percentile(leg.coldConcurrent, 50)).toFixed(2)}x`,
     `  D1 rows read per cold request: mean ${mean(leg.reads).toFixed(0)}, max ${Math.max(...leg.reads)}; round trips ${mean(leg.roundTrips).toFixed(1)}; degree mean ${mean(leg.degrees).toFixed(1)}, degree² bound mean ${bound.toFixed(0)} -> read/bound ${(mean(leg.reads) / bound).toFixed(2)}; experts returned mean ${mean(leg.returned).toFixed(1)}`,
     ...(e.connectMs.length
