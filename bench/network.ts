@@ -68,6 +68,8 @@ function d1File(state: string): string {
 /** With the platform stopped: drops the set's triggers (the design before migration 0034), or puts them back. */
 function setTriggers(state: string, on: boolean) {
   const db = new DatabaseSync(d1File(state));
+  // workerd may still be closing the file after wrangler has exited.
+  db.exec("PRAGMA busy_timeout = 60000");
   for (const name of triggerNames) db.exec(`DROP TRIGGER IF EXISTS \`${name}\``);
   if (on) for (const statement of triggers) db.exec(statement);
   db.close();
