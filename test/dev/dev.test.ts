@@ -70,6 +70,18 @@ describe("dev tools", () => {
       { email: "student01@siswa.um.edu.my", status: "accepted" },
       { email: "student06@siswa.um.edu.my", status: "accepted" },
     ]);
+    // The seed's connections filled the experts candidate set (migration 0034's triggers): it is
+    // not empty and equals a recount.
+    const [stored, recount] = await env.DB.batch([
+      env.DB.prepare("select user_id, expert_id, mutuals from second_degree_experts order by 1, 2"),
+      env.DB.prepare(
+        `select e1.user_id, e2.peer_id as expert_id, count(*) as mutuals
+         from connections e1 join connections e2 on e2.user_id = e1.peer_id join users t on t.id = e2.peer_id
+         where t.role = 'expert' and e2.peer_id <> e1.user_id group by 1, 2 order by 1, 2`,
+      ),
+    ]);
+    expect(stored?.results).toEqual(recount?.results);
+    expect(stored?.results.length).toBeGreaterThan(0);
     // Demo experts are vetted, so the directory shows them by default.
     const vetted = await env.DB.prepare(
       "select count(*) as n from expert_profiles join users on users.id = expert_profiles.user_id where users.email like '%@experts.atas.dev' and verification = 'verified'",

@@ -3,14 +3,20 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { GraphChange, GraphUser, SecondDegree } from "../../worker/src/adapters/second-degree/interface";
 import { neo4jSecondDegree } from "../../worker/src/adapters/second-degree/neo4j";
+import { block, unblock } from "../../worker/src/blocks/services/blocks";
 import { createDb } from "../../worker/src/db/client";
 import { d1SecondDegree } from "../../worker/src/network/second-degree-d1";
+import { d1SecondDegreeSet } from "../../worker/src/network/second-degree-set";
+import { connect, disconnect } from "../../worker/src/network/services/edges";
+import { systemContext } from "../../worker/src/shared/context";
+import { adaptersFor } from "../../worker/src/wiring";
 
 /**
- * The two SecondDegree implementations give the same answers: the D1 two-hop query and the Neo4j
- * adapter against the Query API stand-in, which runs the adapter's Cypher on Kùzu (an embedded Cypher
- * engine). Experts, people, mutual counts, via lists and their order must match exactly. The stand-in
- * database "parity" is this file's alone, so no other test's resync empties it.
+ * The SecondDegree implementations give the same answers: the D1 two-hop query (the reference), D1's
+ * candidate set kept by triggers (migrations/0034), and the Neo4j adapter against the Query API
+ * stand-in, which runs the adapter's Cypher on Kùzu (an embedded Cypher engine). Experts, people,
+ * mutual counts, via lists and their order must match exactly. The stand-in database "parity" is this
+ * file's alone, so no other test's resync empties it.
  */
 const neo4j = neo4jSecondDegree({
   queryUrl: env.FAKE_NEO4J_URL,
@@ -19,6 +25,7 @@ const neo4j = neo4jSecondDegree({
   database: "parity",
 });
 const d1 = d1SecondDegree(createDb(env.DB));
+const candidateSet = d1SecondDegreeSet(createDb(env.DB));
 
 type Role = GraphUser["role"];
 interface Network {
@@ -77,6 +84,7 @@ async function answers(graph: SecondDegree, userId: string, limit: number) {
 async function same(userId: string, limit = 10) {
   const fromD1 = await answers(d1, userId, limit);
   expect(await answers(neo4j, userId, limit)).toEqual(fromD1);
+  expect(await answers(candidateSet, userId, limit)).toEqual(fromD1);
   return fromD1;
 }
 
@@ -99,7 +107,7 @@ const networks = fc.integer({ min: 2, max: 12 }).chain((size) => {
   });
 });
 
-describe("the D1 path and the Neo4j path (on Kùzu) answer alike", () => {
+describe("the D1 two-hop query, D1's candidate set and the Neo4j path (on Kùzu) answer alike", () => {
   it("on random networks: every user's experts and people, mutual counts, via lists and order", async () => {
     await fc.assert(
       fc.asyncProperty(networks, async (network) => {
@@ -217,4 +225,107 @@ describe("the D1 path and the Neo4j path (on Kùzu) answer alike", () => {
     await neo4j.apply([{ op: "user", user: { id: id(2), displayName: "Rising", role: "admin" } }]);
     expect(await same(id(0))).toEqual({ experts: [], people: [] });
   });
+});
+
+/**
+ * The candidate set is maintained by the writes themselves: after any sequence of connects,
+ * disconnects, blocks, unblocks, role changes and account deletions made through the app's own
+ * verbs (or SQL where the app has none), every user's stored rows equal a recount from scratch, and
+ * every user's read equals the two-hop reference. Deterministic: fast-check's seed is fixed.
+ */
+describe("D1's candidate set after random edge, block and role changes", () => {
+  const ctx = systemContext(env, adaptersFor(env));
+  const scenarios = fc.integer({ min: 3, max: 10 }).chain((size) => {
+    const index = fc.integer({ min: 0, max: size - 1 });
+    const pair = (op: "connect" | "disconnect" | "block" | "unblock") =>
+      fc.record({ op: fc.constant(op), a: index, b: index });
+    return fc.record({
+      roles: fc.array(fc.constantFrom<Role>("student", "expert", "expert", "club"), {
+        minLength: size,
+        maxLength: size,
+      }),
+      ops: fc.array(
+        fc.oneof(
+          { arbitrary: pair("connect"), weight: 6 },
+          { arbitrary: pair("disconnect"), weight: 2 },
+          { arbitrary: pair("block"), weight: 1 },
+          { arbitrary: pair("unblock"), weight: 1 },
+          {
+            arbitrary: fc.record({
+              op: fc.constant("role" as const),
+              a: index,
+              role: fc.constantFrom<Role>("student", "expert", "admin"),
+            }),
+            weight: 2,
+          },
+          { arbitrary: fc.record({ op: fc.constant("delete" as const), a: index }), weight: 1 },
+        ),
+        { minLength: 5, maxLength: 40 },
+      ),
+    });
+  });
+
+  /** Every (user, expert, count) a from-scratch two-hop count gives for these users. */
+  async function recount(ids: string[]) {
+    const list = JSON.stringify(ids);
+    const [stored, fresh] = await env.DB.batch<{ user_id: string; expert_id: string; mutuals: number }>([
+      env.DB.prepare(
+        "select user_id, expert_id, mutuals from second_degree_experts where user_id in (select value from json_each(?)) order by 1, 2",
+      ).bind(list),
+      env.DB.prepare(
+        `select e1.user_id, e2.peer_id as expert_id, count(*) as mutuals
+         from connections e1 join connections e2 on e2.user_id = e1.peer_id join users t on t.id = e2.peer_id
+         where e1.user_id in (select value from json_each(?)) and t.role = 'expert' and e2.peer_id <> e1.user_id
+         group by 1, 2 order by 1, 2`,
+      ).bind(list),
+    ]);
+    return { stored: stored?.results, fresh: fresh?.results };
+  }
+
+  it("stored counts equal a recount, and every user's experts equal the two-hop query's", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarios, async ({ roles, ops }) => {
+        const { id } = await store({
+          users: roles.map((role, i) => ({ displayName: `P${i % 3}`, role })),
+          edges: [],
+          blocks: [],
+        });
+        const live = new Set(roles.map((_, i) => i));
+        for (const step of ops) {
+          if (!live.has(step.a) || ("b" in step && !live.has(step.b))) continue;
+          const [a, b] = [id(step.a), "b" in step ? id(step.b) : ""];
+          if (step.op === "connect") {
+            // The app's own paths never connect people who block each other; connect() itself does not check.
+            const blocked = await env.DB.prepare(
+              "select 1 from blocks where (blocker_id = ?1 and blocked_id = ?2) or (blocker_id = ?2 and blocked_id = ?1)",
+            )
+              .bind(a, b)
+              .first();
+            if (!blocked) await connect(ctx, a, b, "connection");
+          } else if (step.op === "disconnect") await disconnect(ctx, a, b);
+          else if (step.op === "block") {
+            if (a !== b) await block(ctx, a, b);
+          } else if (step.op === "unblock") await unblock(ctx, a, b);
+          else if (step.op === "role")
+            await env.DB.prepare("update users set role = ? where id = ?").bind(step.role, a).run();
+          else {
+            // No account deletion in the app yet: the row goes, and the cascade removes its edges.
+            await env.DB.prepare("delete from users where id = ?").bind(a).run();
+            live.delete(step.a);
+          }
+        }
+        const everyone = roles.map((_, i) => id(i));
+        const { stored, fresh } = await recount(everyone);
+        expect(stored).toEqual(fresh);
+        for (const i of live) {
+          const reference = await d1.experts(id(i), 100);
+          expect(await candidateSet.experts(id(i), 100)).toEqual(reference);
+          expect(await candidateSet.expertCounts(id(i), 3)).toEqual(
+            reference.slice(0, 3).map((r) => ({ userId: r.userId, mutuals: r.via.length })),
+          );
+        }
+      }),
+      { numRuns: 25, seed: 15 },
+    );
+  }, 120_000);
 });

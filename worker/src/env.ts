@@ -38,6 +38,8 @@ export interface Env {
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
   OPENAI_MODEL?: string;
+  /** `two-hop` reads experts through D1's two-hop query (the reference, cached) instead of the candidate set; only for bench/network.ts. */
+  SECOND_DEGREE_READ?: string;
   NEO4J_QUERY_URL?: string;
   NEO4J_USER?: string;
   NEO4J_PASSWORD?: string;

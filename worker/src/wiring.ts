@@ -6,6 +6,7 @@ import { upstashStore } from "./adapters/store/upstash";
 import { createDb, type Db } from "./db/client";
 import type { Env } from "./env";
 import { d1SecondDegree } from "./network/second-degree-d1";
+import { d1SecondDegreeSet } from "./network/second-degree-set";
 import type { Adapters } from "./shared/context";
 import {
   currentUsage,
@@ -62,7 +63,7 @@ function meteredDrafter(drafter: Drafter): Drafter {
 /**
  * The one place configuration picks each outside system: Upstash (or its local twin, by URL) for
  * the store, Resend or the dev outbox for mail, OpenAI or the local drafter for drafts, Neo4j or
- * D1's two-hop query for the graph. Built once per request (the middleware in app.ts) and once per
+ * D1's candidate set for the graph. Built once per request (the middleware in app.ts) and once per
  * queue batch or cron run (worker.ts); verbs reach them through `ctx.adapters` and never choose.
  *
  * It sits above the domains because the D1 graph query belongs to the network domain. Each
@@ -94,7 +95,8 @@ export function adaptersFor(env: Env, db: Db = createDb(env.DB)): Adapters {
       return made.drafter;
     },
     get graph() {
-      made.graph ??= neo4jGraph() ?? d1SecondDegree(db);
+      made.graph ??=
+        neo4jGraph() ?? (env.SECOND_DEGREE_READ === "two-hop" ? d1SecondDegree(db) : d1SecondDegreeSet(db));
       return made.graph;
     },
     get graphMirror() {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, instant } from "../db/columns";
 import { users } from "../identity/schema";
 
@@ -64,4 +64,19 @@ export const blocks = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("blocks_blocked_idx").on(t.blockedId)],
+);
+
+/**
+ * Each user's second-degree experts with their mutual-connection counts, maintained by triggers on
+ * `connections` and `users.role` in the same statement as the write (migrations/0034). Direct
+ * connections and blocks are left out at read time (network/second-degree-set.ts).
+ */
+export const secondDegreeExperts = sqliteTable(
+  "second_degree_experts",
+  {
+    userId: text("user_id").notNull(),
+    expertId: text("expert_id").notNull(),
+    mutuals: integer("mutuals").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.expertId] })],
 );

@@ -26,6 +26,25 @@ export interface SecondDegree {
   people(userId: string, limit: number): Promise<Reachable[]>;
 }
 
+/** An expert two hops away and how many of the asker's connections lead there. */
+export interface CountedExpert {
+  userId: string;
+  mutuals: number;
+}
+
+/**
+ * A second-degree store that keeps each user's counts ready (D1's candidate set,
+ * network/second-degree-set.ts): the ranking reads the candidates' counts, and only the page it
+ * returns has its mutual connections named. Same exclusions and order as `SecondDegree.experts`.
+ */
+export interface CountedSecondDegree extends SecondDegree {
+  expertCounts(userId: string, limit: number): Promise<CountedExpert[]>;
+  /** The mutual connections of `userId` with each of `expertIds`, in the order of `Reachable.via`. */
+  mutualsWith(userId: string, expertIds: string[]): Promise<Map<string, Reachable["via"]>>;
+}
+
+export const countsReady = (graph: SecondDegree): graph is CountedSecondDegree => "expertCounts" in graph;
+
 /** A person as the graph knows them. */
 export interface GraphUser {
   id: string;

@@ -177,7 +177,7 @@ const routes = {
 export function mountNetwork(app: Router) {
   app.openapi(routes.experts, async (c) => {
     const { experts, cache } = await networkExperts({ ctx: actionContext(c), input: c.req.valid("query") });
-    c.header("x-cache", cache);
+    if (cache !== "none") c.header("x-cache", cache);
     return c.json({ experts }, 200);
   });
   app.openapi(routes.people, async (c) =>

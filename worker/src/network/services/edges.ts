@@ -1,5 +1,5 @@
 import { and, eq, or } from "drizzle-orm";
-import type { GraphChange } from "../../adapters/second-degree/interface";
+import { countsReady, type GraphChange } from "../../adapters/second-degree/interface";
 import { users } from "../../identity/schema";
 import { invalidate } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
@@ -7,16 +7,21 @@ import { blocks, connections, type EDGE_SOURCES } from "../schema";
 
 export type EdgeSource = (typeof EDGE_SOURCES)[number];
 
-/** The cache keys of one user's network answers; any change to their edges invalidates both. */
-export const networkKeys = (userId: string) => [`network:experts:${userId}`, `network:people:${userId}`];
+/** The cache keys of one user's network answers (experts, people); a change to their edges invalidates them. */
+export const networkKeys = [
+  (userId: string) => `network:experts:${userId}`,
+  (userId: string) => `network:people:${userId}`,
+] as const;
 
 /**
  * After a D1 edge write: the graph mirror hears of it through the `graph` queue (in order, applied
  * idempotently), and both people's cached network answers are invalidated. Friends of friends see
- * the change when their own entries expire (short TTL).
+ * the change when their own entries expire (short TTL). D1's candidate set needs no invalidation:
+ * its triggers updated it in the write itself, and experts read from it are not cached.
  */
 export async function afterEdgeChange(ctx: ActionContext, people: string[], changes: GraphChange[]) {
-  await Promise.all(people.flatMap((id) => networkKeys(id).map((key) => invalidate(ctx, key))));
+  const cached = countsReady(ctx.adapters.graph) ? networkKeys.slice(1) : networkKeys;
+  await Promise.all(people.flatMap((id) => cached.map((key) => invalidate(ctx, key(id)))));
   try {
     await ctx.env.GRAPH_QUEUE.send({ kind: "graph", key: crypto.randomUUID(), changes });
   } catch (error) {

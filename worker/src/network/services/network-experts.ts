@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { countsReady } from "../../adapters/second-degree/interface";
 import { inJsonList } from "../../db/client";
 import { memberCampus } from "../../identity";
 import { campuses, users } from "../../identity/schema";
@@ -34,7 +35,12 @@ export interface NetworkExpert {
  * Experts in the asker's second-degree network. The graph (D1 or Neo4j) gives the candidates with
  * their mutual connections; D1 gives what ranks them: mutual connections first (each counts 3),
  * ties to the asker's campus (2), shared topics or industry with the asker's interests (1 each, at
- * most 2), and responsiveness (up to 2, by the share of invitations answered). Cached per user.
+ * most 2), and responsiveness (up to 2, by the share of invitations answered).
+ *
+ * With D1's candidate set (the default) the answer is read fresh every time: the counts are one
+ * indexed range kept current by the edge writes themselves, and only the returned page has its
+ * mutual connections named, so every change (a connection of a friend, a block, a role change) shows
+ * in the next read. Through Neo4j or the two-hop query the ranked list is cached per user.
  */
 export async function networkExperts({
   ctx,
@@ -42,20 +48,37 @@ export async function networkExperts({
 }: {
   ctx: ActionContext;
   input: { limit: number };
-}): Promise<{ experts: NetworkExpert[]; cache: "hit" | "miss" }> {
+}): Promise<{ experts: NetworkExpert[]; cache: "hit" | "miss" | "none" }> {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
-  const [key] = networkKeys(actor.id) as [string, string];
+  const graph = ctx.adapters.graph;
+  if (countsReady(graph)) {
+    const counted = await graph.expertCounts(actor.id, CANDIDATES);
+    const page = (await rank(ctx, actor.id, memberCampus(actor), counted)).slice(0, input.limit);
+    const via = await graph.mutualsWith(
+      actor.id,
+      page.map((e) => e.id),
+    );
+    return { experts: page.map((e) => ({ ...e, via: via.get(e.id) ?? [] })), cache: "none" };
+  }
+  const key = networkKeys[0](actor.id);
   const { value, cache } = await readThrough(ctx, {
     key,
     ttlSeconds: TTL_SECONDS,
-    load: () => rank(ctx, actor.id, memberCampus(actor)),
+    load: async () => rank(ctx, actor.id, memberCampus(actor), await graph.experts(actor.id, CANDIDATES)),
   });
   return { experts: (value ?? []).slice(0, input.limit), cache };
 }
 
-async function rank(ctx: ActionContext, userId: string, campusId: string | null): Promise<NetworkExpert[]> {
-  const candidates = await ctx.adapters.graph.experts(userId, CANDIDATES);
+/** Candidates as the graph gives them: with their mutual connections named, or only counted. */
+type Candidate = { userId: string } & ({ via: NetworkExpert["via"] } | { mutuals: number });
+
+async function rank(
+  ctx: ActionContext,
+  userId: string,
+  campusId: string | null,
+  candidates: Candidate[],
+): Promise<NetworkExpert[]> {
   if (candidates.length === 0) return [];
   const ids = candidates.map((c) => c.userId);
   const [profiles, tallies, mine, campus] = await ctx.db.batch([
@@ -105,8 +128,9 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
   for (const candidate of candidates) {
     const profile = byId.get(candidate.userId);
     if (!profile) continue;
-    const reasons: NetworkExpert["reasons"] = [{ kind: "mutuals", value: String(candidate.via.length) }];
-    let score = 3 * candidate.via.length;
+    const mutuals = "via" in candidate ? candidate.via.length : candidate.mutuals;
+    const reasons: NetworkExpert["reasons"] = [{ kind: "mutuals", value: String(mutuals) }];
+    let score = 3 * mutuals;
     if (campusId && profile.campusTies.includes(campusId)) {
       score += 2;
       reasons.push({ kind: "campus", value: campus[0]?.name ?? campusId });
@@ -134,8 +158,8 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
       company: profile.company,
       industry: profile.industry,
       acceptingInvitations: profile.accepting,
-      mutuals: candidate.via.length,
-      via: candidate.via,
+      mutuals,
+      via: "via" in candidate ? candidate.via : [],
       reasons,
       score: Math.round(score * 100) / 100,
     });
@@ -147,7 +171,7 @@ async function rank(ctx: ActionContext, userId: string, campusId: string | null)
 export async function peopleYouMayKnow({ ctx, input }: { ctx: ActionContext; input: { limit: number } }) {
   const actor = ctx.actor;
   if (!actor) throw new Unauthorized();
-  const [, key] = networkKeys(actor.id) as [string, string];
+  const key = networkKeys[1](actor.id);
   const { value } = await readThrough(ctx, {
     key,
     ttlSeconds: TTL_SECONDS,
