@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { MessageBroadcast } from "./room/broadcast";
+import { ADAPTIVE, FIXED_40_MS, MessageBroadcast } from "./room/broadcast";
 import { type Clock, wallClock } from "./room/clock";
 import { PostingLimits } from "./room/limits";
 import { MessageLog } from "./room/log";
@@ -39,7 +39,15 @@ export class Room extends DurableObject<Env> {
     this.sockets = new RoomSockets(ctx);
     this.log = new MessageLog(ctx.storage.sql, this.clock);
     this.limits = new PostingLimits(ctx.storage.sql, this.log);
-    this.broadcast = new MessageBroadcast(this.log, this.sockets, this.clock);
+    // `ROOM_BROADCAST=fixed`: the old fixed 40 ms window, for bench/rooms.ts's baseline only.
+    const fixed = env.ROOM_BROADCAST === "fixed" && env.APP_ENV !== "production";
+    this.broadcast = new MessageBroadcast(
+      this.log,
+      this.sockets,
+      this.clock,
+      ctx.storage,
+      fixed ? FIXED_40_MS : ADAPTIVE,
+    );
     this.presence = new Presence(ctx.storage, this.log, this.sockets);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -150,6 +158,7 @@ export class Room extends DurableObject<Env> {
         return;
       case "message":
         this.receive(ws, state, frame.id, frame.body);
+        await this.broadcast.armAlarm();
         return;
       case "typing":
         this.presence.typing(ws, state, this.clock.now());
@@ -183,8 +192,12 @@ export class Room extends DurableObject<Env> {
     await this.presence.schedule();
   }
 
-  /** Sends one coalesced presence frame for every arrival and departure of the last second. */
+  /**
+   * Sends one coalesced presence frame for every arrival and departure of the last second, and any
+   * messages still waiting for a broadcast whose instance was lost (room/broadcast.ts).
+   */
   override async alarm(): Promise<void> {
+    this.broadcast.woke();
     this.presence.tell();
   }
 
@@ -232,6 +245,7 @@ export class Room extends DurableObject<Env> {
     const author = this.log.author(input.userId, input.displayName);
     const message = this.log.store(input.id, author, input.body);
     this.broadcast.announce(message, author);
+    await this.broadcast.armAlarm();
     return message;
   }
 
