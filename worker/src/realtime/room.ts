@@ -197,7 +197,7 @@ export class Room extends DurableObject<Env> {
    * messages still waiting for a broadcast whose instance was lost (room/broadcast.ts).
    */
   override async alarm(): Promise<void> {
-    this.broadcast.woke();
+    await this.broadcast.woke();
     this.presence.tell();
   }
 

@@ -62,8 +62,8 @@ export class MessageRate {
  * waits, in seq order, so the order holds however the window changes.
  *
  * Nothing is lost with the instance: a message is stored before it waits, the log's `sent` cursor
- * says what the sockets were sent, and while anything waits an alarm is set (`armAlarm`), so a
- * new instance, woken by that alarm or by any frame, sends what the lost one did not.
+ * (kept only while messages wait) says where they begin, and while anything waits an alarm is set
+ * (`armAlarm`), so a new instance, woken by that alarm or by any frame, sends what the lost one did not.
  */
 export class MessageBroadcast {
   /**
@@ -94,11 +94,10 @@ export class MessageBroadcast {
     private readonly storage: DurableObjectStorage,
     public policy: BroadcastPolicy = ADAPTIVE,
   ) {
-    // `sent` is the last message seq the sockets were sent. The sockets outlive an instance evicted
-    // with messages still waiting for their broadcast: the next instance sends them.
+    // While messages wait for a window's end, `sent` is the seq before the first of them. The sockets
+    // outlive an instance evicted with messages still waiting: the next instance sends them.
     const sent = log.meta("sent");
-    if (sent === null) log.setMeta("sent", log.last());
-    else {
+    if (sent !== null) {
       this.unsent.push(...log.after(sent));
       if (this.unsent.length > 0) this.schedule(0);
     }
@@ -126,7 +125,11 @@ export class MessageBroadcast {
     this.rate.add(now);
     const wait = this.broadcastAt + this.window(now) - now;
     if (wait <= 0) this.flush();
-    else if (this.windowTimer === null) this.schedule(wait);
+    else if (this.windowTimer === null) {
+      // Sent at once, a message needs no cursor (stored and sent in one event, or neither); waiting, it does.
+      this.log.setMeta("sent", message.seq - 1);
+      this.schedule(wait);
+    }
     // A window already waiting ends on its own timer: this message joins it, behind the others.
   }
 
@@ -141,10 +144,15 @@ export class MessageBroadcast {
     if ((await this.storage.getAlarm()) === null) await this.storage.setAlarm(Date.now() + RECOVER_AFTER_MS);
   }
 
-  /** The alarm fired: what waits goes out (if this instance is new, the log gave it what waits). */
-  woke() {
+  /**
+   * The alarm fired. A window past its end goes out now (in an instance new since the last one was
+   * lost, the log gave it what waited); one still open (the presence alarm shares this one) keeps
+   * its timer, and the alarm stands by again.
+   */
+  async woke() {
     this.alarmArmed = false;
-    this.flush();
+    if (this.windowTimer === null || this.clock.now() >= this.windowEndsAt) this.flush();
+    else await this.armAlarm();
   }
 
   private schedule(wait: number) {
@@ -174,7 +182,7 @@ export class MessageBroadcast {
     );
     this.counts.frames += 1;
     this.counts.messages += items.length;
-    this.log.setMeta("sent", newest.message.seq);
+    this.log.clearMeta("sent");
   }
 
   /** When the pending window ends (epoch ms by the room's clock), or null when none waits. */
