@@ -471,6 +471,12 @@ describe("live rooms", () => {
     const { club, roomId } = await clubRoom();
     const other = await quickPerson("Other");
     const [sender, watcher] = await Promise.all([join(club, roomId), join(other, roomId)]);
+    // Time stands still for the room: the sender's bucket does not refill during the test.
+    await runInDurableObject(roomStub(roomId), (instance: Room) => {
+      const { clock } = inside(instance);
+      const frozen = clock.now();
+      clock.now = () => frozen;
+    });
     const id = crypto.randomUUID();
     sender.say("hello once", id);
     const first = await sender.ack(id);
@@ -482,6 +488,14 @@ describe("live rooms", () => {
     const fresh = await join(other, roomId);
     const history = await fresh.until("history");
     expect(history.messages.filter((m) => m.body === "hello once")).toHaveLength(1);
+    // A resend costs no token, and is acked even when the sender may not post now: its bucket spent.
+    const burst = Array.from({ length: RATE_LIMIT.burst }, (_, i) => sender.say(`filler ${i}`));
+    await sender.until("error", (e) => e.code === "rate-limited");
+    sender.say("hello once", id);
+    await expect.poll(() => sender.of("ack").filter((a) => a.id === id).length).toBe(3);
+    expect(sender.of("ack").filter((a) => a.id === id)).toEqual([first, first, first]);
+    // The resends spent no token: of a full bucket, "hello once" and "next" took one each.
+    expect(sender.of("ack").filter((a) => burst.includes(a.id))).toHaveLength(RATE_LIMIT.burst - 2);
     for (const client of [sender, watcher, fresh]) client.close();
   });
 

@@ -6,7 +6,13 @@ import { PostingLimits } from "./room/limits";
 import { MessageLog } from "./room/log";
 import { membersSample, Presence } from "./room/presence";
 import { closeBack, fail, identityOf, RoomSockets, type SocketState, send, stateOf } from "./room/sockets";
-import { ClientFrame, MAX_MESSAGE_CHARS, REPLAY_ON_JOIN, type RoomMessage } from "./room-protocol";
+import {
+  ClientFrame,
+  MAX_MESSAGE_CHARS,
+  REPLAY_ON_JOIN,
+  type RoomErrorCode,
+  type RoomMessage,
+} from "./room-protocol";
 import { SESSION_ENDED, sessionTag } from "./session-sockets";
 
 // Other domains and the worker's upgrade route import these from here.
@@ -256,21 +262,41 @@ export class Room extends DurableObject<Env> {
     if (!body) return fail(ws, "empty", "Write something first.");
     if ([...body].length > MAX_MESSAGE_CHARS)
       return fail(ws, "too-long", `Messages are at most ${MAX_MESSAGE_CHARS} characters.`);
-    // A resend (the ack was lost) is acked again, whatever the limits say now.
-    const existing = this.log.byClientId(state.userId, id);
-    if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
+    // A resend (the ack was lost) is acked again, whatever the limits say now. The limits are read
+    // from memory, so a new message pays one statement to be stored (and found new) and one for its
+    // token; a resend is found by the lookup when refused now, by the insert when allowed.
     const now = this.clock.now();
-    if (this.limits.readOnly(now))
-      return fail(ws, "read-only", "This conversation is closed: it is read-only now.");
-    if (this.limits.mutedUntil(state.userId, now) !== null)
-      return fail(ws, "muted", "You are muted in this room.");
-    const retryAfter = this.limits.spendToken(state.userId, now);
-    if (retryAfter !== null)
-      return fail(ws, "rate-limited", `Slow down: try again in ${retryAfter} s.`, retryAfter);
+    const refused = this.refusal(state.userId, now);
+    if (refused) {
+      const existing = this.log.byClientId(state.userId, id);
+      if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
+      return fail(ws, refused.code, refused.message, refused.retryAfter);
+    }
     const author = this.log.author(state.userId, state.displayName);
-    const message = this.log.store(id, author, body);
+    const message = this.log.storeNew(id, author, body);
+    if (!message) {
+      const existing = this.log.byClientId(state.userId, id);
+      if (existing) send(ws, { type: "ack", id, seq: existing.seq });
+      return;
+    }
+    this.limits.spendToken(state.userId, now);
     this.broadcast.announce(message, author);
     send(ws, { type: "ack", id, seq: message.seq });
+  }
+
+  /** Why this person may not post now (nothing is spent), or null. */
+  private refusal(
+    userId: string,
+    now: number,
+  ): { code: RoomErrorCode; message: string; retryAfter?: number } | null {
+    if (this.limits.readOnly(now))
+      return { code: "read-only", message: "This conversation is closed: it is read-only now." };
+    if (this.limits.mutedUntil(userId, now) !== null)
+      return { code: "muted", message: "You are muted in this room." };
+    const retryAfter = this.limits.tokenWait(userId, now);
+    if (retryAfter !== null)
+      return { code: "rate-limited", message: `Slow down: try again in ${retryAfter} s.`, retryAfter };
+    return null;
   }
 
   private markRead(ws: WebSocket, state: SocketState, upTo: number) {

@@ -61,12 +61,31 @@ export class PostingLimits {
     return until !== null && now >= until;
   }
 
+  /** Null when the person's bucket has a token now, else the seconds until it has; takes nothing. */
+  tokenWait(userId: string, now: number): number | null {
+    const tokens = this.refilled(this.bucket(userId, now), now);
+    return tokens < 1 ? secondsUntilToken(tokens) : null;
+  }
+
   /**
    * Takes one token from the person's bucket: null when there was one, else the seconds until
    * there is.
    */
   spendToken(userId: string, now: number): number | null {
-    const perMs = RATE_LIMIT.perSecond / 1000;
+    let tokens = this.refilled(this.bucket(userId, now), now);
+    const refused = tokens < 1;
+    if (!refused) tokens -= 1;
+    this.sql.exec(
+      "insert into buckets (user_id, tokens, refilled_at) values (?, ?, ?) on conflict(user_id) do update set tokens = excluded.tokens, refilled_at = excluded.refilled_at",
+      userId,
+      tokens,
+      now,
+    );
+    this.buckets.set(userId, { tokens, refilledAt: now });
+    return refused ? secondsUntilToken(tokens) : null;
+  }
+
+  private bucket(userId: string, now: number): Bucket {
     let bucket = this.buckets.get(userId);
     if (!bucket) {
       const [row] = this.sql
@@ -78,17 +97,16 @@ export class PostingLimits {
       bucket = row
         ? { tokens: row.tokens, refilledAt: row.refilled_at }
         : { tokens: RATE_LIMIT.burst, refilledAt: now };
+      this.buckets.set(userId, bucket);
     }
-    let tokens = Math.min(RATE_LIMIT.burst, bucket.tokens + Math.max(0, now - bucket.refilledAt) * perMs);
-    const refused = tokens < 1;
-    if (!refused) tokens -= 1;
-    this.sql.exec(
-      "insert into buckets (user_id, tokens, refilled_at) values (?, ?, ?) on conflict(user_id) do update set tokens = excluded.tokens, refilled_at = excluded.refilled_at",
-      userId,
-      tokens,
-      now,
-    );
-    this.buckets.set(userId, { tokens, refilledAt: now });
-    return refused ? Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) : null;
+    return bucket;
+  }
+
+  private refilled(bucket: Bucket, now: number): number {
+    return Math.min(RATE_LIMIT.burst, bucket.tokens + Math.max(0, now - bucket.refilledAt) * PER_MS);
   }
 }
+
+type Bucket = { tokens: number; refilledAt: number };
+const PER_MS = RATE_LIMIT.perSecond / 1000;
+const secondsUntilToken = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / PER_MS / 1000));

@@ -66,16 +66,30 @@ export class MessageLog {
 
   /** `id` is the sender's id for the message; `author` is numbered already. */
   store(id: string, author: RoomAuthor, body: string): RoomMessage {
-    const message: RoomMessage = { seq: this.nextSeq(), by: author.n, at: this.clock.now(), body };
-    this.sql.exec(
-      "insert into messages (seq, client_id, user_id, display_name, body, at) values (?, ?, ?, ?, ?, ?)",
-      message.seq,
-      id,
-      author.userId,
-      author.displayName,
-      message.body,
-      message.at,
-    );
+    const message = this.storeNew(id, author, body);
+    if (!message) throw new Error(`message ${id} is stored already`);
+    return message;
+  }
+
+  /**
+   * Stores the message unless its author already sent one under `id` (a resend): null then. One
+   * statement either way, so the check for a resend costs a new message nothing.
+   */
+  storeNew(id: string, author: RoomAuthor, body: string): RoomMessage | null {
+    const message: RoomMessage = { seq: this.last() + 1, by: author.n, at: this.clock.now(), body };
+    const stored = this.sql
+      .exec(
+        "insert into messages (seq, client_id, user_id, display_name, body, at) values (?, ?, ?, ?, ?, ?) on conflict (user_id, client_id) do nothing returning seq",
+        message.seq,
+        id,
+        author.userId,
+        author.displayName,
+        message.body,
+        message.at,
+      )
+      .toArray();
+    if (stored.length === 0) return null;
+    this.seq = message.seq;
     return message;
   }
 
