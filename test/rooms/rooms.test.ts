@@ -1,8 +1,9 @@
-import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/db/client";
 import { createSession } from "../../worker/src/identity/services/sessions";
 import { type Room, roomOf } from "../../worker/src/realtime/room";
+import { ADAPTIVE, type BroadcastPolicy } from "../../worker/src/realtime/room/broadcast";
 import {
   type ClientFrame,
   directRoomId,
@@ -63,11 +64,59 @@ function roomStub(roomId: string): DurableObjectStub<Room> {
   return roomOf(env, roomId);
 }
 
+/** The room's parts a test reaches into, to play a busy room or a window's end without waiting. */
+interface RoomInside {
+  clock: { now: () => number; after: (ms: number, run: () => void) => unknown; cancel: (t: unknown) => void };
+  broadcast: {
+    policy: BroadcastPolicy;
+    broadcastAt: number;
+    unsent: unknown[];
+    counts: { frames: number; messages: number };
+    pending(): number | null;
+    flush(): void;
+  };
+}
+const inside = (instance: Room) => instance as unknown as RoomInside;
+
 /** Keeps the room's broadcast window open for a minute: new messages wait, as in a busy room. */
 async function holdBroadcasts(roomId: string) {
   await runInDurableObject(roomStub(roomId), (instance: Room) => {
-    (instance as unknown as { broadcast: { broadcastAt: number } }).broadcast.broadcastAt =
-      Date.now() + 60_000;
+    inside(instance).broadcast.broadcastAt = Date.now() + 60_000;
+  });
+}
+
+/**
+ * Plays a big busy room with a few sockets: the room's fan-out budget is `sendsPerSecond` (by default
+ * a room of two is over it from its first message, with a window of a minute), and a window ends only
+ * when the test ends it (`endWindow`), as its timer would: nothing here waits for time.
+ */
+async function busyRoom(roomId: string, sendsPerSecond = 0.01, options: { freezeClock?: boolean } = {}) {
+  await runInDurableObject(roomStub(roomId), (instance: Room) => {
+    const room = inside(instance);
+    room.broadcast.policy = { kind: "adaptive", sendsPerSecond, maxMs: 60_000 };
+    room.clock.after = () => 0;
+    room.clock.cancel = () => {};
+    if (options.freezeClock) {
+      const frozen = room.clock.now();
+      room.clock.now = () => frozen;
+    }
+  });
+}
+
+/** The room back to its own policy: a small room again. */
+async function quietRoom(roomId: string) {
+  await runInDurableObject(roomStub(roomId), (instance: Room) => {
+    inside(instance).broadcast.policy = ADAPTIVE;
+  });
+}
+
+/** Ends the pending broadcast window, as its timer does; says whether one was pending. */
+async function endWindow(roomId: string): Promise<boolean> {
+  return runInDurableObject(roomStub(roomId), (instance: Room) => {
+    const { broadcast } = inside(instance);
+    const pending = broadcast.pending() !== null;
+    broadcast.flush();
+    return pending;
   });
 }
 
@@ -119,27 +168,25 @@ describe("live rooms", () => {
     for (const client of clients) client.close();
   });
 
-  it("a burst from one sender reaches the others in order, once each, in fewer frames", async () => {
+  it("a big busy room gathers a window's messages into one frame: in order, once each", async () => {
     const { club, roomId } = await clubRoom();
     const ana = await quickPerson("Ana");
     const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
-    // A busy room: the burst lands inside one broadcast window however slowly this machine runs,
-    // and the window's end is played by flushing it (what the window's timer does).
-    await holdBroadcasts(roomId);
+    // Over its fan-out budget from the first message: that one goes at once (the room's last
+    // broadcast is old), the rest of the burst waits for the window, whose end the test plays.
+    await busyRoom(roomId);
     const bodies = Array.from({ length: RATE_LIMIT.burst }, (_, i) => `burst ${i}`);
     const ids = bodies.map((body) => sender.say(body));
     // Every message is acked, without waiting for its broadcast.
     const acks = await Promise.all(ids.map((id) => sender.ack(id)));
-    await runInDurableObject(roomStub(roomId), (instance: Room) => {
-      (instance as unknown as { broadcast: { flush(): void } }).broadcast.flush();
-    });
+    await watcher.count("message", 1);
+    expect(await endWindow(roomId)).toBe(true);
     await watcher.count("message", bodies.length);
     expect(watcher.bodies()).toEqual(bodies);
     expect(watcher.seqs()).toEqual(acks.map((a) => a.seq));
     expect(new Set(watcher.seqs()).size).toBe(bodies.length);
     const frames = messageFrames(watcher);
-    expect(frames.length).toBeLessThan(bodies.length);
-    expect(frames.some((f) => f.type === "messages")).toBe(true);
+    expect(frames.map((f) => f.type)).toEqual(["message", "messages"]);
     // Seqs increase within and across frames; the author is named once, with their first item.
     const items = frames.flatMap((f) => (f.type === "messages" ? f.items : f.type === "message" ? [f] : []));
     expect(items.map((m) => m.seq)).toEqual([...watcher.seqs()].sort((x, y) => x - y));
@@ -148,6 +195,133 @@ describe("live rooms", () => {
       userId: club.id,
       displayName: "Chess Club",
     });
+    for (const client of [sender, watcher]) client.close();
+  });
+
+  it("a small room sends every message at once, a burst too: one frame each, no window", async () => {
+    const { club, roomId } = await clubRoom();
+    const [ana, ben] = await Promise.all([quickPerson("Ana"), quickPerson("Ben")]);
+    const clients = await Promise.all([join(club, roomId), join(ana, roomId), join(ben, roomId)]);
+    const [sender, watcher] = clients;
+    if (!sender || !watcher) throw new Error("no clients");
+    // The room's own policy, but no window ever ends here: a message that waited for one would
+    // never arrive, and the test would fail on it.
+    await busyRoom(roomId);
+    await quietRoom(roomId);
+    const bodies = Array.from({ length: RATE_LIMIT.burst }, (_, i) => `quick ${i}`);
+    const ids = bodies.map((body) => sender.say(body));
+    const acks = await Promise.all(ids.map((id) => sender.ack(id)));
+    for (const client of clients) {
+      await client.count("message", bodies.length);
+      expect(client.bodies()).toEqual(bodies);
+      expect(client.seqs()).toEqual(acks.map((a) => a.seq));
+      expect(messageFrames(client).map((f) => f.type)).toEqual(bodies.map(() => "message"));
+    }
+    // Each broadcast before its ack on the sender's socket: none waited.
+    for (const ack of acks) {
+      const heardAt = sender.received.findIndex((f) => f.type === "message" && f.seq === ack.seq);
+      expect(heardAt).toBeLessThan(sender.received.indexOf(ack));
+    }
+    const counts = await runInDurableObject(roomStub(roomId), (instance: Room) => ({
+      ...inside(instance).broadcast.counts,
+      pending: inside(instance).broadcast.pending(),
+    }));
+    expect(counts).toEqual({ frames: bodies.length, messages: bodies.length, pending: null });
+    for (const client of clients) client.close();
+  });
+
+  it("a burst crossing the room's threshold goes out at once until then, the rest in one frame", async () => {
+    const { club, roomId } = await clubRoom();
+    const ana = await quickPerson("Ana");
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    // Two sockets and a budget of 10 sends a second: with time standing still, the k-th message of
+    // a burst reads a rate of k a second, so the room turns busy at the 6th (2 x 6 > 10).
+    await busyRoom(roomId, 10, { freezeClock: true });
+    const bodies = Array.from({ length: RATE_LIMIT.burst }, (_, i) => `crossing ${i}`);
+    const ids = bodies.map((body) => sender.say(body));
+    const acks = await Promise.all(ids.map((id) => sender.ack(id)));
+    await watcher.count("message", 5);
+    expect(await endWindow(roomId)).toBe(true);
+    await watcher.count("message", bodies.length);
+    const frames = messageFrames(watcher);
+    expect(frames.map((f) => f.type)).toEqual([
+      "message",
+      "message",
+      "message",
+      "message",
+      "message",
+      "messages",
+    ]);
+    expect(frames.at(-1)?.type === "messages" && frames.at(-1)).toMatchObject({ items: { length: 5 } });
+    expect(watcher.bodies()).toEqual(bodies);
+    expect(watcher.seqs()).toEqual(acks.map((a) => a.seq));
+    for (const client of [sender, watcher]) client.close();
+  });
+
+  it("order holds across window switches: a room turning quiet sends what waits with the new message", async () => {
+    const { club, roomId } = await clubRoom();
+    const ana = await quickPerson("Ana");
+    const [host, guest] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    const sent: string[] = [];
+    const say = async (client: RoomClient, body: string) => {
+      sent.push(body);
+      return client.ack(client.say(body));
+    };
+    await busyRoom(roomId);
+    await say(host, "busy 1, at once");
+    await say(guest, "busy 2, waits");
+    await say(host, "busy 3, waits");
+    // The room turns quiet with a window still open: the next message goes at once, behind the two
+    // that waited, in one frame, without the window's end.
+    await quietRoom(roomId);
+    const quiet = await say(guest, "quiet 4, at once with 2 and 3");
+    await host.heard(quiet.seq);
+    // Busy again: a window opens behind that broadcast; ending it sends the rest.
+    await busyRoom(roomId);
+    await say(host, "busy 5, waits");
+    await say(guest, "busy 6, waits");
+    expect(await endWindow(roomId)).toBe(true);
+    await moveClock(roomId, 120_000);
+    const last = await say(host, "busy 7, at once: the last broadcast is a window old");
+    for (const client of [host, guest]) {
+      await client.heard(last.seq);
+      expect(client.bodies()).toEqual(sent);
+      expect(client.seqs()).toEqual([...client.seqs()].sort((x, y) => x - y));
+      expect(messageFrames(client).map((f) => (f.type === "messages" ? f.items.length : 1))).toEqual([
+        1, 3, 2, 1,
+      ]);
+    }
+    for (const client of [host, guest]) client.close();
+  });
+
+  it("an instance lost mid-window: the alarm standing by sends what waited, with no frame to wake it", async () => {
+    const { club, roomId } = await clubRoom();
+    const ana = await quickPerson("Ana");
+    const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    await busyRoom(roomId);
+    const first = await sender.ack(sender.say("first, at once"));
+    await watcher.heard(first.seq);
+    const waiting = [await sender.ack(sender.say("second")), await sender.ack(sender.say("third"))];
+    const stub = roomStub(roomId);
+    // A window is open, and an alarm stands by for it.
+    await expect
+      .poll(() =>
+        runInDurableObject(stub, async (instance: Room, ctx) => ({
+          pending: inside(instance).broadcast.pending() !== null,
+          alarm: (await ctx.storage.getAlarm()) !== null,
+        })),
+      )
+      .toEqual({ pending: true, alarm: true });
+    // The instance dies before its window ends: what waited in memory is gone, the sockets stay.
+    await runInDurableObject(stub, (instance: Room) => {
+      inside(instance).broadcast.unsent.length = 0;
+    });
+    await evictDurableObject(stub);
+    expect(watcher.bodies()).toEqual(["first, at once"]);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    for (const ack of waiting) await watcher.heard(ack.seq);
+    expect(watcher.bodies()).toEqual(["first, at once", "second", "third"]);
+    expect(sender.bodies()).toEqual(["first, at once", "second", "third"]);
     for (const client of [sender, watcher]) client.close();
   });
 
@@ -187,19 +361,14 @@ describe("live rooms", () => {
     const { club, roomId } = await clubRoom();
     const ana = await quickPerson("Ana");
     const [sender, watcher] = await Promise.all([join(club, roomId), join(ana, roomId)]);
+    await busyRoom(roomId);
     await holdBroadcasts(roomId);
     const waiting = [await sender.ack(sender.say("one")), await sender.ack(sender.say("two"))];
     // An instance that dies before its window ends (a graceful eviction would wait for the timer):
     // its waiting messages are gone from memory, the sockets stay.
     const stub = roomStub(roomId);
     await runInDurableObject(stub, (instance: Room) => {
-      const room = (
-        instance as unknown as {
-          broadcast: { flushTimer: ReturnType<typeof setTimeout>; unsent: unknown[] };
-        }
-      ).broadcast;
-      clearTimeout(room.flushTimer);
-      room.unsent.length = 0;
+      inside(instance).broadcast.unsent.length = 0;
     });
     await evictDurableObject(stub);
     expect(watcher.bodies()).toEqual([]);
@@ -302,6 +471,12 @@ describe("live rooms", () => {
     const { club, roomId } = await clubRoom();
     const other = await quickPerson("Other");
     const [sender, watcher] = await Promise.all([join(club, roomId), join(other, roomId)]);
+    // Time stands still for the room: the sender's bucket does not refill during the test.
+    await runInDurableObject(roomStub(roomId), (instance: Room) => {
+      const { clock } = inside(instance);
+      const frozen = clock.now();
+      clock.now = () => frozen;
+    });
     const id = crypto.randomUUID();
     sender.say("hello once", id);
     const first = await sender.ack(id);
@@ -313,6 +488,14 @@ describe("live rooms", () => {
     const fresh = await join(other, roomId);
     const history = await fresh.until("history");
     expect(history.messages.filter((m) => m.body === "hello once")).toHaveLength(1);
+    // A resend costs no token, and is acked even when the sender may not post now: its bucket spent.
+    const burst = Array.from({ length: RATE_LIMIT.burst }, (_, i) => sender.say(`filler ${i}`));
+    await sender.until("error", (e) => e.code === "rate-limited");
+    sender.say("hello once", id);
+    await expect.poll(() => sender.of("ack").filter((a) => a.id === id).length).toBe(3);
+    expect(sender.of("ack").filter((a) => a.id === id)).toEqual([first, first, first]);
+    // The resends spent no token: of a full bucket, "hello once" and "next" took one each.
+    expect(sender.of("ack").filter((a) => burst.includes(a.id))).toHaveLength(RATE_LIMIT.burst - 2);
     for (const client of [sender, watcher, fresh]) client.close();
   });
 

@@ -30,6 +30,8 @@ export interface Env {
   MAIL_DELIVERY?: string;
   /** `inline` writes an AI draft inside the request, as before the queue; only for bench/drafts.ts. */
   DRAFT_DELIVERY?: string;
+  /** `fixed` broadcasts room messages in a fixed 40 ms window, as before issue 15; only for bench/rooms.ts (ignored in production). */
+  ROOM_BROADCAST?: string;
   /** The local drafter's pause between chunks in ms (default 25); tests set it lower. */
   LOCAL_DRAFTER_PACE_MS?: string;
   RESEND_API_KEY?: string;

@@ -25,12 +25,6 @@ export const SOCKETS_PER_PERSON = 5;
 export const TYPING_EVERY_MS = 2000;
 /** Presence frames are coalesced: at most one per room per this many ms. */
 export const PRESENCE_EVERY_MS = 1000;
-/**
- * New messages go out at most once per room per this many ms. Each frame costs the room a send per
- * socket, so in a busy room the messages of one window share a frame (`messages`); a message into a
- * room quiet for longer than this goes out at once, as a `message`.
- */
-export const BROADCAST_EVERY_MS = 40;
 
 /** Sequence numbers start at 1; a cursor of 0 means "nothing seen yet". */
 const Seq = z.number().int().min(0);
@@ -124,7 +118,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   /** One new message. */
   LiveMessage.extend({ type: z.literal("message") }),
   /**
-   * Two or more new messages of one broadcast window (`BROADCAST_EVERY_MS`), in seq order: read them
+   * Two or more new messages of one broadcast window (a busy room's: room/broadcast.ts), in seq order: read them
    * as that many `message` frames. An author's `who` rides on the first of their items that needs it.
    */
   z.object({ type: z.literal("messages"), items: z.array(LiveMessage).min(2) }),

@@ -1,12 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { MessageBroadcast } from "./room/broadcast";
+import { ADAPTIVE, FIXED_40_MS, MessageBroadcast } from "./room/broadcast";
 import { type Clock, wallClock } from "./room/clock";
 import { PostingLimits } from "./room/limits";
 import { MessageLog } from "./room/log";
 import { membersSample, Presence } from "./room/presence";
 import { closeBack, fail, identityOf, RoomSockets, type SocketState, send, stateOf } from "./room/sockets";
-import { ClientFrame, MAX_MESSAGE_CHARS, REPLAY_ON_JOIN, type RoomMessage } from "./room-protocol";
+import {
+  ClientFrame,
+  MAX_MESSAGE_CHARS,
+  REPLAY_ON_JOIN,
+  type RoomErrorCode,
+  type RoomMessage,
+} from "./room-protocol";
 import { SESSION_ENDED, sessionTag } from "./session-sockets";
 
 // Other domains and the worker's upgrade route import these from here.
@@ -39,7 +45,15 @@ export class Room extends DurableObject<Env> {
     this.sockets = new RoomSockets(ctx);
     this.log = new MessageLog(ctx.storage.sql, this.clock);
     this.limits = new PostingLimits(ctx.storage.sql, this.log);
-    this.broadcast = new MessageBroadcast(this.log, this.sockets, this.clock);
+    // `ROOM_BROADCAST=fixed`: the old fixed 40 ms window, for bench/rooms.ts's baseline only.
+    const fixed = env.ROOM_BROADCAST === "fixed" && env.APP_ENV !== "production";
+    this.broadcast = new MessageBroadcast(
+      this.log,
+      this.sockets,
+      this.clock,
+      ctx.storage,
+      fixed ? FIXED_40_MS : ADAPTIVE,
+    );
     this.presence = new Presence(ctx.storage, this.log, this.sockets);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -150,6 +164,7 @@ export class Room extends DurableObject<Env> {
         return;
       case "message":
         this.receive(ws, state, frame.id, frame.body);
+        await this.broadcast.armAlarm();
         return;
       case "typing":
         this.presence.typing(ws, state, this.clock.now());
@@ -183,8 +198,12 @@ export class Room extends DurableObject<Env> {
     await this.presence.schedule();
   }
 
-  /** Sends one coalesced presence frame for every arrival and departure of the last second. */
+  /**
+   * Sends one coalesced presence frame for every arrival and departure of the last second, and any
+   * messages still waiting for a broadcast whose instance was lost (room/broadcast.ts).
+   */
   override async alarm(): Promise<void> {
+    await this.broadcast.woke();
     this.presence.tell();
   }
 
@@ -232,6 +251,7 @@ export class Room extends DurableObject<Env> {
     const author = this.log.author(input.userId, input.displayName);
     const message = this.log.store(input.id, author, input.body);
     this.broadcast.announce(message, author);
+    await this.broadcast.armAlarm();
     return message;
   }
 
@@ -242,21 +262,41 @@ export class Room extends DurableObject<Env> {
     if (!body) return fail(ws, "empty", "Write something first.");
     if ([...body].length > MAX_MESSAGE_CHARS)
       return fail(ws, "too-long", `Messages are at most ${MAX_MESSAGE_CHARS} characters.`);
-    // A resend (the ack was lost) is acked again, whatever the limits say now.
-    const existing = this.log.byClientId(state.userId, id);
-    if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
+    // A resend (the ack was lost) is acked again, whatever the limits say now. The limits are read
+    // from memory, so a new message pays one statement to be stored (and found new) and one for its
+    // token; a resend is found by the lookup when refused now, by the insert when allowed.
     const now = this.clock.now();
-    if (this.limits.readOnly(now))
-      return fail(ws, "read-only", "This conversation is closed: it is read-only now.");
-    if (this.limits.mutedUntil(state.userId, now) !== null)
-      return fail(ws, "muted", "You are muted in this room.");
-    const retryAfter = this.limits.spendToken(state.userId, now);
-    if (retryAfter !== null)
-      return fail(ws, "rate-limited", `Slow down: try again in ${retryAfter} s.`, retryAfter);
+    const refused = this.refusal(state.userId, now);
+    if (refused) {
+      const existing = this.log.byClientId(state.userId, id);
+      if (existing) return send(ws, { type: "ack", id, seq: existing.seq });
+      return fail(ws, refused.code, refused.message, refused.retryAfter);
+    }
     const author = this.log.author(state.userId, state.displayName);
-    const message = this.log.store(id, author, body);
+    const message = this.log.storeNew(id, author, body);
+    if (!message) {
+      const existing = this.log.byClientId(state.userId, id);
+      if (existing) send(ws, { type: "ack", id, seq: existing.seq });
+      return;
+    }
+    this.limits.spendToken(state.userId, now);
     this.broadcast.announce(message, author);
     send(ws, { type: "ack", id, seq: message.seq });
+  }
+
+  /** Why this person may not post now (nothing is spent), or null. */
+  private refusal(
+    userId: string,
+    now: number,
+  ): { code: RoomErrorCode; message: string; retryAfter?: number } | null {
+    if (this.limits.readOnly(now))
+      return { code: "read-only", message: "This conversation is closed: it is read-only now." };
+    if (this.limits.mutedUntil(userId, now) !== null)
+      return { code: "muted", message: "You are muted in this room." };
+    const retryAfter = this.limits.tokenWait(userId, now);
+    if (retryAfter !== null)
+      return { code: "rate-limited", message: `Slow down: try again in ${retryAfter} s.`, retryAfter };
+    return null;
   }
 
   private markRead(ws: WebSocket, state: SocketState, upTo: number) {

@@ -7,6 +7,10 @@ import type { MessageLog } from "./log";
  * SQLite, so they outlive hibernation and eviction. Times are passed in from the room's clock.
  */
 export class PostingLimits {
+  /** Read through from SQLite, written through to it: this instance is the only writer. */
+  private mutes = new Map<string, number | null>();
+  private buckets = new Map<string, { tokens: number; refilledAt: number }>();
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly log: MessageLog,
@@ -20,20 +24,30 @@ export class PostingLimits {
 
   /** Records a mute (`until` in the past, or null, lifts it). */
   mute(userId: string, until: number | null, now: number) {
-    if (until !== null && until > now)
+    if (until !== null && until > now) {
       this.sql.exec(
         "insert into mutes (user_id, until) values (?, ?) on conflict(user_id) do update set until = excluded.until",
         userId,
         until,
       );
-    else this.sql.exec("delete from mutes where user_id = ?", userId);
+      this.mutes.set(userId, until);
+    } else if (this.mutes.get(userId) !== null) {
+      // Every join lifts a lapsed mute: a statement only when there may be one.
+      this.sql.exec("delete from mutes where user_id = ?", userId);
+      this.mutes.set(userId, null);
+    }
   }
 
   mutedUntil(userId: string, now: number): number | null {
-    const [row] = this.sql
-      .exec<{ until: number }>("select until from mutes where user_id = ?", userId)
-      .toArray();
-    return row && row.until > now ? row.until : null;
+    let until = this.mutes.get(userId);
+    if (until === undefined) {
+      const [row] = this.sql
+        .exec<{ until: number }>("select until from mutes where user_id = ?", userId)
+        .toArray();
+      until = row?.until ?? null;
+      this.mutes.set(userId, until);
+    }
+    return until !== null && until > now ? until : null;
   }
 
   /** Sets when posting ends for everyone; null: no end. */
@@ -47,21 +61,18 @@ export class PostingLimits {
     return until !== null && now >= until;
   }
 
+  /** Null when the person's bucket has a token now, else the seconds until it has; takes nothing. */
+  tokenWait(userId: string, now: number): number | null {
+    const tokens = this.refilled(this.bucket(userId, now), now);
+    return tokens < 1 ? secondsUntilToken(tokens) : null;
+  }
+
   /**
    * Takes one token from the person's bucket: null when there was one, else the seconds until
    * there is.
    */
   spendToken(userId: string, now: number): number | null {
-    const perMs = RATE_LIMIT.perSecond / 1000;
-    const [row] = this.sql
-      .exec<{ tokens: number; refilled_at: number }>(
-        "select tokens, refilled_at from buckets where user_id = ?",
-        userId,
-      )
-      .toArray();
-    let tokens = row
-      ? Math.min(RATE_LIMIT.burst, row.tokens + Math.max(0, now - row.refilled_at) * perMs)
-      : RATE_LIMIT.burst;
+    let tokens = this.refilled(this.bucket(userId, now), now);
     const refused = tokens < 1;
     if (!refused) tokens -= 1;
     this.sql.exec(
@@ -70,6 +81,32 @@ export class PostingLimits {
       tokens,
       now,
     );
-    return refused ? Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) : null;
+    this.buckets.set(userId, { tokens, refilledAt: now });
+    return refused ? secondsUntilToken(tokens) : null;
+  }
+
+  private bucket(userId: string, now: number): Bucket {
+    let bucket = this.buckets.get(userId);
+    if (!bucket) {
+      const [row] = this.sql
+        .exec<{ tokens: number; refilled_at: number }>(
+          "select tokens, refilled_at from buckets where user_id = ?",
+          userId,
+        )
+        .toArray();
+      bucket = row
+        ? { tokens: row.tokens, refilledAt: row.refilled_at }
+        : { tokens: RATE_LIMIT.burst, refilledAt: now };
+      this.buckets.set(userId, bucket);
+    }
+    return bucket;
+  }
+
+  private refilled(bucket: Bucket, now: number): number {
+    return Math.min(RATE_LIMIT.burst, bucket.tokens + Math.max(0, now - bucket.refilledAt) * PER_MS);
   }
 }
+
+type Bucket = { tokens: number; refilledAt: number };
+const PER_MS = RATE_LIMIT.perSecond / 1000;
+const secondsUntilToken = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / PER_MS / 1000));

@@ -31,6 +31,13 @@ const toAuthor = (row: MessageRow): RoomAuthor => ({
 export class MessageLog {
   /** Authors by user id, as numbered in the `people` table. */
   private authors = new Map<string, RoomAuthor>();
+  /**
+   * `meta` as read and written by this instance, the only writer: each message reads a few of these
+   * (the writing window, the cursor), and a statement costs more than the read (docs/realtime.md).
+   */
+  private metas = new Map<string, number | null>();
+  /** The last seq taken, kept in memory: the messages table holds it (seq and deleted_seq). */
+  private seq: number | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -59,16 +66,30 @@ export class MessageLog {
 
   /** `id` is the sender's id for the message; `author` is numbered already. */
   store(id: string, author: RoomAuthor, body: string): RoomMessage {
-    const message: RoomMessage = { seq: this.nextSeq(), by: author.n, at: this.clock.now(), body };
-    this.sql.exec(
-      "insert into messages (seq, client_id, user_id, display_name, body, at) values (?, ?, ?, ?, ?, ?)",
-      message.seq,
-      id,
-      author.userId,
-      author.displayName,
-      message.body,
-      message.at,
-    );
+    const message = this.storeNew(id, author, body);
+    if (!message) throw new Error(`message ${id} is stored already`);
+    return message;
+  }
+
+  /**
+   * Stores the message unless its author already sent one under `id` (a resend): null then. One
+   * statement either way, so the check for a resend costs a new message nothing.
+   */
+  storeNew(id: string, author: RoomAuthor, body: string): RoomMessage | null {
+    const message: RoomMessage = { seq: this.last() + 1, by: author.n, at: this.clock.now(), body };
+    const stored = this.sql
+      .exec(
+        "insert into messages (seq, client_id, user_id, display_name, body, at) values (?, ?, ?, ?, ?, ?) on conflict (user_id, client_id) do nothing returning seq",
+        message.seq,
+        id,
+        author.userId,
+        author.displayName,
+        message.body,
+        message.at,
+      )
+      .toArray();
+    if (stored.length === 0) return null;
+    this.seq = message.seq;
     return message;
   }
 
@@ -194,33 +215,46 @@ export class MessageLog {
 
   /** The room's cursor: the last seq taken (by a message or a deletion). */
   last(): number {
-    return this.meta("seq") ?? 0;
+    if (this.seq === null) {
+      // Rooms from before the seq lived in the messages alone kept it in `meta` too.
+      const [row] = this.sql
+        .exec<{ seq: number }>(
+          "select max(coalesce((select max(seq) from messages), 0), coalesce((select max(deleted_seq) from messages where deleted_seq is not null), 0)) as seq",
+        )
+        .toArray();
+      this.seq = Math.max(row?.seq ?? 0, this.meta("seq") ?? 0);
+    }
+    return this.seq;
   }
 
+  /** The next seq; the row that takes it (a message, or a deletion's `deleted_seq`) stores it. */
   private nextSeq(): number {
-    const [row] = this.sql
-      .exec<{ value: number }>(
-        "insert into meta (key, value) values ('seq', 1) on conflict(key) do update set value = value + 1 returning value",
-      )
-      .toArray();
-    if (!row) throw new Error("no seq");
-    return row.value;
+    this.seq = this.last() + 1;
+    return this.seq;
   }
 
   meta(key: string): number | null {
+    const known = this.metas.get(key);
+    if (known !== undefined) return known;
     const [row] = this.sql.exec<{ value: number }>("select value from meta where key = ?", key).toArray();
-    return row?.value ?? null;
+    const value = row?.value ?? null;
+    this.metas.set(key, value);
+    return value;
   }
 
   setMeta(key: string, value: number) {
+    if (this.metas.get(key) === value) return;
     this.sql.exec(
       "insert into meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value",
       key,
       value,
     );
+    this.metas.set(key, value);
   }
 
   clearMeta(key: string) {
+    if (this.metas.get(key) === null) return;
     this.sql.exec("delete from meta where key = ?", key);
+    this.metas.set(key, null);
   }
 }

@@ -101,10 +101,11 @@ export class RoomSockets {
     return closed;
   }
 
-  /** Sends one frame, serialised once, to every socket but `skip`. */
-  broadcast(frame: ServerFrame, skip?: Set<WebSocket>) {
+  /** Sends one frame, serialised once, to every socket but `skip`; returns how many sockets the room has. */
+  broadcast(frame: ServerFrame, skip?: Set<WebSocket>): number {
     const text = JSON.stringify(frame);
-    for (const ws of this.all()) {
+    const all = this.all();
+    for (const ws of all) {
       if (skip?.has(ws)) continue;
       try {
         ws.send(text);
@@ -112,6 +113,7 @@ export class RoomSockets {
         // A socket closing under us; its close event tidies up.
       }
     }
+    return all.length;
   }
 }
 
