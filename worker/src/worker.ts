@@ -7,7 +7,7 @@ import { appOriginProblem } from "./shared/context";
 import { problemResponse, ServiceUnavailable } from "./shared/errors";
 import { actorHash, errorLine, type Invocation, usageLine } from "./telemetry/log-line";
 import { metricsFor, trimMetricPoints } from "./telemetry/metrics";
-import { meteredBatch, meterScope, Usage } from "./telemetry/usage";
+import { meteredBatch, meterScope, timed, Usage } from "./telemetry/usage";
 import { adaptersFor, meteredEnv } from "./wiring";
 
 /** The dev mailbox page and its client-side data request belong to the web app. */
@@ -45,7 +45,15 @@ function usageFor(env: Env, requestId: string, measure?: string | null): Usage {
     requestId,
     exactRows: measuring || (local && env.USAGE_D1_EXACT === "true"),
     captureStatements: local && measure === "d1+sql",
+    timing: local && measure === "timing",
   });
+}
+
+/** The measurement mode's breakdown (`x-atas-measure: timing`) on the response. */
+function withServerTiming(response: Response, header: string): Response {
+  const timed = new Response(response.body, response);
+  timed.headers.set("server-timing", header);
+  return timed;
 }
 
 /** Background work (ctx.waitUntil) is part of what a request costs: the line waits for it. */
@@ -115,8 +123,11 @@ export function createWorker(web?: WebHandler): Worker {
         problemResponse(new ServiceUnavailable(misconfigured, 300), requestId, url.pathname),
       );
     }
-    if (!web || isApiPath(url.pathname)) return Promise.resolve(app.fetch(request, env, ctx));
-    return web(request, env, ctx, (inner) => Promise.resolve(app.fetch(inner, env, ctx)));
+    if (!web || isApiPath(url.pathname))
+      return timed("api", () => Promise.resolve(app.fetch(request, env, ctx)));
+    return timed("page", () =>
+      web(request, env, ctx, (inner) => timed("api", () => Promise.resolve(app.fetch(inner, env, ctx)))),
+    );
   };
   return withErrorReporting({
     async fetch(request, env, ctx) {
@@ -139,7 +150,9 @@ export function createWorker(web?: WebHandler): Worker {
           serve(request, meteredEnv(env, usage), background.ctx, requestId),
         );
         finish(response.status);
-        return response;
+        return usage.timings
+          ? withServerTiming(response, usage.timings.header(performance.now() - started))
+          : response;
       } catch (error) {
         console.error(JSON.stringify(errorLine(requestId, usage.route ?? "unmatched", error)));
         finish(500);

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
+import { timed } from "../telemetry/usage";
 import { readSessionToken } from "./cookie";
 import { resolveSession } from "./services/sessions";
 
@@ -10,7 +11,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   c.set("session", null);
   const token = readSessionToken(c);
   if (token) {
-    const found = await resolveSession(createDb(c.env.DB), token);
+    const found = await timed("session", () => resolveSession(createDb(c.env.DB), token), true);
     if (found) {
       c.set("user", found.user);
       c.set("session", found.session);

@@ -7,6 +7,7 @@ import { invitations } from "../../../pro/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { decodeCursor, encodeCursor } from "../../../shared/cursor";
 import { BadRequest } from "../../../shared/errors";
+import { timed } from "../../../telemetry/usage";
 import { follows, noteCounts, noteLikes, topicFollows } from "../../engagement/schema";
 import { events } from "../../events/schema";
 import { type Note, notes, noteTopics } from "../../notes/schema";
@@ -205,11 +206,13 @@ export async function discoverFeed({
   // 3. Rank in memory, then one batch for the page's views.
   const open = rows.filter((row) => !served.has(prefix(row.note.id)));
   const byId = new Map(open.map((row) => [row.note.id, row.note]));
-  const page = rankPage(open.map(toCandidate), signals, now, {
-    limit,
-    recentAuthors: cursor?.a ?? [],
-    offset: served.size,
-  });
+  const page = timed("rank", () =>
+    rankPage(open.map(toCandidate), signals, now, {
+      limit,
+      recentAuthors: cursor?.a ?? [],
+      offset: served.size,
+    }),
+  );
   const pageRows = page.map((c) => byId.get(c.id)).filter((note): note is Note => note !== undefined);
   const views = await noteViews(ctx, pageRows);
 
