@@ -13,8 +13,7 @@
  *    timed until every follower's timeline holds it.
  * Readers are signed in by session rows written into the D1 file before the start (the login route
  * is not what is measured). `BENCH_QUICK=1`: 2,000 users and 20,000 notes, fewer requests, no
- * fan-out. `BENCH_REUSE=1` keeps the seeded state between runs. `BENCH_PROFILE=dir` writes a CPU
- * profile of today's workerd under the warm load of each feed (open it in Chrome's DevTools).
+ * fan-out. `BENCH_REUSE=1` keeps the seeded state between runs.
  */
 import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +23,6 @@ import { Redis } from "@upstash/redis";
 import { ROOT, type startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
 import { cpuMs, innerRuntime, type Runtime, stillRunning } from "../scripts/workerd-process.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
-import { profileWhile } from "./profile.ts";
 import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
 import {
   BASE_COMMIT,
@@ -307,7 +305,11 @@ async function main() {
     console.log(`load average at the start: ${loadAverage()}`);
     const [base, today] = sides as [Side, Side];
 
+    const progress = (line: string) => {
+      if (process.env.BENCH_VERBOSE || QUICK) console.log(`  .. ${line}`);
+    };
     for (const side of sides) {
+      progress(`${side.label}: the feeds cron`);
       // The discovery feed's candidate sets are built by the feeds cron (and by events after that).
       const cron = await fetch(
         `${side.platform.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/10 * * * *")}`,
@@ -358,6 +360,7 @@ async function main() {
       const of = (side: Side) => figures.get(side) as Record<string, number[]>;
 
       // Cold: each reader's first page (a following timeline is rebuilt from D1 on the first read).
+      progress(`${feed}: first pages`);
       for (const side of sides)
         await inParallel(cookies.length, CONCURRENCY, (k) =>
           timedRead(side, cookies[k] ?? "", of(side).cold ?? []),
@@ -365,15 +368,14 @@ async function main() {
       // Warm, 50 at a time, the sides alternating: latency, requests a second, workerd CPU a request.
       for (let round = 0; round < ROUNDS; round++) {
         for (const side of round % 2 ? [...sides].reverse() : sides) {
+          progress(`${feed}: ${side.label} warm round ${round + 1}`);
           const f = of(side);
           const cpuBefore = cpuMs(side.runtime.pid);
           const at = performance.now();
           const load = inParallel(REQUESTS, CONCURRENCY, (k) =>
             timedRead(side, cookies[k % cookies.length] ?? "", f.warm ?? []),
           );
-          if (process.env.BENCH_PROFILE && side === today && round === 0)
-            await profileWhile(side.runtime.pid, load, join(process.env.BENCH_PROFILE, `${feed}.cpuprofile`));
-          else await load;
+          await load;
           f.seconds?.push((performance.now() - at) / 1000);
           f.cpu?.push(cpuMs(side.runtime.pid) - cpuBefore);
         }
@@ -381,6 +383,7 @@ async function main() {
       // One at a time: what each request costs, and (today's) the same statements straight against SQLite.
       const breakdown = new Map<string, { ms: number; count: number }>();
       for (const side of sides) {
+        progress(`${feed}: ${side.label} one at a time`);
         const f = of(side);
         for (const cookie of cookies.slice(0, MEASURED)) {
           const at = performance.now();

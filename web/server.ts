@@ -38,6 +38,27 @@ export interface WebContext {
 }
 
 /**
+ * A page's loaders may ask the API for the same thing (the header and the page both read /api/me):
+ * within one render each GET is made once and its answer shared. A write (an action) drops what was
+ * shared, so the loaders that run after it read afresh.
+ */
+export function sharedReads(api: ApiFetch): ApiFetch {
+  const reads = new Map<string, Promise<Response>>();
+  return async (request) => {
+    if (!SAFE_METHODS.has(request.method)) {
+      reads.clear();
+      return api(request);
+    }
+    let answer = reads.get(request.url);
+    if (!answer) {
+      answer = api(request);
+      reads.set(request.url, answer);
+    }
+    return (await answer).clone();
+  };
+}
+
+/**
  * Server-side rendering. Form posts to web routes are refused from foreign origins here, before
  * any action runs, since actions call the API on the user's behalf.
  */
@@ -48,6 +69,6 @@ export const webHandler: WebHandler = async (request, env, ctx, api) => {
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(env, request)) {
     return new Response("Cross-site form posts are refused.", { status: 403 });
   }
-  const context: WebContext = { env, ctx, api };
+  const context: WebContext = { env, ctx, api: sharedReads(api) };
   return handle(request, context as never);
 };

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { withPageSessions } from "./identity";
 import { withErrorReporting } from "./ops/sentry";
 import { consumeQueue } from "./queues";
 import { FEEDS_CRON, runFeedsCron, runHourlyCron } from "./schedule";
@@ -126,7 +127,9 @@ export function createWorker(web?: WebHandler): Worker {
     if (!web || isApiPath(url.pathname))
       return timed("api", () => Promise.resolve(app.fetch(request, env, ctx)));
     return timed("page", () =>
-      web(request, env, ctx, (inner) => timed("api", () => Promise.resolve(app.fetch(inner, env, ctx)))),
+      withPageSessions(() =>
+        web(request, env, ctx, (inner) => timed("api", () => Promise.resolve(app.fetch(inner, env, ctx)))),
+      ),
     );
   };
   return withErrorReporting({

@@ -7,6 +7,7 @@ import { invitations } from "../../../pro/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { decodeCursor, encodeCursor } from "../../../shared/cursor";
 import { BadRequest } from "../../../shared/errors";
+import { confirmSession, sessionCheck } from "../../../shared/session-proof";
 import { timed } from "../../../telemetry/usage";
 import { follows, noteCounts, noteLikes, topicFollows } from "../../engagement/schema";
 import { events } from "../../events/schema";
@@ -151,7 +152,8 @@ export async function discoverFeed({
       .where(eq(notInterested.userId, viewer.id))
       .orderBy(desc(notInterested.createdAt))
       .limit(RECENT_NOT_INTERESTED);
-    const [found, topics, liked, markedAuthors, markedTopics, followed] = await db.batch([
+    const [session, found, topics, liked, markedAuthors, markedTopics, followed] = await db.batch([
+      sessionCheck(ctx),
       candidates,
       db
         .select({ topic: topicFollows.topic })
@@ -190,6 +192,7 @@ export async function discoverFeed({
             .where(eq(follows.followerId, viewer.id)),
         ),
     ]);
+    confirmSession(ctx, session);
     rows = found;
     signals = {
       campusId: memberCampus(viewer),
