@@ -5,6 +5,7 @@ import { isSameOrigin } from "../worker/src/shared/csrf";
 import { routeTemplate } from "../worker/src/telemetry/log-line";
 import { currentUsage } from "../worker/src/telemetry/usage";
 import type { ApiFetch, WebHandler } from "../worker/src/worker";
+import { sharedReads } from "./shared-reads";
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 const handle = createRequestHandler(build as unknown as ServerBuild, "production");
@@ -35,27 +36,6 @@ export interface WebContext {
   env: Env;
   ctx: ExecutionContext;
   api: ApiFetch;
-}
-
-/**
- * A page's loaders may ask the API for the same thing (the header and the page both read /api/me):
- * within one render each GET is made once and its answer shared. A write (an action) drops what was
- * shared, so the loaders that run after it read afresh.
- */
-export function sharedReads(api: ApiFetch): ApiFetch {
-  const reads = new Map<string, Promise<Response>>();
-  return async (request) => {
-    if (!SAFE_METHODS.has(request.method)) {
-      reads.clear();
-      return api(request);
-    }
-    let answer = reads.get(request.url);
-    if (!answer) {
-      answer = api(request);
-      reads.set(request.url, answer);
-    }
-    return (await answer).clone();
-  };
 }
 
 /**
