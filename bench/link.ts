@@ -263,8 +263,14 @@ async function startSide(
       if (/error|exceeded|restarted/i.test(line)) console.error(`${label}: ${line}`);
     },
   });
-  const runtime = await innerRuntime(port, async (base) => (await fetch(`${base}/openapi.json`)).ok);
-  return { label, platform, runtime, direct: `http://127.0.0.1:${runtime.port}`, redis };
+  try {
+    const runtime = await innerRuntime(port, async (base) => (await fetch(`${base}/openapi.json`)).ok);
+    return { label, platform, runtime, direct: `http://127.0.0.1:${runtime.port}`, redis };
+  } catch (error) {
+    await platform.stop();
+    await redis.stop();
+    throw error;
+  }
 }
 
 async function main() {
@@ -486,8 +492,8 @@ async function main() {
       await side.platform.stop();
       await side.redis.stop();
     }
-    rmSync(frozen, { recursive: true, force: true });
-    rmSync(frozenBase, { recursive: true, force: true });
+    // wrangler may still be writing its state as it exits: a leftover temp directory is no failure.
+    for (const dir of [frozen, frozenBase]) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

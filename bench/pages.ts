@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
 import { innerRuntime, type Runtime, stillRunning } from "../scripts/workerd-process.ts";
+import { DEMO_PASSWORD, demoStudents } from "../worker/src/dev/seed-data.ts";
 import { BASE_COMMIT, baselineSnapshot, loadAverage, logIn, percentile, snapshot } from "./support.ts";
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
@@ -21,7 +22,6 @@ const SAMPLES = QUICK ? 30 : 150;
 const WARMUP = 10;
 const PORT = 8826;
 const BASE_PORT = 8828;
-const DEMO_PASSWORD = "atas-demo-2026";
 
 type Platform = Awaited<ReturnType<typeof startPlatform>>;
 
@@ -34,14 +34,6 @@ interface Side {
   redis: { stop(): Promise<void> };
   /** What each page shows and the JSON route that carries the same data. */
   pairs: { name: string; page: string; json: string }[];
-}
-
-/** Every e-mail address in the seed's answer, whatever its shape. */
-function emails(value: unknown): string[] {
-  if (typeof value === "string") return value.includes("@") ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap(emails);
-  if (value && typeof value === "object") return Object.values(value).flatMap(emails);
-  return [];
 }
 
 async function startSide(
@@ -62,7 +54,21 @@ async function startSide(
       if (/error|exceeded|restarted/i.test(line)) console.error(`${label}: ${line}`);
     },
   });
-  const runtime = await innerRuntime(port, async (base) => (await fetch(`${base}/openapi.json`)).ok);
+  try {
+    return await prepare(label, platform, redis);
+  } catch (error) {
+    await platform.stop();
+    await redis.stop();
+    throw error;
+  }
+}
+
+/** Seeds the side, builds the discovery sets, signs a demo student in and picks the pages. */
+async function prepare(label: Side["label"], platform: Platform, redis: Side["redis"]): Promise<Side> {
+  const runtime = await innerRuntime(
+    Number(new URL(platform.url).port),
+    async (base) => (await fetch(`${base}/openapi.json`)).ok,
+  );
   const direct = `http://127.0.0.1:${runtime.port}`;
   const origin = platform.url;
   const seeded = await fetch(`${direct}/dev/seed`, {
@@ -70,7 +76,7 @@ async function startSide(
     headers: { origin, "x-atas-csrf": "1" },
   });
   if (!seeded.ok) throw new Error(`${label}: seed ${seeded.status} ${await seeded.text()}`);
-  const student = emails(await seeded.json()).find((email) => email.startsWith("student"));
+  const student = demoStudents()[0]?.email;
   if (!student) throw new Error(`${label}: no demo student in the seed`);
   const cron = await fetch(
     `${platform.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/10 * * * *")}`,
@@ -198,8 +204,8 @@ async function main() {
       await side.platform.stop();
       await side.redis.stop();
     }
-    rmSync(frozen, { recursive: true, force: true });
-    rmSync(frozenBase, { recursive: true, force: true });
+    // wrangler may still be writing its state as it exits: a leftover temp directory is no failure.
+    for (const dir of [frozen, frozenBase]) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
