@@ -169,7 +169,7 @@ async function main() {
       );
     }
     // Where a render's time goes (today): the server-timing header of one timed render of each page.
-    console.log("\nwhere a page's time goes (today, mean of 10 renders; server-timing):");
+    console.log("\nwhat a page render costs (today, mean of 10 renders; server-timing):");
     for (const pair of today.pairs) {
       const sums = new Map<string, { ms: number; count: number }>();
       for (let k = 0; k < 10; k++) {
@@ -189,11 +189,11 @@ async function main() {
         }
       }
       const part = (name: string) => sums.get(name) ?? { ms: 0, count: 0 };
-      const rendering = part("page").ms - part("api").ms;
+      const per = (n: number) => (n / 10).toFixed(1);
       console.log(
-        `  ${pair.name.padEnd(18)} total ${(part("total").ms / 10).toFixed(1)} ms: ${(part("api").count / 10).toFixed(0)} API calls in process (${(part("api").ms / 10).toFixed(1)} ms, overlapping), ` +
-          `session lookups ${(part("session").count / 10).toFixed(1)}, D1 round trips ${((part("d1").count + part("session.d1").count) / 10).toFixed(1)}, ` +
-          `store calls ${(part("store").count / 10).toFixed(1)}; the render and loaders' own work about ${(Math.max(0, rendering) / 10).toFixed(1)} ms`,
+        `  ${pair.name.padEnd(18)} ${per(part("total").ms)} ms: ${per(part("api").count)} API calls in process, ` +
+          `${per(part("session").count)} session lookups, ${per(part("d1").count + part("session.d1").count)} D1 round trips, ` +
+          `${per(part("store").count)} store calls`,
       );
     }
     console.log(
