@@ -39,7 +39,8 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const db = createDb(c.env.DB);
   if (token) {
     const id = await sha256(token);
-    const read = READS.has(c.req.method);
+    // A WebSocket upgrade is a GET, but it hands the session to a Durable Object: never from the cache.
+    const read = READS.has(c.req.method) && c.req.header("upgrade")?.toLowerCase() !== "websocket";
     const page = pageScope.getStore();
     if (page && !read) page.clear();
     const cached = read && !page ? recentSession(id) : undefined;
