@@ -37,7 +37,8 @@ export type Worker = Required<Pick<ExportedHandler<Env>, "fetch" | "queue" | "sc
 
 /**
  * A request's meter: exact D1 rows (a second run of each `raw()` statement) only when asked, and
- * never in production; `x-atas-measure` is the benchmarks' per-request switch (dev/d1-meter.ts).
+ * never in production; `x-atas-measure` is the benchmarks' per-request switch (dev/d1-meter.ts;
+ * `timing` answers with a `server-timing` header of where the request's time went).
  */
 function usageFor(env: Env, requestId: string, measure?: string | null): Usage {
   const local = env.APP_ENV !== "production";
@@ -50,8 +51,9 @@ function usageFor(env: Env, requestId: string, measure?: string | null): Usage {
   });
 }
 
-/** The measurement mode's breakdown (`x-atas-measure: timing`) on the response. */
+/** The measurement mode's breakdown (`x-atas-measure: timing`) on the response (a socket's 101 stays as it is). */
 function withServerTiming(response: Response, header: string): Response {
+  if (response.webSocket) return response;
   const timed = new Response(response.body, response);
   timed.headers.set("server-timing", header);
   return timed;
