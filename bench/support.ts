@@ -1,4 +1,15 @@
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, run } from "../scripts/platform.ts";
@@ -51,6 +62,54 @@ export async function snapshot(dir: string): Promise<typeof import("../scripts/p
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   return import(join(dir, "scripts", "platform.ts"));
 }
+
+/** The commit the issue 15 benchmarks compare against (`BENCH_BASE` picks another). */
+export const BASE_COMMIT = process.env.BENCH_BASE ?? "5f45c25";
+
+/**
+ * The app as it was at `commit`, in `dir`, run through that commit's own scripts/platform.ts: the
+ * baseline started beside today's code in the same run. `webBuild` copies today's web/build (for
+ * benchmarks of the API alone, to save a build); without it the baseline's own web app is built.
+ */
+export async function baselineSnapshot(
+  dir: string,
+  commit = BASE_COMMIT,
+  options: { webBuild?: boolean } = {},
+): Promise<typeof import("../scripts/platform.ts")> {
+  const entries = [
+    "worker",
+    "web",
+    "scripts",
+    "migrations",
+    "wrangler.toml",
+    "package.json",
+    "tsconfig.json",
+    "react-router.config.ts",
+    "vite.config.ts",
+  ];
+  const archive = execFileSync("git", ["-C", ROOT, "archive", commit, ...entries], { maxBuffer: 1 << 30 });
+  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  if (options.webBuild && existsSync(join(ROOT, "web", "build")))
+    cpSync(join(ROOT, "web", "build"), join(dir, "web", "build"), { recursive: true });
+  return import(join(dir, "scripts", "platform.ts"));
+}
+
+/** The machine's load average (1, 5, 15 min), printed with each run: the machine is shared. */
+export function loadAverage(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+}
+
+/** The local D1 file persisted under `state` (wrangler's layout). */
+export function d1File(state: string): string {
+  const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (!file) throw new Error(`no D1 database under ${dir}`);
+  return join(dir, file);
+}
+
+/** A session row's id for `token`, as identity/services/sessions.ts stores it (SHA-256, base64url). */
+export const sessionId = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 /**
  * Seeds the local D1 persisted under `state`: the migrations, then the bulk SQL `bulkSql` writes.

@@ -5,6 +5,7 @@ import { isSameOrigin } from "../worker/src/shared/csrf";
 import { routeTemplate } from "../worker/src/telemetry/log-line";
 import { currentUsage } from "../worker/src/telemetry/usage";
 import type { ApiFetch, WebHandler } from "../worker/src/worker";
+import { sharedReads } from "./shared-reads";
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 const handle = createRequestHandler(build as unknown as ServerBuild, "production");
@@ -48,6 +49,6 @@ export const webHandler: WebHandler = async (request, env, ctx, api) => {
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(env, request)) {
     return new Response("Cross-site form posts are refused.", { status: 403 });
   }
-  const context: WebContext = { env, ctx, api };
+  const context: WebContext = { env, ctx, api: sharedReads(api) };
   return handle(request, context as never);
 };

@@ -1,6 +1,7 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SESSION_IDLE_MS } from "../../worker/src/identity/services/sessions";
+import { createWorker } from "../../worker/src/worker";
 import {
   call,
   clearOfWindowEdge,
@@ -200,5 +201,66 @@ describe("login and logout", () => {
       .bind(Date.now() - 1, old.id)
       .run();
     await expectProblem(await call("/api/me", { cookie: old.cookie }), 401);
+  });
+});
+
+describe("sessions on reads", () => {
+  it("a read may take the session from the isolate's recent ones, but one that ended stops working at once", async () => {
+    const user = await signUp();
+    expect((await call("/api/me", { cookie: user.cookie })).status).toBe(200);
+    // Signed out in another isolate: only D1 knows.
+    await env.DB.prepare("delete from sessions where user_id = ?").bind(user.id).run();
+    await expectProblem(await call("/api/me", { cookie: user.cookie }), 401);
+    await expectProblem(await call("/api/me", { cookie: user.cookie }), 401);
+  });
+
+  it("the feeds confirm a remembered session in their own D1 batch: one round trip, and a 401 once it ended", async () => {
+    for (const feed of ["following", "discover"]) {
+      const user = await signUp();
+      const path = `/api/feed/${feed}?limit=5`;
+      expect((await call(path, { cookie: user.cookie })).status).toBe(200);
+      const again = await call(path, { cookie: user.cookie, headers: { "x-atas-measure": "d1" } });
+      expect(again.status).toBe(200);
+      // The feed's own batch (discover: candidates; no views for an empty page), no session lookup.
+      expect(Number(again.headers.get("x-d1-round-trips"))).toBe(1);
+      await env.DB.prepare("delete from sessions where user_id = ?").bind(user.id).run();
+      await expectProblem(await call(path, { cookie: user.cookie }), 401);
+    }
+  });
+
+  it("an expired session is refused even when remembered", async () => {
+    const user = await signUp();
+    expect((await call("/api/feed/following", { cookie: user.cookie })).status).toBe(200);
+    await env.DB.prepare("update sessions set expires_at = ? where user_id = ?")
+      .bind(Date.now() - 1, user.id)
+      .run();
+    await expectProblem(await call("/api/feed/following", { cookie: user.cookie }), 401);
+  });
+
+  it("a page render's API calls share one session lookup", async () => {
+    const user = await signUp();
+    const paths = ["/api/me", "/api/feed/following", "/api/feed/discover"];
+    const worker = createWorker(async (request, _env, _ctx, api) => {
+      const get = (path: string) =>
+        api(
+          new Request(new URL(path, request.url), {
+            headers: { cookie: request.headers.get("cookie") ?? "" },
+          }),
+        );
+      const statuses = (await Promise.all(paths.map(get))).map((r) => r.status);
+      return Response.json({ statuses });
+    });
+    const ctx = createExecutionContext();
+    const page = await worker.fetch(
+      new Request("http://127.0.0.1:8787/discover", {
+        headers: { cookie: user.cookie, "x-atas-measure": "timing" },
+      }) as Request<unknown, IncomingRequestCfProperties>,
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(await page.json()).toEqual({ statuses: [200, 200, 200] });
+    // server-timing: `session;dur=…;desc="<lookups>"`.
+    expect(page.headers.get("server-timing")).toMatch(/session;dur=[\d.]+;desc="1"/);
   });
 });

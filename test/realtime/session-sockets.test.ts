@@ -69,6 +69,18 @@ async function twoSessions() {
 }
 
 describe("ending a session closes its sockets at once", () => {
+  it("a session that ended gets no socket, even when this isolate remembers it (upgrades never use the cache)", async () => {
+    const user = await signUp();
+    // A read remembers the session in this isolate.
+    expect((await call("/api/me", { cookie: user.cookie })).status).toBe(200);
+    await env.DB.prepare("delete from sessions where user_id = ?").bind(user.id).run();
+    const response = await SELF.fetch(`${ORIGIN}/api/inbox`, {
+      headers: { upgrade: "websocket", cookie: user.cookie, origin: ORIGIN },
+    });
+    expect(response.status).toBe(401);
+    expect(response.webSocket).toBeNull();
+  });
+
   it("sign-out closes that session's inbox and room sockets, and only those", async () => {
     const { first, second, clubId } = await twoSessions();
     const [mine, other] = [await tab(first, clubId), await tab(second, clubId)];

@@ -10,6 +10,7 @@ import {
   meteredQueue,
   meteredR2,
   meterScope,
+  timed,
   Usage,
   upstashCommands,
 } from "../../worker/src/telemetry/usage";
@@ -234,5 +235,42 @@ describe("the Analytics Engine data point and the day's cost", () => {
     expect(day.listUsd.platform).toBeCloseTo(0.3 + 1 + 0.2 + (3000 / 1e6) * 0.4, 9);
     // 30 M requests a month: 20 M beyond the 10 M included, plus the $5 base.
     expect(day.monthAtThisRateUsd.workers).toBeCloseTo(5 + 20 * 0.3, 9);
+  });
+});
+
+describe("the timing breakdown (x-atas-measure: timing)", () => {
+  /** A D1 stand-in whose batch answers at once. */
+  const fakeD1 = () =>
+    ({
+      prepare: (sql: string) => ({ sql, bind: () => ({}) }),
+      batch: async (statements: unknown[]) => statements.map(() => ({ results: [], meta: {} })),
+    }) as unknown as D1Database;
+
+  it("adds each part's time and count; the session's own D1 trips apart from the rest", async () => {
+    const usage = new Usage({ timing: true });
+    const db = meteredD1(fakeD1(), usage);
+    await meterScope(usage, async () => {
+      await timed("session", () => db.batch([]), true);
+      await db.batch([]);
+      await db.batch([]);
+      expect(timed("rank", () => 42)).toBe(42);
+    });
+    const parts = usage.timings?.parts;
+    expect(parts?.get("session.d1")?.count).toBe(1);
+    expect(parts?.get("d1")?.count).toBe(2);
+    expect(parts?.get("session")?.count).toBe(1);
+    expect(parts?.get("rank")?.count).toBe(1);
+    expect(usage.roundTrips).toBe(3);
+    expect(usage.timings?.header(5)).toMatch(
+      /^total;dur=5\.00, session\.d1;dur=[\d.]+;desc="1", session;dur=[\d.]+;desc="1", d1;dur=[\d.]+;desc="2", rank;dur=[\d.]+;desc="1"$/,
+    );
+  });
+
+  it("is off unless asked: nothing is timed, the work still runs", async () => {
+    const usage = new Usage();
+    const result = await meterScope(usage, () => timed("session", async () => "done", true));
+    expect(result).toBe("done");
+    expect(usage.timings).toBeUndefined();
+    expect(timed("rank", () => 1)).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import type { Inbox } from "./realtime/inbox";
 import type { Room } from "./realtime/room";
 
 import type { Adapters } from "./shared/context";
+import type { SessionProof } from "./shared/session-proof";
 
 /** Bindings declared in wrangler.toml. Secrets are optional: each adapter falls back to its local twin. */
 export interface Env {
@@ -76,6 +77,8 @@ export interface Variables {
   requestId: string;
   user: User | null;
   session: Session | null;
+  /** Set when the session came from the isolate's cache: confirmed in D1 before the response leaves. */
+  sessionProof: SessionProof | null;
   /** The outside systems for this request, built once (worker/src/wiring.ts). */
   adapters: Adapters;
 }

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { withPageSessions } from "./identity";
 import { withErrorReporting } from "./ops/sentry";
 import { consumeQueue } from "./queues";
 import { FEEDS_CRON, runFeedsCron, runHourlyCron } from "./schedule";
@@ -8,7 +9,7 @@ import { openSession, sessionStart, withBookmark } from "./shared/d1-session";
 import { problemResponse, ServiceUnavailable } from "./shared/errors";
 import { actorHash, errorLine, type Invocation, usageLine } from "./telemetry/log-line";
 import { metricsFor, trimMetricPoints } from "./telemetry/metrics";
-import { meteredBatch, meterScope, Usage } from "./telemetry/usage";
+import { meteredBatch, meterScope, timed, Usage } from "./telemetry/usage";
 import { adaptersFor, meteredEnv } from "./wiring";
 
 /** The dev mailbox page and its client-side data request belong to the web app. */
@@ -37,7 +38,8 @@ export type Worker = Required<Pick<ExportedHandler<Env>, "fetch" | "queue" | "sc
 
 /**
  * A request's meter: exact D1 rows (a second run of each `raw()` statement) only when asked, and
- * never in production; `x-atas-measure` is the benchmarks' per-request switch (dev/d1-meter.ts).
+ * never in production; `x-atas-measure` is the benchmarks' per-request switch (dev/d1-meter.ts;
+ * `timing` answers with a `server-timing` header of where the request's time went).
  */
 function usageFor(env: Env, requestId: string, measure?: string | null): Usage {
   const local = env.APP_ENV !== "production";
@@ -46,7 +48,16 @@ function usageFor(env: Env, requestId: string, measure?: string | null): Usage {
     requestId,
     exactRows: measuring || (local && env.USAGE_D1_EXACT === "true"),
     captureStatements: local && measure === "d1+sql",
+    timing: local && measure === "timing",
   });
+}
+
+/** The measurement mode's breakdown (`x-atas-measure: timing`) on the response (a socket's 101 stays as it is). */
+function withServerTiming(response: Response, header: string): Response {
+  if (response.webSocket) return response;
+  const timed = new Response(response.body, response);
+  timed.headers.set("server-timing", header);
+  return timed;
 }
 
 /** Background work (ctx.waitUntil) is part of what a request costs: the line waits for it. */
@@ -116,8 +127,13 @@ export function createWorker(web?: WebHandler): Worker {
         problemResponse(new ServiceUnavailable(misconfigured, 300), requestId, url.pathname),
       );
     }
-    if (!web || isApiPath(url.pathname)) return Promise.resolve(app.fetch(request, env, ctx));
-    return web(request, env, ctx, (inner) => Promise.resolve(app.fetch(inner, env, ctx)));
+    if (!web || isApiPath(url.pathname))
+      return timed("api", () => Promise.resolve(app.fetch(request, env, ctx)));
+    return timed("page", () =>
+      withPageSessions(() =>
+        web(request, env, ctx, (inner) => timed("api", () => Promise.resolve(app.fetch(inner, env, ctx)))),
+      ),
+    );
   };
   return withErrorReporting({
     async fetch(request, env, ctx) {
@@ -143,7 +159,9 @@ export function createWorker(web?: WebHandler): Worker {
         );
         const answered = withBookmark(request, response, session);
         finish(answered.status);
-        return answered;
+        return usage.timings
+          ? withServerTiming(answered, usage.timings.header(performance.now() - started))
+          : answered;
       } catch (error) {
         console.error(JSON.stringify(errorLine(requestId, usage.route ?? "unmatched", error)));
         finish(500);

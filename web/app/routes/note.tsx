@@ -49,9 +49,14 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     COMMENTS_MAX,
     Math.max(COMMENTS_FIRST, Number(new URL(request.url).searchParams.get("comments")) || 0),
   );
+  const account = apiCall<Me>(context, request, "/api/me");
+  // The reader's boards need only the reader (the header has read /api/me already): asked beside the note.
+  const readerBoards = account.then((me) =>
+    me.ok ? apiCall<{ boards: Board[] }>(context, request, `/api/users/${me.data.account.id}/boards`) : null,
+  );
   const [found, me, comments, eventFound] = await Promise.all([
     apiCall<{ note: Note }>(context, request, `/api/notes/${id}`),
-    apiCall<Me>(context, request, "/api/me"),
+    account,
     apiCall<CommentPage>(context, request, `/api/notes/${id}/comments?limit=${shown}`),
     // An event note carries an event block; any other note answers 404 here.
     apiCall<EventItem>(context, request, `/api/events/${id}`),
@@ -77,7 +82,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       viewer.id === note.author.id
         ? null
         : apiCall<{ following: boolean }>(context, request, `/api/follows/${note.author.id}`),
-      apiCall<{ boards: Board[] }>(context, request, `/api/users/${viewer.id}/boards`),
+      readerBoards,
       mayAsk
         ? apiCall<{ profile: Profile }>(
             context,
@@ -87,7 +92,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
         : null,
     ]);
     following = follow?.ok ? follow.data.following : null;
-    boards = mine.ok ? mine.data.boards : [];
+    boards = mine?.ok ? mine.data.boards : [];
     askExpert =
       author?.ok === true &&
       author.data.profile.role === "expert" &&

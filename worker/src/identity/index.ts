@@ -3,7 +3,7 @@
  * (`memberCampus`): a campus counts only when a verified campus e-mail proves it.
  */
 export { isCampusMember, memberCampus, memberCampusSql } from "./campus-membership";
-export { loadSession } from "./load-session";
+export { loadSession, withPageSessions } from "./load-session";
 export { ACCOUNT_MAIL_KINDS, type AccountMailKind, composeAccountMail } from "./mails";
 export { mountCampuses } from "./routes/campuses";
 export { mountPassword } from "./routes/password";

@@ -7,6 +7,7 @@ import { createDb, type Db } from "../db/client";
 import type { AppEnv, Env } from "../env";
 import type { User } from "../identity/schema";
 import { ServiceUnavailable, Unauthorized } from "./errors";
+import type { SessionProof } from "./session-proof";
 
 /**
  * The outside systems, each behind its interface, as configuration picked them. Built in one place
@@ -32,6 +33,8 @@ export interface ActionContext {
   ip: string;
   origin: string;
   requestId: string;
+  /** The session came from the isolate's cache: a read confirms it in its own D1 batch (session-proof.ts). */
+  sessionProof?: SessionProof | null;
   /** Keeps background work alive after the response (cache fills). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -72,6 +75,7 @@ export function actionContext(c: Context<AppEnv>): ActionContext {
     ip: clientIp(c.req.raw),
     origin: appOrigin(c.env, c.req.raw),
     requestId: c.get("requestId"),
+    sessionProof: c.get("sessionProof"),
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   };
 }

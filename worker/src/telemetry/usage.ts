@@ -24,6 +24,54 @@ export interface UsageCounts {
   ai: { promptTokens: number; completionTokens: number };
 }
 
+/**
+ * Where a request's wall time went (`x-atas-measure: timing`, never in production): per part (the
+ * session lookup, D1 round trips, store calls, ranking, JSON…) its total milliseconds and count,
+ * sent back as a `server-timing` header (worker.ts). Parts may nest (the session lookup includes its
+ * D1 round trip); the benchmark reads them as such.
+ */
+export class Timings {
+  readonly parts = new Map<string, { ms: number; count: number }>();
+  /** A part whose D1 round trips are its own (`<part>.d1`), not added to "d1" (the session lookup's). */
+  owner: string | undefined;
+
+  add(name: string, ms: number): void {
+    const part = this.parts.get(name);
+    if (part) {
+      part.ms += ms;
+      part.count += 1;
+    } else this.parts.set(name, { ms, count: 1 });
+  }
+
+  /** `total;dur=12.3, d1;dur=4.5;desc="2", …`: desc is the part's count. */
+  header(totalMs: number): string {
+    const parts = [`total;dur=${totalMs.toFixed(2)}`];
+    for (const [name, { ms, count }] of this.parts)
+      parts.push(`${name};dur=${ms.toFixed(2)};desc="${count}"`);
+    return parts.join(", ");
+  }
+}
+
+/**
+ * Runs `work`, adding its wall time to the current request's `name` part when timing is on. With
+ * `ownTrips`, the D1 round trips made meanwhile count as `<name>.d1` (work that runs alone, as the
+ * session lookup does before the route).
+ */
+export function timed<T>(name: string, work: () => T, ownTrips = false): T {
+  const timings = scope.getStore()?.timings;
+  if (!timings) return work();
+  const started = performance.now();
+  if (ownTrips) timings.owner = name;
+  const done = () => {
+    timings.add(name, performance.now() - started);
+    if (ownTrips) timings.owner = undefined;
+  };
+  const result = work();
+  if (result instanceof Promise) return result.finally(done) as T;
+  done();
+  return result;
+}
+
 export interface CapturedStatement {
   sql: string;
   params: unknown[];
@@ -51,16 +99,26 @@ export class Usage {
   actorId: string | undefined;
   /** The statements themselves (`x-atas-measure: d1+sql`), never in production. */
   statements: CapturedStatement[] | undefined;
+  /** Wall time per part (`x-atas-measure: timing`), never in production. */
+  timings: Timings | undefined;
   /** A batch or cron run that threw (a request says so by its status). */
   failed = false;
   readonly requestId: string;
 
-  readonly options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean };
+  readonly options: {
+    requestId?: string;
+    exactRows?: boolean;
+    captureStatements?: boolean;
+    timing?: boolean;
+  };
 
-  constructor(options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean } = {}) {
+  constructor(
+    options: { requestId?: string; exactRows?: boolean; captureStatements?: boolean; timing?: boolean } = {},
+  ) {
     this.options = options;
     this.requestId = options.requestId ?? crypto.randomUUID();
     if (options.captureStatements) this.statements = [];
+    if (options.timing) this.timings = new Timings();
   }
 }
 
@@ -90,6 +148,18 @@ function countD1(usage: Usage, meta: D1Meta, rows: number, text: CapturedStateme
 
 /** A D1 database (or D1 session) whose every statement is counted into `usage`. */
 export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T, usage: Usage): T {
+  const timings = usage.timings;
+  /** A round trip to D1, timed when the request is (`x-atas-measure: timing`). */
+  const trip = async <R>(work: () => Promise<R>): Promise<R> => {
+    usage.roundTrips += 1;
+    if (!timings) return work();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings.add(timings.owner ? `${timings.owner}.d1` : "d1", performance.now() - started);
+    }
+  };
   const texts = new WeakMap<D1PreparedStatement, CapturedStatement>();
   const originals = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
   const wrapStatement = (statement: D1PreparedStatement, text: CapturedStatement): D1PreparedStatement => {
@@ -100,23 +170,20 @@ export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T,
             return (...params: unknown[]) => wrapStatement(target.bind(...params), { sql: text.sql, params });
           case "all":
             return async () => {
-              usage.roundTrips += 1;
-              const result = await target.all();
+              const result = await trip(() => target.all());
               countD1(usage, result.meta, result.results.length, text);
               return result;
             };
           case "run":
             return async () => {
-              usage.roundTrips += 1;
-              const result = await target.run();
+              const result = await trip(() => target.run());
               countD1(usage, result.meta, result.results?.length ?? 0, text);
               return result;
             };
           case "first":
             // workerd's first() fetches every row and keeps the first; all() does the same work and keeps the meta.
             return async (column?: string) => {
-              usage.roundTrips += 1;
-              const result = await target.all<Record<string, unknown>>();
+              const result = await trip(() => target.all<Record<string, unknown>>());
               countD1(usage, result.meta, Math.min(result.results.length, 1), text);
               const row = result.results[0];
               if (!row) return null;
@@ -126,8 +193,8 @@ export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T,
             };
           case "raw":
             return async (options?: { columnNames?: boolean }) => {
-              usage.roundTrips += 1;
               if (usage.options.exactRows) {
+                usage.roundTrips += 1;
                 const measured = await target.all();
                 countD1(usage, measured.meta, measured.results.length, text);
                 if (WRITE_STATEMENT.test(text.sql)) {
@@ -141,9 +208,9 @@ export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T,
                 }
                 return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
               }
-              const rows = options?.columnNames
-                ? await target.raw({ columnNames: true })
-                : await target.raw();
+              const rows = await trip(() =>
+                options?.columnNames ? target.raw({ columnNames: true }) : target.raw(),
+              );
               const returned = options?.columnNames ? Math.max(rows.length - 1, 0) : rows.length;
               // No meta: the rows handed back are a floor of the rows a select read or a write's RETURNING wrote.
               countD1(
@@ -171,8 +238,7 @@ export function meteredD1<T extends D1Database | D1DatabaseSession>(database: T,
         return (query: string) => wrapStatement(target.prepare(query), { sql: query, params: [] });
       if (property === "batch") {
         return async (statements: D1PreparedStatement[]) => {
-          usage.roundTrips += 1;
-          const results = await target.batch(statements.map((s) => originals.get(s) ?? s));
+          const results = await trip(() => target.batch(statements.map((s) => originals.get(s) ?? s)));
           results.forEach((result, i) => {
             const statement = statements[i];
             countD1(usage, result.meta, result.results?.length ?? 0, statement && texts.get(statement));

@@ -27,8 +27,12 @@ export function redisClient(env: Env): Redis {
     // The client serves every request of the isolate; each command is billed to the one it runs for.
     client.use((request, next) => {
       const usage = currentUsage();
-      if (usage) usage.counts.store.commands += upstashCommands(request.path, request.body);
-      return next(request);
+      if (!usage) return next(request);
+      usage.counts.store.commands += upstashCommands(request.path, request.body);
+      const timings = usage.timings;
+      if (!timings) return next(request);
+      const started = performance.now();
+      return next(request).finally(() => timings.add("store", performance.now() - started));
     });
     clients.set(key, client);
   }

@@ -6,7 +6,7 @@ import { type Session, sessions, type User, users } from "../schema";
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000;
 /** Refresh last-seen at most this often, so reads do not each write. */
-const TOUCH_EVERY_MS = 5 * 60_000;
+export const TOUCH_EVERY_MS = 5 * 60_000;
 
 export async function createSession(db: Db, userId: string, userAgent: string) {
   const token = randomToken();
@@ -24,8 +24,9 @@ export async function createSession(db: Db, userId: string, userAgent: string) {
 export async function resolveSession(
   db: Db,
   token: string,
+  knownId?: string,
 ): Promise<{ session: Session; user: User } | null> {
-  const id = await sha256(token);
+  const id = knownId ?? (await sha256(token));
   const row = await db
     .select({ session: sessions, user: users })
     .from(sessions)

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../../shared/auth";
 import { actionContext } from "../../../shared/context";
 import { jsonResponse, problems, type Router } from "../../../shared/openapi";
+import { timed } from "../../../telemetry/usage";
 import { NoteSchema } from "../../notes/routes/notes";
 import { discoverFeed, markNotInterested } from "../services/discover-feed";
 
@@ -49,7 +50,7 @@ export function mountDiscover(app: Router) {
   app.openapi(routes.discover, async (c) => {
     const page = await discoverFeed({ ctx: actionContext(c), input: c.req.valid("query") });
     c.header("cache-control", "private, no-store");
-    return c.json(page, 200);
+    return timed("json", () => c.json(page, 200));
   });
   app.openapi(routes.notInterested, async (c) => {
     await markNotInterested({ ctx: actionContext(c), input: { noteId: c.req.valid("param").id } });

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../../shared/auth";
 import { actionContext } from "../../../shared/context";
 import { jsonResponse, problems, type Router } from "../../../shared/openapi";
+import { timed } from "../../../telemetry/usage";
 import { NoteSchema } from "../../notes/routes/notes";
 import { followingFeed } from "../services/following-feed";
 
@@ -33,6 +34,6 @@ export function mountFeeds(app: Router) {
   app.openapi(routes.following, async (c) => {
     const { notes, nextCursor } = await followingFeed({ ctx: actionContext(c), input: c.req.valid("query") });
     c.header("cache-control", "private, no-store");
-    return c.json({ notes, nextCursor }, 200);
+    return timed("json", () => c.json({ notes, nextCursor }, 200));
   });
 }

@@ -7,6 +7,8 @@ import { invitations } from "../../../pro/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { decodeCursor, encodeCursor } from "../../../shared/cursor";
 import { BadRequest } from "../../../shared/errors";
+import { confirmSession, sessionCheck } from "../../../shared/session-proof";
+import { timed } from "../../../telemetry/usage";
 import { follows, noteCounts, noteLikes, topicFollows } from "../../engagement/schema";
 import { events } from "../../events/schema";
 import { type Note, notes, noteTopics } from "../../notes/schema";
@@ -150,7 +152,8 @@ export async function discoverFeed({
       .where(eq(notInterested.userId, viewer.id))
       .orderBy(desc(notInterested.createdAt))
       .limit(RECENT_NOT_INTERESTED);
-    const [found, topics, liked, markedAuthors, markedTopics, followed] = await db.batch([
+    const [session, found, topics, liked, markedAuthors, markedTopics, followed] = await db.batch([
+      sessionCheck(ctx),
       candidates,
       db
         .select({ topic: topicFollows.topic })
@@ -189,6 +192,7 @@ export async function discoverFeed({
             .where(eq(follows.followerId, viewer.id)),
         ),
     ]);
+    confirmSession(ctx, session);
     rows = found;
     signals = {
       campusId: memberCampus(viewer),
@@ -205,11 +209,13 @@ export async function discoverFeed({
   // 3. Rank in memory, then one batch for the page's views.
   const open = rows.filter((row) => !served.has(prefix(row.note.id)));
   const byId = new Map(open.map((row) => [row.note.id, row.note]));
-  const page = rankPage(open.map(toCandidate), signals, now, {
-    limit,
-    recentAuthors: cursor?.a ?? [],
-    offset: served.size,
-  });
+  const page = timed("rank", () =>
+    rankPage(open.map(toCandidate), signals, now, {
+      limit,
+      recentAuthors: cursor?.a ?? [],
+      offset: served.size,
+    }),
+  );
   const pageRows = page.map((c) => byId.get(c.id)).filter((note): note is Note => note !== undefined);
   const views = await noteViews(ctx, pageRows);
 

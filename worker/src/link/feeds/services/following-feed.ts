@@ -4,6 +4,7 @@ import { type ScoredMember, StoreUnavailable } from "../../../adapters/store/int
 import type { User } from "../../../identity/schema";
 import { type ActionContext, me } from "../../../shared/context";
 import { decodeCursor, encodeCursor } from "../../../shared/cursor";
+import { confirmSession, sessionCheck } from "../../../shared/session-proof";
 import { type Note, notes } from "../../notes/schema";
 import { assembleNoteViews, type NoteView, noteViewQueries } from "../../notes/services/notes";
 import { listedNotes } from "../../notes/services/visibility";
@@ -170,7 +171,8 @@ async function fromTimeline(
     .orderBy(...newestFirst)
     .limit(limit + 1);
   const candidates = sql`(select value from json_each(${ids}) union select id from ${big})`;
-  const [, rows, bigRows, present, ...views] = await db.batch([
+  const [session, , rows, bigRows, present, ...views] = await db.batch([
+    sessionCheck(ctx),
     recordActivity(ctx, viewer.id),
     db
       .select()
@@ -185,6 +187,7 @@ async function fromTimeline(
       .where(sql`${notes.id} in (select value from json_each(${ids}))`),
     ...noteViewQueries(ctx, candidates),
   ]);
+  confirmSession(ctx, session);
 
   const horizons = [
     entries.length > limit ? entries[limit - 1] : undefined,
@@ -232,21 +235,25 @@ async function fromD1(
   let rows: Note[];
   let views: Parameters<typeof assembleNoteViews>[1];
   if (rebuild) {
-    const [, found, timeline, ...rest] = await db.batch([
+    const [session, , found, timeline, ...rest] = await db.batch([
+      sessionCheck(ctx),
       recordActivity(ctx, viewer.id),
       pageQuery,
       rebuildQuery(ctx, viewer, settings),
       ...noteViewQueries(ctx, pageIds),
     ]);
+    confirmSession(ctx, session);
     rows = found;
     views = rest;
     ctx.waitUntil(writeTimeline(ctx, viewer.id, settings, timeline));
   } else {
-    const [, found, ...rest] = await db.batch([
+    const [session, , found, ...rest] = await db.batch([
+      sessionCheck(ctx),
       recordActivity(ctx, viewer.id),
       pageQuery,
       ...noteViewQueries(ctx, pageIds),
     ]);
+    confirmSession(ctx, session);
     rows = found;
     views = rest;
   }
