@@ -326,6 +326,68 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
     expect(body.code).toBe("daily-quota");
   });
 
+  it("store commands per request, from the usage line: 1 for an allowed draft (IP and account in one script call), 1 for the refusal that finds the block, 0 after", async () => {
+    const { student, invitationId } = await setUp();
+    const ip = freshIp();
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(" "));
+    });
+    /** Sends one draft request; its status and the store commands its usage line counts. */
+    const draftWithUsage = async (): Promise<{ status: number; commands: number }> => {
+      const requestId = `draft-usage-${crypto.randomUUID()}`;
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(
+        new Request(`${ORIGIN}/api/invitations/${invitationId}/draft`, {
+          method: "POST",
+          headers: {
+            cookie: student.cookie,
+            origin: ORIGIN,
+            "x-atas-csrf": "1",
+            "cf-connecting-ip": ip,
+            "cf-ray": requestId,
+          },
+        }) as Request<unknown, IncomingRequestCfProperties>,
+        env,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      const line = await vi.waitFor(
+        () => {
+          for (const text of printed) {
+            try {
+              const parsed = JSON.parse(text) as {
+                atas?: string;
+                requestId?: string;
+                store?: { commands: number };
+              };
+              if (parsed.atas === "usage" && parsed.requestId === requestId) return parsed;
+            } catch {
+              // not a log line of ours
+            }
+          }
+          throw new Error("no usage line yet");
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      return { status: response.status, commands: line.store?.commands ?? -1 };
+    };
+    try {
+      // The script may need loading once (EVALSHA, then EVAL) in a fresh runtime: not what is counted.
+      await enforce(env, "draftIp", freshIp());
+      const seen = [];
+      for (let i = 0; i < 7; i++) seen.push(await draftWithUsage());
+      expect(seen).toEqual([
+        ...Array.from({ length: 5 }, () => ({ status: 202, commands: 1 })),
+        { status: 429, commands: 1 },
+        { status: 429, commands: 0 },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    await dropQueuedDrafts(invitationId);
+  });
+
   it("an IP known to be blocked is refused from memory: no store call (it still answers 429 with the store gone)", async () => {
     const ip = freshIp();
     for (let i = 0; i < 5; i++) await enforce(env, "draftIp", ip);
