@@ -441,7 +441,7 @@ describe("GET /api/experts: cursor pagination", () => {
     await insertExpert({ bio: `I mentor ${word} teams.`, industry, skills: ["go"], topics: ["careers"] });
     const filtered = await search({ q: word, industry, skills: "go", topics: "careers", accepting: "true" });
     expect(filtered.experts[0]?.snippet).toBe(`I mentor \uE000${word}\uE001 teams.`);
-    // The column with the most distinct words wins; on a tie, the earlier column (the name first).
+    // The column with the most highlighted words wins; on a tie, the earlier column (the name first).
     const second = token();
     await insertExpert({ displayName: `${word} Person`, headline: `${word} and ${second}` });
     const [card] = (await search({ q: `${word} ${second}` })).experts;

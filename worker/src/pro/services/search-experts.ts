@@ -67,12 +67,24 @@ const SNIPPET_COLUMNS = [1, 2, 3, 4, 5, 6, 7] as const;
 /**
  * One snippet per text column (U+E000 and U+E001 mark matches: text a user typed, "<mark>", can
  * never pose as one). snippet(…, -1, …) would pick the column itself, but it counts the filters'
- * facet tokens as hits and so picks the facets column; `bestSnippet` picks among the text columns.
+ * facet tokens as hits and so picks the facets column; BEST_SNIPPET picks among the text columns.
  */
 const SNIPPETS = sql.raw(
   SNIPPET_COLUMNS.map(
     (column) => `snippet(expert_search, ${column}, char(57344), char(57345), '…', 12) AS s${column}`,
   ).join(", "),
+);
+/**
+ * The snippet with the most highlighted words (FTS5's own choice, made without the facets column);
+ * on a tie the earlier column, the name first (CASE takes the first WHEN that matches). Chosen in
+ * SQL, after the page is cut, so one string per expert comes back rather than seven.
+ */
+const marks = (column: number) =>
+  `(length(page.s${column}) - length(replace(page.s${column}, char(57344), '')))`;
+const BEST_SNIPPET = sql.raw(
+  `CASE max(${SNIPPET_COLUMNS.map(marks).join(", ")}) ${SNIPPET_COLUMNS.map(
+    (column) => `WHEN ${marks(column)} THEN page.s${column}`,
+  ).join(" ")} END`,
 );
 
 /**
@@ -138,16 +150,10 @@ interface Row {
   accepting: number;
   campusTies: string;
   verification: string;
-  /** Relevance only: the tier (1 best), the expert's row in expert_search, a snippet per text column. */
+  /** Relevance only: the tier (1 best), the expert's row in expert_search, the best text column's snippet. */
   tier?: number;
   rid?: number;
-  s1?: string;
-  s2?: string;
-  s3?: string;
-  s4?: string;
-  s5?: string;
-  s6?: string;
-  s7?: string;
+  snippet?: string;
 }
 
 const CARD_COLUMNS = sql`${users.id} AS id, ${users.displayName} AS displayName, ${users.avatarKey} AS avatarKey,
@@ -178,7 +184,7 @@ export function relevanceQuery(words: string, facets: string[], after: Relevance
     ];
   });
   return sql`SELECT ${CARD_COLUMNS}, page.tier AS tier, page.rid AS rid,
-    page.s1 AS s1, page.s2 AS s2, page.s3 AS s3, page.s4 AS s4, page.s5 AS s5, page.s6 AS s6, page.s7 AS s7
+    ${BEST_SNIPPET} AS snippet
   FROM (SELECT * FROM (${sql.join(arms, sql` UNION ALL `)}) LIMIT ${take}) AS page
   JOIN ${users} ON ${users.id} = page.user_id
   JOIN ${expertProfiles} ON ${expertProfiles.userId} = page.user_id
@@ -188,26 +194,6 @@ export function relevanceQuery(words: string, facets: string[], after: Relevance
 /** Tier, then newest index row first: the order the arms produce, restored after the join. */
 function inRelevanceOrder(rows: Row[]): Row[] {
   return rows.sort((a, b) => (a.tier ?? 0) - (b.tier ?? 0) || (b.rid ?? 0) - (a.rid ?? 0));
-}
-
-/**
- * The snippet of the text column with the most distinct highlighted words (FTS5's own choice for
- * snippet(…, -1, …), made without the facets column); on a tie the earlier column, the name first.
- */
-export function bestSnippet(snippets: (string | undefined)[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = -1;
-  for (const snippet of snippets) {
-    if (snippet === undefined) continue;
-    const words = new Set<string>();
-    for (const match of snippet.matchAll(/\uE000([^\uE001]*)\uE001/gu))
-      words.add((match[1] ?? "").toLowerCase());
-    if (words.size > bestScore) {
-      best = snippet;
-      bestScore = words.size;
-    }
-  }
-  return best;
 }
 
 /**
@@ -387,9 +373,7 @@ function toCard(row: Row): ExpertCard {
     acceptingInvitations: row.accepting === 1,
     campusTies: parseList(row.campusTies),
     verified: row.verification === "verified",
-    ...(row.tier !== undefined
-      ? { snippet: bestSnippet([row.s1, row.s2, row.s3, row.s4, row.s5, row.s6, row.s7]) ?? "" }
-      : {}),
+    ...(row.tier !== undefined ? { snippet: row.snippet ?? "" } : {}),
   };
 }
 
