@@ -125,7 +125,8 @@ describe.each<Backend>(["twin over Redis", "twin in memory", "memory store"])(
       expect((await spend(t0 + 2000)).refused).toEqual({ policy: "registerIp", retryMs: hour - 2000 });
       // Just before half-way through the next hour, half of the last hour's ten still count: five more pass.
       const passed: boolean[] = [];
-      for (let i = 0; i < 7; i++) passed.push((await spend(t0 + hour + hour / 2 - 1000 + i)).refused === null);
+      for (let i = 0; i < 7; i++)
+        passed.push((await spend(t0 + hour + hour / 2 - 1000 + i)).refused === null);
       expect(passed).toEqual([true, true, true, true, true, false, false]);
     });
 
