@@ -116,7 +116,7 @@ describe.each<Backend>(["twin over Redis", "twin in memory", "memory store"])(
       expect(seen).toEqual([true, true, true, true, true, true, false, false, false, false]);
     });
 
-    it("sliding window: the previous window counts by its overlap; a refusal waits for the window's end", async () => {
+    it("sliding window: the previous window counts by its overlap; a refusal waits until a token is free", async () => {
       const id = unique("address");
       const hour = 3_600_000;
       const t0 = Math.ceil(Date.now() / hour) * hour;
@@ -128,6 +128,10 @@ describe.each<Backend>(["twin over Redis", "twin in memory", "memory store"])(
       for (let i = 0; i < 7; i++)
         passed.push((await spend(t0 + hour + hour / 2 - 1000 + i)).refused === null);
       expect(passed).toEqual([true, true, true, true, true, false, false]);
+      // The refusal waits only until the previous hour's weight falls below five: just past half-way.
+      const refused = await spend(t0 + hour + hour / 2 - 1000 + 7);
+      expect(refused.refused).toEqual({ policy: "registerIp", retryMs: 994 });
+      expect((await spend(t0 + hour + hour / 2 + 1)).refused).toBeNull();
     });
 
     it("a soft spend switches on the spends that name it and never refuses (the log-in's account under attack)", async () => {

@@ -60,7 +60,10 @@ export interface LimitCheck {
 export interface LimitOutcome {
   /** Whether this check was over its limit (for a check that did not apply: false). */
   over: boolean;
-  /** When over: ms until a token is free again (a log's oldest entry leaves; a sliding window ends). */
+  /**
+   * When over: ms until a token is free again: a log's oldest entry leaves; a sliding window ends
+   * (over on its own count) or the previous window's weight has fallen enough.
+   */
   retryMs: number;
 }
 

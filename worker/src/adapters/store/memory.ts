@@ -144,10 +144,15 @@ export function memoryStore(options: { now?: () => number } = {}): MemoryStore {
             return entry ? Number(entry.value) : 0;
           };
           const into = at % check.windowMs;
-          const previous = Math.floor((1 - into / check.windowMs) * count(check.previousKey));
-          if (previous + count(check.key) >= check.tokens) {
+          const [current, earlier] = [count(check.key), count(check.previousKey)];
+          if (Math.floor((1 - into / check.windowMs) * earlier) + current >= check.tokens) {
             c.over = true;
-            c.retryMs = check.windowMs - into;
+            // Over on the current window alone: until it ends. Else until the previous one's weight
+            // falls enough: floor((1 - x / window) * earlier) < tokens - current.
+            c.retryMs =
+              current >= check.tokens
+                ? check.windowMs - into
+                : Math.floor(check.windowMs * (1 - (check.tokens - current) / earlier)) + 1 - into;
           }
         } else {
           const log = sortedSet(check.key, false);

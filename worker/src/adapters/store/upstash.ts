@@ -141,7 +141,12 @@ for _, c in ipairs(checks) do
       local into = now % c.window
       if math.floor((1 - into / c.window) * previous) + current >= c.tokens then
         c.over = true
-        c.retry = c.window - into
+        if current >= c.tokens then
+          c.retry = c.window - into
+        else
+          -- The previous window's weight falls until floor((1 - x / window) * previous) < tokens - current.
+          c.retry = math.floor(c.window * (1 - (c.tokens - current) / previous)) + 1 - into
+        end
       end
     else
       redis.call("ZREMRANGEBYSCORE", c.key, "-inf", now - c.window)
