@@ -114,51 +114,6 @@ const contract: [string, (impl: Implementation) => Promise<void>][] = [
     },
   ],
   [
-    "limits: counts every check, spends only when none enforced is over, and sets TTLs (sliding counter, log)",
-    async ({ store, ttl }) => {
-      const [counter, previous, log] = [key("window"), key("previous"), key("log")];
-      const now = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
-      const checks = (member: string) => [
-        {
-          algorithm: "sliding" as const,
-          key: counter,
-          previousKey: previous,
-          tokens: 3,
-          windowMs: 60_000,
-          when: "always" as const,
-        },
-        { algorithm: "log" as const, key: log, tokens: 2, windowMs: 60_000, when: "always" as const, member },
-      ];
-      const free = { over: false, retryMs: 0 };
-      expect(await store.limit(checks("a"), now)).toEqual([free, free]);
-      expect(await store.limit(checks("b"), now + 10)).toEqual([free, free]);
-      // The log is full: refused, and the counter is not spent either.
-      expect(await store.limit(checks("c"), now + 20)).toEqual([free, { over: true, retryMs: 59_980 }]);
-      expect(await store.mget([counter])).toEqual(["2"]);
-      expect(await ttl(counter)).toBeGreaterThan(60);
-      expect(await ttl(log)).toBeGreaterThan(0);
-      expect(await ttl(log)).toBeLessThanOrEqual(60);
-      // A soft check over its limit refuses nothing but switches on the check that names it.
-      const soft = [
-        {
-          algorithm: "sliding" as const,
-          key: counter,
-          previousKey: previous,
-          tokens: 2,
-          windowMs: 60_000,
-          when: "soft" as const,
-        },
-        { algorithm: "log" as const, key: key("gated"), tokens: 1, windowMs: 60_000, when: 1, member: "x" },
-      ];
-      expect(await store.limit(soft, now + 30)).toEqual([{ over: true, retryMs: 59_000 - 30 }, free]);
-      expect(await store.limit(soft, now + 40)).toEqual([
-        { over: true, retryMs: 59_000 - 40 },
-        { over: true, retryMs: 59_990 },
-      ]);
-      expect(await store.limit([], now)).toEqual([]);
-    },
-  ],
-  [
     "answers a ping",
     async ({ store }) => {
       await expect(store.ping()).resolves.toBeUndefined();

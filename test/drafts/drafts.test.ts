@@ -7,7 +7,7 @@ import { spokenDay } from "../../worker/src/pro/proposal-text";
 import { inboxOf } from "../../worker/src/realtime";
 import type { DraftFrame, InboxFrame } from "../../worker/src/realtime/inbox";
 import { systemContext } from "../../worker/src/shared/context";
-import { enforce } from "../../worker/src/shared/rate-limit";
+import { enforce, enforceAll } from "../../worker/src/shared/rate-limit";
 import { adaptersFor } from "../../worker/src/wiring";
 import { act, draft as draftInvitation, expert as makeExpert } from "../pro/fixtures";
 import worker from "../support/entry";
@@ -326,16 +326,25 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
     expect(body.code).toBe("daily-quota");
   });
 
-  it("store commands per request, from the usage line: 1 for an allowed draft (IP and account in one script call), 1 for the refusal that finds the block, 0 after", async () => {
+  it("store round trips and commands per request: 1 (two script calls in one pipeline) for an allowed draft and for the refusal that finds the block, 0 after", async () => {
     const { student, invitationId } = await setUp();
     const ip = freshIp();
     const printed: string[] = [];
     const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
       printed.push(args.map(String).join(" "));
     });
-    /** Sends one draft request; its status and the store commands its usage line counts. */
-    const draftWithUsage = async (): Promise<{ status: number; commands: number }> => {
+    // The store's HTTP requests (round trips), as @upstash/redis sends them through fetch.
+    const realFetch = globalThis.fetch;
+    let storeRequests = 0;
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.startsWith(env.UPSTASH_REDIS_REST_URL)) storeRequests++;
+      return realFetch(input, init);
+    });
+    /** Sends one draft request; its status, the store commands its usage line counts and the store requests it made. */
+    const draftWithUsage = async (): Promise<{ status: number; commands: number; requests: number }> => {
       const requestId = `draft-usage-${crypto.randomUUID()}`;
+      const requestsBefore = storeRequests;
       const ctx = createExecutionContext();
       const response = await worker.fetch(
         new Request(`${ORIGIN}/api/invitations/${invitationId}/draft`, {
@@ -370,20 +379,29 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
         },
         { timeout: 15_000, interval: 50 },
       );
-      return { status: response.status, commands: line.store?.commands ?? -1 };
+      return {
+        status: response.status,
+        commands: line.store?.commands ?? -1,
+        requests: storeRequests - requestsBefore,
+      };
     };
     try {
-      // The script may need loading once (EVALSHA, then EVAL) in a fresh runtime: not what is counted.
-      await enforce(env, "draftIp", freshIp());
+      // The scripts may need loading once (EVALSHA, then EVAL) in a fresh runtime: not what is counted.
+      await enforceAll(env, [
+        { policy: "draftIp", identifier: freshIp() },
+        { policy: "draftAccount", identifier: crypto.randomUUID() },
+      ]);
       const seen = [];
       for (let i = 0; i < 7; i++) seen.push(await draftWithUsage());
+      // The refused sixth still spends a daily token (each limit its own budget, as in @upstash/ratelimit).
       expect(seen).toEqual([
-        ...Array.from({ length: 5 }, () => ({ status: 202, commands: 1 })),
-        { status: 429, commands: 1 },
-        { status: 429, commands: 0 },
+        ...Array.from({ length: 5 }, () => ({ status: 202, commands: 2, requests: 1 })),
+        { status: 429, commands: 2, requests: 1 },
+        { status: 429, commands: 0, requests: 0 },
       ]);
     } finally {
       spy.mockRestore();
+      fetchSpy.mockRestore();
     }
     await dropQueuedDrafts(invitationId);
   });

@@ -6,6 +6,7 @@
  */
 export const WORKERD_DEPENDENCIES = [
   "@hono/zod-openapi",
+  "@upstash/ratelimit",
   "@upstash/redis/cloudflare",
   "drizzle-orm",
   "drizzle-orm/d1",

@@ -1,10 +1,10 @@
-import type { KeyValueStore, LimitCheck } from "../adapters/store/interface";
-import { upstashStore } from "../adapters/store/upstash";
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { limiterClient } from "../adapters/store/upstash";
 import type { Env } from "../env";
 import { RateLimited, ServiceUnavailable } from "./errors";
 
-type Unit = "ms" | "s" | "m" | "h" | "d";
-type Window = `${number} ${Unit}`;
+type Window = Parameters<typeof Ratelimit.slidingWindow>[1];
 interface Policy {
   tokens: number;
   window: Window;
@@ -69,123 +69,179 @@ export type PolicyName = keyof typeof POLICIES;
 export interface Spend {
   policy: PolicyName;
   identifier: string;
-  /** Counted and spent while under, but never refuses: over, it switches on the spends that name it. */
+  /** Spent while under, but never refuses: over, it switches on the spends that name it. */
   soft?: boolean;
-  /** Enforced only when this soft spend (of the same call) is over its limit. */
+  /**
+   * Enforced only when this soft spend (of the same call) is over its limit. Its own token is spent
+   * in the same round trip whether or not it is enforced (it counts the identifier's every try).
+   */
   onlyIfOver?: PolicyName;
 }
 
-const UNITS_MS: Record<Unit, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-function windowMs(window: Window): number {
-  const [amount, unit] = window.split(" ");
-  return Number(amount) * UNITS_MS[unit as Unit];
-}
-
-/** The store's check for one spend; its keys are the ones @upstash/ratelimit used (sliding) or the log's own. */
-function checkOf(spend: Spend, spends: Spend[], now: number): LimitCheck {
-  const policy: Policy = POLICIES[spend.policy];
-  const window = windowMs(policy.window);
-  const id = spend.identifier.toLowerCase();
-  const gate = spend.onlyIfOver ? spends.findIndex((s) => s.policy === spend.onlyIfOver && s.soft) : -1;
-  if (spend.onlyIfOver && gate < 0)
-    throw new Error(`${spend.policy} depends on a soft ${spend.onlyIfOver} spend`);
-  const when = spend.soft ? "soft" : gate >= 0 ? gate + 1 : "always";
-  if (policy.algorithm === "log") {
-    // Its own prefix: the token bucket the log replaced left hashes under `rl:<name>:<id>` (WRONGTYPE).
-    const member = `${now}:${crypto.randomUUID()}`;
-    return {
-      algorithm: "log",
-      key: `rl:log:${spend.policy}:${id}`,
-      tokens: policy.tokens,
-      windowMs: window,
-      when,
-      member,
-    };
-  }
-  const current = Math.floor(now / window);
-  return {
-    algorithm: "sliding",
-    key: `rl:${spend.policy}:${id}:${current}`,
-    previousKey: `rl:${spend.policy}:${id}:${current - 1}`,
-    tokens: policy.tokens,
-    windowMs: window,
-    when,
-  };
-}
-
 /**
- * Per isolate: a limit key → when its block ends (ms, on the caller's clock). A caller known to be
- * over a limit is refused from here, with no store call, until then. A log's block ends when its
- * oldest entry leaves the window; a sliding window's when its window does (the estimate may still
- * be over then: the next call asks the store).
+ * Per isolate: a limit's key → when its block ends (ms). It is @upstash/ratelimit's `ephemeralCache`
+ * (the library writes `rl:<policy>:<identifier>` → its `reset` when it refuses, and answers from it
+ * with no store call until then), and the exact log's blocks live in it too (`rl:log:…`). A request
+ * with an enforced spend known to be blocked is refused from here before any spend is sent.
  */
 const blockedUntil = new Map<string, number>();
 /** Bounds the map in a long-lived isolate: past this, ended blocks are dropped, then the oldest. */
 const MAX_BLOCKED = 10_000;
 
-function remember(key: string, until: number, now: number) {
-  if (blockedUntil.size >= MAX_BLOCKED) {
-    for (const [k, end] of blockedUntil) if (end <= now) blockedUntil.delete(k);
-    for (const k of blockedUntil.keys()) {
-      if (blockedUntil.size < MAX_BLOCKED) break;
-      blockedUntil.delete(k);
-    }
+function prune(now: number) {
+  if (blockedUntil.size < MAX_BLOCKED) return;
+  for (const [k, end] of blockedUntil) if (end <= now) blockedUntil.delete(k);
+  for (const k of blockedUntil.keys()) {
+    if (blockedUntil.size < MAX_BLOCKED) break;
+    blockedUntil.delete(k);
   }
-  blockedUntil.set(key, until);
+}
+
+/** One Ratelimit per client and policy (each holds its client; the cache is the shared map). */
+const limiters = new WeakMap<Redis, Map<PolicyName, Ratelimit>>();
+
+function limiterFor(redis: Redis, name: PolicyName): Ratelimit {
+  let byPolicy = limiters.get(redis);
+  if (!byPolicy) {
+    byPolicy = new Map();
+    limiters.set(redis, byPolicy);
+  }
+  let limiter = byPolicy.get(name);
+  if (!limiter) {
+    const policy: Policy = POLICIES[name];
+    limiter = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(policy.tokens, policy.window),
+      prefix: `rl:${name}`,
+      ephemeralCache: blockedUntil,
+      // 0 turns off the library's "allow on timeout" so that we decide, per policy, what an outage means.
+      timeout: 0,
+      analytics: false,
+    });
+    byPolicy.set(name, limiter);
+  }
+  return limiter;
+}
+
+/**
+ * Exact sliding log (@upstash/ratelimit has no exact algorithm): a sorted set of accepted request
+ * times per key, trimmed, counted and added to in one script so concurrent requests cannot both take
+ * the last slot. Returns {1, 0} when accepted, {0, ms until the oldest entry leaves the window} when not.
+ */
+const SLIDING_LOG = `
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count < limit then
+  redis.call('ZADD', key, now, ARGV[4])
+  redis.call('PEXPIRE', key, window)
+  return {1, 0}
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {0, tonumber(oldest[2]) + window - now}
+`;
+
+/** The log script's SHA-1, computed once per isolate (WebCrypto has no synchronous digest). */
+let slidingLogHash: Promise<string> | undefined;
+function logHash(): Promise<string> {
+  slidingLogHash ??= crypto.subtle
+    .digest("SHA-1", new TextEncoder().encode(SLIDING_LOG))
+    .then((digest) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+  return slidingLogHash;
+}
+
+const UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+function windowMs(window: Window): number {
+  const [amount, unit] = String(window).split(" ");
+  return Number(amount) * UNITS_MS[unit as keyof typeof UNITS_MS];
+}
+
+const keyOf = (spend: Spend) =>
+  (POLICIES[spend.policy] as Policy).algorithm === "log"
+    ? // Its own prefix: the token bucket the log replaced left hashes under `rl:<name>:<id>` (WRONGTYPE).
+      `rl:log:${spend.policy}:${spend.identifier.toLowerCase()}`
+    : `rl:${spend.policy}:${spend.identifier.toLowerCase()}`;
+
+/** One spend's outcome: null when a token was spent, else the ms until one is free. */
+async function spendOne(redis: Redis, hash: string, spend: Spend, now: number): Promise<number | null> {
+  const policy: Policy = POLICIES[spend.policy];
+  const key = keyOf(spend);
+  if (policy.algorithm !== "log") {
+    const outcome = await limiterFor(redis, spend.policy).limit(spend.identifier.toLowerCase());
+    return outcome.success ? null : Math.max(outcome.reset - Date.now(), 0);
+  }
+  const until = blockedUntil.get(key);
+  if (until !== undefined) {
+    if (until > now) return until - now;
+    blockedUntil.delete(key);
+  }
+  const args = [
+    String(now),
+    String(windowMs(policy.window)),
+    String(policy.tokens),
+    `${now}:${crypto.randomUUID()}`,
+  ];
+  let reply: [number, number];
+  try {
+    reply = (await redis.evalsha(hash, [key], args)) as [number, number];
+  } catch (error) {
+    // Not loaded yet on this Redis (the first call after a restart): once more with the text.
+    if (!`${error}`.includes("NOSCRIPT")) throw error;
+    reply = (await redis.eval(SLIDING_LOG, [key], args)) as [number, number];
+  }
+  const [accepted, retryMs] = reply.map(Number);
+  if (accepted === 1) return null;
+  blockedUntil.set(key, now + (retryMs ?? 0));
+  return retryMs ?? 0;
 }
 
 /** What one call decided: the enforced spend that refused it (the longest wait), and which soft spends were over. */
 export interface LimitDecision {
   refused: { policy: PolicyName; retryMs: number } | null;
   over: Set<PolicyName>;
-  /** Store round trips made: 0 when a known block refused it, else 1. */
-  roundTrips: number;
 }
 
 /**
- * Spends one token of every spend that applies, or none when any enforced one is over: one store
- * round trip for all of them (a script on Upstash), none when a key of the call is already known to
- * be blocked. Throws when the store fails (the caller decides what an outage means).
+ * Spends one token of every spend, all issued in the same tick on the auto-pipelining client, so
+ * they reach the store as one pipeline (one round trip; a script not loaded yet costs one more).
+ * Each spend has its own budget, as in @upstash/ratelimit: a refused spend takes no token, the
+ * others of the call still do. None is sent when an enforced spend is already known to be blocked.
+ * Throws when the store fails (the caller decides what an outage means).
  */
-export async function limitWith(store: KeyValueStore, spends: Spend[], now: number): Promise<LimitDecision> {
-  const checks = spends.map((spend) => checkOf(spend, spends, now));
-  let known: { policy: PolicyName; retryMs: number } | null = null;
-  for (const [i, check] of checks.entries()) {
-    const until = blockedUntil.get(check.key);
-    if (until === undefined) continue;
-    if (until <= now) {
-      blockedUntil.delete(check.key);
-      continue;
-    }
-    // Only an enforced spend's block refuses; a soft one's never did.
-    const spend = spends[i];
-    if (spend && check.when === "always" && (!known || until - now > known.retryMs))
-      known = { policy: spend.policy, retryMs: until - now };
+export async function limitWith(redis: Redis, spends: Spend[], now = Date.now()): Promise<LimitDecision> {
+  for (const spend of spends) {
+    if (spend.onlyIfOver && !spends.some((s) => s.policy === spend.onlyIfOver && s.soft))
+      throw new Error(`${spend.policy} depends on a soft ${spend.onlyIfOver} spend`);
   }
-  if (known) return { refused: known, over: new Set(), roundTrips: 0 };
-
-  const outcomes = await store.limit(checks, now);
-  let refused: LimitDecision["refused"] = null;
+  const enforced = (spend: Spend) => !spend.soft && !spend.onlyIfOver;
+  let known: LimitDecision["refused"] = null;
+  for (const spend of spends) {
+    const until = blockedUntil.get(keyOf(spend));
+    if (!enforced(spend) || until === undefined || until <= now) continue;
+    if (!known || until - now > known.retryMs) known = { policy: spend.policy, retryMs: until - now };
+  }
+  if (known) return { refused: known, over: new Set() };
+  prune(now);
+  // Awaited before any spend is issued, so that all of them go out in the same tick.
+  const hash = await logHash();
+  const outcomes = await Promise.all(spends.map((spend) => spendOne(redis, hash, spend, now)));
   const over = new Set<PolicyName>();
-  for (const [i, outcome] of outcomes.entries()) {
-    const spend = spends[i];
-    const check = checks[i];
-    if (!spend || !check || !outcome.over) continue;
-    if (check.when === "soft") {
-      over.add(spend.policy);
-      continue;
-    }
-    remember(check.key, now + outcome.retryMs, now);
-    if (!refused || outcome.retryMs > refused.retryMs)
-      refused = { policy: spend.policy, retryMs: outcome.retryMs };
+  for (const [i, spend] of spends.entries()) if (spend.soft && outcomes[i] !== null) over.add(spend.policy);
+  let refused: LimitDecision["refused"] = null;
+  for (const [i, spend] of spends.entries()) {
+    const retryMs = outcomes[i];
+    if (retryMs === null || retryMs === undefined || spend.soft) continue;
+    if (spend.onlyIfOver && !over.has(spend.onlyIfOver)) continue;
+    if (!refused || retryMs > refused.retryMs) refused = { policy: spend.policy, retryMs };
   }
-  return { refused, over, roundTrips: 1 };
+  return { refused, over };
 }
 
 /**
  * Spends one token of each of `spends` in one store round trip (none for a caller already known to
- * be blocked); throws 429 with Retry-After when an enforced one is over (nothing is spent then), 503
- * when the store is down and any of them fails closed. Returns the soft spends that were over.
+ * be blocked); throws 429 with Retry-After when an enforced one is over, 503 when the store is down
+ * and any of them fails closed. Returns the soft spends that were over. `now` moves the exact log's
+ * clock (tests); the sliding windows read the library's own (Date.now()).
  */
 export async function enforceAll(
   env: Env,
@@ -194,7 +250,7 @@ export async function enforceAll(
 ): Promise<Set<PolicyName>> {
   let decision: LimitDecision;
   try {
-    decision = await limitWith(upstashStore(env), spends, now);
+    decision = await limitWith(limiterClient(env), spends, now);
   } catch {
     if (spends.some((spend) => POLICIES[spend.policy].failClosed))
       throw new ServiceUnavailable("Rate limiting is unavailable; try again shortly.", 30);

@@ -1,10 +1,4 @@
-import {
-  type KeyValueStore,
-  type LimitCheck,
-  type LimitOutcome,
-  type ScoredMember,
-  StoreUnavailable,
-} from "./interface";
+import { type KeyValueStore, type ScoredMember, StoreUnavailable } from "./interface";
 
 type Entry =
   | { kind: "string"; value: string; expiresAt: number | null }
@@ -51,21 +45,6 @@ export function memoryStore(options: { now?: () => number } = {}): MemoryStore {
   function expire(key: string, ttlSeconds: number) {
     const entry = live(key);
     if (entry) entry.expiresAt = now() + ttlSeconds * 1000;
-  }
-
-  function spend(check: LimitCheck, at: number) {
-    if (check.algorithm === "sliding") {
-      const entry = live(check.key);
-      const value = (entry?.kind === "string" ? Number(entry.value) : 0) + 1;
-      // Like PEXPIRE, relative to the store's clock (`at` is the caller's, which tests may move).
-      const expiresAt = value === 1 ? now() + check.windowMs * 2 + 1000 : (entry?.expiresAt ?? null);
-      entries.set(check.key, { kind: "string", value: String(value), expiresAt });
-    } else {
-      const log = sortedSet(check.key, true) as Map<string, number>;
-      log.set(check.member ?? `${at}`, at);
-      const entry = entries.get(check.key);
-      if (entry) entry.expiresAt = now() + check.windowMs;
-    }
   }
 
   return {
@@ -126,48 +105,6 @@ export function memoryStore(options: { now?: () => number } = {}): MemoryStore {
         // Redis deletes a sorted set once its last member is gone.
         if (scores.size === 0) entries.delete(key);
       }
-    },
-    async limit(checks, at) {
-      // The Upstash script's two passes, line for line: count everything, then spend only when no
-      // enforced check is over.
-      const counted = checks.map((check) => ({ check, applies: false, over: false, retryMs: 0 }));
-      let refused = false;
-      for (const c of counted) {
-        const { check } = c;
-        const gate = typeof check.when === "number" ? counted[check.when - 1] : undefined;
-        c.applies = check.when === "always" || check.when === "soft" || gate?.over === true;
-        if (!c.applies) continue;
-        if (check.algorithm === "sliding") {
-          const count = (key: string | undefined) => {
-            const entry = key === undefined ? undefined : live(key);
-            if (entry?.kind === "zset") wrongType(key ?? "");
-            return entry ? Number(entry.value) : 0;
-          };
-          const into = at % check.windowMs;
-          const [current, earlier] = [count(check.key), count(check.previousKey)];
-          if (Math.floor((1 - into / check.windowMs) * earlier) + current >= check.tokens) {
-            c.over = true;
-            // Over on the current window alone: until it ends. Else until the previous one's weight
-            // falls enough: floor((1 - x / window) * earlier) < tokens - current.
-            c.retryMs =
-              current >= check.tokens
-                ? check.windowMs - into
-                : Math.floor(check.windowMs * (1 - (check.tokens - current) / earlier)) + 1 - into;
-          }
-        } else {
-          const log = sortedSet(check.key, false);
-          for (const [member, time] of log ?? []) if (time <= at - check.windowMs) log?.delete(member);
-          if (log && log.size === 0) entries.delete(check.key);
-          const times = ascending(log ?? new Map()).map((m) => m.score);
-          if (times.length >= check.tokens) {
-            c.over = true;
-            c.retryMs = (times[times.length - check.tokens] ?? at) + check.windowMs - at;
-          }
-        }
-        if (c.over && check.when !== "soft") refused = true;
-      }
-      if (!refused) for (const c of counted) if (c.applies && !c.over) spend(c.check, at);
-      return counted.map(({ over, retryMs }): LimitOutcome => ({ over, retryMs: Math.floor(retryMs) }));
     },
     ttl(key) {
       const entry = live(key);

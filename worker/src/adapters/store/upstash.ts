@@ -13,7 +13,19 @@ const STORE_TIMEOUT_MS = 1500;
 const clients = new Map<string, Redis>();
 
 export function redisClient(env: Env): Redis {
-  const key = `${env.UPSTASH_REDIS_REST_URL}|${env.UPSTASH_REDIS_REST_TOKEN}`;
+  return clientOf(env, false);
+}
+
+/**
+ * The rate limiter's client: auto-pipelining, so every command issued in the same tick (all the
+ * `Ratelimit.limit()` calls of one request) goes out as one POST /pipeline, one round trip.
+ */
+export function limiterClient(env: Env): Redis {
+  return clientOf(env, true);
+}
+
+function clientOf(env: Env, enableAutoPipelining: boolean): Redis {
+  const key = `${env.UPSTASH_REDIS_REST_URL}|${env.UPSTASH_REDIS_REST_TOKEN}|${enableAutoPipelining}`;
   let client = clients.get(key);
   if (!client) {
     client = new Redis({
@@ -21,6 +33,7 @@ export function redisClient(env: Env): Redis {
       token: env.UPSTASH_REDIS_REST_TOKEN,
       automaticDeserialization: false,
       enableTelemetry: false,
+      enableAutoPipelining,
       retry: { retries: 1, backoff: () => 50 },
       signal: () => AbortSignal.timeout(STORE_TIMEOUT_MS),
     });
@@ -106,81 +119,10 @@ for _, key in ipairs(KEYS) do redis.call("ZREM", key, unpack(ARGV)) end
 return 1
 `;
 
-/**
- * limit: every rate-limit check of a request in one script call (LimitCheck in interface.ts says
- * what each algorithm means). KEYS: each check's keys in order (a sliding check has two: the
- * current window's counter, then the previous one's). ARGV[1] is now (ms); then five per check:
- * algorithm, tokens, window (ms), when ("always", "soft" or the index of the soft check it
- * depends on), member (a log's entry; "" otherwise). Counts first; spends only when no enforced
- * check is over. Returns two integers per check: over (1 or 0) and the ms until a token is free.
- */
-const LIMIT = `
-local now = tonumber(ARGV[1])
-local checks = {}
-local k = 1
-for i = 1, (#ARGV - 1) / 5 do
-  local a = (i - 1) * 5 + 1
-  local c = { algorithm = ARGV[a + 1], tokens = tonumber(ARGV[a + 2]), window = tonumber(ARGV[a + 3]),
-    when = ARGV[a + 4], member = ARGV[a + 5], key = KEYS[k], over = false, retry = 0 }
-  if c.algorithm == "sliding" then
-    c.previous = KEYS[k + 1]
-    k = k + 2
-  else
-    k = k + 1
-  end
-  checks[i] = c
-end
-local refused = false
-for _, c in ipairs(checks) do
-  local gate = checks[tonumber(c.when) or 0]
-  c.applies = c.when == "always" or c.when == "soft" or (gate ~= nil and gate.over)
-  if c.applies then
-    if c.algorithm == "sliding" then
-      local current = tonumber(redis.call("GET", c.key) or "0")
-      local previous = tonumber(redis.call("GET", c.previous) or "0")
-      local into = now % c.window
-      if math.floor((1 - into / c.window) * previous) + current >= c.tokens then
-        c.over = true
-        if current >= c.tokens then
-          c.retry = c.window - into
-        else
-          -- The previous window's weight falls until floor((1 - x / window) * previous) < tokens - current.
-          c.retry = math.floor(c.window * (1 - (c.tokens - current) / previous)) + 1 - into
-        end
-      end
-    else
-      redis.call("ZREMRANGEBYSCORE", c.key, "-inf", now - c.window)
-      local count = redis.call("ZCARD", c.key)
-      if count >= c.tokens then
-        local oldest = redis.call("ZRANGE", c.key, count - c.tokens, count - c.tokens, "WITHSCORES")
-        c.over = true
-        c.retry = tonumber(oldest[2]) + c.window - now
-      end
-    end
-    if c.over and c.when ~= "soft" then refused = true end
-  end
-end
-local out = {}
-for i, c in ipairs(checks) do
-  if c.applies and not c.over and not refused then
-    if c.algorithm == "sliding" then
-      if redis.call("INCR", c.key) == 1 then redis.call("PEXPIRE", c.key, c.window * 2 + 1000) end
-    else
-      redis.call("ZADD", c.key, now, c.member)
-      redis.call("PEXPIRE", c.key, c.window)
-    end
-  end
-  out[i * 2 - 1] = c.over and 1 or 0
-  out[i * 2] = math.floor(c.retry)
-end
-return out
-`;
-
 interface Scripts {
   readSets: Script<unknown[]>;
   writeSets: Script<number>;
   removeMembers: Script<number>;
-  limit: Script<number[]>;
 }
 
 /** The scripts, made once per client (each hashes its text once). */
@@ -194,11 +136,10 @@ export function upstashStore(env: Env): KeyValueStore {
       readSets: redis.createScript<unknown[]>(READ_SETS),
       writeSets: redis.createScript<number>(WRITE_SETS),
       removeMembers: redis.createScript<number>(REMOVE_MEMBERS),
-      limit: redis.createScript<number[]>(LIMIT),
     };
     scriptsOf.set(redis, scripts);
   }
-  const { readSets, writeSets, removeMembers, limit } = scripts;
+  const { readSets, writeSets, removeMembers } = scripts;
   return {
     mget: (keys) => guarded(() => redis.mget<(string | null)[]>(...keys)),
     set: (key, value, ttlSeconds) =>
@@ -244,21 +185,6 @@ export function upstashStore(env: Env): KeyValueStore {
       guarded(async () => {
         if (keys.length === 0 || members.length === 0) return;
         await removeMembers.exec(keys, members);
-      }),
-    limit: (checks, now) =>
-      guarded(async () => {
-        if (checks.length === 0) return [];
-        const keys = checks.flatMap((c) =>
-          c.algorithm === "sliding" ? [c.key, c.previousKey ?? `${c.key}:previous`] : [c.key],
-        );
-        const args = [String(now)];
-        for (const c of checks)
-          args.push(c.algorithm, String(c.tokens), String(c.windowMs), String(c.when), c.member ?? "");
-        const reply = await limit.exec(keys, args);
-        return checks.map((_, i) => ({
-          over: Number(reply[i * 2]) === 1,
-          retryMs: Math.max(0, Number(reply[i * 2 + 1]) || 0),
-        }));
       }),
     ping: () =>
       guarded(async () => {
