@@ -372,7 +372,9 @@ async function onPlatform<T>(
 function limiterCalls(twin: UpstashTwin): Calls {
   let commands = 0;
   for (const [kind, count] of twin.commandsByKind) if (/ rl$/.test(kind)) commands += count;
-  return { roundTrips: twin.requestsByPrefix.get("rl") ?? 0, commands };
+  // The baseline commit's twin has no per-prefix request count; its client sent each command alone.
+  const byPrefix = (twin as Partial<UpstashTwin>).requestsByPrefix;
+  return { roundTrips: byPrefix ? (byPrefix.get("rl") ?? 0) : commands, commands };
 }
 
 interface Calls {

@@ -19,8 +19,8 @@ export interface DraftOptions {
  * Queues an AI draft of the invitation's proposal and answers at once; the `ai` queue writes it.
  * Only the requester's side drafts, and only while the invitation is a draft. Both limits are spent
  * here, after those checks: anonymous or invalid calls from a shared campus address must not use up
- * a signed-in student's per-IP allowance. Both in one store round trip, all or nothing: a refused IP
- * spends no daily quota, and an account out of quota spends none of the address's five a minute.
+ * a signed-in student's per-IP allowance. Both in one store round trip (one pipeline); each has its
+ * own budget, as in @upstash/ratelimit, so a request refused by one still spends a token of the other.
  * A repeated request with the same idempotency key returns the first draft and queues nothing.
  */
 export async function requestDraft({
