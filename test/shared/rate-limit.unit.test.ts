@@ -68,12 +68,15 @@ describe.each<Backend>(["twin over Redis", "twin in memory"])("the limiter on th
     // A fresh store has neither script: both EVALSHA get NOSCRIPT in one pipeline, both EVAL go in a second.
     expect((await limitWith(client, draft(unique("warm"), unique("warm")), t0)).refused).toBeNull();
     expect(since()).toEqual({ requests: 2, commands: 4 });
+    const limiterRequests = twin.requestsByPrefix.get("rl") ?? 0;
     for (let i = 0; i < 5; i++) {
       at(t0 + i);
       const decision = await limitWith(client, draft(ip, account), t0 + i);
       expect(decision.refused).toBeNull();
       expect(since()).toEqual({ requests: 1, commands: 2 });
     }
+    // What bench/drafts.ts reads: the requests that touched `rl:` keys.
+    expect((twin.requestsByPrefix.get("rl") ?? 0) - limiterRequests).toBe(5);
     at(t0 + 10_000);
     const sixth = await limitWith(client, draft(ip, account), t0 + 10_000);
     expect(sixth.refused).toEqual({ policy: "draftIp", retryMs: 50_000 });
