@@ -4,21 +4,35 @@
  * DRAFT_DELIVERY=inline), both with an OpenAI stand-in that takes 3 seconds to start answering, one
  * request at a time and CONCURRENCY at a time; then how fast the streamed text reaches the
  * requester's open inbox WebSocket. Runs the real worker under `wrangler dev` (workerd, local D1,
- * Queues and Durable Objects) with seeded accounts, within the per-IP and per-account draft limits.
- * Prints p50/p99; asserts no timing. Targets: queued p99 <= 50 ms, inline/queued >= 50x.
+ * Queues and Durable Objects) with seeded accounts, within the per-IP and per-account draft limits;
+ * requests go straight to the workerd that runs the worker, not through wrangler dev's proxy.
+ * Then the limiter's store round trips and commands per draft request, counted by the Upstash twin:
+ * allowed, the refusal that finds an address over its limit, and the refusals after it; for this
+ * app and the baseline commit's (bench/baseline.ts), whose IP and account limits were two calls.
+ * Prints p50/p99; asserts no timing. Targets: queued p99 <= 50 ms, inline/queued >= 50x; <= 1 store
+ * round trip per allowed request, 0 for a caller known to be blocked.
+ * `QUICK=1` runs a tenth of the requests (about 2 minutes; the full run about 5).
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type PlatformOptions, ROOT, startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
+import { type Platform, type PlatformOptions, ROOT, startThrowawayRedis } from "../scripts/platform.ts";
+import type { UpstashTwin } from "../scripts/upstash-twin.ts";
+import { innerRuntime } from "../scripts/workerd-process.ts";
 import { startFakeOpenAI } from "../test/support/fake-openai.ts";
 import { DEMO_PASSWORD, demoStudents, EXPERTS } from "../worker/src/dev/seed-data.ts";
-import { latencyRow, percentile, queueGainLines } from "./support.ts";
+import { BASELINE, baselineApp, loadAverage } from "./baseline.ts";
+import { inParallel, latencyRow, percentile, queueGainLines, snapshot } from "./support.ts";
 
-const QUEUED_RUNS = Number(process.env.QUEUED_RUNS ?? 300);
-const INLINE_RUNS = Number(process.env.INLINE_RUNS ?? 30);
+const QUICK = process.env.QUICK === "1";
+const QUEUED_RUNS = Number(process.env.QUEUED_RUNS ?? (QUICK ? 30 : 300));
+const INLINE_RUNS = Number(process.env.INLINE_RUNS ?? (QUICK ? 15 : 30));
 /** One request at a time too, as bench/register.ts measures: the latency without any wait for the worker. */
-const QUEUED_ONE_BY_ONE = Number(process.env.QUEUED_ONE_BY_ONE ?? 60);
-const INLINE_ONE_BY_ONE = Number(process.env.INLINE_ONE_BY_ONE ?? 8);
-const STREAM_RUNS = Number(process.env.STREAM_RUNS ?? 20);
+const QUEUED_ONE_BY_ONE = Number(process.env.QUEUED_ONE_BY_ONE ?? (QUICK ? 10 : 60));
+const INLINE_ONE_BY_ONE = Number(process.env.INLINE_ONE_BY_ONE ?? (QUICK ? 3 : 8));
+const STREAM_RUNS = Number(process.env.STREAM_RUNS ?? (QUICK ? 5 : 20));
+/** wrangler dev's ports: the queued app, the inline one, the baseline commit's (for its store calls). */
+const PORTS = { queued: 8842, inline: 8843, baseline: 8844 };
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 15);
 const PROVIDER_DELAY_MS = 3000;
 const KEY = "sk-bench-key";
@@ -53,11 +67,17 @@ function nextIp(): string {
   return `10.${(addresses >> 16) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`;
 }
 
+/**
+ * The platform's public origin (wrangler dev's URL): requests go to workerd's own port, but the
+ * worker still checks that a page's Origin is the app's, as the proxy would pass it.
+ */
+let publicOrigin = "";
+
 /** The headers a same-origin page sends. */
-function pageHeaders(base: string, cookie?: string): Record<string, string> {
+function pageHeaders(_base: string, cookie?: string): Record<string, string> {
   return {
     "content-type": "application/json",
-    origin: base,
+    origin: publicOrigin,
     "x-atas-csrf": "1",
     "cf-connecting-ip": nextIp(),
     ...(cookie ? { cookie } : {}),
@@ -105,8 +125,11 @@ async function requesters(base: string, emails: string[]): Promise<Requester[]> 
     body: JSON.stringify({ expert: { availability, acceptingInvitations: true } }),
   });
   if (patch.status !== 200) throw new Error(`expert profile: ${patch.status} ${await patch.text()}`);
-  return Promise.all(
-    emails.map(async (email) => {
+  // Five at a time: each log-in hashes a password (PBKDF2, CPU-bound in the one workerd thread), and
+  // all at once would hold the limiter's store replies past their deadline on a loaded machine.
+  const people: Requester[] = [];
+  await inParallel(emails.length, 5, async (i) => {
+    people[i] = await (async (email: string) => {
       const { cookie } = await logIn(base, email);
       const response = await fetch(`${base}/api/invitations`, {
         method: "POST",
@@ -128,8 +151,9 @@ async function requesters(base: string, emails: string[]): Promise<Requester[]> 
       if (response.status !== 201) throw new Error(`invitation: ${response.status} ${await response.text()}`);
       const { id } = (await response.json()) as { id: string };
       return { email, cookie, invitationId: id, drafts: 0 };
-    }),
-  );
+    })(emails[i] ?? "");
+  });
+  return people;
 }
 
 /** One draft request, timed to the response's headers (as a page awaits them). */
@@ -215,7 +239,7 @@ function later<T>(): Later<T> {
 /** The requester's inbox WebSocket, open and greeted, watching draft frames. */
 async function openInbox(base: string, cookie: string) {
   const socket = new NodeWebSocket(`${base.replace(/^http/, "ws")}/api/inbox`, {
-    headers: { cookie, origin: base },
+    headers: { cookie, origin: publicOrigin },
   });
   const drafts = new Map<
     string,
@@ -312,13 +336,20 @@ async function stream(base: string, people: Requester[]) {
 /** How to stop each platform still up, for the end of the run or an interrupt. */
 const running = new Set<() => Promise<void>>();
 
-async function onPlatform<T>(options: PlatformOptions, work: (base: string) => Promise<T>): Promise<T> {
+/** This app, from a frozen copy (others may edit worker/ while it runs: wrangler dev would reload). */
+const current = await snapshot(await mkdtemp(join(tmpdir(), "atas-bench-drafts-")));
+
+async function onPlatform<T>(
+  options: PlatformOptions & { port: number },
+  work: (base: string, platform: Platform) => Promise<T>,
+  start: (options: PlatformOptions) => Promise<Platform> = current.startPlatform,
+): Promise<T> {
   let stopping = false;
   // Silent but for wrangler's last words when it dies on its own.
   const log = (line: string) => {
     if (!stopping && line.startsWith("wrangler dev exited")) console.error(line);
   };
-  const platform = await startPlatform({ seed: true, fresh: true, log, ...options });
+  const platform = await start({ seed: true, fresh: true, log, ...options });
   const stop = () => {
     stopping = true;
     running.delete(stop);
@@ -326,10 +357,76 @@ async function onPlatform<T>(options: PlatformOptions, work: (base: string) => P
   };
   running.add(stop);
   try {
-    return await work(platform.url);
+    const runtime = await innerRuntime(
+      options.port,
+      async (base) => (await fetch(`${base}/openapi.json`)).ok,
+    );
+    publicOrigin = platform.url;
+    return await work(`http://127.0.0.1:${runtime.port}`, platform);
   } finally {
     await stop();
   }
+}
+
+/** The limiter's traffic to the store (its keys start `rl:`), as the twin counts it: HTTP requests and commands. */
+function limiterCalls(twin: UpstashTwin): Calls {
+  let commands = 0;
+  for (const [kind, count] of twin.commandsByKind) if (/ rl$/.test(kind)) commands += count;
+  // The baseline commit's twin has no per-prefix request count; its client sent each command alone.
+  const byPrefix = (twin as Partial<UpstashTwin>).requestsByPrefix;
+  return { roundTrips: byPrefix ? (byPrefix.get("rl") ?? 0) : commands, commands };
+}
+
+interface Calls {
+  roundTrips: number;
+  commands: number;
+}
+const minus = (a: Calls, b: Calls): Calls => ({
+  roundTrips: a.roundTrips - b.roundTrips,
+  commands: a.commands - b.commands,
+});
+const per = (total: Calls, n: number): Calls => ({
+  roundTrips: total.roundTrips / n,
+  commands: total.commands / n,
+});
+
+/**
+ * Store round trips and commands per draft request from one address: five allowed, the sixth
+ * (refused: the store says so), then three more (refused from the isolate's memory). Requests one
+ * at a time; the queued jobs touch no limiter key, so the count is the requests' own.
+ */
+async function storeCallsPerDraft(
+  base: string,
+  twin: UpstashTwin,
+  people: Requester[],
+): Promise<{ allowed: Calls; firstRefusal: Calls; knownBlocked: Calls }> {
+  const ip = nextIp();
+  const [requester] = people;
+  if (!requester) throw new Error("no requester");
+  const spend = async (expect: number) => {
+    const before = limiterCalls(twin);
+    const response = await fetch(`${base}/api/invitations/${requester.invitationId}/draft`, {
+      method: "POST",
+      headers: { ...pageHeaders(base, requester.cookie), "cf-connecting-ip": ip },
+      body: JSON.stringify({ tone: "warm", length: "medium" }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== expect) throw new Error(`draft answered ${response.status}, not ${expect}`);
+    if (expect === 202) requester.drafts++;
+    return minus(limiterCalls(twin), before);
+  };
+  const sum = (a: Calls, b: Calls): Calls => ({
+    roundTrips: a.roundTrips + b.roundTrips,
+    commands: a.commands + b.commands,
+  });
+  // The first call of a fresh store may load the scripts (EVALSHA refused, then EVAL): not counted.
+  await spend(202);
+  let allowed: Calls = { roundTrips: 0, commands: 0 };
+  for (let i = 0; i < 4; i++) allowed = sum(allowed, await spend(202));
+  const firstRefusal = await spend(429);
+  let knownBlocked: Calls = { roundTrips: 0, commands: 0 };
+  for (let i = 0; i < 3; i++) knownBlocked = sum(knownBlocked, await spend(429));
+  return { allowed: per(allowed, 4), firstRefusal, knownBlocked: per(knownBlocked, 3) };
 }
 
 const provider = await startFakeOpenAI(KEY, { firstByteDelayMs: PROVIDER_DELAY_MS });
@@ -350,26 +447,41 @@ const students = demoStudents().map((s) => s.email);
 // Both platforms' limiters share the Redis, so each gets its own students (and its own quotas).
 const queueStudents = students.slice(0, 25);
 const inlineStudents = students.slice(25, 35);
+const baselineStudents = students.slice(35, 36);
+const startedAt = performance.now();
+console.log(`load average at start: ${loadAverage()}`);
 try {
   const queued = await onPlatform(
     {
-      port: 8798,
+      port: PORTS.queued,
       persistTo: join(ROOT, ".wrangler", "bench-drafts-queue"),
       vars: { ...vars, DRAFT_DELIVERY: "queue" },
     },
-    async (base) => {
+    async (base, platform) => {
       const people = await requesters(base, queueStudents);
       // First, while the ai queue is empty: a backlog would delay the text, not the requests.
       const streamed = await stream(base, people.slice(0, AI_BATCH));
-      await load(base, people, CONCURRENCY, CONCURRENCY);
-      const oneByOne = await load(base, people, QUEUED_ONE_BY_ONE, 1);
-      const concurrent = await load(base, people, QUEUED_RUNS, CONCURRENCY);
-      return { oneByOne: oneByOne.ms, concurrent, streamed };
+      const calls = await storeCallsPerDraft(base, platform.upstash, people.slice(-1));
+      await load(base, people.slice(0, -1), CONCURRENCY, CONCURRENCY);
+      const oneByOne = await load(base, people.slice(0, -1), QUEUED_ONE_BY_ONE, 1);
+      const concurrent = await load(base, people.slice(0, -1), QUEUED_RUNS, CONCURRENCY);
+      return { oneByOne: oneByOne.ms, concurrent, streamed, calls };
     },
   );
+  const baseline = await baselineApp();
+  const before = await onPlatform(
+    {
+      port: PORTS.baseline,
+      persistTo: join(ROOT, ".wrangler", "bench-drafts-baseline"),
+      vars: { ...vars, DRAFT_DELIVERY: "queue" },
+    },
+    async (base, platform) =>
+      storeCallsPerDraft(base, platform.upstash, await requesters(base, baselineStudents)),
+    baseline.platform.startPlatform,
+  ).finally(() => rm(baseline.dir, { recursive: true, force: true }));
   const inline = await onPlatform(
     {
-      port: 8799,
+      port: PORTS.inline,
       persistTo: join(ROOT, ".wrangler", "bench-drafts-inline"),
       vars: { ...vars, DRAFT_DELIVERY: "inline" },
     },
@@ -387,7 +499,7 @@ try {
 
   const together = `${CONCURRENCY} concurrent`;
   console.log(
-    `\nPOST /api/invitations/{id}/draft (wrangler dev, local D1/Queues/DO, OpenAI stand-in answering ` +
+    `\nPOST /api/invitations/{id}/draft (straight to workerd, local D1/Queues/DO, OpenAI stand-in answering ` +
       `after ${PROVIDER_DELAY_MS} ms, Upstash twin on ${redis ? "Redis" : "memory"})`,
   );
   console.log(latencyRow("draft job queued, 1 at a time", queued.oneByOne));
@@ -415,6 +527,25 @@ try {
   console.log(
     `first text after the provider's ${PROVIDER_DELAY_MS} ms: p50 ${(percentile(toText, 50) - PROVIDER_DELAY_MS).toFixed(1)} ms`,
   );
+
+  console.log(
+    "\nLimiter store round trips (commands) per draft request (IP 5/min, account 30/day; counted by the Upstash twin)",
+  );
+  console.log("                                   allowed  6th from one address  7th-9th (known blocked)");
+  const cell = (c: Calls, width: number) =>
+    `${c.roundTrips.toFixed(1)} (${c.commands.toFixed(1)})`.padStart(width);
+  for (const [label, calls] of [
+    [`before (${BASELINE})`, before],
+    ["after", queued.calls],
+  ] as const)
+    console.log(
+      `${label.padEnd(34)} ${cell(calls.allowed, 9)}  ${cell(calls.firstRefusal, 20)}  ${cell(calls.knownBlocked, 23)}`,
+    );
+  console.log("target: <= 1 round trip per allowed request, 0 for a caller known to be blocked");
 } finally {
   await cleanUp();
+  await rm(current.ROOT, { recursive: true, force: true });
+  console.log(
+    `load average at end: ${loadAverage()}; wall time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
 }

@@ -54,6 +54,12 @@ export interface UpstashTwin {
    * `npm run cost` shows to say which feature spends them.
    */
   readonly commandsByKind: ReadonlyMap<string, number>;
+  /**
+   * HTTP requests (round trips) by the first segment of the keys they touched (`rl`, `discover`; a
+   * keyless command by its name):
+   * a pipeline of two limiter scripts counts once under `rl`.
+   */
+  readonly requestsByPrefix: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -808,15 +814,19 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
   const backend = await openBackend(opts.redisUrl);
   let commandCount = 0;
   const commandsByKind = new Map<string, number>();
+  const requestsByPrefix = new Map<string, number>();
   /** Every store's executor counts what it runs, as Upstash bills it. */
   const counted =
     (execute: Executor): Executor =>
     (commands, atomic) => {
       commandCount += commands.length;
+      const prefixes = new Set<string>();
       for (const command of commands) {
         const kind = commandKind(command);
         commandsByKind.set(kind, (commandsByKind.get(kind) ?? 0) + 1);
+        prefixes.add(kind.slice(kind.indexOf(" ") + 1));
       }
+      for (const prefix of prefixes) requestsByPrefix.set(prefix, (requestsByPrefix.get(prefix) ?? 0) + 1);
       return execute(commands, atomic);
     };
   const root = counted(executorFor(backend));
@@ -948,6 +958,7 @@ export async function startUpstashTwin(opts: UpstashTwinOptions = {}): Promise<U
       return commandCount;
     },
     commandsByKind,
+    requestsByPrefix,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

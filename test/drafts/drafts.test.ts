@@ -7,7 +7,7 @@ import { spokenDay } from "../../worker/src/pro/proposal-text";
 import { inboxOf } from "../../worker/src/realtime";
 import type { DraftFrame, InboxFrame } from "../../worker/src/realtime/inbox";
 import { systemContext } from "../../worker/src/shared/context";
-import { enforce } from "../../worker/src/shared/rate-limit";
+import { enforce, enforceAll } from "../../worker/src/shared/rate-limit";
 import { adaptersFor } from "../../worker/src/wiring";
 import { act, draft as draftInvitation, expert as makeExpert } from "../pro/fixtures";
 import worker from "../support/entry";
@@ -324,6 +324,86 @@ describe("rate limits on drafting", { timeout: 20_000 }, () => {
       code: string;
     };
     expect(body.code).toBe("daily-quota");
+  });
+
+  it("store round trips and commands per request: 1 (two script calls in one pipeline) for an allowed draft and for the refusal that finds the block, 0 after", async () => {
+    const { student, invitationId } = await setUp();
+    const ip = freshIp();
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(" "));
+    });
+    // The store's HTTP requests (round trips), as @upstash/redis sends them through fetch.
+    const realFetch = globalThis.fetch;
+    let storeRequests = 0;
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.startsWith(env.UPSTASH_REDIS_REST_URL)) storeRequests++;
+      return realFetch(input, init);
+    });
+    /** Sends one draft request; its status, the store commands its usage line counts and the store requests it made. */
+    const draftWithUsage = async (): Promise<{ status: number; commands: number; requests: number }> => {
+      const requestId = `draft-usage-${crypto.randomUUID()}`;
+      const requestsBefore = storeRequests;
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(
+        new Request(`${ORIGIN}/api/invitations/${invitationId}/draft`, {
+          method: "POST",
+          headers: {
+            cookie: student.cookie,
+            origin: ORIGIN,
+            "x-atas-csrf": "1",
+            "cf-connecting-ip": ip,
+            "cf-ray": requestId,
+          },
+        }) as Request<unknown, IncomingRequestCfProperties>,
+        env,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      const line = await vi.waitFor(
+        () => {
+          for (const text of printed) {
+            try {
+              const parsed = JSON.parse(text) as {
+                atas?: string;
+                requestId?: string;
+                store?: { commands: number };
+              };
+              if (parsed.atas === "usage" && parsed.requestId === requestId) return parsed;
+            } catch {
+              // not a log line of ours
+            }
+          }
+          throw new Error("no usage line yet");
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      return {
+        status: response.status,
+        commands: line.store?.commands ?? -1,
+        requests: storeRequests - requestsBefore,
+      };
+    };
+    try {
+      // The scripts may need loading once (EVALSHA, then EVAL) in a fresh runtime: not what is counted.
+      await enforceAll(env, [
+        { policy: "draftIp", identifier: freshIp() },
+        { policy: "draftAccount", identifier: crypto.randomUUID() },
+      ]);
+      const seen = [];
+      for (let i = 0; i < 7; i++) seen.push(await draftWithUsage());
+      // The refused sixth still spends a daily token (each limit its own budget, as in @upstash/ratelimit).
+      expect(seen).toEqual([
+        ...Array.from({ length: 5 }, () => ({ status: 202, commands: 2, requests: 1 })),
+        { status: 429, commands: 2, requests: 1 },
+        { status: 429, commands: 0, requests: 0 },
+      ]);
+    } finally {
+      spy.mockRestore();
+      fetchSpy.mockRestore();
+    }
+    await dropQueuedDrafts(invitationId);
   });
 
   it("an IP known to be blocked is refused from memory: no store call (it still answers 429 with the store gone)", async () => {

@@ -41,6 +41,7 @@ interface ExpertRow {
   availability?: AvailabilityWindow[];
   accepting?: boolean;
   campusTies?: string[];
+  verification?: "verified" | "unverified" | "rejected";
 }
 
 /** Inserts an expert as registration does (users row, then profile row), bypassing the mail flow. */
@@ -53,7 +54,7 @@ async function insertExpert(row: ExpertRow = {}): Promise<string> {
     ).bind(id, `${id}@example.com`, row.displayName ?? "Some Expert", row.bio ?? "", now, now),
     env.DB.prepare(
       `insert into expert_profiles (user_id, headline, company, industry, skills, topics, availability,
-        accepting_invitations, campus_ties, updated_at, verification) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'verified')`,
+        accepting_invitations, campus_ties, updated_at, verification) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).bind(
       id,
       row.headline ?? "",
@@ -65,6 +66,7 @@ async function insertExpert(row: ExpertRow = {}): Promise<string> {
       row.accepting === false ? 0 : 1,
       JSON.stringify(row.campusTies ?? []),
       now,
+      row.verification ?? "verified",
     ),
   ]);
   return id;
@@ -311,6 +313,11 @@ describe("GET /api/experts: filters", () => {
       "accepting=yes",
       "cursor=not-a-cursor",
       `cursor=${btoa(JSON.stringify({ k: "r", s: "x", id: "a" }))}`,
+      // The bm25 cursor of before the relevance tiers, and tiers or rowids that cannot be.
+      `q=x&cursor=${btoa(JSON.stringify({ k: "r", s: -1.5, rid: 3 }))}`,
+      `q=x&cursor=${btoa(JSON.stringify({ k: "r", t: 4, rid: 3 }))}`,
+      `q=x&cursor=${btoa(JSON.stringify({ k: "r", t: 1, rid: 0 }))}`,
+      `q=x&cursor=${btoa(JSON.stringify({ k: "r", t: 1, rid: 1.5 }))}`,
       `skills=${Array.from({ length: 11 }, (_, i) => `s${i}`).join(",")}`,
     ];
     for (const query of bad) await expectProblem(await call(`/api/experts?${query}`), 400);
@@ -336,7 +343,7 @@ describe("GET /api/experts: cursor pagination", () => {
     return { seen, pages };
   }
 
-  it("relevance order: walks 5 matches exactly once, even while other experts are written", async () => {
+  it("relevance order: walks 5 matches across the tiers exactly once, even while other experts are written", async () => {
     const word = token();
     const all = [
       await insertExpert({ displayName: `${word} One`, headline: "x" }),
@@ -349,24 +356,99 @@ describe("GET /api/experts: cursor pagination", () => {
     expect(first.pages).toEqual([2, 2, 1]);
     expect(new Set(first.seen).size).toBe(5);
     expect([...first.seen].sort()).toEqual([...all].sort());
-    // bm25 scores shift with every write to the index; the cursor re-anchors on its row's current score.
+    // Name first, then the profile (the newer headline first), then the bio: pages cross tiers.
+    const [name, two, three, four, five] = all;
+    expect(first.seen).toEqual([name, three, two, five, four]);
+    // Writes elsewhere in the index move no one: the cursor is a rowid in a tier.
     const second = await walk({ q: word }, () => insertExpert({ bio: `${token()} unrelated words here` }));
     expect(second.seen).toEqual(first.seen);
   });
 
-  it("relevance order: 12 distinct scores walk in order, the cursor re-anchoring on its row's score", async () => {
+  it("relevance order: 12 matches in one tier walk newest first, whatever is written meanwhile", async () => {
     const word = token();
-    // Longer text, lower bm25: every expert scores differently.
     const all = await Promise.all(
       Array.from({ length: 12 }, (_, i) => insertExpert({ headline: `${word} ${"filler ".repeat(i)}` })),
     );
     const whole = ids(await search({ q: word, limit: "50" }));
     expect([...whole].sort()).toEqual([...all].sort());
+    // Newest index row first: re-indexing (a changed headline) brings an expert to the front of its tier.
+    const oldest = whole.at(-1) ?? "";
+    await env.DB.prepare("update expert_profiles set headline = ? where user_id = ?")
+      .bind(`${word} changed`, oldest)
+      .run();
+    expect(ids(await search({ q: word, limit: "50" }))).toEqual([oldest, ...whole.slice(0, -1)]);
     const { seen } = await walk({ q: word }, () => insertExpert({ headline: `${token()} unrelated` }));
-    expect(seen).toEqual(whole);
+    expect(seen).toEqual([oldest, ...whole.slice(0, -1)]);
   });
 
-  it("equal scores page in one stable order: each tied expert exactly once", async () => {
+  it("filters and vetting hold in every tier, and pages neither repeat nor skip across them", async () => {
+    const word = token();
+    const industry = `Ind${token()}`;
+    // Two of each tier pass the filters; the rest fail one (industry, accepting, vetting) each.
+    const pass = {
+      name: [
+        await insertExpert({ displayName: `${word} A`, industry }),
+        await insertExpert({ displayName: `${word} B`, industry }),
+      ],
+      profile: [
+        await insertExpert({ skills: [word], industry }),
+        await insertExpert({ headline: `${word} lead`, industry }),
+      ],
+      bio: [
+        await insertExpert({ bio: `${word} one`, industry }),
+        await insertExpert({ bio: `${word} two`, industry }),
+      ],
+    };
+    const fail = [
+      await insertExpert({ displayName: `${word} C`, industry: "Other" }),
+      await insertExpert({ headline: word, industry, accepting: false }),
+      await insertExpert({ bio: word, industry, verification: "unverified" }),
+      await insertExpert({ displayName: `${word} D`, industry, verification: "rejected" }),
+    ];
+    for (const limit of ["1", "2", "4"]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page = await search({
+          q: word,
+          industry,
+          accepting: "true",
+          limit,
+          ...(cursor ? { cursor } : {}),
+        });
+        seen.push(...ids(page));
+        cursor = page.nextCursor;
+      } while (cursor && seen.length < 20);
+      const newestFirst = (pair: string[]) => [...pair].reverse();
+      expect(seen, `limit ${limit}`).toEqual([
+        ...newestFirst(pass.name),
+        ...newestFirst(pass.profile),
+        ...newestFirst(pass.bio),
+      ]);
+    }
+    // Unvetted experts stay out of a search unless asked for; rejected ones are never "verified".
+    const all = ids(await search({ q: word, limit: "50" }));
+    expect(all).not.toContain(fail[2]);
+    expect(all).not.toContain(fail[3]);
+    const withUnverified = ids(await search({ q: word, includeUnverified: "true", limit: "50" }));
+    expect(withUnverified).toContain(fail[2]);
+    expect(withUnverified).toContain(fail[3]);
+  });
+
+  it("a snippet comes from a text column, never from the filter tokens", async () => {
+    const word = token();
+    const industry = `Ind${token()}`;
+    await insertExpert({ bio: `I mentor ${word} teams.`, industry, skills: ["go"], topics: ["careers"] });
+    const filtered = await search({ q: word, industry, skills: "go", topics: "careers", accepting: "true" });
+    expect(filtered.experts[0]?.snippet).toBe(`I mentor \uE000${word}\uE001 teams.`);
+    // The column with the most highlighted words wins; on a tie, the earlier column (the name first).
+    const second = token();
+    await insertExpert({ displayName: `${word} Person`, headline: `${word} and ${second}` });
+    const [card] = (await search({ q: `${word} ${second}` })).experts;
+    expect(card?.snippet).toBe(`\uE000${word}\uE001 and \uE000${second}\uE001`);
+  });
+
+  it("identical profiles page in one stable order: each expert exactly once", async () => {
     const word = token();
     const all = await Promise.all(Array.from({ length: 9 }, () => insertExpert({ headline: word })));
     const { seen, pages } = await walk({ q: word });
@@ -678,19 +760,27 @@ describe("query plans of the two hot queries", () => {
     return rows.map((row) => row.detail);
   }
 
-  it("search: the FTS index finds matches, rows are joined by primary key", async () => {
-    const details = await plan(relevanceQuery('"pay"*', '"pay"*', { k: "r", s: -1, rid: 1 }, 21));
-    console.log(["search plan:", ...details].join("\n"));
-    // The page's scan: FTS5 matches and sorts by rank itself (its plan flag 32, ORDER BY rank consumed),
-    // so SQLite stops after the limit; only the finished page is sorted again for the tie-break.
-    const scan = details.find((d) => d.startsWith("SCAN expert_search VIRTUAL TABLE INDEX"));
-    expect(Number(/INDEX (\d+):/.exec(scan ?? "")?.[1]) & 32).toBe(32);
-    expect(details.some((d) => d.includes("TEMP B-TREE FOR ORDER BY"))).toBe(false);
-    expect(details).toContain("SEARCH users USING INDEX sqlite_autoindex_users_1 (id=?)");
-    expect(details).toContain(
-      "SEARCH expert_profiles USING INDEX sqlite_autoindex_expert_profiles_1 (user_id=?)",
-    );
-    expect(details.some((d) => /^SCAN (users|expert_profiles)\b/.test(d))).toBe(false);
+  it("search: each tier's FTS scan gives rows in rowid order (no sort), rows are joined by primary key", async () => {
+    for (const after of [null, { k: "r", t: 2, rid: 1000 } as const]) {
+      const details = await plan(relevanceQuery('"pay"*', ['"v1"'], after, 21));
+      console.log(["search plan:", ...details].join("\n"));
+      // FTS5's plan: INDEX <flags>:<constraints>. Flags 64 | 128 = ORDER BY rowid DESC consumed, so it
+      // stops after the LIMIT; "M" = the MATCH, "<" = the cursor's rowid seek (in its tier only).
+      const scans = details.filter((d) => d.startsWith("SCAN expert_search VIRTUAL TABLE INDEX"));
+      expect(scans).toHaveLength(after ? 2 : 3);
+      for (const scan of scans) {
+        const [, flags, constraints] = /INDEX (\d+):(\S*)/.exec(scan) ?? [];
+        expect(Number(flags) & 192).toBe(192);
+        expect(constraints).toMatch(/^M/);
+      }
+      expect(scans.filter((scan) => /INDEX \d+:\S*</.test(scan))).toHaveLength(after ? 1 : 0);
+      expect(details.some((d) => d.includes("TEMP B-TREE"))).toBe(false);
+      expect(details).toContain("SEARCH users USING INDEX sqlite_autoindex_users_1 (id=?)");
+      expect(details).toContain(
+        "SEARCH expert_profiles USING INDEX sqlite_autoindex_expert_profiles_1 (user_id=?)",
+      );
+      expect(details.some((d) => /^SCAN (users|expert_profiles)\b/.test(d))).toBe(false);
+    }
   });
 
   it("directory: walks a name-ordered expert_profiles index (per industry when filtered) and seeks from the cursor; no scan, no sort", async () => {

@@ -106,6 +106,7 @@ describe.each<Mode>(["memory", "redis"])("upstash twin (%s mode)", (mode) => {
     it("counts the calls it answers, a pipeline as one, and the commands, as Upstash bills them", async () => {
       const before = twin.requests;
       const commandsBefore = twin.commands;
+      const prefixBefore = twin.requestsByPrefix.get("s") ?? 0;
       const pipeline = redis.pipeline();
       pipeline.set("s:count", "1");
       pipeline.get("s:count");
@@ -119,6 +120,8 @@ describe.each<Mode>(["memory", "redis"])("upstash twin (%s mode)", (mode) => {
       expect(twin.requests - before).toBe(3);
       expect(twin.commands - commandsBefore).toBe(6);
       expect(twin.commandsByKind.get("INCR s")).toBeGreaterThanOrEqual(3);
+      // By the keys' first segment: each of the three calls once, however many commands it carried.
+      expect((twin.requestsByPrefix.get("s") ?? 0) - prefixBefore).toBe(3);
     });
 
     it("talks the same without base64 response encoding", async () => {

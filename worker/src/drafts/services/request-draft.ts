@@ -5,7 +5,7 @@ import type { ActionContext } from "../../shared/context";
 
 import { systemContext } from "../../shared/context";
 import { Conflict, Forbidden, ServiceUnavailable } from "../../shared/errors";
-import { enforce } from "../../shared/rate-limit";
+import { enforceAll } from "../../shared/rate-limit";
 import { type ProposalDraft, proposalDrafts } from "../schema";
 import { runDraftJob } from "./run-draft-job";
 
@@ -19,7 +19,8 @@ export interface DraftOptions {
  * Queues an AI draft of the invitation's proposal and answers at once; the `ai` queue writes it.
  * Only the requester's side drafts, and only while the invitation is a draft. Both limits are spent
  * here, after those checks: anonymous or invalid calls from a shared campus address must not use up
- * a signed-in student's per-IP allowance. The IP goes first, so a refused IP spends no daily quota.
+ * a signed-in student's per-IP allowance. Both in one store round trip (one pipeline); each has its
+ * own budget, as in @upstash/ratelimit, so a request refused by one still spends a token of the other.
  * A repeated request with the same idempotency key returns the first draft and queues nothing.
  */
 export async function requestDraft({
@@ -41,8 +42,10 @@ export async function requestDraft({
       .get();
     if (earlier) return { draft: earlier, repeated: true };
   }
-  await enforce(ctx.env, "draftIp", ctx.ip);
-  await enforce(ctx.env, "draftAccount", actor.id);
+  await enforceAll(ctx.env, [
+    { policy: "draftIp", identifier: ctx.ip },
+    { policy: "draftAccount", identifier: actor.id },
+  ]);
   const language = input.options.language ?? (invitation.language === "zh" ? "zh" : "en");
   const [draft] = await ctx.db
     .insert(proposalDrafts)

@@ -2,7 +2,7 @@ import type { EmailJob } from "../../jobs/contracts";
 
 import { runEmailJob } from "../../jobs/email";
 import type { ActionContext } from "../../shared/context";
-import { overLimit } from "../../shared/rate-limit";
+import { overLimit, type PolicyName, type Spend } from "../../shared/rate-limit";
 import { type AccountMailKind, composeAccountMail } from "../mails";
 
 /** Jobs carry ids, never objects; the key makes a redelivered message a no-op. */
@@ -26,14 +26,25 @@ export async function enqueueMail(ctx: ActionContext, request: { kind: AccountMa
  * reset link, a verification link), per recipient, from however many senders. Anyone can trigger the
  * notice by registering the address, so it has its own budget (`accountExistsAddress`) and never
  * spends the `mailAddress` budget that reset and verification mail need. Over a limit the mail is
- * dropped without a word, so the answer still says nothing about the address.
+ * dropped without a word, so the answer still says nothing about the address. A caller that spent the
+ * recipient's budget already, in its own limiter call (`unsolicitedMailSpend`), passes what was over.
  */
 export async function enqueueUnsolicitedMail(
   ctx: ActionContext,
   recipient: string,
   request: { kind: AccountMailKind; userId: string },
+  spent?: ReadonlySet<PolicyName>,
 ) {
-  const policy = request.kind === "account-exists" ? "accountExistsAddress" : "mailAddress";
-  if (await overLimit(ctx.env, policy, recipient)) return null;
+  const { policy } = unsolicitedMailSpend(request.kind, recipient);
+  if (spent ? spent.has(policy) : await overLimit(ctx.env, policy, recipient)) return null;
   return enqueueMail(ctx, request);
+}
+
+/** The recipient's budget for this kind of unsolicited mail, as a soft spend to add to a limiter call. */
+export function unsolicitedMailSpend(kind: AccountMailKind, recipient: string): Spend {
+  return {
+    policy: kind === "account-exists" ? "accountExistsAddress" : "mailAddress",
+    identifier: recipient,
+    soft: true,
+  };
 }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { Forbidden, ProblemError } from "../../shared/errors";
-import { enforce, overLimit } from "../../shared/rate-limit";
+import { enforceAll } from "../../shared/rate-limit";
 import { users } from "../schema";
 import { createSession } from "./sessions";
 
@@ -18,13 +18,15 @@ export async function logIn({
 }) {
   const email = input.email.trim().toLowerCase();
   // Per address and per (account, address): someone else's guesses never use up the owner's tries.
-  await enforce(ctx.env, "loginIp", ctx.ip);
-  const pair = `${email}|${ctx.ip}`;
-  await enforce(ctx.env, "loginAccountIp", pair);
   // An account under attack from many addresses gives each address fewer tries; a new address
-  // always has some, so the owner's right password still works from one.
-  if (await overLimit(ctx.env, "loginAccount", email))
-    await enforce(ctx.env, "loginAccountIpUnderAttack", pair);
+  // always has some, so the owner's right password still works from one. One store round trip.
+  const pair = `${email}|${ctx.ip}`;
+  await enforceAll(ctx.env, [
+    { policy: "loginIp", identifier: ctx.ip },
+    { policy: "loginAccountIp", identifier: pair },
+    { policy: "loginAccount", identifier: email, soft: true },
+    { policy: "loginAccountIpUnderAttack", identifier: pair, onlyIfOver: "loginAccount" },
+  ]);
   const user = await ctx.db.select().from(users).where(eq(users.email, email)).get();
   // An unknown address still pays for one hash, so timing does not reveal who has an account.
   decoyHash ??= hashPassword("decoy password for timing");

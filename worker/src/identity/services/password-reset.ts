@@ -3,20 +3,26 @@ import { closeSessionSockets, inboxOf } from "../../realtime";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword, verifyPassword } from "../../shared/crypto";
 import { BadRequest, ProblemError, Unauthorized } from "../../shared/errors";
-import { enforce } from "../../shared/rate-limit";
+import { enforce, enforceAll } from "../../shared/rate-limit";
 import { assertAcceptablePassword } from "../password-policy";
 import { users } from "../schema";
 import { consumeEmailToken, peekEmailToken, revokeEmailTokensQuery } from "./email-tokens";
-import { enqueueMail, enqueueUnsolicitedMail } from "./enqueue-mail";
+import { enqueueMail, enqueueUnsolicitedMail, unsolicitedMailSpend } from "./enqueue-mail";
 import { endOtherSessionsQuery } from "./sessions";
 
-/** Same answer for known and unknown addresses. */
+/**
+ * Same answer for known and unknown addresses. The sender's limits and the recipient's mail budget
+ * are one store round trip, spent alike whether or not the address has an account.
+ */
 export async function requestPasswordReset({ ctx, input }: { ctx: ActionContext; input: { email: string } }) {
   const email = input.email.trim().toLowerCase();
-  await enforce(ctx.env, "mailIp", ctx.ip);
-  await enforce(ctx.env, "resetAddress", email);
+  const over = await enforceAll(ctx.env, [
+    { policy: "mailIp", identifier: ctx.ip },
+    { policy: "resetAddress", identifier: email },
+    unsolicitedMailSpend("password-reset", email),
+  ]);
   const user = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  if (user) await enqueueUnsolicitedMail(ctx, email, { kind: "password-reset", userId: user.id });
+  if (user) await enqueueUnsolicitedMail(ctx, email, { kind: "password-reset", userId: user.id }, over);
 }
 
 /** Sets a new password from a mailed token and ends every session of the account. */

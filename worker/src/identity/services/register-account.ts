@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { clubProfiles, expertProfiles, studentProfiles } from "../../profiles/schema";
 import type { ActionContext } from "../../shared/context";
 import { hashPassword } from "../../shared/crypto";
-import { enforce } from "../../shared/rate-limit";
+import { enforceAll } from "../../shared/rate-limit";
 import { assertAcceptablePassword } from "../password-policy";
 import { users } from "../schema";
-import { enqueueUnsolicitedMail } from "./enqueue-mail";
+import { enqueueUnsolicitedMail, unsolicitedMailSpend } from "./enqueue-mail";
 
 export interface RegisterInput {
   email: string;
@@ -19,16 +19,21 @@ const PROFILE_TABLE = { student: studentProfiles, expert: expertProfiles, club: 
 /**
  * Creates the account and queues its verification mail. An address that already has an account
  * gets the same answer and a notice mail instead, so the endpoint cannot tell who is registered.
+ * The address is looked up first, so the per-IP limit and the recipient's budget for the mail that
+ * branch sends are one store round trip; both branches then hash, so both answers cost the same time.
  */
 export async function registerAccount({ ctx, input }: { ctx: ActionContext; input: RegisterInput }) {
-  await enforce(ctx.env, "registerIp", ctx.ip);
   const email = input.email.trim().toLowerCase();
   assertAcceptablePassword(input.password, { email, displayName: input.displayName });
-  // Hash before looking the address up, so both answers cost the same time.
-  const passwordHash = await hashPassword(input.password);
   const existing = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  const mail = existing ? "account-exists" : "verify-email";
+  const over = await enforceAll(ctx.env, [
+    { policy: "registerIp", identifier: ctx.ip },
+    unsolicitedMailSpend(mail, email),
+  ]);
+  const passwordHash = await hashPassword(input.password);
   if (existing) {
-    await enqueueUnsolicitedMail(ctx, email, { kind: "account-exists", userId: existing.id });
+    await enqueueUnsolicitedMail(ctx, email, { kind: "account-exists", userId: existing.id }, over);
     return;
   }
   const id = crypto.randomUUID();
@@ -48,5 +53,5 @@ export async function registerAccount({ ctx, input }: { ctx: ActionContext; inpu
     if (winner) await enqueueUnsolicitedMail(ctx, email, { kind: "account-exists", userId: winner.id });
     return;
   }
-  await enqueueUnsolicitedMail(ctx, email, { kind: "verify-email", userId: id });
+  await enqueueUnsolicitedMail(ctx, email, { kind: "verify-email", userId: id }, over);
 }

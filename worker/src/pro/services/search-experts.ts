@@ -48,17 +48,49 @@ const MAX_LIST_ITEMS = 10;
 const DAY_MS = 86_400_000;
 
 /**
- * The ranking FTS5 applies itself (ORDER BY rank): bm25 with one weight per column in the table's
- * order (user_id, display_name, headline, company, industry, skills, topics, bio, facets). Who someone
- * is and their headline count for more than their bio; the facets column (filter tokens) counts for nothing.
+ * Relevance tiers, best first: where the words matched. FTS5 could rank every match by bm25 itself
+ * (ORDER BY rank), but that scores and sorts all of them before the first row comes out: a broad word
+ * (~1,300 matches of 10,000 experts) cost several times a name search (docs/benchmarks.md). A tier is
+ * read in the index's own rowid order instead, so FTS5 stops after the page: (1) every word in the
+ * name; (2) every word in the name or the profile (headline, company, industry, skills, topics);
+ * (3) the bio needed for some word. Within a tier the newest index row comes first (an expert is
+ * indexed again whenever a searched field changes: recently joined or updated first).
  */
-const RANK = "bm25(0.0, 10.0, 6.0, 3.0, 3.0, 4.0, 4.0, 1.0, 0.0)";
-/** The app's highlight markers, U+E000 and U+E001: text a user typed ("<mark>") can never pose as one. */
-const SNIPPET = sql.raw("snippet(expert_search, -1, char(57344), char(57345), '…', 12)");
+const PROFILE_COLUMNS = "display_name headline company industry skills topics";
+const TIERS: readonly ((words: string) => string)[] = [
+  (words) => `{display_name} : (${words})`,
+  (words) => `({${PROFILE_COLUMNS}} : (${words})) NOT ({display_name} : (${words}))`,
+  (words) => `({${PROFILE_COLUMNS} bio} : (${words})) NOT ({${PROFILE_COLUMNS}} : (${words}))`,
+];
+/** The text columns a snippet may come from, in the table's order (1 = display_name … 7 = bio). */
+const SNIPPET_COLUMNS = [1, 2, 3, 4, 5, 6, 7] as const;
+/**
+ * One snippet per text column (U+E000 and U+E001 mark matches: text a user typed, "<mark>", can
+ * never pose as one). snippet(…, -1, …) would pick the column itself, but it counts the filters'
+ * facet tokens as hits and so picks the facets column; BEST_SNIPPET picks among the text columns.
+ */
+const SNIPPETS = sql.raw(
+  SNIPPET_COLUMNS.map(
+    (column) => `snippet(expert_search, ${column}, char(57344), char(57345), '…', 12) AS s${column}`,
+  ).join(", "),
+);
+/**
+ * The snippet with the most highlighted words (FTS5's own choice, made without the facets column);
+ * on a tie the earlier column, the name first (CASE takes the first WHEN that matches). Chosen in
+ * SQL, after the page is cut, so one string per expert comes back rather than seven.
+ */
+const marks = (column: number) =>
+  `(length(page.s${column}) - length(replace(page.s${column}, char(57344), '')))`;
+const BEST_SNIPPET = sql.raw(
+  `CASE max(${SNIPPET_COLUMNS.map(marks).join(", ")}) ${SNIPPET_COLUMNS.map(
+    (column) => `WHEN ${marks(column)} THEN page.s${column}`,
+  ).join(" ")} END`,
+);
 
 /**
- * The public expert directory. With `q`: full-text matches by bm25 relevance. Without: accepting
- * experts first, then by name. Both page by keyset (an opaque cursor holding the last sort key and id).
+ * The public expert directory. With `q`: full-text matches by relevance tier, newest first within one.
+ * Without: accepting experts first, then by name. Both page by keyset (an opaque cursor holding the
+ * last sort key and id).
  */
 export async function searchExperts({
   ctx,
@@ -77,9 +109,9 @@ export async function searchExperts({
   let rows: Row[];
   try {
     rows = words
-      ? await ctx.db.all<Row>(
-          relevanceQuery(words, withFacets(words, input), cursor?.k === "r" ? cursor : null, take),
-        )
+      ? await ctx.db
+          .all<Row>(relevanceQuery(words, facetFilters(input), cursor?.k === "r" ? cursor : null, take))
+          .then(inRelevanceOrder)
       : await directoryPage(
           ctx,
           filterConditions(input),
@@ -99,7 +131,7 @@ export async function searchExperts({
     rows.length > input.limit && last
       ? encodeCursor(
           words
-            ? { k: "r", s: last.score ?? 0, rid: last.rid ?? 0 }
+            ? { k: "r", t: last.tier ?? 1, rid: last.rid ?? 0 }
             : { k: "d", a: last.accepting ? 1 : 0, n: last.displayName, id: last.id },
         )
       : null;
@@ -118,9 +150,9 @@ interface Row {
   accepting: number;
   campusTies: string;
   verification: string;
-  /** Relevance only: the expert's row in expert_search, and its bm25 score (lower is better). */
+  /** Relevance only: the tier (1 best), the expert's row in expert_search, the best text column's snippet. */
+  tier?: number;
   rid?: number;
-  score?: number;
   snippet?: string;
 }
 
@@ -131,43 +163,46 @@ const CARD_COLUMNS = sql`${users.id} AS id, ${users.displayName} AS displayName,
   ${expertProfiles.verification} AS verification`;
 
 /**
- * FTS5 finds, filters (through facet tokens) and orders the matches itself, so SQLite reads only the
- * rows up to the end of the page, however many experts match; only the page is joined to its rows
- * and given a snippet. The next page starts after the cursor row at its score as it is now (bm25
- * depends on corpus-wide statistics, so any write elsewhere shifts every score slightly), falling
- * back to the score it had. Equal scores come out in rowid order, which the tie-break relies on.
+ * One statement: each tier's matches in rowid order, newest first, read only as far as the page
+ * needs; FTS5 filters them too (facet tokens), so only the page's rows are joined to their users and
+ * profiles. The tiers are UNION ALL arms under one LIMIT, which SQLite runs in order, stopping as
+ * soon as the page is full: a later tier costs nothing when an earlier one fills the page. The next
+ * page starts after the cursor's row in its tier (a rowid seek: the rows before it are not read again).
  */
-export function relevanceQuery(words: string, match: string, after: RelevanceCursor | null, take: number) {
-  // D1 binds every JS number as REAL. Given a REAL, the FTS5 in wrangler dev's workerd here drops the
+export function relevanceQuery(words: string, facets: string[], after: RelevanceCursor | null, take: number) {
+  // D1 binds every JS number as REAL. Given a REAL, the FTS5 in wrangler dev's workerd drops the
   // rowid constraint and yields every match (the test pool's does not), so the rowid is cast back.
-  const rid = after ? sql`CAST(${after.rid} AS INTEGER)` : null;
-  const anchor = after
-    ? sql`coalesce((SELECT rank FROM expert_search
-        WHERE expert_search MATCH ${match} AND rank MATCH ${RANK} AND rowid = ${rid}), ${after.s})`
-    : null;
-  const seek = anchor ? sql`AND (rank > ${anchor} OR (rank = ${anchor} AND rowid > ${rid}))` : sql``;
-  return sql`WITH page AS (
-    SELECT rowid AS rid, user_id, rank AS score FROM expert_search
-    WHERE expert_search MATCH ${match} AND rank MATCH ${RANK} ${seek}
-    ORDER BY rank
-    LIMIT ${take}
-  )
-  SELECT ${CARD_COLUMNS}, page.rid AS rid, page.score AS score,
-    (SELECT ${SNIPPET} FROM expert_search WHERE expert_search MATCH ${inText(words)} AND rowid = page.rid) AS snippet
-  FROM page
+  const arms = TIERS.flatMap((tier, i) => {
+    const number = i + 1;
+    if (after && number < after.t) return [];
+    const seek = after?.t === number ? sql`AND rowid < CAST(${after.rid} AS INTEGER)` : sql``;
+    const match = [`(${tier(words)})`, ...facets.map((facet) => `{facets} : ${facet}`)].join(" AND ");
+    return [
+      sql`SELECT * FROM (SELECT ${sql.raw(String(number))} AS tier, rowid AS rid, user_id, ${SNIPPETS}
+        FROM expert_search WHERE expert_search MATCH ${match} ${seek}
+        ORDER BY rowid DESC LIMIT ${take})`,
+    ];
+  });
+  return sql`SELECT ${CARD_COLUMNS}, page.tier AS tier, page.rid AS rid,
+    ${BEST_SNIPPET} AS snippet
+  FROM (SELECT * FROM (${sql.join(arms, sql` UNION ALL `)}) LIMIT ${take}) AS page
   JOIN ${users} ON ${users.id} = page.user_id
   JOIN ${expertProfiles} ON ${expertProfiles.userId} = page.user_id
-  WHERE ${users.role} = 'expert'
-  ORDER BY page.score, page.rid`;
+  WHERE ${users.role} = 'expert'`;
+}
+
+/** Tier, then newest index row first: the order the arms produce, restored after the join. */
+function inRelevanceOrder(rows: Row[]): Row[] {
+  return rows.sort((a, b) => (a.tier ?? 0) - (b.tier ?? 0) || (b.rid ?? 0) - (a.rid ?? 0));
 }
 
 /**
- * The user's words (kept off the facets column) and one facet phrase per filter, all of which must
- * match. Facet tokens are built as the migration builds them (0010_expert_search_facets.sql): a
- * one-letter kind, then the value ASCII-lowercased (SQLite's lower()) and hex-encoded, so a filter
- * here means exactly what the listing's case-insensitive equality means.
+ * One facet phrase per filter, all of which must match. Facet tokens are built as the migration
+ * builds them (0010_expert_search_facets.sql): a one-letter kind, then the value ASCII-lowercased
+ * (SQLite's lower()) and hex-encoded, so a filter here means exactly what the listing's
+ * case-insensitive equality means.
  */
-export function withFacets(words: string, input: ExpertSearchInput): string {
+export function facetFilters(input: ExpertSearchInput): string[] {
   const facets: string[] = [];
   const industry = input.industry?.trim();
   if (industry) facets.push(facetToken("i", industry));
@@ -179,11 +214,8 @@ export function withFacets(words: string, input: ExpertSearchInput): string {
   if (!input.includeUnverified) facets.push('"v1"');
   const weekdays = weekdaysBetween(input.availableFrom, input.availableTo);
   if (weekdays) facets.push(`(${weekdays.map((day) => `"w${day}"`).join(" OR ")})`);
-  return [inText(words), ...facets.map((facet) => `{facets} : ${facet}`)].join(" AND ");
+  return facets;
 }
-
-/** The user's words, matched in every column but the facets (typing "a1" must not find a filter token). */
-const inText = (words: string) => `(- {facets} : (${words}))`;
 
 function facetToken(kind: string, value: string): string {
   const lowered = value.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
@@ -341,7 +373,7 @@ function toCard(row: Row): ExpertCard {
     acceptingInvitations: row.accepting === 1,
     campusTies: parseList(row.campusTies),
     verified: row.verification === "verified",
-    ...(row.snippet !== undefined ? { snippet: row.snippet } : {}),
+    ...(row.tier !== undefined ? { snippet: row.snippet ?? "" } : {}),
   };
 }
 
@@ -350,7 +382,11 @@ function parseList(text: string): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
-const RelevanceCursor = z.object({ k: z.literal("r"), s: z.number(), rid: z.number().int() });
+const RelevanceCursor = z.object({
+  k: z.literal("r"),
+  t: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  rid: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
 const DirectoryCursor = z.object({
   k: z.literal("d"),
   a: z.union([z.literal(0), z.literal(1)]),
