@@ -17,6 +17,7 @@ export const WORKERD_DEPENDENCIES = [
   "hono/factory",
   "hono/http-exception",
   "hono/route",
+  "hono/utils/cookie",
   "ical.js",
   "openai",
   "resend",
