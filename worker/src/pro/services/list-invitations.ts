@@ -45,7 +45,12 @@ export async function listInvitations({
       ? or(gt(sortColumn, after.k), and(eq(sortColumn, after.k), gt(invitations.id, after.id)))
       : or(lt(sortColumn, after.k), and(eq(sortColumn, after.k), lt(invitations.id, after.id)))
     : undefined;
-  const order = ascending ? [asc(sortColumn), asc(invitations.id)] : [desc(sortColumn), desc(invitations.id)];
+  // `+scheduled_start` keeps SQLite off (status, scheduled_start), which orders every scheduled
+  // session of every user and filters them to this one (18,148 rows read for 20 at 100,000
+  // invitations); the side's own (requester_id | expert_id, status, …) range is then read and sorted.
+  const order = ascending
+    ? [asc(sql`+${sortColumn}`), asc(invitations.id)]
+    : [desc(sortColumn), desc(invitations.id)];
   const page = (
     side: SQL | undefined,
     counterpart: typeof invitations.expertId | typeof invitations.requesterId,
