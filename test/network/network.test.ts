@@ -227,6 +227,23 @@ describe("GET /api/network/experts", () => {
     await expectProblem(await call("/api/network/experts"), 401);
   });
 
+  it("a remembered session is confirmed inside the read's own batches (three round trips), and refused once it ended", async () => {
+    const me = await signUp();
+    const [friend, expert] = await Promise.all([person("F", "student"), person("E", "expert")]);
+    await edge(me.id, friend);
+    await edge(friend, expert);
+    expect((await networkExperts(me.cookie)).experts.map((e) => e.id)).toEqual([expert]);
+    const again = await call("/api/network/experts", {
+      cookie: me.cookie,
+      headers: { "x-atas-measure": "d1" },
+    });
+    expect(again.status).toBe(200);
+    // The counts, the ranking (with the session's check) and the page's mutuals: no session lookup.
+    expect(Number(again.headers.get("x-d1-round-trips"))).toBe(3);
+    await env.DB.prepare("delete from sessions where user_id = ?").bind(me.id).run();
+    await expectProblem(await call("/api/network/experts", { cookie: me.cookie }), 401);
+  });
+
   it("people you may know: two hops, not experts, by mutual connections", async () => {
     const me = await signUp();
     const [f1, f2, twoMutuals, oneMutual, expert] = await Promise.all([

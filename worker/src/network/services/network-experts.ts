@@ -8,6 +8,7 @@ import { expertProfiles, studentProfiles } from "../../profiles/schema";
 import { readThrough } from "../../shared/cache-aside";
 import type { ActionContext } from "../../shared/context";
 import { Unauthorized } from "../../shared/errors";
+import { confirmSession, sessionCheck } from "../../shared/session-proof";
 import { networkKeys } from "./edges";
 
 /** How many two-hop candidates the graph hands over for ranking. */
@@ -81,7 +82,10 @@ async function rank(
 ): Promise<NetworkExpert[]> {
   if (candidates.length === 0) return [];
   const ids = candidates.map((c) => c.userId);
-  const [profiles, tallies, mine, campus] = await ctx.db.batch([
+  // A session taken from the isolate's recent ones is confirmed in this batch (shared/session-proof.ts):
+  // no round trip of its own after the route.
+  const [session, profiles, tallies, mine, campus] = await ctx.db.batch([
+    sessionCheck(ctx),
     ctx.db
       .select({
         id: users.id,
@@ -121,6 +125,7 @@ async function rank(
       .from(campuses)
       .where(eq(campuses.id, campusId ?? "")),
   ]);
+  confirmSession(ctx, session);
   const interests = new Set((mine[0]?.interests ?? []).map((i) => i.toLowerCase()));
   const byId = new Map(profiles.map((p) => [p.id, p]));
   const tally = new Map(tallies.map((t) => [t.userId, t]));
