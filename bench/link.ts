@@ -15,17 +15,18 @@
  * is not what is measured). `BENCH_QUICK=1`: 2,000 users and 20,000 notes, fewer requests, no
  * fan-out. `BENCH_REUSE=1` keeps the seeded state between runs.
  */
-import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { Redis } from "@upstash/redis";
-import { ROOT, type startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
-import { cpuMs, innerRuntime, type Runtime, stillRunning } from "../scripts/workerd-process.ts";
+import { ROOT } from "../scripts/platform.ts";
+import { cpuMs, stillRunning } from "../scripts/workerd-process.ts";
 import { hashPassword } from "../worker/src/shared/crypto.ts";
 import { benchId, inserts, prng, type SqlValue } from "./seed-sql.ts";
 import {
   BASE_COMMIT,
+  type BenchSide,
   baselineSnapshot,
   d1File,
   inParallel,
@@ -34,6 +35,8 @@ import {
   seedUnlessReused,
   sessionId,
   snapshot,
+  startBenchSide,
+  stopBenchSides,
 } from "./support.ts";
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
@@ -231,46 +234,23 @@ function seedSessions(people: number[]) {
   sqlite.close();
 }
 
-type Platform = Awaited<ReturnType<typeof startPlatform>>;
+type Side = BenchSide;
 
-interface Side {
-  label: "baseline" | "today";
-  platform: Platform;
-  runtime: Runtime;
-  /** workerd's own entry socket. */
-  direct: string;
-  redis: { stop(): Promise<void> };
-}
-
-async function startSide(
+/** Each side's twin in front of a Redis of its own: both hold the same keys (tl:<user>, the sets). */
+function startSide(
   label: Side["label"],
   app: typeof import("../scripts/platform.ts"),
   port: number,
   state: string,
   onOutput?: (line: string) => void,
 ): Promise<Side> {
-  // Each side's twin in front of a Redis of its own: both hold the same keys (tl:<user>, the sets).
-  const redis = await startThrowawayRedis();
-  if (!redis) throw new Error("bench:link needs redis-server (apt-get install redis-server)");
-  process.env.REDIS_URL = redis.url;
-  const platform = await app.startPlatform({
+  return startBenchSide(label, app, {
     port,
     persistTo: state,
     seed: false,
     ...(onOutput ? { onOutput } : {}),
     inheritOutput: Boolean(process.env.BENCH_VERBOSE),
-    log: (line: string) => {
-      if (/error|exceeded|restarted/i.test(line)) console.error(`${label}: ${line}`);
-    },
   });
-  try {
-    const runtime = await innerRuntime(port, async (base) => (await fetch(`${base}/openapi.json`)).ok);
-    return { label, platform, runtime, direct: `http://127.0.0.1:${runtime.port}`, redis };
-  } catch (error) {
-    await platform.stop();
-    await redis.stop();
-    throw error;
-  }
 }
 
 async function main() {
@@ -490,12 +470,7 @@ async function main() {
       `\nwall time ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end: ${loadAverage()}`,
     );
   } finally {
-    for (const side of sides) {
-      await side.platform.stop();
-      await side.redis.stop();
-    }
-    // wrangler may still be writing its state as it exits: a leftover temp directory is no failure.
-    for (const dir of [frozen, frozenBase]) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    await stopBenchSides(sides, [frozen, frozenBase]);
   }
 }
 

@@ -9,13 +9,22 @@
  * (`x-atas-measure: timing`: API calls made in-process, session lookups, D1 round trips).
  * `BENCH_QUICK=1` measures 30 of each instead of 150.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type startPlatform, startThrowawayRedis } from "../scripts/platform.ts";
-import { innerRuntime, type Runtime, stillRunning } from "../scripts/workerd-process.ts";
+import { stillRunning } from "../scripts/workerd-process.ts";
 import { DEMO_PASSWORD, demoStudents } from "../worker/src/dev/seed-data.ts";
-import { BASE_COMMIT, baselineSnapshot, loadAverage, logIn, percentile, snapshot } from "./support.ts";
+import {
+  BASE_COMMIT,
+  type BenchSide,
+  baselineSnapshot,
+  loadAverage,
+  logIn,
+  percentile,
+  snapshot,
+  startBenchSide,
+  stopBenchSides,
+} from "./support.ts";
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
 const SAMPLES = QUICK ? 30 : 150;
@@ -23,15 +32,8 @@ const WARMUP = 10;
 const PORT = 8826;
 const BASE_PORT = 8828;
 
-type Platform = Awaited<ReturnType<typeof startPlatform>>;
-
-interface Side {
-  label: "baseline" | "today";
-  platform: Platform;
-  runtime: Runtime;
-  direct: string;
+interface Side extends BenchSide {
   cookie: string;
-  redis: { stop(): Promise<void> };
   /** What each page shows and the JSON route that carries the same data. */
   pairs: { name: string; page: string; json: string }[];
 }
@@ -42,34 +44,18 @@ async function startSide(
   port: number,
   state: string,
 ): Promise<Side> {
-  const redis = await startThrowawayRedis();
-  if (!redis) throw new Error("bench:pages needs redis-server (apt-get install redis-server)");
-  process.env.REDIS_URL = redis.url;
-  const platform = await app.startPlatform({
-    port,
-    persistTo: state,
-    fresh: true,
-    seed: false,
-    log: (line: string) => {
-      if (/error|exceeded|restarted/i.test(line)) console.error(`${label}: ${line}`);
-    },
-  });
+  const side = await startBenchSide(label, app, { port, persistTo: state, fresh: true, seed: false });
   try {
-    return await prepare(label, platform, redis);
+    return await prepare(side);
   } catch (error) {
-    await platform.stop();
-    await redis.stop();
+    await stopBenchSides([side], []);
     throw error;
   }
 }
 
 /** Seeds the side, builds the discovery sets, signs a demo student in and picks the pages. */
-async function prepare(label: Side["label"], platform: Platform, redis: Side["redis"]): Promise<Side> {
-  const runtime = await innerRuntime(
-    Number(new URL(platform.url).port),
-    async (base) => (await fetch(`${base}/openapi.json`)).ok,
-  );
-  const direct = `http://127.0.0.1:${runtime.port}`;
+async function prepare(side: BenchSide): Promise<Side> {
+  const { label, platform, direct } = side;
   const origin = platform.url;
   const seeded = await fetch(`${direct}/dev/seed`, {
     method: "POST",
@@ -89,12 +75,8 @@ async function prepare(label: Side["label"], platform: Platform, redis: Side["re
   const noteId = feed.notes[0]?.id;
   if (!noteId) throw new Error(`${label}: the discover feed is empty`);
   return {
-    label,
-    platform,
-    runtime,
-    direct,
+    ...side,
     cookie,
-    redis,
     pairs: [
       { name: "discover", page: "/discover", json: "/api/feed/discover?limit=20" },
       { name: "note page", page: `/notes/${noteId}`, json: `/api/notes/${noteId}` },
@@ -200,12 +182,7 @@ async function main() {
       `\nwall time ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end: ${loadAverage()}`,
     );
   } finally {
-    for (const side of sides) {
-      await side.platform.stop();
-      await side.redis.stop();
-    }
-    // wrangler may still be writing its state as it exits: a leftover temp directory is no failure.
-    for (const dir of [frozen, frozenBase]) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    await stopBenchSides(sides, [frozen, frozenBase]);
   }
 }
 

@@ -12,7 +12,8 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, run } from "../scripts/platform.ts";
+import { type Platform, type PlatformOptions, ROOT, run, startThrowawayRedis } from "../scripts/platform.ts";
+import { innerRuntime, type Runtime } from "../scripts/workerd-process.ts";
 
 /** What the benchmarks share: seeding, signing in, load at a fixed concurrency, percentiles and the lines they print them in. */
 
@@ -41,24 +42,25 @@ export function queueGainLines(queued: number[], inline: number[], label?: strin
   ];
 }
 
+/** What a copy of the app needs to run (the last two for a web build in the copy, when web/build is missing). */
+const APP_ENTRIES = [
+  "worker",
+  "web",
+  "scripts",
+  "migrations",
+  "wrangler.toml",
+  "package.json",
+  "tsconfig.json",
+  "react-router.config.ts",
+  "vite.config.ts",
+];
+
 /**
  * A frozen copy of the app in `dir`, run through its own scripts/platform.ts: wrangler dev restarts
  * workerd whenever a file it watches changes, and others may edit worker/ while a benchmark runs.
  */
 export async function snapshot(dir: string): Promise<typeof import("../scripts/platform.ts")> {
-  for (const entry of [
-    "worker",
-    "web",
-    "scripts",
-    "migrations",
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-    // For a web build in the copy, when web/build is missing (someone is rebuilding it).
-    "react-router.config.ts",
-    "vite.config.ts",
-  ])
-    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of APP_ENTRIES) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   return import(join(dir, "scripts", "platform.ts"));
 }
@@ -76,18 +78,9 @@ export async function baselineSnapshot(
   commit = BASE_COMMIT,
   options: { webBuild?: boolean } = {},
 ): Promise<typeof import("../scripts/platform.ts")> {
-  const entries = [
-    "worker",
-    "web",
-    "scripts",
-    "migrations",
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-    "react-router.config.ts",
-    "vite.config.ts",
-  ];
-  const archive = execFileSync("git", ["-C", ROOT, "archive", commit, ...entries], { maxBuffer: 1 << 30 });
+  const archive = execFileSync("git", ["-C", ROOT, "archive", commit, ...APP_ENTRIES], {
+    maxBuffer: 1 << 30,
+  });
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   if (options.webBuild && existsSync(join(ROOT, "web", "build")))
@@ -162,4 +155,56 @@ export async function inParallel(count: number, concurrency: number, task: (inde
       while (next < count) await task(next++);
     }),
   );
+}
+
+/** One side of a same-run comparison: an app on its own port, with a Redis of its own behind its Upstash twin. */
+export interface BenchSide {
+  label: "baseline" | "today";
+  platform: Platform;
+  runtime: Runtime;
+  /** workerd's own entry socket. */
+  direct: string;
+  redis: { stop(): Promise<void> };
+}
+
+/**
+ * Starts `app` (a snapshot or a baseline snapshot) on `port` with `state`, and finds the workerd that
+ * runs it; a side that fails to start is stopped. `options` pass through to startPlatform.
+ */
+export async function startBenchSide(
+  label: BenchSide["label"],
+  app: typeof import("../scripts/platform.ts"),
+  options: Omit<PlatformOptions, "log"> & { port: number },
+): Promise<BenchSide> {
+  const redis = await startThrowawayRedis();
+  if (!redis) throw new Error("this benchmark needs redis-server (apt-get install redis-server)");
+  process.env.REDIS_URL = redis.url;
+  const platform = await app.startPlatform({
+    ...options,
+    log: (line: string) => {
+      if (/error|exceeded|restarted/i.test(line)) console.error(`${label}: ${line}`);
+    },
+  });
+  try {
+    const runtime = await innerRuntime(
+      options.port,
+      async (base) => (await fetch(`${base}/openapi.json`)).ok,
+    );
+    return { label, platform, runtime, direct: `http://127.0.0.1:${runtime.port}`, redis };
+  } catch (error) {
+    await stopBenchSides([{ platform, redis }], []);
+    throw error;
+  }
+}
+
+/** Stops every side and removes the frozen copies (wrangler may still be writing as it exits: a leftover is no failure). */
+export async function stopBenchSides(
+  sides: Pick<BenchSide, "platform" | "redis">[],
+  dirs: string[],
+): Promise<void> {
+  for (const side of sides) {
+    await side.platform.stop();
+    await side.redis.stop();
+  }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }
