@@ -59,41 +59,25 @@ function bulkSql(passwordHash: string): string[] {
     "created_at",
     "updated_at",
   ];
+  const student = (id: string, mailbox: string, name: string): SqlValue[] => [
+    id,
+    `${mailbox}@bench.atas.dev`,
+    passwordHash,
+    name,
+    "student",
+    "um",
+    1,
+    now,
+    now - 30 * 24 * HOUR,
+    now,
+  ];
   const ignoring = (table: string, columns: string[], rows: Iterable<SqlValue[]>) =>
     inserts(table, columns, rows, { perStatement: 200, orIgnore: true });
   return [
-    ...ignoring(
-      "users",
-      userColumns,
-      Array.from({ length: AUTHORS }, (_, a) => [
-        author(a),
-        `writer${a}@bench.atas.dev`,
-        passwordHash,
-        `Writer ${a}`,
-        "student",
-        "um",
-        1,
-        now,
-        now - 30 * 24 * HOUR,
-        now,
-      ]),
-    ),
-    ...ignoring(
-      "users",
-      userColumns,
-      Array.from({ length: POOL }, (_, p) => [
-        reader(p),
-        `reader${p}@bench.atas.dev`,
-        passwordHash,
-        `Reader ${p}`,
-        "student",
-        "um",
-        1,
-        now,
-        now - 30 * 24 * HOUR,
-        now,
-      ]),
-    ),
+    ...ignoring("users", userColumns, [
+      ...Array.from({ length: AUTHORS }, (_, a) => student(author(a), `writer${a}`, `Writer ${a}`)),
+      ...Array.from({ length: POOL }, (_, p) => student(reader(p), `reader${p}`, `Reader ${p}`)),
+    ]),
     ...ignoring(
       "follows",
       ["follower_id", "followee_id", "created_at"],
